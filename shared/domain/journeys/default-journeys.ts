@@ -1,0 +1,114 @@
+/**
+ * The recall journeys Rekindle ships with, one per tier, as plain data: a team edits these (or
+ * stores its own) rather than code. Offers grow with silence; R1 and R2 carry no incentive so that
+ * users who would come back anyway are not trained to wait for a coupon.
+ */
+import { parseJourneyDefinition, type JourneyDefinition, type JourneyDefinitionInput, type RecallTier } from './journey-definition';
+
+/** The defaults as authored, before validation fills in the defaults of each field. */
+export const DEFAULT_JOURNEY_INPUTS: Readonly<Record<RecallTier, JourneyDefinitionInput>> = {
+  R1: {
+    id: 'recall-r1',
+    name: 'R1 cooling: light touch',
+    tier: 'R1',
+    steps: [
+      { kind: 'send', channels: ['push'], templateId: 'recall-r1-whats-new' },
+      { kind: 'wait', days: 4 },
+      { kind: 'send', channels: ['email'], templateId: 'recall-r1-highlights' },
+    ],
+    maxDurationDays: 14,
+  },
+  R2: {
+    id: 'recall-r2',
+    name: 'R2 silent 7–13 days: personal activity report',
+    tier: 'R2',
+    steps: [
+      { kind: 'send', channels: ['email'], templateId: 'recall-r2-activity-report' },
+      { kind: 'wait', days: 4 },
+      { kind: 'send', channels: ['push'], templateId: 'recall-r2-report-reminder' },
+    ],
+    maxDurationDays: 21,
+  },
+  R3: {
+    id: 'recall-r3',
+    name: 'R3 silent 14–29 days: content and coupon',
+    tier: 'R3',
+    steps: [
+      { kind: 'send', channels: ['email'], templateId: 'recall-r3-picked-for-you' },
+      { kind: 'wait', days: 3 },
+      {
+        kind: 'send',
+        channels: ['email', 'push'],
+        templateId: 'recall-r3-coupon',
+        offer: { kind: 'coupon', value: 10, unit: 'percent' },
+      },
+      { kind: 'wait', days: 7 },
+      {
+        kind: 'send',
+        channels: ['push'],
+        templateId: 'recall-r3-coupon-expiring',
+        offer: { kind: 'coupon', value: 10, unit: 'percent' },
+      },
+    ],
+    maxDurationDays: 30,
+  },
+  R4: {
+    id: 'recall-r4',
+    name: 'R4 silent 30–89 days: stronger offer, email and SMS',
+    tier: 'R4',
+    steps: [
+      {
+        kind: 'send',
+        channels: ['email'],
+        templateId: 'recall-r4-we-miss-you',
+        offer: { kind: 'coupon', value: 20, unit: 'percent' },
+      },
+      { kind: 'wait', days: 5 },
+      {
+        kind: 'send',
+        channels: ['sms'],
+        templateId: 'recall-r4-sms-offer',
+        offer: { kind: 'coupon', value: 20, unit: 'percent' },
+      },
+      { kind: 'wait', days: 7 },
+      {
+        kind: 'send',
+        channels: ['email', 'sms'],
+        templateId: 'recall-r4-last-chance',
+        offer: { kind: 'coupon', value: 25, unit: 'percent' },
+      },
+    ],
+    maxDurationDays: 45,
+  },
+  R5: {
+    id: 'recall-r5',
+    name: 'R5 silent 90+ days: last win-back, then sunset',
+    tier: 'R5',
+    steps: [
+      {
+        kind: 'send',
+        channels: ['email'],
+        templateId: 'recall-r5-win-back',
+        offer: { kind: 'coupon', value: 30, unit: 'percent' },
+      },
+      { kind: 'wait', days: 7 },
+      {
+        kind: 'send',
+        channels: ['email', 'sms'],
+        templateId: 'recall-r5-final-offer',
+        offer: { kind: 'coupon', value: 30, unit: 'percent' },
+      },
+    ],
+    escalation: { kind: 'sunset' },
+    maxDurationDays: 30,
+  },
+};
+
+/** The defaults, validated: importing this module fails loudly if someone edits them into nonsense. */
+export const DEFAULT_JOURNEYS: Readonly<Record<RecallTier, JourneyDefinition>> = {
+  R1: parseJourneyDefinition(DEFAULT_JOURNEY_INPUTS.R1),
+  R2: parseJourneyDefinition(DEFAULT_JOURNEY_INPUTS.R2),
+  R3: parseJourneyDefinition(DEFAULT_JOURNEY_INPUTS.R3),
+  R4: parseJourneyDefinition(DEFAULT_JOURNEY_INPUTS.R4),
+  R5: parseJourneyDefinition(DEFAULT_JOURNEY_INPUTS.R5),
+};
