@@ -1,0 +1,50 @@
+/**
+ * Typed errors of the loyalty domain. Expected business outcomes (already granted, insufficient
+ * balance, referral refused…) are returned as values, never thrown: these errors are for inputs
+ * that break a precondition, so a Step Functions Catch can match them by `name`.
+ */
+
+/** An IANA time zone name that the runtime's Intl database does not know. */
+export class InvalidTimeZoneError extends Error {
+  override readonly name = 'InvalidTimeZoneError';
+  constructor(
+    readonly timeZone: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Unknown IANA time zone: "${timeZone}"`, options);
+  }
+}
+
+/** A local calendar day that is not a real `YYYY-MM-DD` date. */
+export class InvalidLocalDayError extends Error {
+  override readonly name = 'InvalidLocalDayError';
+  constructor(readonly localDay: string) {
+    super(`Not a calendar day in YYYY-MM-DD form: "${localDay}"`);
+  }
+}
+
+/** A check-in program state handed to a config of another program: a wiring bug. */
+export class CheckinProgramMismatchError extends Error {
+  override readonly name = 'CheckinProgramMismatchError';
+  constructor(
+    readonly stateProgramId: string,
+    readonly configProgramId: string,
+  ) {
+    super(`Check-in state belongs to program "${stateProgramId}", config is for "${configProgramId}"`);
+  }
+}
+
+/**
+ * An optimistic ledger write lost the race too many times in a row (the balance kept changing
+ * between read and write). Retryable as a whole.
+ */
+export class LedgerContentionError extends Error {
+  override readonly name = 'LedgerContentionError';
+  constructor(
+    readonly userId: string,
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`Ledger of user "${userId}" changed during ${attempts} consecutive attempts`, options);
+  }
+}

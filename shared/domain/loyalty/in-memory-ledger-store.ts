@@ -1,0 +1,50 @@
+import type { AppendOutcome, LedgerAccount, LedgerBalance, LedgerStore } from './ledger';
+import { EMPTY_BALANCE, LedgerEntry, decideAppend } from './ledger';
+
+interface UserLedger {
+  readonly entries: LedgerEntry[];
+  readonly entryIds: Set<string>;
+  readonly balances: Map<LedgerAccount, LedgerBalance>;
+}
+
+/**
+ * A `LedgerStore` in memory, for tests and the strategy sandbox. Each append decides and writes
+ * in one synchronous step (no `await` between the check and the write), which is as atomic as
+ * the DynamoDB transaction it stands for: concurrent appends interleave only between calls.
+ */
+export class InMemoryLedgerStore implements LedgerStore {
+  private readonly ledgers = new Map<string, UserLedger>();
+
+  async append(entry: LedgerEntry, expectedBalanceVersion?: number): Promise<AppendOutcome> {
+    // Validate like the adapter will: a malformed entry must never reach the ledger.
+    const valid = LedgerEntry.parse(entry);
+    const ledger = this.ledgerOf(valid.userId);
+    const outcome = decideAppend(
+      { entryExists: ledger.entryIds.has(valid.id), balance: ledger.balances.get(valid.account) ?? EMPTY_BALANCE },
+      valid,
+      expectedBalanceVersion,
+    );
+    if (outcome.kind === 'appended') {
+      ledger.entries.push(valid);
+      ledger.entryIds.add(valid.id);
+      ledger.balances.set(valid.account, outcome.balance);
+    }
+    return outcome;
+  }
+
+  async balance(userId: string, account: LedgerAccount): Promise<LedgerBalance> {
+    return this.ledgers.get(userId)?.balances.get(account) ?? EMPTY_BALANCE;
+  }
+
+  async history(userId: string): Promise<readonly LedgerEntry[]> {
+    return [...(this.ledgers.get(userId)?.entries ?? [])];
+  }
+
+  private ledgerOf(userId: string): UserLedger {
+    const existing = this.ledgers.get(userId);
+    if (existing) return existing;
+    const created: UserLedger = { entries: [], entryIds: new Set(), balances: new Map() };
+    this.ledgers.set(userId, created);
+    return created;
+  }
+}

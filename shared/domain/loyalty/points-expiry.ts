@@ -1,0 +1,67 @@
+import { ledgerEntryIds } from './ids';
+import type { ExpiryEntry, LedgerBalance, LedgerEntry, RedemptionEntry } from './ledger';
+import { balanceDeltaOf } from './ledger';
+import { localDayOf } from './local-day';
+
+/**
+ * Points that expire at `grantedBefore`: those granted before it and not yet consumed.
+ * Spending is taken to consume the oldest points first (FIFO), so every debit so far (redemption,
+ * earlier expiry, negative adjustment) is counted against the old grants before the new ones.
+ */
+export function pointsExpiring(history: readonly LedgerEntry[], grantedBefore: Date): number {
+  const cutoff = grantedBefore.getTime();
+  let oldCredits = 0;
+  let debits = 0;
+  for (const entry of history) {
+    if (entry.account !== 'points') continue;
+    const delta = balanceDeltaOf(entry);
+    if (delta < 0) debits += -delta;
+    else if (new Date(entry.occurredAt).getTime() < cutoff) oldCredits += delta;
+  }
+  return Math.max(0, oldCredits - debits);
+}
+
+/**
+ * The expiry entry for a run, clamped to the current balance; `undefined` when nothing expires.
+ * Append it with `expectedBalanceVersion = balance.version` so a concurrent redemption forces a
+ * recomputation instead of expiring points that were just spent. One expiry per user per cutoff
+ * day: re-running the same expiry sweep is refused as already granted.
+ */
+export function buildExpiryEntry(input: {
+  readonly userId: string;
+  readonly history: readonly LedgerEntry[];
+  readonly balance: LedgerBalance;
+  readonly grantedBefore: Date;
+  readonly at: Date;
+}): ExpiryEntry | undefined {
+  const amount = Math.min(pointsExpiring(input.history, input.grantedBefore), input.balance.amount);
+  if (amount <= 0) return undefined;
+  return {
+    kind: 'expiry',
+    id: ledgerEntryIds.expiry(input.userId, 'points', localDayOf(input.grantedBefore, 'UTC')),
+    userId: input.userId,
+    account: 'points',
+    amount,
+    grantedBefore: input.grantedBefore.toISOString(),
+    occurredAt: input.at.toISOString(),
+  };
+}
+
+/** A points redemption; the ledger refuses it whole if the balance is short. */
+export function buildRedemptionEntry(input: {
+  readonly userId: string;
+  readonly redemptionId: string;
+  readonly amount: number;
+  readonly reference: string;
+  readonly at: Date;
+}): RedemptionEntry {
+  return {
+    kind: 'redemption',
+    id: ledgerEntryIds.redemption(input.userId, input.redemptionId),
+    userId: input.userId,
+    account: 'points',
+    amount: input.amount,
+    reference: input.reference,
+    occurredAt: input.at.toISOString(),
+  };
+}
