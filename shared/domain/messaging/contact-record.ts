@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { Channel, Priority } from './channel';
+
+/** One message that actually left for a user: the input of the disturbance index. */
+export const ContactRecord = z.object({
+  messageId: z.string().min(1),
+  at: z.iso.datetime(),
+  channel: Channel,
+  priority: Priority,
+});
+export type ContactRecord = z.infer<typeof ContactRecord>;

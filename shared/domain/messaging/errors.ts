@@ -1,0 +1,72 @@
+/** The configuration of the contact policy is invalid; `issues` names each bad field. */
+export class ContactPolicyConfigError extends Error {
+  override readonly name = 'ContactPolicyConfigError';
+  constructor(
+    readonly issues: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(`Invalid contact policy config: ${issues.join('; ')}`, options);
+  }
+}
+
+/** A template was rendered without a value for one of its variables. */
+export class TemplateVariableMissingError extends Error {
+  override readonly name = 'TemplateVariableMissingError';
+  constructor(
+    readonly templateId: string,
+    readonly locale: string,
+    readonly variable: string,
+  ) {
+    super(`Template ${templateId} (${locale}) needs variable "${variable}" and none was given`);
+  }
+}
+
+/** A variable's value cannot be put in the message safely (e.g. a link that is not http(s)). */
+export class TemplateVariableInvalidError extends Error {
+  override readonly name = 'TemplateVariableInvalidError';
+  constructor(
+    readonly templateId: string,
+    readonly variable: string,
+    readonly reason: string,
+  ) {
+    super(`Template ${templateId}: variable "${variable}" is invalid: ${reason}`);
+  }
+}
+
+/** The send path was asked for a template the catalog does not hold. */
+export class TemplateNotFoundError extends Error {
+  override readonly name = 'TemplateNotFoundError';
+  constructor(readonly templateId: string) {
+    super(`No message template with id "${templateId}"`);
+  }
+}
+
+/** A timezone name that Intl does not know. */
+export class UnknownTimeZoneError extends Error {
+  override readonly name = 'UnknownTimeZoneError';
+  constructor(
+    readonly timeZone: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Unknown IANA timezone "${timeZone}"`, options);
+  }
+}
+
+/** The unsubscribe signing keyring is unusable (no current key, key too short). */
+export class UnsubscribeKeyringError extends Error {
+  override readonly name = 'UnsubscribeKeyringError';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** A List-Unsubscribe link would not be accepted by mailbox providers (RFC 8058 needs https). */
+export class UnsubscribeUrlError extends Error {
+  override readonly name = 'UnsubscribeUrlError';
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
+    super(`Unsubscribe base URL refused: ${reason}`);
+  }
+}

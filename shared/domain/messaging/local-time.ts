@@ -1,0 +1,140 @@
+import { UnknownTimeZoneError } from './errors';
+
+/** A calendar date as people in some timezone read it. `month` is 1–12. */
+export interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/** A wall-clock reading in some timezone, to the second. */
+export interface LocalDateTime extends LocalDate {
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const MS_PER_SECOND = 1000;
+const MS_PER_HOUR = 3_600_000;
+
+// Building an Intl.DateTimeFormat is far slower than using one; the policy runs per message.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  const cached = formatters.get(timeZone);
+  if (cached) return cached;
+  let formatter: Intl.DateTimeFormat;
+  try {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  } catch (error) {
+    throw new UnknownTimeZoneError(timeZone, { cause: error });
+  }
+  formatters.set(timeZone, formatter);
+  return formatter;
+}
+
+/** True when Intl knows the IANA zone name. */
+export function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The wall clock in `timeZone` at `instant`. Throws {@link UnknownTimeZoneError}. */
+export function localDateTimeAt(instant: Date, timeZone: string): LocalDateTime {
+  const reading: LocalDateTime = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const part of formatterFor(timeZone).formatToParts(instant)) {
+    switch (part.type) {
+      case 'year':
+      case 'month':
+      case 'day':
+      case 'hour':
+      case 'minute':
+      case 'second':
+        reading[part.type] = Number(part.value);
+        break;
+      default:
+        break;
+    }
+  }
+  return reading;
+}
+
+function wallClockAsUtcMs(reading: LocalDateTime): number {
+  return Date.UTC(reading.year, reading.month - 1, reading.day, reading.hour, reading.minute, reading.second);
+}
+
+/** How far the zone's wall clock is ahead of UTC at `instantMs` (negative west of Greenwich). */
+export function utcOffsetMs(instantMs: number, timeZone: string): number {
+  const wholeSecond = Math.floor(instantMs / MS_PER_SECOND) * MS_PER_SECOND;
+  return wallClockAsUtcMs(localDateTimeAt(new Date(wholeSecond), timeZone)) - wholeSecond;
+}
+
+/** The calendar date `days` after `date` (negative goes back). */
+export function addLocalDays(date: LocalDate, days: number): LocalDate {
+  const shifted = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
+  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` reads `date` `hour:minute`.
+ *
+ * Daylight saving makes this a relation, not a function, and both edge cases are settled here:
+ * - the time occurs twice (clocks go back): the earlier instant, so nothing waits an extra hour;
+ * - the time never occurs (clocks jump over it): the instant of the jump, the first moment the
+ *   wall clock has passed the requested time.
+ */
+export function instantAtLocalTime(date: LocalDate, hour: number, minute: number, timeZone: string): Date {
+  return firstInstantAtLocalTime(date, hour, minute, timeZone, Number.NEGATIVE_INFINITY);
+}
+
+/**
+ * Like {@link instantAtLocalTime} but only instants strictly after `afterMs` count: when clocks go
+ * back and the earlier occurrence has already passed, the later one is the answer.
+ */
+export function firstInstantAtLocalTime(
+  date: LocalDate,
+  hour: number,
+  minute: number,
+  timeZone: string,
+  afterMs: number,
+): Date {
+  const wanted: LocalDateTime = { ...date, hour, minute, second: 0 };
+  const wallMs = wallClockAsUtcMs(wanted);
+  // A zone changes offset at most once around a given day; the offsets a day either side bound it.
+  const offsetBefore = utcOffsetMs(wallMs - 24 * MS_PER_HOUR, timeZone);
+  const offsetAfter = utcOffsetMs(wallMs + 24 * MS_PER_HOUR, timeZone);
+  const occurrences = [wallMs - offsetBefore, wallMs - offsetAfter]
+    .filter((candidateMs) => wallClockAsUtcMs(localDateTimeAt(new Date(candidateMs), timeZone)) === wallMs)
+    .sort((a, b) => a - b);
+  if (occurrences.length > 0) {
+    const next = occurrences.find((occurrenceMs) => occurrenceMs > afterMs);
+    return new Date(next ?? occurrences[occurrences.length - 1]!);
+  }
+  return new Date(offsetChangeBetween(wallMs - offsetAfter, wallMs - offsetBefore, timeZone));
+}
+
+/** First whole second in (lowMs, highMs] whose offset differs from the offset at lowMs. */
+function offsetChangeBetween(lowMs: number, highMs: number, timeZone: string): number {
+  const offsetAtLow = utcOffsetMs(lowMs, timeZone);
+  let low = Math.floor(lowMs / MS_PER_SECOND);
+  let high = Math.ceil(highMs / MS_PER_SECOND);
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (utcOffsetMs(middle * MS_PER_SECOND, timeZone) === offsetAtLow) low = middle;
+    else high = middle;
+  }
+  return high * MS_PER_SECOND;
+}

@@ -1,0 +1,83 @@
+import type { MessageTemplate } from '../domain/messaging/template';
+import { emailHtml } from './email-layout';
+
+/** The 21-day check-in program: a missed day. */
+export const checkinReminder: MessageTemplate = {
+  id: 'checkin-reminder',
+  description: 'Check-in program: reminder on a missed day',
+  variables: ['firstName', 'currentStreak', 'daysLeft', 'checkinUrl'],
+  content: {
+    en: {
+      email: {
+        subject: '{{firstName}}, keep your {{currentStreak}}-day streak going',
+        html: emailHtml('en', ['Hi {{firstName}},', 'You have checked in {{currentStreak}} days in a row. {{daysLeft}} days to go: check in today to keep it up.'], { label: 'Check in', urlVariable: 'checkinUrl' }),
+        text: 'Hi {{firstName}},\n\nYou have checked in {{currentStreak}} days in a row. {{daysLeft}} days to go: check in today to keep it up.\n\n{{checkinUrl}}\n',
+      },
+      sms: { text: '{{firstName}}, {{currentStreak}}-day streak, {{daysLeft}} days to go. Check in today: {{checkinUrl}}' },
+      push: { title: 'Keep your streak', body: '{{currentStreak}} days in a row, {{daysLeft}} to go. Check in today, {{firstName}}.' },
+    },
+    'zh-CN': {
+      email: {
+        subject: '{{firstName}}，别让{{currentStreak}}天的连续签到中断',
+        html: emailHtml('zh-CN', ['{{firstName}}，你好：', '你已连续签到{{currentStreak}}天，还剩{{daysLeft}}天。今天记得签到哦。'], { label: '去签到', urlVariable: 'checkinUrl' }),
+        text: '{{firstName}}，你好：\n\n你已连续签到{{currentStreak}}天，还剩{{daysLeft}}天。今天记得签到哦。\n\n{{checkinUrl}}\n',
+      },
+      sms: { text: '{{firstName}}，已连续签到{{currentStreak}}天，还剩{{daysLeft}}天，今天别忘了签到：{{checkinUrl}}' },
+      push: { title: '别让签到中断', body: '{{firstName}}，已连续{{currentStreak}}天，还剩{{daysLeft}}天。' },
+    },
+  },
+};
+
+/** The 21-day check-in program: a summary of progress and points. */
+export const checkinSummary: MessageTemplate = {
+  id: 'checkin-summary',
+  description: 'Check-in program: progress and points summary',
+  variables: ['firstName', 'daysCompleted', 'pointsEarned', 'checkinUrl'],
+  content: {
+    en: {
+      email: {
+        subject: '{{firstName}}, {{daysCompleted}} days checked in, {{pointsEarned}} points earned',
+        html: emailHtml('en', ['Hi {{firstName}},', 'You have checked in on {{daysCompleted}} days and earned {{pointsEarned}} points so far.'], { label: 'See my progress', urlVariable: 'checkinUrl' }),
+        text: 'Hi {{firstName}},\n\nYou have checked in on {{daysCompleted}} days and earned {{pointsEarned}} points so far.\n\n{{checkinUrl}}\n',
+      },
+      sms: { text: '{{firstName}}: {{daysCompleted}} days checked in, {{pointsEarned}} points. {{checkinUrl}}' },
+      push: { title: 'Your check-in progress', body: '{{firstName}}, {{daysCompleted}} days and {{pointsEarned}} points so far.' },
+    },
+    'zh-CN': {
+      email: {
+        subject: '{{firstName}}，已签到{{daysCompleted}}天，获得{{pointsEarned}}积分',
+        html: emailHtml('zh-CN', ['{{firstName}}，你好：', '你已签到{{daysCompleted}}天，累计获得{{pointsEarned}}积分。'], { label: '查看进度', urlVariable: 'checkinUrl' }),
+        text: '{{firstName}}，你好：\n\n你已签到{{daysCompleted}}天，累计获得{{pointsEarned}}积分。\n\n{{checkinUrl}}\n',
+      },
+      sms: { text: '{{firstName}}：已签到{{daysCompleted}}天，获得{{pointsEarned}}积分。{{checkinUrl}}' },
+      push: { title: '签到进度', body: '{{firstName}}，已签到{{daysCompleted}}天，获得{{pointsEarned}}积分。' },
+    },
+  },
+};
+
+/** A coupon was granted (check-in completion, referral, recall offer). */
+export const couponIssued: MessageTemplate = {
+  id: 'coupon-issued',
+  description: 'A coupon was issued to the user',
+  variables: ['firstName', 'couponValue', 'couponCode', 'couponExpiresOn', 'appUrl'],
+  content: {
+    en: {
+      email: {
+        subject: '{{firstName}}, your {{couponValue}} coupon is ready',
+        html: emailHtml('en', ['Hi {{firstName}},', 'Your {{couponValue}} coupon <strong>{{couponCode}}</strong> is in your account until {{couponExpiresOn}}.'], { label: 'Use it now', urlVariable: 'appUrl' }),
+        text: 'Hi {{firstName}},\n\nYour {{couponValue}} coupon {{couponCode}} is in your account until {{couponExpiresOn}}.\n\n{{appUrl}}\n',
+      },
+      sms: { text: '{{firstName}}, your {{couponValue}} coupon {{couponCode}} is valid until {{couponExpiresOn}}. {{appUrl}}' },
+      push: { title: 'Your {{couponValue}} coupon', body: '{{firstName}}, code {{couponCode}} is valid until {{couponExpiresOn}}.' },
+    },
+    'zh-CN': {
+      email: {
+        subject: '{{firstName}}，你的{{couponValue}}优惠券已到账',
+        html: emailHtml('zh-CN', ['{{firstName}}，你好：', '你的{{couponValue}}优惠券<strong>{{couponCode}}</strong>已放入账户，有效期至{{couponExpiresOn}}。'], { label: '立即使用', urlVariable: 'appUrl' }),
+        text: '{{firstName}}，你好：\n\n你的{{couponValue}}优惠券{{couponCode}}已放入账户，有效期至{{couponExpiresOn}}。\n\n{{appUrl}}\n',
+      },
+      sms: { text: '{{firstName}}，你的{{couponValue}}优惠券{{couponCode}}已到账，有效期至{{couponExpiresOn}}。{{appUrl}}' },
+      push: { title: '{{couponValue}}优惠券已到账', body: '{{firstName}}，券码{{couponCode}}，有效期至{{couponExpiresOn}}。' },
+    },
+  },
+};
