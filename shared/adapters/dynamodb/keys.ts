@@ -1,0 +1,22 @@
+/**
+ * Key layout. Every partition key holds one user's items, so no partition is hot however many
+ * users there are; system-wide items live in the operations table under sharded keys.
+ *
+ * Events table:  pk USER#<userId>  sk EVENT#<UTC ISO timestamp>#<eventId>   (raw events, TTL)
+ * Users table:   pk USER#<userId>  sk PROFILE                               (profile)
+ *                                  sk DAY#<YYYY-MM-DD>                      (daily aggregate, TTL)
+ */
+export const keys = {
+  userPk: (userId: string) => `USER#${userId}`,
+  userIdOf: (pk: string) => pk.slice('USER#'.length),
+  profileSk: 'PROFILE',
+  daySk: (day: string) => `DAY#${day}`,
+  dayPrefix: 'DAY#',
+  eventSk: (utcTimestamp: string, eventId: string) => `EVENT#${utcTimestamp}#${eventId}`,
+  eventDayRange: (day: string) => [`EVENT#${day}T`, `EVENT#${day}T~`] as const,
+};
+
+/** Epoch seconds `days` after `from`, for a TTL attribute. */
+export function expiresAfterDays(from: Date | string, days: number): number {
+  return Math.floor(new Date(from).getTime() / 1000) + days * 86_400;
+}

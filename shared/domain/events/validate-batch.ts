@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { BehaviourEvent, EventBatch } from './behaviour-event';
+import { MS_PER_DAY } from '../clock';
+
+/** One thing wrong with a batch: which event, which field, and why. */
+export interface ValidationProblem {
+  /** Index of the event in `events`, or null for a problem with the batch itself. */
+  index: number | null;
+  /** Dotted path of the field inside the event (or the body), e.g. `amount` or `events`. */
+  path: string;
+  message: string;
+}
+
+export interface EventTimeWindow {
+  /** Events older than this many days are refused. */
+  maxAgeDays: number;
+  /** Events further in the future than this (clock skew allowance) are refused. */
+  maxFutureSkewMs: number;
+}
+
+export type BatchValidation =
+  | { ok: true; events: BehaviourEvent[] }
+  | { ok: false; problems: ValidationProblem[] };
+
+function pathOf(issuePath: ReadonlyArray<PropertyKey>): string {
+  return issuePath.map(String).join('.') || '(root)';
+}
+
+/**
+ * Validates a whole batch. Any invalid event rejects the batch: the caller writes nothing and
+ * answers with every problem found, each naming the event's index and the field's path.
+ */
+export function validateEventBatch(body: unknown, now: Date, window: EventTimeWindow): BatchValidation {
+  const batch = EventBatch.safeParse(body);
+  if (!batch.success) {
+    return { ok: false, problems: batch.error.issues.map((issue) => ({ index: null, path: pathOf(issue.path), message: issue.message })) };
+  }
+  const problems: ValidationProblem[] = [];
+  const events: BehaviourEvent[] = [];
+  const oldest = now.getTime() - window.maxAgeDays * MS_PER_DAY;
+  const newest = now.getTime() + window.maxFutureSkewMs;
+  batch.data.events.forEach((raw, index) => {
+    const parsed = BehaviourEvent.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) problems.push({ index, path: pathOf(issue.path), message: issue.message });
+      return;
+    }
+    const at = Date.parse(parsed.data.timestamp);
+    if (at < oldest) problems.push({ index, path: 'timestamp', message: `is more than ${window.maxAgeDays} days old` });
+    else if (at > newest) problems.push({ index, path: 'timestamp', message: `is more than ${Math.round(window.maxFutureSkewMs / 1000)} seconds in the future` });
+    else events.push(parsed.data);
+  });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, events };
+}
+
+/** Formats zod issues of any schema into problems, for edges other than the event batch. */
+export function problemsFromZod(error: z.ZodError): ValidationProblem[] {
+  return error.issues.map((issue) => ({ index: null, path: pathOf(issue.path), message: issue.message }));
+}

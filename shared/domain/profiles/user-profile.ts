@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/** True when `zone` is an IANA time zone this runtime knows (Intl is the reference). */
+export function isIanaTimeZone(zone: string): boolean {
+  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(zone) && zone !== 'UTC') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const Locale = z.enum(['zh-CN', 'en'], { message: 'locale must be zh-CN or en' });
+export type Locale = z.infer<typeof Locale>;
+
+export const Channel = z.enum(['email', 'sms', 'push']);
+export type Channel = z.infer<typeof Channel>;
+
+const attributeValue = z.union([z.string().max(1024), z.number().finite(), z.boolean(), z.null()]);
+
+/** The body of `PUT /v1/users/{userId}`: every field optional, so a profile can be built up. */
+export const ProfileUpdate = z.strictObject({
+  email: z.email({ message: 'email must be a valid email address' }).max(254).optional(),
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'phone must be in E.164 form, e.g. +8613800138000')
+    .optional(),
+  pushToken: z.string().min(1).max(4096).optional(),
+  timezone: z
+    .string()
+    .refine(isIanaTimeZone, { message: 'timezone must be an IANA time zone such as Asia/Shanghai' })
+    .optional(),
+  locale: Locale.optional(),
+  consents: z
+    .strictObject({ email: z.boolean().optional(), sms: z.boolean().optional(), push: z.boolean().optional() })
+    .optional(),
+  attributes: z
+    .record(z.string().min(1).max(64), attributeValue)
+    .refine((record) => Object.keys(record).length <= 50, { message: 'attributes may hold at most 50 keys' })
+    .optional(),
+});
+export type ProfileUpdate = z.infer<typeof ProfileUpdate>;
+
+/** A stored profile. Contact points are personal data: encrypted at rest, masked in logs. */
+export interface UserProfile {
+  userId: string;
+  email?: string;
+  phone?: string;
+  pushToken?: string;
+  timezone: string;
+  locale: Locale;
+  consents: Record<Channel, boolean>;
+  attributes: Record<string, string | number | boolean | null>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const PROFILE_DEFAULTS = { timezone: 'UTC', locale: 'en' as Locale, consents: { email: false, sms: false, push: false } };
+
+/** Applies an update to a profile (or creates one): fields present in the update win. */
+export function applyProfileUpdate(userId: string, current: UserProfile | null, update: ProfileUpdate, now: Date): UserProfile {
+  const base: UserProfile = current ?? {
+    userId,
+    timezone: PROFILE_DEFAULTS.timezone,
+    locale: PROFILE_DEFAULTS.locale,
+    consents: { ...PROFILE_DEFAULTS.consents },
+    attributes: {},
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  const next: UserProfile = {
+    ...base,
+    consents: { ...base.consents, ...stripUndefined(update.consents ?? {}) },
+    attributes: { ...base.attributes, ...(update.attributes ?? {}) },
+    updatedAt: now.toISOString(),
+  };
+  if (update.email !== undefined) next.email = update.email;
+  if (update.phone !== undefined) next.phone = update.phone;
+  if (update.pushToken !== undefined) next.pushToken = update.pushToken;
+  if (update.timezone !== undefined) next.timezone = update.timezone;
+  if (update.locale !== undefined) next.locale = update.locale;
+  return next;
+}
+
+function stripUndefined<T extends object>(value: T): { [K in keyof T]-?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]-?: Exclude<T[K], undefined> };
+}
+
+export const UserId = z
+  .string()
+  .min(1, 'userId must not be empty')
+  .max(128, 'userId must be at most 128 characters')
+  .regex(/^[A-Za-z0-9._:@-]+$/, 'userId may contain only letters, digits and . _ : @ -');
