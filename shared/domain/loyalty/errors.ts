@@ -48,3 +48,14 @@ export class LedgerContentionError extends Error {
     super(`Ledger of user "${userId}" changed during ${attempts} consecutive attempts`, options);
   }
 }
+
+/** A store answered something its contract rules out (e.g. a version mismatch to an unconditional append). */
+export class LedgerStoreContractError extends Error {
+  override readonly name = 'LedgerStoreContractError';
+  constructor(
+    readonly entryId: string,
+    readonly answer: string,
+  ) {
+    super(`Ledger store answered "${answer}" to entry "${entryId}", which its contract rules out`);
+  }
+}

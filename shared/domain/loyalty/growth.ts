@@ -1,0 +1,207 @@
+import { z } from 'zod';
+import { assertNever } from './assert-never';
+import { LedgerContentionError, LedgerStoreContractError } from './errors';
+import { ledgerEntryIds, rewardIds } from './ids';
+import type { AdjustmentEntry, GrantEntry, LedgerStore } from './ledger';
+
+/**
+ * Growth levels, lowest first. The first starts at 0 so every user has a level; thresholds
+ * strictly increase. Default: member from 0, VIP from 1,000 growth points.
+ */
+export const GrowthConfig = z.object({
+  levels: z
+    .array(z.object({ name: z.string().min(1), minGrowth: z.number().int().nonnegative() }))
+    .min(1)
+    .refine((levels) => levels[0]?.minGrowth === 0, { message: 'the first level must start at 0' })
+    .refine((levels) => levels.every((level, index) => index === 0 || level.minGrowth > (levels[index - 1]?.minGrowth ?? 0)), {
+      message: 'level thresholds must strictly increase',
+    })
+    .default([
+      { name: 'member', minGrowth: 0 },
+      { name: 'vip', minGrowth: 1000 },
+    ]),
+});
+export type GrowthConfig = z.infer<typeof GrowthConfig>;
+
+/** A purchase or a refund as the growth rules need it (validated upstream at ingest). */
+export const GrowthEvent = z.object({
+  kind: z.enum(['purchase', 'refund']),
+  /** The ingest event id: growth from one event is counted once. */
+  eventId: z.string().min(1),
+  userId: z.string().min(1),
+  /** In major currency units, positive for both kinds. */
+  amount: z.number().positive(),
+  currency: z.string().length(3),
+  occurredAt: z.iso.datetime(),
+});
+export type GrowthEvent = z.infer<typeof GrowthEvent>;
+
+/** Emitted when a user's growth moves them to another level. */
+export interface GrowthLevelChanged {
+  readonly kind: 'growth-level-changed';
+  /** Deterministic: derived from the ledger entry that caused the change. */
+  readonly eventId: string;
+  readonly userId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly direction: 'up' | 'down';
+  readonly growth: number;
+  readonly occurredAt: string;
+}
+
+/**
+ * Growth points for an amount of money: 1 per whole currency unit, fractions dropped (12.99 →
+ * 12), whatever the currency. Dropping rather than rounding means a purchase followed by its
+ * full refund always nets to zero.
+ */
+export function growthPointsFor(amount: number): number {
+  return Math.floor(amount);
+}
+
+/** Name of the level a growth value falls in. */
+export function growthLevelOf(growth: number, config: GrowthConfig): string {
+  let current = config.levels[0]?.name ?? 'member';
+  for (const level of config.levels) if (growth >= level.minGrowth) current = level.name;
+  return current;
+}
+
+/** The level-change event between two growth values, or `undefined` if the level is the same. */
+export function growthLevelChange(input: {
+  readonly userId: string;
+  readonly before: number;
+  readonly after: number;
+  readonly causedByEntryId: string;
+  readonly occurredAt: string;
+  readonly config: GrowthConfig;
+}): GrowthLevelChanged | undefined {
+  const from = growthLevelOf(input.before, input.config);
+  const to = growthLevelOf(input.after, input.config);
+  if (from === to) return undefined;
+  return {
+    kind: 'growth-level-changed',
+    eventId: rewardIds.levelChange(input.userId, input.causedByEntryId),
+    userId: input.userId,
+    from,
+    to,
+    direction: input.after > input.before ? 'up' : 'down',
+    growth: input.after,
+    occurredAt: input.occurredAt,
+  };
+}
+
+/** The growth grant for a purchase; `undefined` below one currency unit. */
+export function purchaseGrowthEntry(purchase: GrowthEvent): GrantEntry | undefined {
+  const amount = growthPointsFor(purchase.amount);
+  if (amount <= 0) return undefined;
+  return {
+    kind: 'grant',
+    id: ledgerEntryIds.purchaseGrowth(purchase.userId, purchase.eventId),
+    userId: purchase.userId,
+    account: 'growth',
+    reason: 'purchase-growth',
+    amount,
+    occurredAt: purchase.occurredAt,
+  };
+}
+
+/**
+ * The growth reversal for a refund, clamped so growth never goes below zero (a refund larger
+ * than the growth left takes what is left). Append it with the version of `currentGrowth`.
+ */
+export function refundGrowthEntry(refund: GrowthEvent, currentGrowth: number): AdjustmentEntry {
+  return {
+    kind: 'adjustment',
+    id: ledgerEntryIds.refundGrowth(refund.userId, refund.eventId),
+    userId: refund.userId,
+    account: 'growth',
+    reason: 'refund',
+    delta: -Math.min(growthPointsFor(refund.amount), currentGrowth),
+    reference: refund.eventId,
+    occurredAt: refund.occurredAt,
+  };
+}
+
+/** Result of counting one purchase or refund towards growth. */
+export type GrowthOutcome =
+  | { readonly kind: 'growth-changed'; readonly growth: number; readonly levelChange: GrowthLevelChanged | undefined }
+  /** This event was counted before (a duplicate delivery): nothing changed. */
+  | { readonly kind: 'already-counted' }
+  /** A purchase under one currency unit: no growth. */
+  | { readonly kind: 'no-growth' };
+
+const MAX_REFUND_ATTEMPTS = 5;
+
+/**
+ * Counts a purchase or refund towards the user's growth, exactly once per event id, and says
+ * whether the level changed. A purchase is a plain grant; a refund is clamped against the
+ * current growth, so it is appended conditionally on the growth version it read and retried
+ * when a concurrent event moved it.
+ * @throws LedgerContentionError when the growth kept moving for every attempt.
+ */
+export async function recordGrowthEvent(
+  ledger: LedgerStore,
+  event: GrowthEvent,
+  config: GrowthConfig,
+): Promise<GrowthOutcome> {
+  switch (event.kind) {
+    case 'purchase': {
+      const entry = purchaseGrowthEntry(event);
+      if (!entry) return { kind: 'no-growth' };
+      const outcome = await ledger.append(entry);
+      switch (outcome.kind) {
+        case 'appended':
+          return changed(event, entry.id, outcome.balance.amount - entry.amount, outcome.balance.amount, config);
+        case 'already-granted':
+          return { kind: 'already-counted' };
+        case 'insufficient-balance':
+        case 'balance-version-mismatch':
+          // A grant neither debits nor carries an expected version: a store answering this is broken.
+          throw new LedgerStoreContractError(entry.id, outcome.kind);
+        default:
+          return assertNever(outcome);
+      }
+    }
+    case 'refund': {
+      for (let attempt = 1; attempt <= MAX_REFUND_ATTEMPTS; attempt += 1) {
+        const current = await ledger.balance(event.userId, 'growth');
+        const entry = refundGrowthEntry(event, current.amount);
+        const outcome = await ledger.append(entry, current.version);
+        switch (outcome.kind) {
+          case 'appended':
+            return changed(event, entry.id, current.amount, outcome.balance.amount, config);
+          case 'already-granted':
+            return { kind: 'already-counted' };
+          case 'insufficient-balance':
+          case 'balance-version-mismatch':
+            continue;
+          default:
+            return assertNever(outcome);
+        }
+      }
+      throw new LedgerContentionError(event.userId, MAX_REFUND_ATTEMPTS);
+    }
+    default:
+      return assertNever(event.kind);
+  }
+}
+
+function changed(
+  event: GrowthEvent,
+  entryId: string,
+  before: number,
+  after: number,
+  config: GrowthConfig,
+): GrowthOutcome {
+  return {
+    kind: 'growth-changed',
+    growth: after,
+    levelChange: growthLevelChange({
+      userId: event.userId,
+      before,
+      after,
+      causedByEntryId: entryId,
+      occurredAt: event.occurredAt,
+      config,
+    }),
+  };
+}
