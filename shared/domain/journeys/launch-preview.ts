@@ -1,0 +1,219 @@
+/**
+ * The dry run a marketer sees before launching: who is reached, who is held out, how many messages
+ * go out and what it costs. Pure: it takes the matched users and the prices as data.
+ */
+import { z } from 'zod';
+import type { ScoredUser } from './audience';
+import { isInHoldout } from './holdout';
+import { JOURNEY_CHANNELS, RECALL_TIERS, type JourneyChannel, type JourneyDefinition, type RecallTier } from './journey-definition';
+import { compileJourneyPlan, estimatePlanTransitions } from './journey-plan';
+
+/**
+ * Unit prices in USD, us-east-1 list prices. Sources:
+ * - Step Functions Standard: 0.025 per 1,000 state transitions (aws.amazon.com/step-functions/pricing).
+ * - Lambda: 0.20 per million requests, 0.0000166667 per GB-second on x86 (aws.amazon.com/lambda/pricing).
+ * - DynamoDB on-demand: 0.625 per million write request units, 0.125 per million read request units
+ *   (aws.amazon.com/dynamodb/pricing/on-demand).
+ * - SQS standard: 0.40 per million requests (aws.amazon.com/sqs/pricing).
+ * - SES: 0.10 per 1,000 emails (aws.amazon.com/ses/pricing).
+ * - SMS: 0.00645 per outbound message to the US, through AWS End User Messaging / SNS
+ *   (aws.amazon.com/end-user-messaging/pricing); other countries differ a lot: configure it.
+ * - Mobile push through SNS: 0.50 per million notifications (aws.amazon.com/sns/pricing).
+ */
+export const CostPrices = z.object({
+  stepFunctionsUsdPerThousandTransitions: z.number().min(0),
+  lambdaUsdPerMillionRequests: z.number().min(0),
+  lambdaUsdPerGbSecond: z.number().min(0),
+  dynamoDbUsdPerMillionWriteUnits: z.number().min(0),
+  dynamoDbUsdPerMillionReadUnits: z.number().min(0),
+  sqsUsdPerMillionRequests: z.number().min(0),
+  messageUsd: z.object({ email: z.number().min(0), sms: z.number().min(0), push: z.number().min(0) }),
+});
+export type CostPrices = z.infer<typeof CostPrices>;
+
+export const DEFAULT_COST_PRICES: CostPrices = {
+  stepFunctionsUsdPerThousandTransitions: 0.025,
+  lambdaUsdPerMillionRequests: 0.2,
+  lambdaUsdPerGbSecond: 0.0000166667,
+  dynamoDbUsdPerMillionWriteUnits: 0.625,
+  dynamoDbUsdPerMillionReadUnits: 0.125,
+  sqsUsdPerMillionRequests: 0.4,
+  messageUsd: { email: 0.0001, sms: 0.00645, push: 0.0000005 },
+};
+
+/**
+ * How much work the implementation does per user; estimates, to be kept in line with the
+ * adapters. Defaults:
+ * - per enrollment (holdout included): one enrollment record (1 WRU) and, through the launch queue
+ *   in batches of ten, 0.3 SQS requests (send, receive, delete) and 0.1 consumer invocations;
+ * - per plan step of a treated user: one `CheckExitAndSend` invocation of 300 ms at 256 MB, 2 RRU
+ *   (profile activity for the exit check, journey status with the kill switch) and 2 WRU (the
+ *   per-step idempotency record and the decision log).
+ */
+export const CostAssumptions = z.object({
+  writeUnitsPerEnrollment: z.number().min(0),
+  sqsRequestsPerEnrollment: z.number().min(0),
+  launchInvocationsPerEnrollment: z.number().min(0),
+  writeUnitsPerStep: z.number().min(0),
+  readUnitsPerStep: z.number().min(0),
+  taskDurationMs: z.number().min(0),
+  taskMemoryMb: z.number().min(128),
+});
+export type CostAssumptions = z.infer<typeof CostAssumptions>;
+
+export const DEFAULT_COST_ASSUMPTIONS: CostAssumptions = {
+  writeUnitsPerEnrollment: 1,
+  sqsRequestsPerEnrollment: 0.3,
+  launchInvocationsPerEnrollment: 0.1,
+  writeUnitsPerStep: 2,
+  readUnitsPerStep: 2,
+  taskDurationMs: 300,
+  taskMemoryMb: 256,
+};
+
+/** Why a matched user cannot be enrolled: the contact policy's launch-time part. */
+export type UnreachableReason = 'unsubscribed' | 'sunset' | 'no-reachable-channel';
+
+/** Tier key of a preview row: users matched without a tier are counted apart. */
+export type PreviewTierKey = RecallTier | 'untiered';
+
+export interface TierPreview {
+  matched: number;
+  reachable: number;
+  holdout: number;
+  treatment: number;
+}
+
+export type PerChannel<T> = Record<JourneyChannel, T>;
+
+/** The dry-run answer for a launch. Message counts and costs assume nobody exits early: an upper bound. */
+export interface JourneyLaunchPreview {
+  journeyId: string;
+  matched: number;
+  unreachable: Record<UnreachableReason, number>;
+  reachable: number;
+  holdout: number;
+  treatment: number;
+  perTier: Record<PreviewTierKey, TierPreview>;
+  transitionsPerTreatedUser: number;
+  expectedMessages: PerChannel<number> & { total: number };
+  usage: {
+    stateTransitions: number;
+    lambdaInvocations: number;
+    lambdaGbSeconds: number;
+    dynamoDbWriteUnits: number;
+    dynamoDbReadUnits: number;
+    sqsRequests: number;
+  };
+  costUsd: {
+    stepFunctions: number;
+    lambda: number;
+    dynamoDb: number;
+    sqs: number;
+    aws: number;
+    messaging: PerChannel<number>;
+    messagingTotal: number;
+    total: number;
+  };
+}
+
+/** Channels on which the contact policy lets us reach the user, before quiet hours and budgets. */
+export function reachableChannels(user: ScoredUser): JourneyChannel[] {
+  if (user.unsubscribed || user.sunset) return [];
+  return JOURNEY_CHANNELS.filter((channel) => user.consents[channel] && !user.suppressed[channel]);
+}
+
+function unreachableReason(user: ScoredUser, journeyChannels: ReadonlySet<JourneyChannel>): UnreachableReason | undefined {
+  if (user.unsubscribed) return 'unsubscribed';
+  if (user.sunset) return 'sunset';
+  return reachableChannels(user).some((channel) => journeyChannels.has(channel)) ? undefined : 'no-reachable-channel';
+}
+
+function emptyTierPreview(): TierPreview {
+  return { matched: 0, reachable: 0, holdout: 0, treatment: 0 };
+}
+
+/**
+ * Previews a launch of `definition` on already matched users. Unreachable users are left out of
+ * both groups, then the holdout is drawn among the reachable ones, so treatment and holdout come
+ * from the same population and the lift compares like with like.
+ */
+export function previewJourneyLaunch(
+  definition: JourneyDefinition,
+  matchedUsers: Iterable<ScoredUser>,
+  prices: CostPrices = DEFAULT_COST_PRICES,
+  assumptions: CostAssumptions = DEFAULT_COST_ASSUMPTIONS,
+): JourneyLaunchPreview {
+  const plan = compileJourneyPlan(definition);
+  const sendSteps = plan.steps.flatMap((step) => (step.kind === 'send' ? [step] : []));
+  const journeyChannels = new Set(sendSteps.flatMap((step) => step.channels));
+  const perTier = Object.fromEntries(
+    [...RECALL_TIERS, 'untiered' as const].map((tier) => [tier, emptyTierPreview()]),
+  ) as Record<PreviewTierKey, TierPreview>;
+  const unreachable: Record<UnreachableReason, number> = { unsubscribed: 0, sunset: 0, 'no-reachable-channel': 0 };
+  const messages: PerChannel<number> = { email: 0, sms: 0, push: 0 };
+  let matched = 0;
+  let holdout = 0;
+  let treatment = 0;
+
+  for (const user of matchedUsers) {
+    matched += 1;
+    const tierRow = perTier[user.tier ?? 'untiered'];
+    tierRow.matched += 1;
+    const reason = unreachableReason(user, journeyChannels);
+    if (reason !== undefined) {
+      unreachable[reason] += 1;
+      continue;
+    }
+    tierRow.reachable += 1;
+    if (isInHoldout(definition.id, user.userId, definition.holdoutShare)) {
+      holdout += 1;
+      tierRow.holdout += 1;
+      continue;
+    }
+    treatment += 1;
+    tierRow.treatment += 1;
+    const userChannels = new Set(reachableChannels(user));
+    for (const step of sendSteps) for (const channel of step.channels) if (userChannels.has(channel)) messages[channel] += 1;
+  }
+
+  const reachable = holdout + treatment;
+  const transitionsPerTreatedUser = estimatePlanTransitions(plan);
+  const taskInvocations = treatment * plan.steps.length;
+  const usage = {
+    stateTransitions: treatment * transitionsPerTreatedUser,
+    lambdaInvocations: taskInvocations + reachable * assumptions.launchInvocationsPerEnrollment,
+    lambdaGbSeconds: taskInvocations * (assumptions.taskDurationMs / 1000) * (assumptions.taskMemoryMb / 1024),
+    dynamoDbWriteUnits: reachable * assumptions.writeUnitsPerEnrollment + taskInvocations * assumptions.writeUnitsPerStep,
+    dynamoDbReadUnits: taskInvocations * assumptions.readUnitsPerStep,
+    sqsRequests: reachable * assumptions.sqsRequestsPerEnrollment,
+  };
+  const stepFunctions = (usage.stateTransitions / 1000) * prices.stepFunctionsUsdPerThousandTransitions;
+  const lambda =
+    (usage.lambdaInvocations / 1_000_000) * prices.lambdaUsdPerMillionRequests + usage.lambdaGbSeconds * prices.lambdaUsdPerGbSecond;
+  const dynamoDb =
+    (usage.dynamoDbWriteUnits / 1_000_000) * prices.dynamoDbUsdPerMillionWriteUnits +
+    (usage.dynamoDbReadUnits / 1_000_000) * prices.dynamoDbUsdPerMillionReadUnits;
+  const sqs = (usage.sqsRequests / 1_000_000) * prices.sqsUsdPerMillionRequests;
+  const aws = stepFunctions + lambda + dynamoDb + sqs;
+  const messaging: PerChannel<number> = {
+    email: messages.email * prices.messageUsd.email,
+    sms: messages.sms * prices.messageUsd.sms,
+    push: messages.push * prices.messageUsd.push,
+  };
+  const messagingTotal = messaging.email + messaging.sms + messaging.push;
+
+  return {
+    journeyId: definition.id,
+    matched,
+    unreachable,
+    reachable,
+    holdout,
+    treatment,
+    perTier,
+    transitionsPerTreatedUser,
+    expectedMessages: { ...messages, total: messages.email + messages.sms + messages.push },
+    usage,
+    costUsd: { stepFunctions, lambda, dynamoDb, sqs, aws, messaging, messagingTotal, total: aws + messagingTotal },
+  };
+}
