@@ -10,3 +10,12 @@ export type {
 export { InMemoryExecutionStore, type ExecutionRecord, type ExecutionStatus, type ExecutionStore } from './execution-store';
 export type { TaskContext, TaskHandler, TaskHandlerResolver } from './task-runner';
 export * from './errors';
+export {
+  firstResolver,
+  integrationErrorName,
+  parseIntegrationResource,
+  sdkIntegrationHandler,
+  type IntegrationTarget,
+  type SdkClient,
+  type SdkClients,
+} from './sdk-integration-handler';
