@@ -19,3 +19,4 @@ export {
   type SdkClient,
   type SdkClients,
 } from './sdk-integration-handler';
+export { startStepFunctionsServer, type StepFunctionsServer } from './step-functions-server';

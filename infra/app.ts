@@ -1,0 +1,4 @@
+import { buildRekindleApp } from './rekindle-app';
+
+// `cdk synth` / `cdk deploy` entry point.
+buildRekindleApp().app.synth();

@@ -1,0 +1,59 @@
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+/**
+ * Everything that holds data: tables, the key that encrypts them, the ingest key. Kept apart from
+ * the stateless stacks and retained when a stack is deleted, so a redeploy never loses data.
+ */
+export class StatefulStack extends Stack {
+  readonly key: kms.Key;
+  readonly usersTable: dynamodb.Table;
+  readonly eventsTable: dynamodb.Table;
+  readonly operationsTable: dynamodb.Table;
+  readonly ingestKeySecret: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    this.key = new kms.Key(this, 'DataKey', {
+      description: 'Rekindle: encrypts tables and secrets holding personal data',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const tableDefaults = {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    } as const;
+
+    // Profiles, daily aggregates and (later) scores: one partition per user.
+    this.usersTable = new dynamodb.Table(this, 'UsersTable', { ...tableDefaults, timeToLiveAttribute: 'expiresAt' });
+
+    // Raw events for audit and replay; its stream drives aggregation.
+    this.eventsTable = new dynamodb.Table(this, 'EventsTable', {
+      ...tableDefaults,
+      timeToLiveAttribute: 'expiresAt',
+      stream: dynamodb.StreamViewType.NEW_IMAGE,
+    });
+
+    // System-wide state: kill switch, journeys, model parameters, runs, idempotency records.
+    this.operationsTable = new dynamodb.Table(this, 'OperationsTable', { ...tableDefaults, timeToLiveAttribute: 'expiresAt' });
+
+    this.ingestKeySecret = new secretsmanager.Secret(this, 'IngestKey', {
+      description: 'Rekindle: the API key event producers send in x-api-key',
+      // Encrypted with the Secrets Manager managed key: a grant on the data key would put the
+      // stateless stack's role into this stack's key policy and tie the two stacks in a cycle.
+      generateSecretString: { excludePunctuation: true, passwordLength: 40 },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}
