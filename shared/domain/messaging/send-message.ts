@@ -57,20 +57,18 @@ export async function sendMessage(request: SendRequest, ports: SendPorts, clock:
   const { config } = settings;
   const messageId = messageIdFor(request.idempotencyKey);
   const startedAt = clock.now();
-  let profile: ContactProfile | undefined;
-  let decision: Decision | undefined;
-  const finish = async (outcome: SendOutcome): Promise<SendOutcome> => {
-    await ports.messageLog.record(logEntry(request, messageId, outcome, decision, profile, config, clock.now()));
+  // Every way out records one log entry with what was known by then.
+  const finish = async (outcome: SendOutcome, known: { decision?: Decision; profile?: ContactProfile } = {}): Promise<SendOutcome> => {
+    await ports.messageLog.record(logEntry(request, messageId, outcome, known.decision, known.profile, config, clock.now()));
     return outcome;
   };
 
   const prior = classifyReservation(await ports.reservations.find(request.idempotencyKey), startedAt, config.reservation);
   if (prior.kind !== 'free') {
-    decision = idempotencyDecision(prior, startedAt);
-    return finish(outcomeForStanding(prior, messageId));
+    return finish(outcomeForStanding(prior, messageId), { decision: idempotencyDecision(prior, startedAt) });
   }
 
-  profile = await ports.profiles.findContactProfile(request.userId);
+  const profile = await ports.profiles.findContactProfile(request.userId);
   if (profile === undefined) {
     return finish({ kind: 'failed-permanent', messageId, code: 'unknown-user', detail: `no profile for user ${request.userId}` });
   }
@@ -78,7 +76,9 @@ export async function sendMessage(request: SendRequest, ports: SendPorts, clock:
   try {
     template = findTemplate(settings.templates, request.templateId);
   } catch (error) {
-    if (error instanceof TemplateNotFoundError) return finish({ kind: 'failed-permanent', messageId, code: 'unknown-template', detail: error.message });
+    if (error instanceof TemplateNotFoundError) {
+      return finish({ kind: 'failed-permanent', messageId, code: 'unknown-template', detail: error.message }, { profile });
+    }
     throw error;
   }
 
@@ -93,12 +93,12 @@ export async function sendMessage(request: SendRequest, ports: SendPorts, clock:
     ports.contactHistory.listSince(request.userId, new Date(startedAt.getTime() - contactHistoryLookbackMs(config.disturbance))),
   ]);
   const policy = decideSend(request, { killSwitch, profile, suppressions, recentContacts }, startedAt, config);
-  decision = { ...policy, checks: [{ name: 'idempotency', result: 'pass', detail: 'key not used before' }, ...policy.checks] };
+  let decision: Decision = { ...policy, checks: [{ name: 'idempotency', result: 'pass', detail: 'key not used before' }, ...policy.checks] };
   switch (policy.verdict.kind) {
     case 'skip':
-      return finish({ kind: 'skipped', messageId, reason: policy.verdict.reason, detail: lastCheckDetail(policy) });
+      return finish({ kind: 'skipped', messageId, reason: policy.verdict.reason, detail: lastCheckDetail(policy) }, { decision, profile });
     case 'defer':
-      return finish({ kind: 'deferred', messageId, until: policy.verdict.until, reason: policy.verdict.reason });
+      return finish({ kind: 'deferred', messageId, until: policy.verdict.until, reason: policy.verdict.reason }, { decision, profile });
     case 'allow':
       break;
     default:
@@ -122,7 +122,7 @@ export async function sendMessage(request: SendRequest, ports: SendPorts, clock:
     rendered = renderMessage(settings.templates, template, request.channel, locale, request.data, unsubscribeUrl === undefined ? {} : { unsubscribeUrl });
   } catch (error) {
     if (error instanceof TemplateVariableMissingError || error instanceof TemplateVariableInvalidError) {
-      return finish({ kind: 'failed-permanent', messageId, code: 'template-error', detail: error.message });
+      return finish({ kind: 'failed-permanent', messageId, code: 'template-error', detail: error.message }, { decision, profile });
     }
     throw error;
   }
@@ -142,7 +142,7 @@ export async function sendMessage(request: SendRequest, ports: SendPorts, clock:
   if (reservation.kind === 'already') {
     const standing = classifyReservation(reservation.state, reservedAt, config.reservation);
     decision = { ...decision, checks: [...decision.checks, idempotencyCheck(standing)] };
-    return finish(outcomeForStanding(standing, messageId));
+    return finish(outcomeForStanding(standing, messageId), { decision, profile });
   }
   const sending = await ports.reservations.transition(
     request.idempotencyKey,
@@ -151,7 +151,7 @@ export async function sendMessage(request: SendRequest, ports: SendPorts, clock:
   );
   if (sending === 'conflict') {
     // Our lease ran out before we got here and another attempt took the key: it will send.
-    return finish({ kind: 'failed-retryable', messageId, code: 'in-flight', detail: 'reservation lease lost to another attempt', retryAfterMs: 0 });
+    return finish({ kind: 'failed-retryable', messageId, code: 'in-flight', detail: 'reservation lease lost to another attempt', retryAfterMs: 0 }, { decision, profile });
   }
 
   const attempts = config.throttleRetry.maxAttempts;
@@ -169,7 +169,7 @@ export async function sendMessage(request: SendRequest, ports: SendPorts, clock:
           { status: 'sent', attemptId, providerMessageId: result.providerMessageId, sentAt: at },
         );
         await ports.contactHistory.append(request.userId, { messageId, at, channel: request.channel, priority: request.priority });
-        return finish({ kind: 'sent', messageId, providerMessageId: result.providerMessageId });
+        return finish({ kind: 'sent', messageId, providerMessageId: result.providerMessageId }, { decision, profile });
       case 'throttled': {
         const delayMs = throttleBackoffMs(attempt, config.throttleRetry, settings.random);
         if (attempt + 1 < attempts) {
@@ -177,18 +177,18 @@ export async function sendMessage(request: SendRequest, ports: SendPorts, clock:
           break;
         }
         await release(`throttled ${attempts} times: ${result.detail}`);
-        return finish({ kind: 'failed-retryable', messageId, code: 'throttled', detail: result.detail, retryAfterMs: delayMs });
+        return finish({ kind: 'failed-retryable', messageId, code: 'throttled', detail: result.detail, retryAfterMs: delayMs }, { decision, profile });
       }
       case 'retryable-error':
         await release(result.detail);
-        return finish({ kind: 'failed-retryable', messageId, code: 'provider-error', detail: result.detail, retryAfterMs: 0 });
+        return finish({ kind: 'failed-retryable', messageId, code: 'provider-error', detail: result.detail, retryAfterMs: 0 }, { decision, profile });
       case 'permanent-error':
         await ports.reservations.transition(
           request.idempotencyKey,
           { status: 'sending', attemptId },
           { status: 'failed', attemptId, detail: result.detail, failedAt: at },
         );
-        return finish({ kind: 'failed-permanent', messageId, code: 'provider-rejected', detail: result.detail });
+        return finish({ kind: 'failed-permanent', messageId, code: 'provider-rejected', detail: result.detail }, { decision, profile });
       default:
         return assertNever(result);
     }
