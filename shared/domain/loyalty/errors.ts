@@ -59,3 +59,11 @@ export class LedgerStoreContractError extends Error {
     super(`Ledger store answered "${answer}" to entry "${entryId}", which its contract rules out`);
   }
 }
+
+/** A draw entry that cannot be listed unambiguously (empty, or holding a line break). */
+export class InvalidDrawEntryError extends Error {
+  override readonly name = 'InvalidDrawEntryError';
+  constructor(readonly entry: string) {
+    super(`Draw entries must be non-empty and hold no line break: ${JSON.stringify(entry)}`);
+  }
+}
