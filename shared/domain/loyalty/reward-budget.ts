@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { assertNever } from './assert-never';
+import type { Coupon } from './rewards';
 
 /**
  * A month's reward budget. Amounts are integers in one unit chosen by the operator (currency
@@ -47,5 +48,37 @@ export function allocateReward(
     }
     default:
       return assertNever(config.whenExhausted);
+  }
+}
+
+/** A money coupon after the budget decided: issue it now (maybe smaller) or hold it for next month. */
+export type BudgetedCoupon =
+  | { readonly kind: 'issue-now'; readonly coupon: Coupon; readonly scaledDown: boolean }
+  | { readonly kind: 'queued-for-next-month'; readonly coupon: Coupon };
+
+/**
+ * Runs an amount-off coupon through the budget. Percent-off coupons have no fixed cost and pass
+ * untouched: their cost is known only at redemption, and counting it then is the caller's call.
+ * The coupon keeps its id in every case, so a queued coupon issued next month is still issued once.
+ */
+export function budgetCoupon(coupon: Coupon, spentSoFar: number, config: RewardBudgetConfig): BudgetedCoupon {
+  switch (coupon.discount.kind) {
+    case 'percent-off':
+      return { kind: 'issue-now', coupon, scaledDown: false };
+    case 'amount-off': {
+      const decision = allocateReward({ spentSoFar, rewardAmount: coupon.discount.amount }, config);
+      switch (decision.kind) {
+        case 'grant':
+          return { kind: 'issue-now', coupon, scaledDown: false };
+        case 'scale-down':
+          return { kind: 'issue-now', coupon: { ...coupon, discount: { kind: 'amount-off', amount: decision.amount } }, scaledDown: true };
+        case 'queue-for-next-month':
+          return { kind: 'queued-for-next-month', coupon };
+        default:
+          return assertNever(decision);
+      }
+    }
+    default:
+      return assertNever(coupon.discount);
   }
 }

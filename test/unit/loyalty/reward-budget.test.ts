@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RewardBudgetConfig, allocateReward } from '../../../shared/domain/loyalty/reward-budget';
+import { RewardBudgetConfig, allocateReward, budgetCoupon } from '../../../shared/domain/loyalty/reward-budget';
 
 describe('monthly reward budget', () => {
   it('queues rewards for next month once the budget is spent', () => {
@@ -51,5 +51,29 @@ describe('monthly reward budget', () => {
         },
       ),
     );
+  });
+});
+
+describe('budgeting a referral coupon', () => {
+  const coupon = {
+    id: 'referral-signup#a#b',
+    userId: 'a',
+    reason: 'referral-signup' as const,
+    discount: { kind: 'amount-off' as const, amount: 20 },
+    issuedAt: '2025-06-02T00:00:00.000Z',
+  };
+
+  it('holds a 20 coupon for next month when only 5 of 100 are left in queue mode, and cuts it to 5 in scale-down mode', () => {
+    // Prepare
+    const queue = RewardBudgetConfig.parse({ monthlyBudget: 100, whenExhausted: 'queue-for-next-month' });
+    const scale = RewardBudgetConfig.parse({ monthlyBudget: 100, whenExhausted: 'scale-down' });
+
+    // Act
+    const queued = budgetCoupon(coupon, 95, queue);
+    const scaled = budgetCoupon(coupon, 95, scale);
+
+    // Assess
+    expect(queued).toEqual({ kind: 'queued-for-next-month', coupon });
+    expect(scaled).toEqual({ kind: 'issue-now', coupon: { ...coupon, discount: { kind: 'amount-off', amount: 5 } }, scaledDown: true });
   });
 });
