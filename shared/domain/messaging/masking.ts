@@ -45,3 +45,15 @@ export function maskContactPoint(channel: Channel, value: string): string {
       return assertNever(channel);
   }
 }
+
+const EMAIL_IN_TEXT = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[^\s@<>"'(),;:]+/g;
+const PHONE_IN_TEXT = /\+?\d[\d\s().-]{6,}\d/g;
+
+/**
+ * Masks anything that looks like an email address or a phone number inside free text. Provider
+ * error messages quote the recipient ("…failed the check: alice@example.com"), and they end up in
+ * outcomes and logs.
+ */
+export function redactContactPoints(text: string): string {
+  return text.replace(EMAIL_IN_TEXT, (email) => maskEmail(email)).replace(PHONE_IN_TEXT, (phone) => maskPhone(phone));
+}

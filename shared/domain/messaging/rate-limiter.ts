@@ -1,3 +1,5 @@
+import type { Channel } from './channel';
+
 /** A token bucket's state: tokens left, and when they were last counted. */
 export interface TokenBucket {
   tokens: number;
@@ -73,4 +75,17 @@ export function createTokenBucketGate(
       }
     },
   };
+}
+
+/**
+ * One gate per channel from the configured rates, burst one second's worth. SES and SNS limit
+ * independently, so a throttled email queue must not hold back push.
+ */
+export function createChannelRateGates(
+  ratesPerSecond: Record<Channel, number>,
+  now: () => number,
+  pause: (ms: number) => Promise<void>,
+): Record<Channel, RateGate> {
+  const gateFor = (rate: number) => createTokenBucketGate({ ratePerSecond: rate, capacity: Math.max(1, Math.floor(rate)) }, now, pause);
+  return { email: gateFor(ratesPerSecond.email), sms: gateFor(ratesPerSecond.sms), push: gateFor(ratesPerSecond.push) };
 }

@@ -11,7 +11,7 @@ import { decideSend } from './decide-send';
 import { contactHistoryLookbackMs } from './disturbance-index';
 import { TemplateNotFoundError, TemplateVariableInvalidError, TemplateVariableMissingError } from './errors';
 import { listUnsubscribeHeaders, unsubscribeUrlFor } from './list-unsubscribe';
-import { maskContactPoint } from './masking';
+import { maskContactPoint, redactContactPoints } from './masking';
 import type { MessageLogEntry, ProviderSendResult, SendPorts } from './ports';
 import { throttleBackoffMs } from './rate-limiter';
 import { classifyReservation, messageIdFor, type ReservationStanding } from './reservation';
@@ -93,7 +93,7 @@ export async function sendMessage(request: SendRequest, ports: SendPorts, clock:
     ports.contactHistory.listSince(request.userId, new Date(startedAt.getTime() - contactHistoryLookbackMs(config.disturbance))),
   ]);
   const policy = decideSend(request, { killSwitch, profile, suppressions, recentContacts }, startedAt, config);
-  let decision: Decision = { ...policy, checks: [{ name: 'idempotency', result: 'pass', detail: 'key not used before' }, ...policy.checks] };
+  let decision: Decision = { ...policy, checks: [idempotencyCheck({ kind: 'free' }), ...policy.checks] };
   switch (policy.verdict.kind) {
     case 'skip':
       return finish({ kind: 'skipped', messageId, reason: policy.verdict.reason, detail: lastCheckDetail(policy) }, { decision, profile });
@@ -157,7 +157,7 @@ export async function sendMessage(request: SendRequest, ports: SendPorts, clock:
   const attempts = config.throttleRetry.maxAttempts;
   for (let attempt = 0; ; attempt += 1) {
     await ports.rateGates[request.channel].acquire();
-    const result = await deliver(rendered, contactPoint, request, messageId, unsubscribeUrl, ports);
+    const result = redactDetail(await deliver(rendered, contactPoint, request, messageId, unsubscribeUrl, ports));
     const at = clock.now().toISOString();
     const release = (detail: string) =>
       ports.reservations.transition(request.idempotencyKey, { status: 'sending', attemptId }, { status: 'released', attemptId, detail, releasedAt: at });
@@ -227,10 +227,15 @@ function deliver(
   }
 }
 
+/** Provider messages may quote the recipient; outcomes and logs must not. */
+function redactDetail(result: ProviderSendResult): ProviderSendResult {
+  return result.kind === 'accepted' ? result : { ...result, detail: redactContactPoints(result.detail) };
+}
+
 function idempotencyCheck(standing: ReservationStanding): Decision['checks'][number] {
   switch (standing.kind) {
     case 'free':
-      return { name: 'idempotency', result: 'pass', detail: 'key not used before' };
+      return { name: 'idempotency', result: 'pass', detail: 'key free (never used, or released after a retryable failure)' };
     case 'already-sent':
       return { name: 'idempotency', result: 'block', detail: `already sent at ${standing.sentAt}` };
     case 'already-failed':

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maskContactPoint, maskEmail, maskPhone } from '../../../shared/domain/messaging';
+import { maskContactPoint, maskEmail, maskPhone, redactContactPoints } from '../../../shared/domain/messaging';
 
 describe('masking contact points for logs', () => {
   it.each([
@@ -45,6 +45,12 @@ describe('masking contact points for logs', () => {
         expect(masked.replace(/\D/g, '')).toBe(phone.slice(-4));
         expect(masked).toHaveLength(phone.length);
       }),
+    );
+  });
+
+  it('redacts addresses and numbers inside provider messages', () => {
+    expect(redactContactPoints('Rejected: <bob.jones@mail.example.org>, phone +86 138 1234 5678, code 554')).toBe(
+      'Rejected: <b***@m***.org>, phone +*********5678, code 554',
     );
   });
 });

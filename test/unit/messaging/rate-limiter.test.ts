@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../shared/domain/clock';
-import { createTokenBucketGate, fullTokenBucket, takeToken, throttleBackoffMs } from '../../../shared/domain/messaging';
+import { createChannelRateGates, createTokenBucketGate, fullTokenBucket, takeToken, throttleBackoffMs } from '../../../shared/domain/messaging';
 
 describe('token bucket', () => {
   it('grants a full burst, then one token per 1/rate seconds', () => {
@@ -70,6 +70,22 @@ describe('token bucket', () => {
     const elapsed = clock.now().getTime() - start;
     expect(elapsed).toBeGreaterThanOrEqual((16 / 14) * 1000);
     expect(elapsed).toBeLessThan((17 / 14) * 1000 + 16);
+  });
+});
+
+describe('channel rate gates', () => {
+  it('limit each channel on its own: a saturated email gate does not hold back push', async () => {
+    // Prepare: email 2/s, push 100/s.
+    const clock = fixedClock('2025-06-01T00:00:00.000Z');
+    const start = clock.now().getTime();
+    const gates = createChannelRateGates({ email: 2, sms: 20, push: 100 }, () => clock.now().getTime(), async (ms) => clock.advance(ms));
+    // Act
+    for (let send = 0; send < 3; send += 1) await gates.email.acquire();
+    const afterEmail = clock.now().getTime() - start;
+    for (let send = 0; send < 50; send += 1) await gates.push.acquire();
+    // Assess: the third email waited half a second; 50 pushes fit push's burst of 100.
+    expect(afterEmail).toBe(500);
+    expect(clock.now().getTime() - start).toBe(500);
   });
 });
 

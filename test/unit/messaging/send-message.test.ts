@@ -133,6 +133,16 @@ describe('sendMessage: the one send path', () => {
     expect(world.providerCalls).toHaveLength(1);
   });
 
+  it('a provider error quoting the recipient is masked in the outcome and the log', async () => {
+    const { clock, world } = worldAt();
+    world.providerScript.push('permanent-error');
+    world.providerErrorDetail = 'Email address is not verified: alice.smith@example.com';
+    const outcome = await sendOnce(world, clock);
+    expect(outcome).toMatchObject({ kind: 'failed-permanent', detail: 'Email address is not verified: a***@e***.com' });
+    expect(JSON.stringify(world.log)).not.toContain('alice.smith');
+    expect(JSON.stringify([...world.reservations.states.values()])).not.toContain('alice.smith');
+  });
+
   it('a crash between reserve and send is recovered after the lease, without loss or duplicate', async () => {
     // Prepare: the process dies right after reserving (the write to `sending` never happens).
     const { clock, world } = worldAt();

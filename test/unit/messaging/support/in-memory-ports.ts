@@ -74,6 +74,8 @@ export interface TestWorld {
   pauses: number[];
   /** Scripted provider answers, consumed in order; `accepted` once exhausted. */
   providerScript: ProviderSendResult['kind'][];
+  /** Error text the provider returns with a refusal, when set. */
+  providerErrorDetail?: string;
 }
 
 /** A whole send path in memory. `pause` moves the clock instead of sleeping. */
@@ -106,7 +108,7 @@ export function createTestWorld(clock: Clock & { advance(ms: number): void }, yi
       case 'retryable-error':
         return { kind, detail: 'Service unavailable' };
       case 'permanent-error':
-        return { kind, detail: 'Address rejected' };
+        return { kind, detail: world.providerErrorDetail ?? 'Address rejected' };
     }
   };
   const openGate = { acquire: () => Promise.resolve() };
@@ -137,5 +139,6 @@ export function createTestWorld(clock: Clock & { advance(ms: number): void }, yi
     },
     messageLog: { record: async (entry) => void world.log.push(entry) },
   };
-  return { ...world, ports };
+  // The same object, so a test setting a field on the world changes what the ports see.
+  return Object.assign(world, { ports });
 }
