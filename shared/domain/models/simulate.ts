@@ -4,6 +4,7 @@
  */
 import type { BgnbdParams, PurchaseHistory } from './bgnbd';
 import type { GammaGammaParams } from './gamma-gamma';
+import type { UserFeatures } from './scoring';
 import { sampleBeta, sampleExponential, sampleGamma, seededRandom, type RandomSource } from './random';
 
 /** A simulated customer: the BG/NBD summary plus the mean spend of the repeat purchases. */
@@ -61,4 +62,62 @@ function simulateOne(random: RandomSource, spec: SimulationSpec, T: number): Sim
     monetaryValue = total / frequency;
   }
   return { frequency, recency, T, monetaryValue };
+}
+
+/**
+ * A synthetic population of scoring features (weekly purchase summaries, daily activity), for the
+ * scoring benchmark and tests: purchase histories from BG/NBD and Gamma–Gamma, activity loosely
+ * tied to them. Whole-week ages, as the nightly job produces.
+ */
+export function simulateUserFeatures(count: number, seed: number): UserFeatures[] {
+  const random = seededRandom(seed);
+  const spec: SimulationSpec = {
+    customers: 1,
+    bgnbd: { r: 0.24, alpha: 4.41, a: 0.79, b: 2.43 },
+    gammaGamma: { p: 6.25, q: 3.74, v: 15.44 },
+    minAge: 0,
+    maxAge: 0,
+    seed,
+  };
+  const users: UserFeatures[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const daysSinceLastActivity = Math.floor(sampleExponential(random, 1 / 20));
+    const sessionsLast7Days = daysSinceLastActivity < 7 ? Math.floor(random.uniform() * 15) : 0;
+    const sessionsPrior28Days = Math.floor(random.uniform() * 40);
+    const sessionsLast28Days = Math.min(sessionsPrior28Days, Math.floor(random.uniform() * 30)) + sessionsLast7Days;
+    const messagesReceived30Days = Math.floor(random.uniform() * 6);
+    const opens = Math.floor(random.uniform() * (messagesReceived30Days + 1));
+    const base = {
+      userId: `user-${String(index).padStart(8, '0')}`,
+      daysSinceLastActivity,
+      sessionsLast7Days,
+      sessionsPrior28Days,
+      coreFeatureUsesLast28Days: Math.floor(random.uniform() * 2 * sessionsLast28Days),
+      sessionsLast28Days,
+      featureUsesPerSessionRecent: random.uniform() * 5,
+      featureUsesPerSessionBefore: random.uniform() * 5,
+      messagesReceived30Days,
+      messageOpens30Days: opens,
+      messageClicks30Days: Math.floor(random.uniform() * (opens + 1)),
+    };
+    if (random.uniform() < 0.3) {
+      users.push({ ...base, daysSinceLastPurchase: null, purchases: null });
+      continue;
+    }
+    const T = Math.floor(random.uniform() * 104);
+    const customer = simulateOne(random, spec, T);
+    const recency = Math.floor(customer.recency);
+    users.push({
+      ...base,
+      daysSinceLastPurchase: (T - recency) * 7,
+      purchases: {
+        frequency: customer.frequency,
+        recency,
+        T,
+        monetaryValue: customer.monetaryValue,
+        totalSpend: customer.monetaryValue * (customer.frequency + 1),
+      },
+    });
+  }
+  return users;
 }
