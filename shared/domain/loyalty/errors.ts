@@ -67,3 +67,15 @@ export class InvalidDrawEntryError extends Error {
     super(`Draw entries must be non-empty and hold no line break: ${JSON.stringify(entry)}`);
   }
 }
+
+/** A check-in program state kept changing under a request for every attempt. Retryable. */
+export class CheckinStateContentionError extends Error {
+  override readonly name = 'CheckinStateContentionError';
+  constructor(
+    readonly userId: string,
+    readonly programId: string,
+    readonly attempts: number,
+  ) {
+    super(`Check-in state of user "${userId}" in "${programId}" changed during ${attempts} consecutive attempts`);
+  }
+}

@@ -17,3 +17,4 @@ export * from './points-expiry';
 export * from './referrals';
 export * from './reward-budget';
 export * from './rewards';
+export * from './checkin-service';
