@@ -119,9 +119,10 @@ export function firstInstantAtLocalTime(
   const occurrences = [wallMs - offsetBefore, wallMs - offsetAfter]
     .filter((candidateMs) => wallClockAsUtcMs(localDateTimeAt(new Date(candidateMs), timeZone)) === wallMs)
     .sort((a, b) => a - b);
-  if (occurrences.length > 0) {
-    const next = occurrences.find((occurrenceMs) => occurrenceMs > afterMs);
-    return new Date(next ?? occurrences[occurrences.length - 1]!);
+  const latest = occurrences.at(-1);
+  if (latest !== undefined) {
+    // Both occurrences past: the caller asked about a time already behind it; the latest is closest.
+    return new Date(occurrences.find((occurrenceMs) => occurrenceMs > afterMs) ?? latest);
   }
   return new Date(offsetChangeBetween(wallMs - offsetAfter, wallMs - offsetBefore, timeZone));
 }

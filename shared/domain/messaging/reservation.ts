@@ -95,3 +95,35 @@ export function classifyReservation(
 export function messageIdFor(idempotencyKey: string): string {
   return `msg_${createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, 26)}`;
 }
+
+/**
+ * What the reconciliation sweep learned from the provider about a message left in `sending`:
+ * SES publishes a `Send` event (with our `messageId` tag) for every message it accepted.
+ * `no-provider-record` may only be concluded after the provider's event delivery horizon.
+ */
+export type ProviderEvidence =
+  | { kind: 'provider-accepted'; providerMessageId: string; at: string }
+  | { kind: 'no-provider-record'; checkedAt: string };
+
+/**
+ * The state the sweep writes (conditionally, expecting `sending` and the same attempt id) for an
+ * in-doubt reservation: `sent` when the provider took the message, `released` when it provably did
+ * not, so the journey's next retry sends it. Anything but an in-doubt `sending` state is left as is.
+ */
+export function settleInDoubtReservation(
+  state: ReservationState,
+  evidence: ProviderEvidence,
+  now: Date,
+  config: ContactPolicyConfig['reservation'],
+): ReservationState | undefined {
+  if (state.status !== 'sending') return undefined;
+  if (classifyReservation(state, now, config).kind !== 'in-doubt') return undefined;
+  switch (evidence.kind) {
+    case 'provider-accepted':
+      return { status: 'sent', attemptId: state.attemptId, providerMessageId: evidence.providerMessageId, sentAt: evidence.at };
+    case 'no-provider-record':
+      return { status: 'released', attemptId: state.attemptId, detail: 'reconciled: provider has no record of the message', releasedAt: evidence.checkedAt };
+    default:
+      return assertNever(evidence);
+  }
+}
