@@ -299,6 +299,28 @@ describe('check-in program properties', () => {
           const coupons = await ports.coupons.couponsOf(userId);
           expect(coupons.length).toBe(state.status.kind === 'completed' ? 1 : 0);
           expect(state.checkedInDays.length).toBeLessThanOrEqual(required);
+          // A model of the end rule: completed at the R-th check-in; ended the day after misses exceed W − R.
+          let checked = 0;
+          let misses = 0;
+          let modelEnd: { kind: 'completed' } | { kind: 'ended-impossible'; endedOn: string } = { kind: 'completed' };
+          for (const [index, attended] of attends.entries()) {
+            if (attended) checked += 1;
+            else misses += 1;
+            if (checked === required) break;
+            if (misses > 21 - required) {
+              modelEnd = { kind: 'ended-impossible', endedOn: addLocalDays('2025-03-01', index + 1) };
+              break;
+            }
+          }
+          const afterWindow = evaluateDay(state, instantAtLocalTime('2025-03-22', '20:00', 'Asia/Shanghai'), config);
+          if (modelEnd.kind === 'completed') {
+            expect(state.status.kind).toBe('completed');
+            expect(afterWindow.kind).toBe('program-over');
+          } else {
+            // Ended by a later check-in, or — with none after the fatal miss — by the next wake.
+            const finalStatus = afterWindow.kind === 'ended-impossible' ? afterWindow.state.status : state.status;
+            expect(finalStatus).toEqual(modelEnd);
+          }
         },
       ),
       { numRuns: 150 },
