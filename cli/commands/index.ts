@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
+import { registerEventCommands } from './events';
+import { registerLocalCommands } from './local';
+import { registerModelsCommands } from './models';
+import { registerUserCommands } from './users';
 
 /** Each feature adds its commands here, one module per feature. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerLocalCommands(program);
+  registerEventCommands(program);
+  registerUserCommands(program);
+  registerModelsCommands(program);
 }

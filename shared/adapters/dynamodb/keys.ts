@@ -4,14 +4,17 @@
  *
  * Events table:  pk USER#<userId>  sk EVENT#<UTC ISO timestamp>#<eventId>   (raw events, TTL)
  * Users table:   pk USER#<userId>  sk PROFILE                               (profile)
- *                                  sk DAY#<YYYY-MM-DD>                      (daily aggregate, TTL)
+ *                                  sk MONTH#<YYYY-MM>                       (that month's daily aggregates, TTL)
+ *
+ * Daily aggregates are kept one item per user and month (a map of day -> aggregate): a year of
+ * history is 12 small items, which keeps the nightly scan and a profile read cheap.
  */
 export const keys = {
   userPk: (userId: string) => `USER#${userId}`,
   userIdOf: (pk: string) => pk.slice('USER#'.length),
   profileSk: 'PROFILE',
-  daySk: (day: string) => `DAY#${day}`,
-  dayPrefix: 'DAY#',
+  monthSk: (day: string) => `MONTH#${day.slice(0, 7)}`,
+  monthPrefix: 'MONTH#',
   eventSk: (utcTimestamp: string, eventId: string) => `EVENT#${utcTimestamp}#${eventId}`,
   eventDayRange: (day: string) => [`EVENT#${day}T`, `EVENT#${day}T~`] as const,
 };

@@ -1,18 +1,34 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DailyActivity } from '../../domain/events/daily-activity';
 import type { DailyActivityStore } from '../../domain/events/ports';
 import type { ProfileStore } from '../../domain/profiles/ports';
 import type { UserProfile } from '../../domain/profiles/user-profile';
 import { batchPut } from './batch';
+import { forEachConcurrently } from './client';
 import { expiresAfterDays, keys } from './keys';
 
-const DAY_FIELDS = [
-  'userId', 'day', 'eventCount', 'sessions', 'featureUses', 'searches', 'purchases', 'purchaseAmount', 'refunds',
-  'refundAmount', 'checkins', 'referralSignups', 'messageOpens', 'messageClicks', 'unsubscribes', 'firstEventAt', 'lastEventAt',
-] as const;
+type StoredDay = Omit<DailyActivity, 'userId' | 'day'>;
 
-function toActivity(item: Record<string, unknown>): DailyActivity {
-  return Object.fromEntries(DAY_FIELDS.map((field) => [field, item[field]])) as unknown as DailyActivity;
+function monthEnd(day: string): string {
+  const [year, month] = day.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, month, 1)).toISOString();
+}
+
+function groupByUserMonth(activities: readonly DailyActivity[]): Map<string, DailyActivity[]> {
+  const groups = new Map<string, DailyActivity[]>();
+  for (const activity of activities) {
+    const key = `${activity.userId}\u0000${activity.day.slice(0, 7)}`;
+    const group = groups.get(key);
+    if (group) group.push(activity);
+    else groups.set(key, [activity]);
+  }
+  return groups;
+}
+
+function stored(activity: DailyActivity): StoredDay {
+  const { userId: _userId, day: _day, ...rest } = activity;
+  return rest;
 }
 
 /** Profiles and daily aggregates, both under the user's own partition key. */
@@ -23,17 +39,67 @@ export class DynamoUserStore implements DailyActivityStore, ProfileStore {
     private readonly aggregateRetentionDays: number,
   ) {}
 
+  /**
+   * Replaces the given days inside their month items. Each day is replaced whole, so writing the
+   * same aggregate twice is harmless; other days of the month are left alone.
+   */
   async putAll(activities: readonly DailyActivity[]): Promise<void> {
-    await batchPut(
-      this.client,
-      this.tableName,
-      activities.map((activity) => ({
-        pk: keys.userPk(activity.userId),
-        sk: keys.daySk(activity.day),
-        ...activity,
-        expiresAt: expiresAfterDays(`${activity.day}T00:00:00Z`, this.aggregateRetentionDays),
-      })),
-    );
+    await forEachConcurrently([...groupByUserMonth(activities).values()], 16, (group) => this.putMonthDays(group));
+  }
+
+  private async putMonthDays(days: DailyActivity[]): Promise<void> {
+    const first = days[0]!;
+    const key = { pk: keys.userPk(first.userId), sk: keys.monthSk(first.day) };
+    const names: Record<string, string> = { '#days': 'days' };
+    const values: Record<string, unknown> = {};
+    const sets = days.map((activity, i) => {
+      names[`#d${i}`] = activity.day;
+      values[`:d${i}`] = stored(activity);
+      return `#days.#d${i} = :d${i}`;
+    });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: 'attribute_exists(#days)',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+      // The month item does not exist yet: create it, unless another writer just did (then update).
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...key, userId: first.userId, days: Object.fromEntries(days.map((a) => [a.day, stored(a)])), expiresAt: expiresAfterDays(monthEnd(first.day), this.aggregateRetentionDays) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    throw new Error(`could not write the aggregates of ${first.userId} for ${first.day.slice(0, 7)} after 5 attempts`);
+  }
+
+  /** Writes whole month items at once, for a bulk load that owns these months (seeding). */
+  async putMonthsFresh(activities: readonly DailyActivity[]): Promise<void> {
+    const items = [...groupByUserMonth(activities).values()].map((days) => ({
+      pk: keys.userPk(days[0]!.userId),
+      sk: keys.monthSk(days[0]!.day),
+      userId: days[0]!.userId,
+      days: Object.fromEntries(days.map((a) => [a.day, stored(a)])),
+      expiresAt: expiresAfterDays(monthEnd(days[0]!.day), this.aggregateRetentionDays),
+    }));
+    await batchPut(this.client, this.tableName, items);
   }
 
   async listForUser(userId: string, fromDay?: string): Promise<DailyActivity[]> {
@@ -45,15 +111,19 @@ export class DynamoUserStore implements DailyActivityStore, ProfileStore {
           TableName: this.tableName,
           KeyConditionExpression: fromDay ? 'pk = :pk AND sk BETWEEN :from AND :to' : 'pk = :pk AND begins_with(sk, :prefix)',
           ExpressionAttributeValues: fromDay
-            ? { ':pk': keys.userPk(userId), ':from': keys.daySk(fromDay), ':to': `${keys.dayPrefix}~` }
-            : { ':pk': keys.userPk(userId), ':prefix': keys.dayPrefix },
+            ? { ':pk': keys.userPk(userId), ':from': keys.monthSk(fromDay), ':to': `${keys.monthPrefix}~` }
+            : { ':pk': keys.userPk(userId), ':prefix': keys.monthPrefix },
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) activities.push(toActivity(item));
+      for (const item of page.Items ?? []) {
+        for (const [day, activity] of Object.entries((item.days ?? {}) as Record<string, StoredDay>)) {
+          if (!fromDay || day >= fromDay) activities.push({ userId, day, ...activity });
+        }
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return activities;
+    return activities.sort((a, b) => a.day.localeCompare(b.day));
   }
 
   async getProfile(userId: string): Promise<UserProfile | null> {

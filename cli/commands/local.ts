@@ -1,0 +1,155 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { InvalidArgumentError, type Command } from 'commander';
+import { DEFAULT_DATA_DIR, DEFAULT_PORTS, LocalRuntime } from '../../infra/local/local-runtime';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-aws';
+import { seedPopulation, type SeedTables } from '../../infra/local/seed-population';
+import { POPULATION_DEFAULTS } from '../../shared/domain/seed';
+import { connectLocal, output, writeRuntimeState } from '../local-connection';
+import { progressBar } from '../progress';
+
+export const positiveInt = (name: string) => (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError(`${name} must be a positive whole number`);
+  return parsed;
+};
+const port = (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535) throw new InvalidArgumentError('must be a port number (1-65535)');
+  return parsed;
+};
+
+function seedTables(tables: ReadonlyMap<string, string> | Record<string, string>): SeedTables {
+  const lookup: Record<string, string> = tables instanceof Map ? Object.fromEntries(tables) : (tables as Record<string, string>);
+  const find = (prefix: string) => {
+    const found = Object.entries(lookup).find(([logicalId]) => logicalId.startsWith(prefix));
+    if (!found) throw new Error(`no ${prefix} in the template`);
+    return found[1];
+  };
+  return { users: find('UsersTable'), events: find('EventsTable'), operations: find('OperationsTable') };
+}
+
+async function runSeed(client: DynamoDBDocumentClient, tables: SeedTables, users: number, days: number, seed: number, endDate: Date) {
+  const bar = progressBar('seeding users', users);
+  try {
+    return await seedPopulation(client, tables, { users, days, seed, endDate }, (done, _total, events) => bar.update(done, `${events} events`));
+  } finally {
+    bar.stop();
+  }
+}
+
+/** `rekindle start | seed | clock`: the local runtime and its controls. */
+export function registerLocalCommands(program: Command): void {
+  program
+    .command('start')
+    .description('run the whole system locally: DynamoDB Local, the API, emulators, schedules (Ctrl-C stops)')
+    .option('--data-dir <dir>', 'where data, the clock and local credentials live', DEFAULT_DATA_DIR)
+    .option('--in-memory', 'keep nothing: data is gone when it stops')
+    .option('--port <port>', 'HTTP API port', port, DEFAULT_PORTS.api)
+    .option('--dynamodb-port <port>', 'DynamoDB Local port', port, DEFAULT_PORTS.dynamodb)
+    .option('--ses-port <port>', 'SES emulator port', port, DEFAULT_PORTS.ses)
+    .option('--sns-port <port>', 'SNS/SQS emulator port', port, DEFAULT_PORTS.snsSqs)
+    .option('--seed-users <n>', 'users to seed on an empty data folder', positiveInt('--seed-users'), POPULATION_DEFAULTS.users)
+    .option('--no-seed', 'do not seed an empty data folder')
+    .option('--log-level <level>', 'handler log level (DEBUG, INFO, WARN, ERROR)', 'WARN')
+    .action(async (options: { dataDir: string; inMemory?: boolean; port: number; dynamodbPort: number; sesPort: number; snsPort: number; seedUsers: number; seed: boolean; logLevel: 'WARN' }) => {
+      const started = Date.now();
+      const say = (line: string) => process.stderr.write(`• ${line}\n`);
+      say('synthesizing the CDK app (the same definitions `cdk deploy` ships)');
+      const runtime = await LocalRuntime.start({
+        dataDir: options.inMemory ? null : options.dataDir,
+        ports: { api: options.port, dynamodb: options.dynamodbPort, ses: options.sesPort, snsSqs: options.snsPort },
+        logLevel: options.logLevel,
+        report: say,
+        ...(options.seed
+          ? {
+              onEmptyStore: async (rt: LocalRuntime) => {
+                const client = DynamoDBDocumentClient.from(rt.dynamodb.client, { marshallOptions: { removeUndefinedValues: true } });
+                const result = await runSeed(client, seedTables(rt.tables), options.seedUsers, POPULATION_DEFAULTS.days, POPULATION_DEFAULTS.seed, rt.clock.now());
+                say(`seeded ${result.users} users with ${result.events} events (${POPULATION_DEFAULTS.days} days of history)`);
+              },
+            }
+          : {}),
+      });
+      writeRuntimeState(options.dataDir, {
+        apiUrl: runtime.apiUrl,
+        dynamodbEndpoint: runtime.dynamodb.endpoint,
+        sesEndpoint: runtime.emulators.sesEndpoint,
+        snsSqsEndpoint: runtime.emulators.snsSqsEndpoint,
+        tables: Object.fromEntries(runtime.tables),
+        pid: process.pid,
+      });
+      process.stdout.write(
+        [
+          '',
+          `Rekindle is running locally (started in ${((Date.now() - started) / 1000).toFixed(1)} s).`,
+          `  API             ${runtime.apiUrl}`,
+          `  DynamoDB Local  ${runtime.dynamodb.endpoint}`,
+          `  SES emulator    ${runtime.emulators.sesEndpoint}  (captured mail)`,
+          `  SNS/SQS         ${runtime.emulators.snsSqsEndpoint}`,
+          `  data folder     ${options.inMemory ? '(in memory)' : options.dataDir}`,
+          `  clock           ${runtime.clock.now().toISOString()}`,
+          '',
+          `  ingest key      ${runtime.credentials.ingestKey}     (x-api-key, for POST /v1/events and PUT /v1/users/{id})`,
+          `  marketer token  ${runtime.credentials.marketerToken}  (Authorization: Bearer, for GET routes and /local/*)`,
+          '',
+          'Try: npx rekindle users show u-000001   ·   npx rekindle clock advance 1d   ·   Ctrl-C to stop',
+          '',
+        ].join('\n'),
+      );
+      await new Promise<void>((resolve) => {
+        const shutdown = () => {
+          process.stderr.write('\nstopping…\n');
+          resolve();
+        };
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+      });
+      await runtime.stop();
+      process.stderr.write('stopped cleanly.\n');
+    });
+
+  program
+    .command('seed')
+    .description('load a deterministic synthetic population into the running local system')
+    .option('--users <n>', 'how many users', positiveInt('--users'), POPULATION_DEFAULTS.users)
+    .option('--days <n>', 'days of history', positiveInt('--days'), POPULATION_DEFAULTS.days)
+    .option('--seed <n>', 'random seed (same seed, same population)', positiveInt('--seed'), POPULATION_DEFAULTS.seed)
+    .option('--data-dir <dir>', 'data folder of the running system', DEFAULT_DATA_DIR)
+    .option('--json', 'machine-readable output')
+    .action(async (options: { users: number; days: number; seed: number; dataDir: string; json?: boolean }) => {
+      const connection = connectLocal(options.dataDir);
+      const clock = await connection.request('GET', '/local/clock', { auth: 'marketer' });
+      const now = new Date((clock.body as { now: string }).now);
+      const client = DynamoDBDocumentClient.from(
+        new DynamoDBClient({ endpoint: connection.state.dynamodbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+        { marshallOptions: { removeUndefinedValues: true } },
+      );
+      const result = await runSeed(client, seedTables(connection.state.tables), options.users, options.days, options.seed, now);
+      output(Boolean(options.json), result, () => `seeded ${result.users} users, ${result.events} events${result.resumedFrom ? ` (resumed at user ${result.resumedFrom})` : ''}`);
+    });
+
+  const clock = program.command('clock').description("the local runtime's controllable clock");
+  clock
+    .command('show')
+    .description('show the virtual time')
+    .option('--data-dir <dir>', 'data folder of the running system', DEFAULT_DATA_DIR)
+    .option('--json', 'machine-readable output')
+    .action(async (options: { dataDir: string; json?: boolean }) => {
+      const answer = await connectLocal(options.dataDir).request('GET', '/local/clock', { auth: 'marketer' });
+      const body = answer.body as { now: string; offsetMs: number; waiting: number };
+      output(Boolean(options.json), body, () => `${body.now}  (ahead of wall time by ${(body.offsetMs / 86_400_000).toFixed(2)} days; ${body.waiting} waiting)`);
+    });
+  clock
+    .command('advance')
+    .description('move the virtual clock forward, e.g. `clock advance 1d`; waits, schedules and programs due run')
+    .argument('<duration>', 'how far: 90s, 30m, 6h, 1d, 2w or a sum like 1d12h')
+    .option('--data-dir <dir>', 'data folder of the running system', DEFAULT_DATA_DIR)
+    .option('--json', 'machine-readable output')
+    .action(async (duration: string, options: { dataDir: string; json?: boolean }) => {
+      const answer = await connectLocal(options.dataDir).request('POST', '/local/clock/advance', { auth: 'marketer', body: { by: duration } });
+      if (answer.status !== 200) throw new Error((answer.body as { message?: string }).message ?? `clock advance failed (${answer.status})`);
+      const body = answer.body as { now: string };
+      output(Boolean(options.json), body, () => `clock is now ${body.now}`);
+    });
+}

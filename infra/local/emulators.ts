@@ -1,0 +1,36 @@
+import type { Server } from 'node:http';
+import sesModule from 'aws-ses-v2-local';
+import { startFauxqs, type FauxqsServer } from 'fauxqs';
+
+// aws-ses-v2-local is CommonJS with an ES default export; under ESM it arrives wrapped once more.
+const sesServer = ((sesModule as unknown as { default?: typeof sesModule }).default ?? sesModule) as typeof sesModule;
+
+/** The SES v2 emulator (captured mail readable over its HTTP store) and the SNS/SQS emulator. */
+export class MessagingEmulators {
+  private ses: Server | undefined;
+  private fauxqs: FauxqsServer | undefined;
+
+  constructor(readonly ports: { ses: number; snsSqs: number }) {}
+
+  get sesEndpoint(): string {
+    return `http://127.0.0.1:${this.ports.ses}`;
+  }
+
+  get snsSqsEndpoint(): string {
+    return `http://127.0.0.1:${this.ports.snsSqs}`;
+  }
+
+  async start(): Promise<void> {
+    this.ses = await sesServer({ host: '127.0.0.1', port: this.ports.ses });
+    this.fauxqs = await startFauxqs({ port: this.ports.snsSqs, host: '127.0.0.1', logger: false });
+  }
+
+  async stop(): Promise<void> {
+    await this.fauxqs?.stop();
+    const ses = this.ses;
+    if (ses) {
+      ses.closeAllConnections?.();
+      await new Promise<void>((resolve) => ses.close(() => resolve()));
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { BehaviourEvent } from '../../shared/domain/events/behaviour-event';
+import { BehaviourEvent as BehaviourEventSchema } from '../../shared/domain/events/behaviour-event';
+import { aggregateDay, utcDayOf } from '../../shared/domain/events/daily-activity';
+import type { UserProfile } from '../../shared/domain/profiles/user-profile';
+import { generatePopulation } from '../../shared/domain/seed';
+import { DynamoRawEventStore } from '../../shared/adapters/dynamodb/raw-event-store';
+import { DynamoUserStore } from '../../shared/adapters/dynamodb/user-store';
+import { INGEST_DEFAULTS } from '../../shared/config/tables';
+
+export interface SeedRequest {
+  users: number;
+  days: number;
+  seed: number;
+  endDate: Date;
+}
+
+export interface SeedTables {
+  users: string;
+  events: string;
+  operations: string;
+}
+
+const USERS_PER_FLUSH = 100;
+const RAW_DAYS = 2;
+const MARKER_KEY = { pk: 'SYSTEM#SEED', sk: 'PROGRESS' };
+
+/**
+ * Loads a synthetic population: profiles, raw events and the daily aggregates computed from them.
+ * Progress is checkpointed every flush, so an interrupted seeding resumes where it stopped, and
+ * re-seeding the same users rewrites the same items (ids are deterministic): nothing is doubled.
+ */
+export async function seedPopulation(
+  client: DynamoDBDocumentClient,
+  tables: SeedTables,
+  request: SeedRequest,
+  onProgress: (done: number, total: number, events: number) => void = () => undefined,
+): Promise<{ users: number; events: number; resumedFrom: number }> {
+  const rawEvents = new DynamoRawEventStore(client, tables.events, INGEST_DEFAULTS.rawEventRetentionDays);
+  const userStore = new DynamoUserStore(client, tables.users, INGEST_DEFAULTS.aggregateRetentionDays);
+  const marker = (await client.send(new GetCommand({ TableName: tables.operations, Key: MARKER_KEY, ConsistentRead: true }))).Item;
+  const sameRequest = marker && marker.users === request.users && marker.days === request.days && marker.seed === request.seed && marker.endDate === request.endDate.toISOString();
+  const startAt = sameRequest ? Number(marker.nextUserIndex) : 0;
+
+  let profiles: UserProfile[] = [];
+  let events: BehaviourEvent[] = [];
+  let eventCount = 0;
+  let done = startAt;
+  const flush = async () => {
+    const aggregates = groupByUserDay(events).map(([userId, day, dayEvents]) => aggregateDay(userId, day, dayEvents));
+    // Seeded history is written as aggregates (and profiles); raw events are kept only for the
+    // last RAW_DAYS days, the window in which late events usually arrive. Writing a million raw
+    // events on a first start would take minutes on DynamoDB Local's on-disk store.
+    const recent = events.filter((event) => Date.parse(event.timestamp) >= request.endDate.getTime() - RAW_DAYS * 86_400_000);
+    await Promise.all([userStore.putProfiles(profiles), userStore.putMonthsFresh(aggregates), rawEvents.putAll(recent)]);
+    await client.send(
+      new PutCommand({
+        TableName: tables.operations,
+        Item: { ...MARKER_KEY, users: request.users, days: request.days, seed: request.seed, endDate: request.endDate.toISOString(), nextUserIndex: done },
+      }),
+    );
+    onProgress(done, request.users, eventCount);
+    profiles = [];
+    events = [];
+  };
+
+  const population = generatePopulation({ users: request.users - startAt, days: request.days, seed: request.seed, endDate: request.endDate, startUserIndex: startAt });
+  for (const user of population) {
+    const now = request.endDate.toISOString();
+    profiles.push({ ...user.profile, createdAt: now, updatedAt: now });
+    // The generator speaks the ingest schema; parsing keeps that promise checked.
+    for (const event of user.events) events.push(BehaviourEventSchema.parse(event));
+    eventCount += user.events.length;
+    done += 1;
+    if (done % USERS_PER_FLUSH === 0) await flush();
+  }
+  if (profiles.length > 0 || done === startAt) await flush();
+  return { users: request.users, events: eventCount, resumedFrom: startAt };
+}
+
+function groupByUserDay(events: readonly BehaviourEvent[]): Array<[string, string, BehaviourEvent[]]> {
+  const groups = new Map<string, [string, string, BehaviourEvent[]]>();
+  for (const event of events) {
+    const day = utcDayOf(event.timestamp);
+    const key = `${event.userId}\u0000${day}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = [event.userId, day, []]));
+    group[2].push(event);
+  }
+  return [...groups.values()];
+}

@@ -1,0 +1,29 @@
+import { LocalRuntime } from '../../infra/local/local-runtime';
+import { freePort } from '../../infra/local/preflight';
+
+/** Starts the real local runtime (DynamoDB Local in memory, free ports) for an integration test file. */
+export async function startTestRuntime(): Promise<LocalRuntime> {
+  return LocalRuntime.start({
+    dataDir: null,
+    ports: { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), snsSqs: await freePort() },
+    logLevel: 'ERROR',
+  });
+}
+
+/** Calls the runtime's HTTP API as a client would. */
+export async function call(
+  runtime: LocalRuntime,
+  method: string,
+  path: string,
+  options: { body?: unknown; rawBody?: string; contentType?: string; auth?: 'ingest' | 'marketer' | 'none'; apiKey?: string } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const headers: Record<string, string> = {};
+  const auth = options.auth ?? (method === 'GET' ? 'marketer' : 'ingest');
+  if (auth === 'ingest') headers['x-api-key'] = options.apiKey ?? runtime.credentials.ingestKey;
+  if (auth === 'marketer') headers.authorization = `Bearer ${runtime.credentials.marketerToken}`;
+  const body = options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
+  if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+  const response = await fetch(`${runtime.apiUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
