@@ -4,19 +4,16 @@ import { HttpIamAuthorizer, HttpLambdaAuthorizer, HttpLambdaResponseType } from 
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../../shared/config/tables';
 import { RekindleFunction } from '../constructs/rekindle-function';
-import type { StatefulStack } from './stateful-stack';
+import type { FeatureContext, RouteAudience } from '../features/feature-context';
+import { IngestionFeature } from '../features/ingestion';
 import type { RekindleSettings } from '../settings';
+import type { StatefulStack } from './stateful-stack';
 
 export interface ApiStackProps extends StackProps {
   data: StatefulStack;
@@ -24,8 +21,8 @@ export interface ApiStackProps extends StackProps {
 }
 
 /**
- * The stateless edge: the HTTP API with its handlers, event aggregation from the raw-event stream,
- * and the alarms that watch them. Can be destroyed and redeployed freely; the data stays.
+ * The stateless side: the HTTP API, its authorizers, the alarm topic, and every feature's functions,
+ * workflows and schedules. Can be destroyed and redeployed freely; the data stays in the data stack.
  */
 export class ApiStack extends Stack {
   readonly api: apigw.HttpApi;
@@ -40,56 +37,6 @@ export class ApiStack extends Stack {
     alarmKey.grantEncryptDecrypt(new iam.ServicePrincipal('cloudwatch.amazonaws.com'));
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Rekindle alarms', masterKey: alarmKey, enforceSSL: true });
 
-    const ingestEnvironment = {
-      [ENV.eventMaxAgeDays]: String(settings.eventMaxAgeDays),
-      [ENV.rawEventRetentionDays]: String(settings.rawEventRetentionDays),
-      [ENV.aggregateRetentionDays]: String(settings.aggregateRetentionDays),
-    };
-
-    const ingestEvents = new RekindleFunction(this, 'IngestEvents', {
-      entry: 'functions/ingest-events/handler.ts',
-      description: 'POST /v1/events: validates a batch and stores its events durably',
-      environment: ingestEnvironment,
-    }).useTable(data.eventsTable, ENV.eventsTable, 'readWrite');
-
-    const aggregateEvents = new RekindleFunction(this, 'AggregateEvents', {
-      entry: 'functions/aggregate-events/handler.ts',
-      description: 'Recomputes daily aggregates from the raw-event stream',
-      timeout: Duration.minutes(2),
-      environment: ingestEnvironment,
-    })
-      .useTable(data.eventsTable, ENV.eventsTable, 'read')
-      .useTable(data.usersTable, ENV.usersTable, 'readWrite');
-    const aggregationFailures = new sqs.Queue(this, 'AggregationFailures', {
-      retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: data.key,
-      enforceSSL: true,
-    });
-    aggregateEvents.addEventSource(
-      new DynamoEventSource(data.eventsTable, {
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 500,
-        maxBatchingWindow: Duration.seconds(2),
-        bisectBatchOnError: true,
-        retryAttempts: 5,
-        parallelizationFactor: 4,
-        onFailure: new SqsDlq(aggregationFailures),
-        filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.or('INSERT', 'MODIFY') })],
-      }),
-    );
-
-    const putUser = new RekindleFunction(this, 'PutUser', {
-      entry: 'functions/put-user/handler.ts',
-      description: 'PUT /v1/users/{userId}: creates or updates a profile',
-      environment: ingestEnvironment,
-    }).useTable(data.usersTable, ENV.usersTable, 'readWrite');
-    const getUser = new RekindleFunction(this, 'GetUser', {
-      entry: 'functions/get-user/handler.ts',
-      description: 'GET /v1/users/{userId}: a profile and its activity summary',
-      environment: ingestEnvironment,
-    }).useTable(data.usersTable, ENV.usersTable, 'read');
-
     const authorizeIngest = new RekindleFunction(this, 'AuthorizeIngest', {
       entry: 'functions/authorize-ingest/handler.ts',
       description: 'HTTP API authorizer: checks the event producers x-api-key',
@@ -97,19 +44,17 @@ export class ApiStack extends Stack {
       environment: { INGEST_KEY_SECRET_ARN: data.ingestKeySecret.secretArn },
     });
     data.ingestKeySecret.grantRead(authorizeIngest);
-
-    const ingestKeyAuthorizer = new HttpLambdaAuthorizer('IngestKeyAuthorizer', authorizeIngest, {
-      responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: ['$request.header.x-api-key'],
-      resultsCacheTtl: Duration.minutes(5),
-    });
-    const marketerAuthorizer = new HttpIamAuthorizer();
+    const authorizers: Record<RouteAudience, apigw.IHttpRouteAuthorizer> = {
+      producer: new HttpLambdaAuthorizer('IngestKeyAuthorizer', authorizeIngest, {
+        responseTypes: [HttpLambdaResponseType.SIMPLE],
+        identitySource: ['$request.header.x-api-key'],
+        resultsCacheTtl: Duration.minutes(5),
+      }),
+      marketer: new HttpIamAuthorizer(),
+    };
 
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.THREE_MONTHS });
-    this.api = new apigw.HttpApi(this, 'HttpApi', {
-      description: 'Rekindle API',
-      createDefaultStage: false,
-    });
+    this.api = new apigw.HttpApi(this, 'HttpApi', { description: 'Rekindle API', createDefaultStage: false });
     new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
@@ -118,31 +63,31 @@ export class ApiStack extends Stack {
       accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
     });
 
-    const route = (method: apigw.HttpMethod, routePath: string, fn: lambda.IFunction, authorizer: apigw.IHttpRouteAuthorizer) =>
-      this.api.addRoutes({ path: routePath, methods: [method], integration: new HttpLambdaIntegration(`${fn.node.id}Integration`, fn), authorizer });
-
-    route(apigw.HttpMethod.POST, '/v1/events', ingestEvents, ingestKeyAuthorizer);
-    route(apigw.HttpMethod.PUT, '/v1/users/{userId}', putUser, ingestKeyAuthorizer);
-    route(apigw.HttpMethod.GET, '/v1/users/{userId}', getUser, marketerAuthorizer);
-
     const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string) => {
-      const created = new cloudwatch.Alarm(this, alarmId, {
+      new cloudwatch.Alarm(this, alarmId, {
         metric,
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
-      });
-      created.addAlarmAction(new actions.SnsAction(this.alarmTopic));
+      }).addAlarmAction(new actions.SnsAction(this.alarmTopic));
     };
-    alarm('AggregationFailuresAlarm', aggregationFailures.metricApproximateNumberOfMessagesVisible(), 'Raw events whose aggregation failed after retries');
-    for (const fn of [ingestEvents, aggregateEvents, putUser, getUser]) {
-      alarm(`${fn.node.id}ErrorsAlarm`, fn.metricErrors({ period: Duration.minutes(5) }), `${fn.node.id} is failing`);
-    }
+
+    const context: FeatureContext = {
+      data,
+      settings,
+      api: this.api,
+      addRoute: (method, path, fn, audience) => {
+        this.api.addRoutes({ path, methods: [method], integration: new HttpLambdaIntegration(`${fn.node.id}${method}Integration`, fn), authorizer: authorizers[audience] });
+      },
+      alarmOnErrors: (fn) => alarm(`${fn.node.id}ErrorsAlarm`, fn.metricErrors({ period: Duration.minutes(5) }), `${fn.node.id} is failing`),
+      alarmOnMessages: (queue, description) => alarm(`${(queue as unknown as Construct).node.id}Alarm`, queue.metricApproximateNumberOfMessagesVisible(), description),
+    };
+
+    // One line per feature; each feature lives in infra/features/<name>.ts.
+    new IngestionFeature(this, 'Ingestion', context);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
   }
 }
-
-export type { dynamodb };
