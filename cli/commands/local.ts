@@ -49,16 +49,18 @@ export function registerLocalCommands(program: Command): void {
     .option('--dynamodb-port <port>', 'DynamoDB Local port', port, DEFAULT_PORTS.dynamodb)
     .option('--ses-port <port>', 'SES emulator port', port, DEFAULT_PORTS.ses)
     .option('--sns-port <port>', 'SNS/SQS emulator port', port, DEFAULT_PORTS.snsSqs)
+    .option('--sfn-port <port>', 'Step Functions endpoint port', port, DEFAULT_PORTS.stepFunctions)
+    .option('--events-port <port>', 'EventBridge endpoint port', port, DEFAULT_PORTS.eventBridge)
     .option('--seed-users <n>', 'users to seed on an empty data folder', positiveInt('--seed-users'), POPULATION_DEFAULTS.users)
     .option('--no-seed', 'do not seed an empty data folder')
     .option('--log-level <level>', 'handler log level (DEBUG, INFO, WARN, ERROR)', 'WARN')
-    .action(async (options: { dataDir: string; inMemory?: boolean; port: number; dynamodbPort: number; sesPort: number; snsPort: number; seedUsers: number; seed: boolean; logLevel: 'WARN' }) => {
+    .action(async (options: { dataDir: string; inMemory?: boolean; port: number; dynamodbPort: number; sesPort: number; snsPort: number; sfnPort: number; eventsPort: number; seedUsers: number; seed: boolean; logLevel: 'WARN' }) => {
       const started = Date.now();
       const say = (line: string) => process.stderr.write(`• ${line}\n`);
       say('synthesizing the CDK app (the same definitions `cdk deploy` ships)');
       const runtime = await LocalRuntime.start({
         dataDir: options.inMemory ? null : options.dataDir,
-        ports: { api: options.port, dynamodb: options.dynamodbPort, ses: options.sesPort, snsSqs: options.snsPort },
+        ports: { api: options.port, dynamodb: options.dynamodbPort, ses: options.sesPort, snsSqs: options.snsPort, stepFunctions: options.sfnPort, eventBridge: options.eventsPort },
         logLevel: options.logLevel,
         report: say,
         ...(options.seed

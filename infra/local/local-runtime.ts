@@ -13,6 +13,18 @@ import { StreamEventSources, type StreamHandler, type StreamSubscription } from 
 import { SynthesizedApp, localArn, type LocatedResource } from './template';
 import { VirtualClock } from './virtual-clock';
 import { parseDuration } from './duration';
+import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { LocalStepFunctions, firstResolver, sdkIntegrationHandler, startStepFunctionsServer, type StepFunctionsServer, type TaskHandlerResolver } from './step-functions';
+import { LocalScheduler, type LocalSchedule } from './schedules';
+import { QueueEventSources, type QueueSubscription, type QueueHandler } from './queue-event-sources';
+import { LocalEventBus, type BusRule } from './event-bus';
+import { lambdaContext } from './http-gateway';
+import { randomUUID } from 'node:crypto';
 
 export interface LocalRuntimeOptions {
   /** Folder for DynamoDB data, the clock and credentials; null keeps everything in memory. */
@@ -31,9 +43,11 @@ export interface LocalPorts {
   dynamodb: number;
   ses: number;
   snsSqs: number;
+  stepFunctions: number;
+  eventBridge: number;
 }
 
-export const DEFAULT_PORTS: LocalPorts = { api: 3000, dynamodb: 8000, ses: 8005, snsSqs: 4566 };
+export const DEFAULT_PORTS: LocalPorts = { api: 3000, dynamodb: 8000, ses: 8005, snsSqs: 4566, stepFunctions: 8083, eventBridge: 8084 };
 export const DEFAULT_DATA_DIR = '.rekindle/data';
 
 type AnyHandler = (event: unknown, context?: unknown) => Promise<unknown>;
@@ -51,6 +65,15 @@ export class LocalRuntime {
   readonly app: SynthesizedApp;
   private gateway: HttpGateway | undefined;
   private streams: StreamEventSources | undefined;
+  private queues: QueueEventSources | undefined;
+  private scheduler: LocalScheduler | undefined;
+  private bus: LocalEventBus | undefined;
+  private sfnServer: StepFunctionsServer | undefined;
+  /** The template's state machines, run by the local engine on the virtual clock. */
+  stepFunctions: LocalStepFunctions | undefined;
+  private readonly queueUrls = new Map<string, string>();
+  private readonly functionArns = new Map<string, string>();
+  private inFlightInvocations = 0;
   private readonly handlers = new Map<string, AnyHandler>();
   private readonly controls: ControlRoute[] = [];
   /** Local names of the template's tables, by logical id. */
@@ -96,6 +119,8 @@ export class LocalRuntime {
     await requirePortFree(ports.dynamodb, 'DynamoDB Local', '--dynamodb-port');
     await requirePortFree(ports.ses, 'the SES emulator', '--ses-port');
     await requirePortFree(ports.snsSqs, 'the SNS/SQS emulator', '--sns-port');
+    await requirePortFree(ports.stepFunctions, 'the Step Functions endpoint', '--sfn-port');
+    await requirePortFree(ports.eventBridge, 'the EventBridge endpoint', '--events-port');
     if (this.dataDir) mkdirSync(this.dataDir, { recursive: true });
 
     report('starting DynamoDB Local');
@@ -107,9 +132,12 @@ export class LocalRuntime {
     report('starting the SES and SNS/SQS emulators');
     await this.emulators.start();
 
+    await this.createQueuesAndTopics();
     this.configureProcessEnvironment();
     installRuntimeClock(this.clock);
     await this.loadHandlers();
+    await this.startStepFunctions();
+    await this.startEventBus();
 
     const streamSubscriptions = this.streamSubscriptions();
     const checkpointFile = this.dataDir ? join(this.dataDir, 'stream-checkpoints.json') : null;
@@ -123,6 +151,10 @@ export class LocalRuntime {
     } else {
       this.streams.start({ fromLatest: false });
     }
+    this.queues = new QueueEventSources(this.sqsClient(), await this.queueSubscriptions());
+    this.queues.start();
+    this.scheduler = new LocalScheduler(this.clock);
+    this.scheduler.start(this.schedules());
 
     this.addControlRoutes();
     this.gateway = new HttpGateway(this.gatewayRoutes(), this.controls, this.credentials);
@@ -132,15 +164,250 @@ export class LocalRuntime {
 
   async stop(): Promise<void> {
     await this.gateway?.close();
+    await this.scheduler?.stop();
+    await this.stepFunctions?.stopAll().catch(() => undefined);
+    await this.sfnServer?.close().catch(() => undefined);
+    await this.bus?.close();
+    await this.queues?.stop();
     await this.streams?.stop();
     this.saveClock();
     await this.emulators.stop().catch(() => undefined);
     await this.dynamodb.stop();
   }
 
-  /** Delivers every stream record written so far (aggregation is asynchronous, as in AWS). */
+  /**
+   * Lets everything already set in motion finish: stream records delivered, queues drained, bus
+   * deliveries done, and every execution either finished or waiting on the clock.
+   */
   async settle(): Promise<void> {
-    await this.streams?.settle();
+    const deadline = Date.now() + 120_000;
+    for (let quiet = 0; quiet < 3 && Date.now() < deadline; ) {
+      await this.streams?.settle();
+      const drained = (await this.queues?.drain()) ?? 0;
+      const delivered = (await this.bus?.drain()) ?? false;
+      const busy = this.inFlightInvocations > 0 || this.queues?.busy === true;
+      quiet = drained === 0 && !delivered && !busy ? quiet + 1 : 0;
+      await new Promise((resolve) => setTimeout(resolve, quiet > 0 ? 20 : 5));
+    }
+  }
+
+  /** Invokes a function by (a prefix of) its logical id, as Lambda's Invoke would. */
+  async invoke(logicalIdPrefix: string, event: unknown): Promise<unknown> {
+    const fn = this.app.functions().find((candidate) => candidate.logicalId.startsWith(logicalIdPrefix));
+    if (!fn) throw new Error(`no function whose logical id starts with ${logicalIdPrefix}`);
+    return this.invokeLogical(fn.logicalId, event);
+  }
+
+  /** The local ARN of the state machine whose logical id starts with `logicalIdPrefix`. */
+  stateMachineArn(logicalIdPrefix: string): string {
+    const machine = this.app.resourcesOfType('AWS::StepFunctions::StateMachine').find((candidate) => candidate.logicalId.startsWith(logicalIdPrefix));
+    if (!machine) throw new Error(`no state machine whose logical id starts with ${logicalIdPrefix}`);
+    return localArn(machine, null, LOCAL_REGION, LOCAL_ACCOUNT);
+  }
+
+  /** The emulator URL of the queue whose logical id starts with `logicalIdPrefix`. */
+  queueUrl(logicalIdPrefix: string): string {
+    const queue = this.app.resourcesOfType('AWS::SQS::Queue').find((candidate) => candidate.logicalId.startsWith(logicalIdPrefix));
+    if (!queue) throw new Error(`no queue whose logical id starts with ${logicalIdPrefix}`);
+    return this.queueUrlOf(queue);
+  }
+
+  /** The local ARN of the topic whose logical id starts with `logicalIdPrefix`. */
+  topicArn(logicalIdPrefix: string): string {
+    const topic = this.app.resourcesOfType('AWS::SNS::Topic').find((candidate) => candidate.logicalId.startsWith(logicalIdPrefix));
+    if (!topic) throw new Error(`no topic whose logical id starts with ${logicalIdPrefix}`);
+    return localArn(topic, null, LOCAL_REGION, LOCAL_ACCOUNT);
+  }
+
+  /** What the local scheduler has fired so far. */
+  get scheduleLog() {
+    return this.scheduler?.fired ?? [];
+  }
+
+  private async invokeLogical(logicalId: string, event: unknown): Promise<unknown> {
+    this.inFlightInvocations += 1;
+    try {
+      return await this.handlerOf(logicalId)(event, lambdaContext(logicalId, randomUUID()));
+    } finally {
+      this.inFlightInvocations -= 1;
+    }
+  }
+
+  private sqsClient(): SQSClient {
+    return new SQSClient({ endpoint: this.emulators.snsSqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  }
+
+  /** Queues and topics of the template, created in the SNS/SQS emulator under their local names. */
+  private async createQueuesAndTopics(): Promise<void> {
+    const sqs = this.sqsClient();
+    for (const queue of this.app.resourcesOfType('AWS::SQS::Queue')) {
+      const fifo = queue.Properties?.FifoQueue === true;
+      const name = SynthesizedApp.localName(queue.stackName, queue.logicalId) + (fifo ? '.fifo' : '');
+      const created = await sqs.send(
+        new CreateQueueCommand({
+          QueueName: name,
+          Attributes: {
+            VisibilityTimeout: String(queue.Properties?.VisibilityTimeout ?? 30),
+            ...(fifo ? { FifoQueue: 'true', ContentBasedDeduplication: String(queue.Properties?.ContentBasedDeduplication === true) } : {}),
+          },
+        }),
+      );
+      this.queueUrls.set(`${queue.stackName}/${queue.logicalId}`, created.QueueUrl!);
+    }
+    const sns = new SNSClient({ endpoint: this.emulators.snsSqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    for (const topic of this.app.resourcesOfType('AWS::SNS::Topic')) {
+      await sns.send(new CreateTopicCommand({ Name: SynthesizedApp.localName(topic.stackName, topic.logicalId) }));
+    }
+  }
+
+  private queueUrlOf(resource: LocatedResource): string {
+    const url = this.queueUrls.get(`${resource.stackName}/${resource.logicalId}`);
+    if (!url) throw new Error(`queue ${resource.logicalId} was not created locally`);
+    return url;
+  }
+
+  private async queueSubscriptions(): Promise<QueueSubscription[]> {
+    const sqs = this.sqsClient();
+    const arnOf = async (url: string) =>
+      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn ?? url;
+    const subscriptions: QueueSubscription[] = [];
+    for (const mapping of this.app.resourcesOfType('AWS::Lambda::EventSourceMapping')) {
+      const source = this.app.referencedResource(mapping.stackName, mapping.Properties?.EventSourceArn);
+      if (!source || source.resource.Type !== 'AWS::SQS::Queue') continue;
+      const fn = this.functionOf(mapping.stackName, mapping.Properties?.FunctionName);
+      const url = this.queueUrlOf(source.resource);
+      subscriptions.push({
+        queueUrl: url,
+        queueArn: await arnOf(url),
+        functionName: fn.logicalId,
+        batchSize: Number(mapping.Properties?.BatchSize ?? 10),
+        handler: ((event) => this.invokeLogical(fn.logicalId, event)) as QueueHandler,
+        shape: 'sqs',
+      });
+    }
+    // SNS → Lambda: the emulator delivers to a queue, which is polled and handed over as SNS records.
+    const sns = new SNSClient({ endpoint: this.emulators.snsSqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    for (const subscription of this.app.resourcesOfType('AWS::SNS::Subscription')) {
+      if (subscription.Properties?.Protocol !== 'lambda') continue;
+      const topic = this.app.referencedResource(subscription.stackName, subscription.Properties?.TopicArn);
+      if (!topic) continue;
+      const fn = this.functionOf(subscription.stackName, subscription.Properties?.Endpoint);
+      const topicArn = localArn(topic.resource, null, LOCAL_REGION, LOCAL_ACCOUNT);
+      const created = await sqs.send(new CreateQueueCommand({ QueueName: `sns-${subscription.logicalId}`.slice(0, 80) }));
+      const queueArn = await arnOf(created.QueueUrl!);
+      await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
+      subscriptions.push({
+        queueUrl: created.QueueUrl!,
+        queueArn,
+        functionName: fn.logicalId,
+        batchSize: 10,
+        handler: ((event) => this.invokeLogical(fn.logicalId, event)) as QueueHandler,
+        shape: 'sns',
+        topicArn,
+      });
+    }
+    return subscriptions;
+  }
+
+  /** Registers every state machine of the template with the local engine and serves its API. */
+  private async startStepFunctions(): Promise<void> {
+    for (const fn of this.app.functions()) this.functionArns.set(localArn(fn, 'Arn', LOCAL_REGION, LOCAL_ACCOUNT), fn.logicalId);
+    const endpointOptions = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+    const lambdaResolver: TaskHandlerResolver = (resource) => {
+      if (resource === 'arn:aws:states:::lambda:invoke') {
+        return async (input) => {
+          const { FunctionName, Payload } = input as { FunctionName: string; Payload?: unknown };
+          const logicalId = this.functionArns.get(FunctionName) ?? FunctionName;
+          return { ExecutedVersion: '$LATEST', StatusCode: 200, Payload: await this.invokeLogical(logicalId, Payload ?? {}) };
+        };
+      }
+      const logicalId = this.functionArns.get(resource);
+      return logicalId ? async (input) => this.invokeLogical(logicalId, input) : undefined;
+    };
+    const engine = new LocalStepFunctions({
+      clock: this.clock,
+      taskHandlers: firstResolver(
+        lambdaResolver,
+        sdkIntegrationHandler({
+          dynamodb: new DynamoDBClient({ endpoint: this.dynamodb.endpoint, ...endpointOptions }),
+          sqs: this.sqsClient(),
+          sns: new SNSClient({ endpoint: this.emulators.snsSqsEndpoint, ...endpointOptions }),
+          sesv2: new SESv2Client({ endpoint: this.emulators.sesEndpoint, ...endpointOptions }),
+          eventbridge: new EventBridgeClient({ endpoint: `http://127.0.0.1:${this.options.ports.eventBridge}`, ...endpointOptions }),
+          sfn: new SFNClient({ endpoint: `http://127.0.0.1:${this.options.ports.stepFunctions}`, ...endpointOptions }),
+        }),
+      ),
+    });
+    this.stepFunctions = engine;
+    for (const machine of this.app.resourcesOfType('AWS::StepFunctions::StateMachine')) {
+      const raw = machine.Properties?.DefinitionString ?? machine.Properties?.Definition;
+      const definition = typeof raw === 'string' || (raw && typeof raw === 'object' && ('Fn::Join' in raw || 'Ref' in raw)) ? this.resolveValue(machine.stackName, raw) : JSON.stringify(raw);
+      const substitutions = (machine.Properties?.DefinitionSubstitutions ?? {}) as Record<string, unknown>;
+      const substituted = Object.entries(substitutions).reduce(
+        (text, [key, value]) => text.split('${' + key + '}').join(this.resolveValue(machine.stackName, value)),
+        definition,
+      );
+      engine.registerStateMachine({
+        arn: localArn(machine, null, LOCAL_REGION, LOCAL_ACCOUNT),
+        name: SynthesizedApp.localName(machine.stackName, machine.logicalId),
+        definition: substituted,
+        type: machine.Properties?.StateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
+      });
+    }
+    this.sfnServer = await startStepFunctionsServer({ port: this.options.ports.stepFunctions, engine });
+  }
+
+  /** The template's EventBridge rules, delivering to state machines, functions and queues. */
+  private async startEventBus(): Promise<void> {
+    const rules: BusRule[] = this.app.resourcesOfType('AWS::Events::Rule').flatMap((rule) => {
+      const properties = rule.Properties ?? {};
+      if (!properties.EventPattern || properties.State === 'DISABLED') return [];
+      const busRef = properties.EventBusName;
+      const busName = busRef === undefined ? 'default' : this.resolveValue(rule.stackName, busRef).split('/').pop()!;
+      const targets = ((properties.Targets ?? []) as Array<Record<string, unknown>>).map((target) => {
+        const referenced = this.app.referencedResource(rule.stackName, target.Arn);
+        const id = String(target.Id);
+        const inputOf = (event: unknown) => (target.Input ? String(target.Input) : JSON.stringify(event));
+        if (referenced?.resource.Type === 'AWS::StepFunctions::StateMachine') {
+          const arn = localArn(referenced.resource, null, LOCAL_REGION, LOCAL_ACCOUNT);
+          return { id, deliver: async (event: unknown) => void (await this.stepFunctions!.startExecution({ stateMachineArn: arn, input: inputOf(event) })) };
+        }
+        if (referenced?.resource.Type === 'AWS::Lambda::Function') {
+          const logicalId = referenced.resource.logicalId;
+          return { id, deliver: async (event: unknown) => void (await this.invokeLogical(logicalId, JSON.parse(inputOf(event)))) };
+        }
+        if (referenced?.resource.Type === 'AWS::SQS::Queue') {
+          const url = this.queueUrlOf(referenced.resource);
+          return { id, deliver: async (event: unknown) => void (await this.sqsClient().send(new SendMessageCommand({ QueueUrl: url, MessageBody: inputOf(event) }))) };
+        }
+        throw new Error(`rule ${rule.logicalId}: the local bus cannot deliver to ${JSON.stringify(target.Arn)}`);
+      });
+      return [{ name: rule.logicalId, busName, pattern: properties.EventPattern as Record<string, unknown>, targets }];
+    });
+    this.bus = new LocalEventBus(rules, () => this.clock.now());
+    await this.bus.listen(this.options.ports.eventBridge);
+  }
+
+  /** The template's EventBridge Scheduler schedules, fired on the virtual clock. */
+  private schedules(): LocalSchedule[] {
+    return this.app.resourcesOfType('AWS::Scheduler::Schedule').flatMap((schedule) => {
+      const properties = schedule.Properties ?? {};
+      if (properties.State === 'DISABLED') return [];
+      const target = properties.Target as { Arn: unknown; Input?: string };
+      const referenced = this.app.referencedResource(schedule.stackName, target.Arn);
+      if (!referenced) throw new Error(`schedule ${schedule.logicalId}: cannot resolve its target`);
+      const inputAt = (time: Date) => (target.Input ?? '{}').split('<aws.scheduler.scheduled-time>').join(time.toISOString().replace(/\.\d{3}Z$/, 'Z'));
+      const fire = async (time: Date): Promise<void> => {
+        if (referenced.resource.Type === 'AWS::StepFunctions::StateMachine') {
+          await this.stepFunctions!.startExecution({ stateMachineArn: localArn(referenced.resource, null, LOCAL_REGION, LOCAL_ACCOUNT), input: inputAt(time) });
+        } else if (referenced.resource.Type === 'AWS::Lambda::Function') {
+          await this.invokeLogical(referenced.resource.logicalId, JSON.parse(inputAt(time)));
+        } else {
+          throw new Error(`schedule ${schedule.logicalId}: the local scheduler cannot fire ${referenced.resource.Type}`);
+        }
+      };
+      return [{ name: schedule.logicalId, expression: String(properties.ScheduleExpression), timezone: String(properties.ScheduleExpressionTimezone ?? 'UTC'), fire }];
+    });
   }
 
   /** Failures the event source mappings gave up on (the local dead-letter record). */
@@ -188,6 +455,8 @@ export class LocalRuntime {
       AWS_ENDPOINT_URL_SES: this.emulators.sesEndpoint,
       AWS_ENDPOINT_URL_SNS: this.emulators.snsSqsEndpoint,
       AWS_ENDPOINT_URL_SQS: this.emulators.snsSqsEndpoint,
+      AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${this.options.ports.stepFunctions}`,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${this.options.ports.eventBridge}`,
       POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? 'WARN',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_DEV: 'true',
@@ -215,6 +484,8 @@ export class LocalRuntime {
       const join = object['Fn::Join'];
       if (Array.isArray(join)) return (join[1] as unknown[]).map((part) => this.resolveValue(stackName, part)).join(String(join[0]));
       const referenced = this.app.referencedResource(stackName, raw);
+      if (referenced?.resource.Type === 'AWS::SQS::Queue' && referenced.attribute === null) return this.queueUrlOf(referenced.resource);
+      if (referenced?.resource.Type === 'AWS::SQS::Queue' && referenced.attribute === 'QueueUrl') return this.queueUrlOf(referenced.resource);
       if (referenced) return localArn(referenced.resource, referenced.attribute, LOCAL_REGION, LOCAL_ACCOUNT);
     }
     throw new Error(`cannot resolve ${JSON.stringify(raw)} in stack ${stackName} for the local runtime`);

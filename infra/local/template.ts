@@ -22,6 +22,11 @@ export class SynthesizedApp {
   /** Synthesizes the Rekindle app in-process, without bundling (the local runtime runs sources). */
   static synthesize(): SynthesizedApp {
     const { app, stacks } = buildRekindleApp({ bundle: false, nag: false });
+    return SynthesizedApp.fromApp(app, stacks);
+  }
+
+  /** Synthesizes any CDK app (tests use small ones to exercise the runtime's wiring). */
+  static fromApp(app: { synth(): { getStackByName(name: string): { template: { Resources: Record<string, TemplateResource> } } } }, stacks: Stack[]): SynthesizedApp {
     const assembly = app.synth();
     const templates = new Map<string, { Resources: Record<string, TemplateResource> }>();
     for (const stack of stacks as Stack[]) templates.set(stack.stackName, assembly.getStackByName(stack.stackName).template);

@@ -5,7 +5,7 @@ import { freePort } from '../../infra/local/preflight';
 export async function startTestRuntime(): Promise<LocalRuntime> {
   return LocalRuntime.start({
     dataDir: null,
-    ports: { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), snsSqs: await freePort() },
+    ports: { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), snsSqs: await freePort(), stepFunctions: await freePort(), eventBridge: await freePort() },
     logLevel: 'ERROR',
   });
 }

@@ -1,0 +1,130 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient, type Message } from '@aws-sdk/client-sqs';
+
+export type QueueHandler = (event: { Records: unknown[] }) => Promise<unknown>;
+
+export interface QueueSubscription {
+  queueUrl: string;
+  queueArn: string;
+  functionName: string;
+  batchSize: number;
+  handler: QueueHandler;
+  /** SNS → Lambda subscriptions are carried over a queue locally; their records look like SNS's. */
+  shape: 'sqs' | 'sns';
+  topicArn?: string;
+}
+
+/**
+ * Lambda's SQS event source mapping (and SNS → Lambda subscriptions, carried over a queue),
+ * locally: receive, invoke, delete what succeeded (honouring `batchItemFailures`); failed
+ * messages come back after the visibility timeout, as in AWS.
+ */
+export class QueueEventSources {
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private inFlight = 0;
+  readonly failures: Array<{ functionName: string; error: string }> = [];
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly subscriptions: QueueSubscription[],
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.loops = this.subscriptions.map(async (subscription) => {
+      while (this.running) {
+        const handled = await this.pollOnce(subscription).catch((error: unknown) => {
+          this.failures.push({ functionName: subscription.functionName, error: String(error) });
+          return 0;
+        });
+        if (handled === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+  }
+
+  /** True while a batch is being handled. */
+  get busy(): boolean {
+    return this.inFlight > 0;
+  }
+
+  /** Handles everything currently in the queues (for settle). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (const subscription of this.subscriptions) {
+      for (let handled = await this.pollOnce(subscription); handled > 0; handled = await this.pollOnce(subscription)) total += handled;
+    }
+    return total;
+  }
+
+  private async pollOnce(subscription: QueueSubscription): Promise<number> {
+    const answer = await this.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: subscription.queueUrl, MaxNumberOfMessages: Math.min(10, subscription.batchSize), WaitTimeSeconds: 0, MessageAttributeNames: ['All'], AttributeNames: ['All'] }),
+    );
+    const messages = answer.Messages ?? [];
+    if (messages.length === 0) return 0;
+    this.inFlight += 1;
+    try {
+      const records = messages.map((message) => (subscription.shape === 'sns' ? snsRecord(message, subscription.topicArn ?? '') : sqsRecord(message, subscription.queueArn)));
+      let failedIds = new Set<string>();
+      try {
+        const result = (await subscription.handler({ Records: records })) as { batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined;
+        failedIds = new Set((result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+      } catch (error) {
+        this.failures.push({ functionName: subscription.functionName, error: error instanceof Error ? error.message : String(error) });
+        return messages.length; // all stay in the queue and come back after the visibility timeout
+      }
+      const done = messages.filter((message) => !failedIds.has(message.MessageId ?? ''));
+      if (done.length > 0) {
+        await this.sqs.send(
+          new DeleteMessageBatchCommand({ QueueUrl: subscription.queueUrl, Entries: done.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })) }),
+        );
+      }
+      return messages.length;
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+}
+
+function sqsRecord(message: Message, queueArn: string) {
+  return {
+    messageId: message.MessageId,
+    receiptHandle: message.ReceiptHandle,
+    body: message.Body ?? '',
+    attributes: message.Attributes ?? {},
+    messageAttributes: message.MessageAttributes ?? {},
+    md5OfBody: message.MD5OfBody,
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: 'us-east-1',
+  };
+}
+
+function snsRecord(message: Message, topicArn: string) {
+  // The queue receives SNS's JSON envelope (raw delivery off); unwrap it into an SNS record.
+  let envelope: Record<string, unknown> = {};
+  try {
+    envelope = JSON.parse(message.Body ?? '{}') as Record<string, unknown>;
+  } catch {
+    envelope = { Message: message.Body ?? '' };
+  }
+  return {
+    EventSource: 'aws:sns',
+    EventVersion: '1.0',
+    EventSubscriptionArn: `${topicArn}:local`,
+    Sns: {
+      Type: 'Notification',
+      MessageId: envelope.MessageId ?? message.MessageId,
+      TopicArn: envelope.TopicArn ?? topicArn,
+      Subject: envelope.Subject ?? null,
+      Message: typeof envelope.Message === 'string' ? envelope.Message : JSON.stringify(envelope.Message ?? ''),
+      Timestamp: envelope.Timestamp ?? new Date().toISOString(),
+      MessageAttributes: envelope.MessageAttributes ?? {},
+    },
+  };
+}
