@@ -24,6 +24,17 @@ export function applyNagSuppressions(stacks: Stack[]): void {
         appliesTo: ['Resource::*', 'Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'],
       },
       {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'A table grant covers its indexes as <table ARN>/index/*; the users table has exactly one (the check-in WakeIndex), and DynamoDB grants cannot name an index without listing each by hand.',
+        appliesTo: [{ regex: '/^Resource::.*UsersTable.*\\/index\\/\\*$/g' }],
+      },
+      {
+        id: 'AwsSolutions-IAM5',
+        reason: 'EventBridge Scheduler may invoke the sweep function and its versions (<function ARN>:*), which is what the CDK LambdaInvoke target grants; nothing else.',
+        appliesTo: [{ regex: '/^Resource::<LoyaltyLoyaltyCheckinSweep[A-Z0-9]+\\.Arn>:\\*$/g' }],
+      },
+      {
         id: 'AwsSolutions-SQS3',
         reason: 'These queues are dead-letter destinations themselves (Lambda on-failure destinations); a DLQ of a DLQ only hides failures.',
       },

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { RekindleFunction } from '../constructs/rekindle-function';
 import type { FeatureContext, RouteAudience } from '../features/feature-context';
 import { IngestionFeature } from '../features/ingestion';
+import { LoyaltyFeature } from '../features/loyalty';
 import type { RekindleSettings } from '../settings';
 import type { StatefulStack } from './stateful-stack';
 
@@ -87,6 +88,7 @@ export class ApiStack extends Stack {
 
     // One line per feature; each feature lives in infra/features/<name>.ts.
     new IngestionFeature(this, 'Ingestion', context);
+    new LoyaltyFeature(this, 'Loyalty', context);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
   }

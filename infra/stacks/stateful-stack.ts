@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { WAKE_INDEX_NAME } from '../../shared/adapters/loyalty/loyalty-keys';
 
 /**
  * Everything that holds data: tables, the key that encrypts them, the ingest key. Kept apart from
@@ -37,6 +38,14 @@ export class StatefulStack extends Stack {
 
     // Profiles, daily aggregates and (later) scores: one partition per user.
     this.usersTable = new dynamodb.Table(this, 'UsersTable', { ...tableDefaults, timeToLiveAttribute: 'expiresAt' });
+    // Check-in wake-ups (loyalty): sparse, keys only. Only active program items carry wakeShard
+    // (WAKE#00..15) and wakeAt, so the 15-minute sweep reads just what is due, spread over shards.
+    this.usersTable.addGlobalSecondaryIndex({
+      indexName: WAKE_INDEX_NAME,
+      partitionKey: { name: 'wakeShard', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'wakeAt', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
 
     // Raw events for audit and replay; its stream drives aggregation.
     this.eventsTable = new dynamodb.Table(this, 'EventsTable', {

@@ -1,0 +1,122 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CheckinProgramState, type CheckinProgramStore, type VersionedCheckinState } from '../../domain/loyalty';
+import { loyaltyKeys, shardOf, WAKE_INDEX_NAME, WAKE_SHARDS } from './loyalty-keys';
+
+/** When orchestration should next wake for a state; `undefined` once the program is over. */
+export type WakeUpPolicy = (state: CheckinProgramState) => Date | undefined;
+
+/** A due wake-up read from the sparse index (keys only: the state is re-read consistently). */
+export interface DueWakeUp {
+  readonly userId: string;
+  readonly programId: string;
+  readonly wakeAt: string;
+}
+
+/** A stored program with the wake-up it is indexed under. */
+export interface StoredCheckinProgram extends VersionedCheckinState {
+  readonly wakeAt: string | undefined;
+}
+
+/**
+ * Check-in program states in the users table (`PROGRAM#<programId>` under the user), versioned.
+ *
+ * Every write also stores when the program next needs attention (`wakeAt`, from the injected
+ * policy) and its wake shard; the sparse `WakeIndex` over those two attributes is what the sweep
+ * queries. A program that is over drops both attributes and leaves the index, so the sweep never
+ * reads it again. State and wake-up change in the same conditional put: they cannot disagree.
+ */
+export class DynamoCheckinProgramStore implements CheckinProgramStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly wakeUpOf: WakeUpPolicy,
+  ) {}
+
+  async load(userId: string, programId: string): Promise<StoredCheckinProgram | undefined> {
+    const answer = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: loyaltyKeys.userPk(userId), sk: loyaltyKeys.programSk(programId) }, ConsistentRead: true }),
+    );
+    return answer.Item ? storedProgramOf(answer.Item) : undefined;
+  }
+
+  async create(state: CheckinProgramState): Promise<'created' | 'already-enrolled'> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.itemOf(state, 1), ConditionExpression: 'attribute_not_exists(pk)' }));
+      return 'created';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'already-enrolled';
+      throw error;
+    }
+  }
+
+  async save(state: CheckinProgramState, expectedVersion: number): Promise<'saved' | 'version-conflict'> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.itemOf(state, expectedVersion + 1),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }),
+      );
+      return 'saved';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'version-conflict';
+      throw error;
+    }
+  }
+
+  /** Every program the user is or was enrolled in. */
+  async programsOf(userId: string): Promise<StoredCheckinProgram[]> {
+    const answer = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': loyaltyKeys.userPk(userId), ':prefix': loyaltyKeys.programPrefix },
+        ConsistentRead: true,
+      }),
+    );
+    return (answer.Items ?? []).map(storedProgramOf);
+  }
+
+  /** Wake-ups of one shard due at or before `now`, earliest first, at most `limit`. */
+  async dueWakeUps(shard: number, now: Date, limit: number): Promise<DueWakeUp[]> {
+    const due: DueWakeUp[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: WAKE_INDEX_NAME,
+          KeyConditionExpression: 'wakeShard = :shard AND wakeAt <= :now',
+          ExpressionAttributeValues: { ':shard': loyaltyKeys.wakeShard(shard), ':now': now.toISOString() },
+          Limit: limit - due.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        due.push({ userId: String(item.pk).slice('USER#'.length), programId: String(item.sk).slice(loyaltyKeys.programPrefix.length), wakeAt: String(item.wakeAt) });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && due.length < limit);
+    return due;
+  }
+
+  private itemOf(state: CheckinProgramState, version: number): Record<string, unknown> {
+    const valid = CheckinProgramState.parse(state);
+    const wakeAt = this.wakeUpOf(valid);
+    return {
+      pk: loyaltyKeys.userPk(valid.userId),
+      sk: loyaltyKeys.programSk(valid.programId),
+      state: valid,
+      version,
+      ...(wakeAt ? { wakeShard: loyaltyKeys.wakeShard(shardOf(valid.userId, WAKE_SHARDS)), wakeAt: wakeAt.toISOString() } : {}),
+    };
+  }
+}
+
+function storedProgramOf(item: Record<string, unknown>): StoredCheckinProgram {
+  return { state: CheckinProgramState.parse(item.state), version: Number(item.version), wakeAt: typeof item.wakeAt === 'string' ? item.wakeAt : undefined };
+}

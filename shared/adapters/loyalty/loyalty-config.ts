@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { CheckinProgramConfig, GrowthConfig, ReferralConfig, RewardBudgetConfig } from '../../domain/loyalty';
+import type { Clock } from '../../domain/clock';
+import { readConfig, positiveIntFromEnv } from '../../config/read-config';
+import { ENV, OperationsTableConfig, UsersTableConfig } from '../../config/tables';
+import { DynamoUserStore } from '../dynamodb/user-store';
+import { dynamoDocumentClient } from '../dynamodb/client';
+import { DynamoCheckinProgramStore } from './dynamo-checkin-program-store';
+import { DynamoLedgerStore } from './dynamo-ledger-store';
+import { DynamoCouponStore, DynamoDrawEntryStore, DynamoLevelChanges, DynamoReferralStore, DynamoRewardBudget, type LoyaltyTables } from './dynamo-reward-stores';
+import { checkinWakeUpPolicy, type LoyaltyRules, type LoyaltyServices } from './loyalty-use-cases';
+import { OutboxReminderSender } from './reminder-sender';
+import { LOYALTY_ENV } from './loyalty-env';
+
+export { LOYALTY_DEFAULTS, LOYALTY_ENV } from './loyalty-env';
+
+export const LoyaltyConfig = UsersTableConfig.extend(OperationsTableConfig.shape).extend({
+  [LOYALTY_ENV.monthlyRewardBudget]: z.coerce.number().int().nonnegative(),
+  [LOYALTY_ENV.whenBudgetExhausted]: RewardBudgetConfig.shape.whenExhausted,
+  [LOYALTY_ENV.aggregateRetentionDays]: positiveIntFromEnv,
+});
+export type LoyaltyConfig = z.infer<typeof LoyaltyConfig>;
+
+/** Program rules: the domain's defaults (the product's 21-day program), budget from configuration. */
+export function loyaltyRulesOf(config: LoyaltyConfig): LoyaltyRules {
+  return {
+    checkin: CheckinProgramConfig.parse({}),
+    growth: GrowthConfig.parse({}),
+    referral: ReferralConfig.parse({}),
+    budget: RewardBudgetConfig.parse({ monthlyBudget: config[LOYALTY_ENV.monthlyRewardBudget], whenExhausted: config[LOYALTY_ENV.whenBudgetExhausted] }),
+  };
+}
+
+/** Builds the loyalty services over DynamoDB: one composition root for every loyalty function and the tests. */
+export function createLoyaltyServices(input: { tables: LoyaltyTables; rules: LoyaltyRules; clock: Clock; aggregateRetentionDays: number }): LoyaltyServices {
+  const { tables, rules, clock } = input;
+  return {
+    clock,
+    rules,
+    ledger: new DynamoLedgerStore(tables.client, tables.usersTable),
+    programs: new DynamoCheckinProgramStore(tables.client, tables.usersTable, checkinWakeUpPolicy(rules.checkin, clock)),
+    coupons: new DynamoCouponStore(tables),
+    drawEntries: new DynamoDrawEntryStore(tables),
+    referrals: new DynamoReferralStore(tables),
+    budget: new DynamoRewardBudget(tables),
+    levelChanges: new DynamoLevelChanges(tables),
+    reminders: new OutboxReminderSender(tables.client, tables.usersTable),
+    profiles: new DynamoUserStore(tables.client, tables.usersTable, input.aggregateRetentionDays),
+    randomBytes: (length) => randomBytes(length),
+  };
+}
+
+/** The services a handler uses, from its validated environment (read once, at cold start). */
+export function loyaltyServicesFromEnv(clock: Clock): LoyaltyServices {
+  const config = readConfig(LoyaltyConfig);
+  return createLoyaltyServices({
+    tables: { client: dynamoDocumentClient(), usersTable: config[ENV.usersTable], operationsTable: config[ENV.operationsTable] },
+    rules: loyaltyRulesOf(config),
+    clock,
+    aggregateRetentionDays: config[LOYALTY_ENV.aggregateRetentionDays],
+  });
+}

@@ -1,0 +1,11 @@
+import { ENV } from '../../config/tables';
+
+/** Environment variables of the loyalty functions (set by infra/features/loyalty.ts). */
+export const LOYALTY_ENV = {
+  monthlyRewardBudget: 'LOYALTY_MONTHLY_REWARD_BUDGET',
+  whenBudgetExhausted: 'LOYALTY_WHEN_BUDGET_EXHAUSTED',
+  aggregateRetentionDays: ENV.aggregateRetentionDays,
+} as const;
+
+/** Defaults the CDK app deploys with. The budget is in currency units of amount-off coupons. */
+export const LOYALTY_DEFAULTS = { monthlyRewardBudget: 100_000, whenBudgetExhausted: 'queue-for-next-month' } as const;

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import type { LedgerAccount } from '../../domain/loyalty';
+
+/**
+ * Key layout of the loyalty adapters.
+ *
+ * Users table (one partition per user, so a user's ledger never spans partitions and users never contend):
+ *   pk USER#<userId>  sk LEDGER#<entryId>          one ledger entry (append-only; the id is the exactly-once key)
+ *                     sk BALANCE#<account>         balance and version of `points` or `growth`
+ *                     sk PROGRAM#<programId>       check-in program state + version (+ wakeShard/wakeAt while active)
+ *                     sk COUPON#<couponId>         an issued coupon
+ *                     sk REFCODE                   the user's referral code
+ *                     sk REFERRED_BY               the user's accepted referral (one per referee, ever)
+ *                     sk MESSAGE#<messageId>       loyalty messages handed to the send path (reminders, summaries)
+ *                     sk LEVELCHANGE#<eventId>     growth level-change events
+ * Operations table (system-wide, low-cardinality keys sharded):
+ *   pk REFCODE#<code>             sk CODE          code -> user
+ *   pk DRAW#<month>#<shard>       sk ENTRY#<user>  draw entries, sharded by a stable hash of the user id
+ *   pk DRAW#<month>               sk RESULT        the published draw
+ *   pk BUDGET#<month>             sk SPENT         the month's reward spend (one item: a few writes per referral, far under 1,000/s)
+ *   pk QUEUED#<month>             sk COUPON#<id>   coupons waiting for that month's budget
+ * Users table index WakeIndex (sparse, keys only): wakeShard WAKE#<nn>, wakeAt ISO instant.
+ */
+export const loyaltyKeys = {
+  userPk: (userId: string) => `USER#${userId}`,
+  ledgerSk: (entryId: string) => `LEDGER#${entryId}`,
+  ledgerPrefix: 'LEDGER#',
+  balanceSk: (account: LedgerAccount) => `BALANCE#${account}`,
+  programSk: (programId: string) => `PROGRAM#${programId}`,
+  programPrefix: 'PROGRAM#',
+  couponSk: (couponId: string) => `COUPON#${couponId}`,
+  couponPrefix: 'COUPON#',
+  userCodeSk: 'REFCODE',
+  referredBySk: 'REFERRED_BY',
+  messageSk: (messageId: string) => `MESSAGE#${messageId}`,
+  messagePrefix: 'MESSAGE#',
+  levelChangeSk: (eventId: string) => `LEVELCHANGE#${eventId}`,
+  codePk: (code: string) => `REFCODE#${code}`,
+  codeSk: 'CODE',
+  drawEntryPk: (month: string, shard: number) => `DRAW#${month}#${String(shard).padStart(2, '0')}`,
+  drawEntrySk: (userId: string) => `ENTRY#${userId}`,
+  drawResultPk: (month: string) => `DRAW#${month}`,
+  drawResultSk: 'RESULT',
+  budgetPk: (month: string) => `BUDGET#${month}`,
+  budgetSk: 'SPENT',
+  queuedPk: (month: string) => `QUEUED#${month}`,
+  queuedSk: (couponId: string) => `COUPON#${couponId}`,
+  wakeShard: (shard: number) => `WAKE#${String(shard).padStart(2, '0')}`,
+} as const;
+
+/** Name of the sparse wake-up index on the users table (declared in the stateful stack). */
+export const WAKE_INDEX_NAME = 'WakeIndex';
+
+/**
+ * Shard counts. Part of the key layout: changing one strands items under the old shards, so they
+ * are constants, not configuration. 16 wake shards let the sweep query in parallel and keep each
+ * index partition far under 1,000 writes/s even when a whole time zone wakes at 20:00.
+ */
+export const WAKE_SHARDS = 16;
+export const DRAW_SHARDS = 16;
+
+/** A stable shard in [0, count) for a key: the same user always lands on the same shard. */
+export function shardOf(key: string, count: number): number {
+  return createHash('sha256').update(key, 'utf8').digest().readUInt32BE(0) % count;
+}
