@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import type { LocalRuntime } from '../../../infra/local/local-runtime';
+import { dynamoDocumentClient } from '../../../shared/adapters/dynamodb/client';
+import { createLoyaltyServices, loyaltyRulesOf, type LoyaltyConfig } from '../../../shared/adapters/loyalty/loyalty-config';
+import { LOYALTY_DEFAULTS } from '../../../shared/adapters/loyalty/loyalty-env';
+import type { LoyaltyRules, LoyaltyServices } from '../../../shared/adapters/loyalty/loyalty-use-cases';
+import { addLocalDays, instantAtLocalTime, localDayOf, type LocalDay } from '../../../shared/domain/loyalty';
+import { call } from '../../support/test-runtime';
+
+export function freshUser(prefix = 'loy'): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+function tableOf(runtime: LocalRuntime, logicalPrefix: string): string {
+  const found = [...runtime.tables].find(([logicalId]) => logicalId.startsWith(logicalPrefix));
+  if (!found) throw new Error(`no ${logicalPrefix} in the local runtime`);
+  return found[1];
+}
+
+/** The default rules the deployed functions run with. */
+export function defaultRules(): LoyaltyRules {
+  return loyaltyRulesOf({
+    LOYALTY_MONTHLY_REWARD_BUDGET: LOYALTY_DEFAULTS.monthlyRewardBudget,
+    LOYALTY_WHEN_BUDGET_EXHAUSTED: LOYALTY_DEFAULTS.whenBudgetExhausted,
+  } as LoyaltyConfig);
+}
+
+/** The loyalty use cases over the runtime's real tables and virtual clock, with the given rules. */
+export function servicesOn(runtime: LocalRuntime, rules: LoyaltyRules = defaultRules()): LoyaltyServices {
+  return createLoyaltyServices({
+    tables: { client: dynamoDocumentClient(), usersTable: tableOf(runtime, 'UsersTable'), operationsTable: tableOf(runtime, 'OperationsTable') },
+    rules,
+    clock: runtime.clock,
+    aggregateRetentionDays: 400,
+  });
+}
+
+/** Moves the virtual clock to a local wall time (forward only). */
+export function moveTo(runtime: LocalRuntime, day: LocalDay, time: string, timeZone: string): Date {
+  return runtime.clock.setTo(instantAtLocalTime(day, time, timeZone));
+}
+
+/** A local day `days` after the clock's current local day: each test starts on a day of its own. */
+export function dayAhead(runtime: LocalRuntime, days: number, timeZone: string): LocalDay {
+  return addLocalDays(localDayOf(runtime.clock.now(), timeZone), days);
+}
+
+/** Creates a profile (the producer's PUT), which is when the user "joined". */
+export async function createProfile(runtime: LocalRuntime, userId: string, timezone: string): Promise<void> {
+  const answer = await call(runtime, 'PUT', `/v1/users/${userId}`, { body: { timezone, locale: 'zh-CN' } });
+  if (answer.status !== 201 && answer.status !== 200) throw new Error(`profile of ${userId}: ${answer.status} ${JSON.stringify(answer.body)}`);
+}
