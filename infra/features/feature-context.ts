@@ -3,8 +3,11 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { StatefulStack } from '../stacks/stateful-stack';
 import type { RekindleSettings } from '../settings';
 
-/** Who may call a route: event producers (the ingest key) or marketers (IAM; a token locally). */
-export type RouteAudience = 'producer' | 'marketer';
+/**
+ * Who may call a route: event producers (the ingest key), marketers (IAM; a token locally), or
+ * anyone (`public`: the request carries its own proof, e.g. a signed unsubscribe token).
+ */
+export type RouteAudience = 'producer' | 'marketer' | 'public';
 
 /**
  * What every feature construct receives from the stateless stack: the data stack, settings, and

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { RekindleFunction } from '../constructs/rekindle-function';
 import type { FeatureContext, RouteAudience } from '../features/feature-context';
 import { IngestionFeature } from '../features/ingestion';
+import { MessagingFeature } from '../features/messaging';
 import { LoyaltyFeature } from '../features/loyalty';
 import type { RekindleSettings } from '../settings';
 import type { StatefulStack } from './stateful-stack';
@@ -52,6 +53,7 @@ export class ApiStack extends Stack {
         resultsCacheTtl: Duration.minutes(5),
       }),
       marketer: new HttpIamAuthorizer(),
+      public: new apigw.HttpNoneAuthorizer(),
     };
 
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.THREE_MONTHS });
@@ -88,6 +90,7 @@ export class ApiStack extends Stack {
 
     // One line per feature; each feature lives in infra/features/<name>.ts.
     new IngestionFeature(this, 'Ingestion', context);
+    new MessagingFeature(this, 'Messaging', context);
     new LoyaltyFeature(this, 'Loyalty', context);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { problemsFromZod } from '../../../shared/domain/events/validate-batch';
+import type { KillSwitchState } from '../../../shared/domain/messaging';
+import { runtimeClock } from '../../../shared/adapters/runtime-clock';
+import { HttpError, httpHandler, json, jsonBody } from '../../../shared/adapters/http/http-api';
+import { messagingStores } from '../../../shared/adapters/messaging/handler-wiring';
+import { operatorOf } from '../../../shared/adapters/messaging/operator';
+import { logger } from '../../../shared/adapters/observability/logger';
+
+/** The body of `PUT /v1/killswitch`: a reason is required either way, so the change is explained. */
+export const KillSwitchChange = z.strictObject({
+  active: z.boolean({ message: 'active must be true or false' }),
+  reason: z.string({ message: 'reason is required' }).trim().min(3, 'reason must say why (at least 3 characters)').max(500),
+});
+export type KillSwitchChange = z.infer<typeof KillSwitchChange>;
+
+/** PUT /v1/killswitch: turns the system-wide kill switch on or off. */
+export const handler = httpHandler(async (event) => {
+  const change = KillSwitchChange.safeParse(jsonBody(event));
+  if (!change.success) throw new HttpError(400, 'the kill switch change was rejected; nothing was written', problemsFromZod(change.error));
+  const now = runtimeClock.now();
+  const by = operatorOf(event);
+  const state: KillSwitchState = change.data.active ? { active: true, reason: change.data.reason, since: now.toISOString(), by } : { active: false };
+  await messagingStores().killSwitch.write(state, now);
+  logger.warn('kill switch changed', { active: change.data.active, reason: change.data.reason, by });
+  return json(200, { killSwitch: state });
+});
