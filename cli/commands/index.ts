@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerEventCommands } from './events';
 import { registerLocalCommands } from './local';
+import { registerLoyaltyCommands } from './loyalty';
 import { registerModelsCommands } from './models';
 import { registerUserCommands } from './users';
 
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerEventCommands(program);
   registerUserCommands(program);
   registerModelsCommands(program);
+  registerLoyaltyCommands(program);
 }
