@@ -35,6 +35,21 @@ export function applyNagSuppressions(stacks: Stack[]): void {
         appliesTo: [{ regex: '/^Resource::<LoyaltyLoyaltyCheckinSweep[A-Z0-9]+\\.Arn>:\\*$/g' }],
       },
       {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'Recall journeys: StopExecution is granted on the executions of the one recall-journey state machine (one execution per user, names unknown at deploy time); the state machine may invoke every version of its CheckExitAndSend function (<function arn>:*), the grant CDK writes for a Lambda task.',
+        appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*JourneysRecallJourneyStateMachine.*:\\*$/g' }, { regex: '/^Resource::<JourneysJourneyCheckExitAndSend[A-Z0-9]+\\.Arn>:\\*$/g' }],
+      },
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'Nightly scoring: GetRun describes executions of the one scoring state machine (one per day, names known only at run time); the state machine may invoke every version of its three task functions (<function arn>:*), the grant CDK writes for a Lambda task.',
+        appliesTo: [
+          { regex: '/^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*ScoringNightlyScoringStateMachine.*:\\*$/g' },
+          { regex: '/^Resource::<ScoringScoring(PrepareRun|ScoreSegment|SummarizeRun)[A-Z0-9]+\\.Arn>:\\*$/g' },
+        ],
+      },
+      {
         id: 'AwsSolutions-SQS3',
         reason: 'These queues are dead-letter destinations themselves (Lambda on-failure destinations); a DLQ of a DLQ only hides failures.',
       },

@@ -12,8 +12,10 @@ import { Construct } from 'constructs';
 import { RekindleFunction } from '../constructs/rekindle-function';
 import type { FeatureContext, RouteAudience } from '../features/feature-context';
 import { IngestionFeature } from '../features/ingestion';
+import { JourneysFeature } from '../features/journeys';
 import { MessagingFeature } from '../features/messaging';
 import { LoyaltyFeature } from '../features/loyalty';
+import { ScoringFeature } from '../features/scoring';
 import type { RekindleSettings } from '../settings';
 import type { StatefulStack } from './stateful-stack';
 
@@ -90,8 +92,10 @@ export class ApiStack extends Stack {
 
     // One line per feature; each feature lives in infra/features/<name>.ts.
     new IngestionFeature(this, 'Ingestion', context);
+    new JourneysFeature(this, 'Journeys', context);
     new MessagingFeature(this, 'Messaging', context);
     new LoyaltyFeature(this, 'Loyalty', context);
+    new ScoringFeature(this, 'Scoring', context);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
   }

@@ -1,0 +1,91 @@
+import { Duration } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV } from '../../shared/config/tables';
+import { JOURNEY_ENV } from '../../shared/adapters/journeys/journey-config';
+import { RecallJourneyWorkflow } from '../../workflows/recall-journey';
+import { RekindleFunction } from '../constructs/rekindle-function';
+import type { FeatureContext } from './feature-context';
+
+/**
+ * Wanted start rate across the starter's concurrent invocations. Step Functions Standard starts
+ * about 300 executions/s after its burst; staying under it keeps throttling the exception.
+ */
+const START_RATE_PER_SECOND = 250;
+/** The starter's maximum concurrency (event source mapping): 2 × 10-message batches in flight. */
+const STARTER_MAX_CONCURRENCY = 2;
+
+/**
+ * Recall journeys: the one-user-per-execution state machine and its CheckExitAndSend task, the
+ * launch API with its queue and rate-limited starter, lifecycle control, the report, and automatic
+ * enrollment on TierChanged events from nightly scoring.
+ */
+export class JourneysFeature extends Construct {
+  constructor(scope: Construct, id: string, context: FeatureContext) {
+    super(scope, id);
+    const { data, settings } = context;
+    const tablesEnvironment = { [ENV.aggregateRetentionDays]: String(settings.aggregateRetentionDays) };
+    const journeyFunction = (functionId: string, entry: string, description: string, timeout?: Duration) =>
+      new RekindleFunction(this, functionId, { entry, description, environment: tablesEnvironment, ...(timeout ? { timeout } : {}) })
+        .useTable(data.usersTable, ENV.usersTable, 'readWrite')
+        .useTable(data.operationsTable, ENV.operationsTable, 'readWrite');
+
+    const checkExitAndSend = journeyFunction('JourneyCheckExitAndSend', 'functions/journey-check-exit-and-send/handler.ts', 'Recall journey step: checks exit, pause and kill switch, sends, records');
+    const workflow = new RecallJourneyWorkflow(this, 'RecallJourney', { checkExitAndSend, usersTable: data.usersTable });
+    const machine = workflow.stateMachine;
+
+    const launchFailures = new sqs.Queue(this, 'JourneyLaunchFailures', { retentionPeriod: Duration.days(14), encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: data.key, enforceSSL: true });
+    const launchQueue = new sqs.Queue(this, 'JourneyLaunchQueue', {
+      // Longer than the starter's timeout, as Lambda requires.
+      visibilityTimeout: Duration.seconds(60),
+      retentionPeriod: Duration.days(4),
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: data.key,
+      enforceSSL: true,
+      deadLetterQueue: { queue: launchFailures, maxReceiveCount: 10 },
+    });
+
+    const startExecutions = journeyFunction('JourneyStartExecutions', 'functions/journey-start-executions/handler.ts', 'Starts queued journey enrollments at a controlled rate', Duration.seconds(30));
+    startExecutions.addEnvironment(JOURNEY_ENV.stateMachineArn, machine.stateMachineArn);
+    startExecutions.addEnvironment(JOURNEY_ENV.startRatePerSecond, String(Math.floor(START_RATE_PER_SECOND / STARTER_MAX_CONCURRENCY)));
+    machine.grantStartExecution(startExecutions);
+    startExecutions.addEventSource(new SqsEventSource(launchQueue, { batchSize: 10, maxConcurrency: STARTER_MAX_CONCURRENCY, reportBatchItemFailures: true }));
+
+    const launch = journeyFunction('JourneyLaunch', 'functions/journey-launch/handler.ts', 'POST /v1/journeys: selects the audience, records enrollments, queues them', Duration.minutes(5));
+    launch.addEnvironment(JOURNEY_ENV.launchQueueUrl, launchQueue.queueUrl);
+    launchQueue.grantSendMessages(launch);
+
+    const autoEnroll = journeyFunction('JourneyAutoEnroll', 'functions/journey-auto-enroll/handler.ts', 'TierChanged: enrolls the user in the new tier automatic journey');
+    autoEnroll.addEnvironment(JOURNEY_ENV.launchQueueUrl, launchQueue.queueUrl);
+    launchQueue.grantSendMessages(autoEnroll);
+    new events.Rule(this, 'TierChangedRule', {
+      description: 'Automatic recall: tier changes from nightly scoring',
+      eventPattern: { source: ['rekindle.scoring'], detailType: ['TierChanged'] },
+      targets: [new eventTargets.LambdaFunction(autoEnroll, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    });
+
+    const control = journeyFunction('JourneyControl', 'functions/journey-control/handler.ts', 'POST /v1/journeys/{id}/pause|resume|stop', Duration.minutes(5));
+    control.addEnvironment(JOURNEY_ENV.stateMachineArn, machine.stateMachineArn);
+    machine.grant(control, 'states:StopExecution');
+    machine.grantExecution(control, 'states:StopExecution');
+
+    const preview = journeyFunction('JourneyPreview', 'functions/journey-preview/handler.ts', 'POST /v1/journeys/preview: the dry run of a launch', Duration.minutes(2));
+    const list = journeyFunction('JourneyList', 'functions/journey-list/handler.ts', 'GET /v1/journeys');
+    const get = journeyFunction('JourneyGet', 'functions/journey-get/handler.ts', 'GET /v1/journeys/{id}');
+    const report = journeyFunction('JourneyReport', 'functions/journey-report/handler.ts', 'GET /v1/journeys/{id}/report', Duration.minutes(2));
+
+    context.addRoute(apigw.HttpMethod.POST, '/v1/journeys/preview', preview, 'marketer');
+    context.addRoute(apigw.HttpMethod.POST, '/v1/journeys', launch, 'marketer');
+    context.addRoute(apigw.HttpMethod.GET, '/v1/journeys', list, 'marketer');
+    context.addRoute(apigw.HttpMethod.GET, '/v1/journeys/{journeyId}', get, 'marketer');
+    context.addRoute(apigw.HttpMethod.GET, '/v1/journeys/{journeyId}/report', report, 'marketer');
+    for (const command of ['pause', 'resume', 'stop']) context.addRoute(apigw.HttpMethod.POST, `/v1/journeys/{journeyId}/${command}`, control, 'marketer');
+
+    context.alarmOnMessages(launchFailures, 'Journey enrollments whose execution could not be started after 10 receives');
+    for (const fn of [checkExitAndSend, startExecutions, launch, autoEnroll, control, preview, list, get, report]) context.alarmOnErrors(fn);
+  }
+}

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import type { Clock } from '../../domain/clock';
+import type { DailyActivity } from '../../domain/events/daily-activity';
+import {
+  advanceCursor,
+  assertNever,
+  decideStep,
+  JourneyExecutionInput,
+  type ComebackSignal,
+  type ContinuingCursor,
+  type JourneyCursor,
+  type JourneyPlanStep,
+  type JourneyStatus,
+} from '../../domain/journeys';
+import type { SendOutcome } from '../../domain/messaging';
+import type { ChannelOutcome, ExitRecord, StepRecord } from './enrollment-store';
+import { JourneyStepRetryable } from './errors';
+import type { JourneySender } from './journey-sender';
+
+/** What the CheckExitAndSend task receives: the execution's state plus its own name ($$.Execution.Name). */
+export const CheckExitAndSendInput = JourneyExecutionInput.extend({ executionName: z.string().min(1) });
+export type CheckExitAndSendInput = z.infer<typeof CheckExitAndSendInput>;
+
+export interface CheckExitAndSendPorts {
+  clock: Clock;
+  journeyStatus(journeyId: string): Promise<JourneyStatus>;
+  killSwitchEngaged(): Promise<boolean>;
+  /** Daily aggregates of the user from `fromDay` (UTC, inclusive). */
+  activitySince(userId: string, fromDay: string): Promise<DailyActivity[]>;
+  sender: JourneySender;
+  putStep(journeyId: string, userId: string, record: StepRecord): Promise<void>;
+  putExit(journeyId: string, userId: string, record: ExitRecord): Promise<void>;
+}
+
+/**
+ * True when the user showed one of the exit signals after enrolling. Aggregates are per UTC day, so
+ * a day counts when it is the enrollment day or later and its last event is after enrollment.
+ */
+export function cameBackAfter(enrolledAt: Date, signals: readonly ComebackSignal[], days: readonly DailyActivity[]): boolean {
+  const enrolledDay = enrolledAt.toISOString().slice(0, 10);
+  return days.some(
+    (day) =>
+      day.day >= enrolledDay &&
+      Date.parse(day.lastEventAt) > enrolledAt.getTime() &&
+      signals.some((signal) => (signal === 'session' ? day.sessions > 0 : day.purchases > 0)),
+  );
+}
+
+function channelOutcome(outcome: SendOutcome): ChannelOutcome {
+  switch (outcome.kind) {
+    case 'sent':
+      return { kind: 'sent', messageId: outcome.messageId };
+    case 'deferred':
+      return { kind: 'deferred', reason: outcome.reason, messageId: outcome.messageId };
+    case 'skipped':
+      return { kind: 'skipped', reason: outcome.reason, messageId: outcome.messageId };
+    case 'failed-retryable':
+      return { kind: 'failed-retryable', reason: outcome.code, messageId: outcome.messageId };
+    case 'failed-permanent':
+      return { kind: 'failed-permanent', reason: outcome.code, messageId: outcome.messageId };
+    default:
+      return assertNever(outcome);
+  }
+}
+
+/**
+ * One step of one user's journey, as the `CheckExitAndSend` task runs it: gather the facts (came
+ * back? journey status? kill switch?), let the domain decide, carry the decision out through the
+ * one send path with the idempotency key `<execution name>:<step>:<channel>`, record it under the
+ * user, and return the next cursor. A send that may succeed later throws
+ * {@link JourneyStepRetryable} for the state machine's Retry; the idempotency key makes the retry
+ * send only what was not sent.
+ */
+export async function checkExitAndSend(input: CheckExitAndSendInput, ports: CheckExitAndSendPorts): Promise<JourneyCursor> {
+  const { plan, userId, journeyId } = input;
+  if (input.cursor.status !== 'continue') return input.cursor;
+  const cursor: ContinuingCursor = input.cursor;
+  const enrolledAt = new Date(input.enrolledAt);
+  const now = ports.clock.now();
+  const [journeyStatus, killSwitchEngaged, days] = await Promise.all([
+    ports.journeyStatus(journeyId),
+    ports.killSwitchEngaged(),
+    ports.activitySince(userId, input.enrolledAt.slice(0, 10)),
+  ]);
+  const decision = decideStep(plan, enrolledAt, cursor, { now, cameBack: cameBackAfter(enrolledAt, plan.exitWhen.signals, days), journeyStatus, killSwitchEngaged });
+  switch (decision.kind) {
+    case 'exit':
+      await ports.putExit(journeyId, userId, { reason: decision.reason, at: now.toISOString(), stepIndex: cursor.stepIndex });
+      return advanceCursor(plan, cursor, decision);
+    case 'hold':
+      return advanceCursor(plan, cursor, decision);
+    case 'perform':
+      return perform(decision.step, input, cursor, now, ports);
+    default:
+      return assertNever(decision);
+  }
+}
+
+async function perform(step: JourneyPlanStep, input: CheckExitAndSendInput, cursor: ContinuingCursor, now: Date, ports: CheckExitAndSendPorts): Promise<JourneyCursor> {
+  const { plan, userId, journeyId, executionName } = input;
+  if (step.kind === 'escalate') {
+    // Sunset and hand-over are recorded here; acting on them belongs to messaging (suppression) and
+    // to the launch queue (a later tier's journey).
+    await ports.putStep(journeyId, userId, { kind: 'escalate', stepIndex: step.index, at: now.toISOString(), escalation: step.escalation.kind });
+    return advanceCursor(plan, cursor, { kind: 'perform', step });
+  }
+  const data: Record<string, string | number> = { journeyId, appUrl: 'https://app.example.com' };
+  if (step.offer.kind === 'coupon') {
+    data.couponValue = step.offer.unit === 'percent' ? `${step.offer.value}%` : String(step.offer.value);
+    data.couponCode = `${journeyId.toUpperCase()}-${step.sendNumber}`;
+  }
+  const channels: Record<string, ChannelOutcome> = {};
+  let retryable = false;
+  let deferredUntil: number | undefined;
+  // Channels one after another: the send path serializes a user's sends to keep its budget exact.
+  for (const channel of step.channels) {
+    const outcome = await ports.sender.send({
+      userId,
+      channel,
+      templateId: step.templateId,
+      data,
+      priority: 'non-core',
+      idempotencyKey: `${executionName}:${step.index}:${channel}`,
+      onQuietHours: 'defer',
+      source: { kind: 'journey', journeyId, executionName, step: String(step.index) },
+    });
+    channels[channel] = channelOutcome(outcome);
+    if (outcome.kind === 'failed-retryable') retryable = true;
+    if (outcome.kind === 'deferred') deferredUntil = Math.max(deferredUntil ?? 0, Date.parse(outcome.until));
+  }
+  await ports.putStep(journeyId, userId, { kind: 'send', stepIndex: step.index, templateId: step.templateId, at: now.toISOString(), channels });
+  if (retryable) throw new JourneyStepRetryable(`step ${step.index} of ${executionName}: a send may succeed on retry`);
+  if (deferredUntil !== undefined) {
+    // Quiet hours: come back to this step when they end; channels already sent answer "duplicate".
+    return { ...cursor, waitSeconds: Math.max(1, Math.ceil((deferredUntil - now.getTime()) / 1000)), holds: cursor.holds + 1 };
+  }
+  return advanceCursor(plan, cursor, { kind: 'perform', step });
+}

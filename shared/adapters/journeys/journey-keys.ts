@@ -1,0 +1,38 @@
+/**
+ * Key layout of journey items (see shared/adapters/dynamodb/keys.ts for the tables).
+ *
+ * Operations table (system-wide, few and small):
+ *   pk JOURNEY#<journeyId>                    sk STATE        definition, audience, status, launch time;
+ *                                                             read (consistently) by every step of every execution
+ *   pk JOURNEYS                               sk <journeyId>  index item, so listing is a Query, not a Scan
+ *   pk JOURNEY#<journeyId>#MEMBERS#<shard>    sk <userId>     who is enrolled (tier, holdout, enrolledAt): the
+ *                                                             report and stop read these; sharded so a launch of
+ *                                                             millions spreads its writes over MEMBER_SHARDS partitions
+ *
+ * Users table, under the user's own partition (pk USER#<userId>):
+ *   sk JOURNEY#<journeyId>#ENROLLMENT         tier, holdout, enrolledAt, executionName
+ *   sk JOURNEY#<journeyId>#STEP#<nn>          what step nn did: per-channel send outcomes, or an escalation
+ *   sk JOURNEY#<journeyId>#EXIT               why the execution left early (came back, stopped, deadline)
+ *   sk JOURNEY#<journeyId>#FAILURE            written by the state machine's RecordFailure state
+ *   sk JOURNEY#<journeyId>#SEND#<key hash>    interim send record (until the messaging send path is plugged in)
+ */
+import { createHash } from 'node:crypto';
+
+/** Membership shards per journey: 1,000 writes/s per partition × 16 ≫ the 300/s StartExecution rate. */
+export const MEMBER_SHARDS = 16;
+
+export const journeyKeys = {
+  stateKey: (journeyId: string) => ({ pk: `JOURNEY#${journeyId}`, sk: 'STATE' }),
+  indexPk: 'JOURNEYS',
+  memberPk: (journeyId: string, shard: number) => `JOURNEY#${journeyId}#MEMBERS#${String(shard).padStart(2, '0')}`,
+  memberShardOf: (userId: string) => createHash('sha256').update(userId).digest().readUInt16BE(0) % MEMBER_SHARDS,
+  userPk: (userId: string) => `USER#${userId}`,
+  userPrefix: (journeyId: string) => `JOURNEY#${journeyId}#`,
+  enrollmentSk: (journeyId: string) => `JOURNEY#${journeyId}#ENROLLMENT`,
+  stepSk: (journeyId: string, index: number) => `JOURNEY#${journeyId}#STEP#${String(index).padStart(2, '0')}`,
+  exitSk: (journeyId: string) => `JOURNEY#${journeyId}#EXIT`,
+  failureSk: (journeyId: string) => `JOURNEY#${journeyId}#FAILURE`,
+  sendSk: (journeyId: string, idempotencyKey: string) => `JOURNEY#${journeyId}#SEND#${createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, 22)}`,
+  scoreSk: 'SCORE',
+  profileSk: 'PROFILE',
+};

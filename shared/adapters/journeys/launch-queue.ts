@@ -1,0 +1,37 @@
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { chunk, forEachConcurrently } from '../dynamodb/client';
+
+/** One enrollment waiting for its execution to be started. */
+export const EnrollmentMessage = z.object({
+  journeyId: z.string().min(1),
+  userId: z.string().min(1),
+  enrolledAt: z.iso.datetime(),
+});
+export type EnrollmentMessage = z.infer<typeof EnrollmentMessage>;
+
+let sqsClient: SQSClient | undefined;
+
+export class EnqueueFailed extends Error {
+  override readonly name = 'EnqueueFailed';
+}
+
+/** The launch queue: enrollments in, the starter Lambda out at a controlled rate. */
+export class SqsLaunchQueue {
+  constructor(
+    private readonly queueUrl: string,
+    private readonly client: SQSClient = (sqsClient ??= new SQSClient({})),
+  ) {}
+
+  async enqueue(messages: readonly EnrollmentMessage[]): Promise<void> {
+    await forEachConcurrently(chunk(messages, 10), 8, async (group) => {
+      let pending = group.map((message, i) => ({ Id: String(i), MessageBody: JSON.stringify(message) }));
+      for (let round = 0; pending.length > 0; round++) {
+        if (round >= 5) throw new EnqueueFailed(`${pending.length} enrollments could not be queued after 5 attempts`);
+        const answer = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }));
+        const failed = new Set((answer.Failed ?? []).map((failure) => failure.Id));
+        pending = pending.filter((entry) => failed.has(entry.Id));
+      }
+    });
+  }
+}

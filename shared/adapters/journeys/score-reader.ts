@@ -1,0 +1,101 @@
+import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { RecallTier, RfmSegment, ValueQuadrant, type ScoredUser } from '../../domain/journeys';
+import { batchGet } from '../dynamodb/batch';
+import { forEachConcurrently } from '../dynamodb/client';
+import { CorruptJourneyItem } from './errors';
+import { journeyKeys } from './journey-keys';
+
+const slug = (name: string) => name.toLowerCase().replace(/'/g, '').replace(/\s+/g, '-');
+
+/**
+ * The SCORE item nightly scoring writes per user (pk USER#id, sk SCORE), as far as audiences need
+ * it. Segment and quadrant are accepted as the models' names ("Can't Lose", "Cash Cow") or as
+ * slugs; the models' tier "active" means "not slipping".
+ */
+export const ScoreItem = z.object({
+  userId: z.string().min(1),
+  tier: z.union([RecallTier, z.literal('active'), z.null()]).transform((tier) => (tier === 'active' ? null : tier)),
+  segment: z.string().transform(slug).pipe(RfmSegment),
+  quadrant: z.string().transform(slug).pipe(ValueQuadrant),
+  churnRisk: z.number().min(0).max(1),
+  // The models' CLV can dip below zero with discounting; audiences filter on a non-negative value.
+  clv: z.number().transform((clv) => Math.max(0, clv)),
+  /**
+   * Not (yet) in the nightly SCORE item: a missing value reads as 0, so a `daysSilent` audience
+   * filter only works once scoring stores it. Tests and seeding write it.
+   */
+  daysSilent: z.number().int().min(0).optional().transform((days) => days ?? 0),
+});
+export type ScoreItem = z.input<typeof ScoreItem>;
+
+const ProfileItem = z.object({
+  userId: z.string(),
+  locale: z.string().min(2),
+  consents: z.object({ email: z.boolean(), sms: z.boolean(), push: z.boolean() }),
+});
+
+/** Scan segments of the launch-time audience scan. */
+export const AUDIENCE_SCAN_SEGMENTS = 4;
+
+/**
+ * Reads scored users for audience selection: a parallel Scan of the users table for SCORE items
+ * (the one Scan outside nightly scoring: a launch reads every score once, like the nightly job),
+ * then the matching profiles by BatchGet for locale and consents. `prefilter` runs on the score
+ * alone so profiles are fetched only for candidates.
+ */
+export class DynamoScoreReader {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly usersTable: string,
+  ) {}
+
+  async scoredUsers(prefilter: (score: z.infer<typeof ScoreItem>) => boolean): Promise<ScoredUser[]> {
+    const scores: z.infer<typeof ScoreItem>[] = [];
+    await forEachConcurrently([...Array(AUDIENCE_SCAN_SEGMENTS).keys()], AUDIENCE_SCAN_SEGMENTS, async (segment) => {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new ScanCommand({
+            TableName: this.usersTable,
+            Segment: segment,
+            TotalSegments: AUDIENCE_SCAN_SEGMENTS,
+            FilterExpression: 'sk = :score',
+            ExpressionAttributeValues: { ':score': journeyKeys.scoreSk },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const parsed = ScoreItem.safeParse(item);
+          if (!parsed.success) throw new CorruptJourneyItem(`score item ${String(item.pk)} does not parse`, { cause: parsed.error });
+          if (prefilter(parsed.data)) scores.push(parsed.data);
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    });
+    const profiles = new Map<string, z.infer<typeof ProfileItem>>();
+    for (const item of await batchGet(this.client, this.usersTable, scores.map((score) => ({ pk: journeyKeys.userPk(score.userId), sk: journeyKeys.profileSk })))) {
+      const parsed = ProfileItem.safeParse(item);
+      if (parsed.success) profiles.set(parsed.data.userId, parsed.data);
+    }
+    return scores
+      .sort((a, b) => a.userId.localeCompare(b.userId))
+      .map((score) => {
+        const profile = profiles.get(score.userId);
+        return {
+          ...score,
+          locale: profile?.locale ?? 'unknown',
+          consents: profile?.consents ?? { email: false, sms: false, push: false },
+          // Suppressions, unsubscribes and sunsets are the send path's to judge at each send.
+          suppressed: { email: false, sms: false, push: false },
+          unsubscribed: false,
+          sunset: false,
+        };
+      });
+  }
+
+  /** Writes a SCORE item: for tests and seeding until nightly scoring writes them itself. */
+  async putScore(score: ScoreItem): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.usersTable, Item: { pk: journeyKeys.userPk(score.userId), sk: journeyKeys.scoreSk, ...score } }));
+  }
+}

@@ -1,0 +1,217 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '../../../infra/local/local-runtime';
+import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store';
+import { DynamoScoreReader, type ScoreItem } from '../../../shared/adapters/journeys/score-reader';
+import { isInHoldout, journeyExecutionName } from '../../../shared/domain/journeys';
+import type { ExecutionRecord } from '../../../infra/local/step-functions/execution-store';
+import { call, startTestRuntime } from '../../support/test-runtime';
+
+const DAY = 86_400_000;
+let runtime: LocalRuntime;
+let documents: DynamoDBDocumentClient;
+let usersTable: string;
+let scores: DynamoScoreReader;
+let profiles: DynamoUserStore;
+let machineArn: string;
+
+beforeAll(async () => {
+  runtime = await startTestRuntime();
+  documents = DynamoDBDocumentClient.from(runtime.dynamodb.client);
+  usersTable = [...runtime.tables].find(([logicalId]) => logicalId.startsWith('UsersTable'))![1];
+  scores = new DynamoScoreReader(documents, usersTable);
+  profiles = new DynamoUserStore(documents, usersTable, 400);
+  machineArn = runtime.stateMachineArn('JourneysRecallJourneyStateMachine');
+});
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+/** Seeds scored, silent R3 users whose CLV (unique per test) lets one audience pick exactly them. */
+async function seedScoredUsers(prefix: string, count: number, clv: number, tier: ScoreItem['tier'] = 'R3'): Promise<string[]> {
+  const userIds = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
+  const now = runtime.clock.now().toISOString();
+  await profiles.putProfiles(
+    userIds.map((userId) => ({ userId, email: `${userId}@example.test`, pushToken: `token-${userId}`, timezone: 'UTC', locale: 'en' as const, consents: { email: true, sms: false, push: true }, attributes: {}, createdAt: now, updatedAt: now })),
+  );
+  for (const userId of userIds) await scores.putScore({ userId, tier, segment: 'At Risk', quadrant: 'Cash Cow', churnRisk: 0.7, clv, daysSilent: 20 });
+  return userIds;
+}
+
+const marketer = { auth: 'marketer' as const };
+
+async function advanceDays(days: number): Promise<void> {
+  for (let day = 0; day < days; day++) {
+    runtime.clock.advance(DAY);
+    await runtime.settle();
+  }
+}
+
+async function journeyItems(userId: string, journeyId: string): Promise<Array<Record<string, unknown>>> {
+  const answer = await documents.send(
+    new QueryCommand({ TableName: usersTable, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':prefix': `JOURNEY#${journeyId}#` }, ConsistentRead: true }),
+  );
+  return answer.Items ?? [];
+}
+
+const sendsOf = async (userId: string, journeyId: string) => (await journeyItems(userId, journeyId)).filter((item) => String(item.sk).includes('#SEND#'));
+
+async function executionsOf(journeyId: string): Promise<ExecutionRecord[]> {
+  const all = await runtime.stepFunctions!.listExecutions(machineArn);
+  return all.filter((record) => record.name.startsWith(`${journeyId}_`));
+}
+
+async function comeBack(userId: string): Promise<void> {
+  const at = runtime.clock.now().toISOString();
+  const answer = await call(runtime, 'POST', '/v1/events', { body: { events: [{ eventId: `${userId}-back-${at}`, userId, type: 'session', timestamp: at }] } });
+  expect(answer.status).toBe(202);
+}
+
+describe('an R3 recall journey on the local runtime', () => {
+  it('sends step by step, lets returning users exit, never contacts the holdout, and reports what happened', async () => {
+    // Prepare
+    const journeyId = 'it-r3-main';
+    const userIds = await seedScoredUsers('r3main', 60, 101);
+    const launchBody = { id: journeyId, defaultTier: 'R3', audience: { tiers: ['R3'], clv: { min: 101, max: 101 } } };
+    const holdout = userIds.filter((userId) => isInHoldout(journeyId, userId, 0.1));
+    const treated = userIds.filter((userId) => !holdout.includes(userId));
+    const returning = treated.slice(0, 8);
+    const returningHoldout = holdout.slice(0, 1);
+
+    // Act: preview, launch, first send at once; day 1 some come back; steps on day 3 and day 10
+    const preview = await call(runtime, 'POST', '/v1/journeys/preview', { ...marketer, body: launchBody });
+    const launched = await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: launchBody });
+    await runtime.settle();
+    const afterLaunch = await Promise.all(treated.map((userId) => sendsOf(userId, journeyId)));
+    await advanceDays(1);
+    for (const userId of [...returning, ...returningHoldout]) await comeBack(userId);
+    await runtime.settle();
+    await advanceDays(12);
+    const relaunched = await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: launchBody });
+    console.info(JSON.stringify(relaunched.body));
+    await runtime.settle();
+    const executions = await executionsOf(journeyId);
+    const report = await call(runtime, 'GET', `/v1/journeys/${journeyId}/report`, marketer);
+
+    // Assess
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ matched: 60, reachable: 60, holdout: holdout.length, treatment: treated.length, transitionsPerTreatedUser: 10 });
+    expect(launched.status).toBe(202);
+    expect(launched.body).toMatchObject({ journeyId, matched: 60, enrolled: 60, holdout: holdout.length, queued: treated.length });
+    expect(afterLaunch.every((sends) => sends.length === 1 && sends[0]!.channel === 'email')).toBe(true);
+
+    expect(relaunched.status).toBe(200);
+    expect(relaunched.body).toMatchObject({ relaunch: true, queued: treated.length });
+    expect(executions).toHaveLength(treated.length);
+    expect(executions.every((record) => record.status === 'SUCCEEDED')).toBe(true);
+    const transitions = new Map(executions.map((record) => [record.name, record.stateTransitions]));
+    for (const userId of returning) expect(transitions.get(journeyExecutionName(journeyId, userId))).toBe(7);
+    for (const userId of treated.filter((id) => !returning.includes(id))) expect(transitions.get(journeyExecutionName(journeyId, userId))).toBe(10);
+
+    // R3: email; then email + push; then push. Those who came back got only the first email.
+    for (const userId of returning) expect(await sendsOf(userId, journeyId)).toHaveLength(1);
+    for (const userId of treated.filter((id) => !returning.includes(id))) expect(await sendsOf(userId, journeyId)).toHaveLength(4);
+    for (const userId of holdout) {
+      const items = await journeyItems(userId, journeyId);
+      expect(items.map((item) => String(item.sk))).toEqual([`JOURNEY#${journeyId}#ENROLLMENT`]);
+    }
+    expect(executions.some((record) => holdout.some((userId) => record.name === journeyExecutionName(journeyId, userId)))).toBe(false);
+
+    expect(report.status).toBe(200);
+    expect(report.body.exits).toEqual({ 'came-back': returning.length });
+    expect(report.body.overall).toMatchObject({
+      enrolled: 60,
+      treatment: { enrolled: treated.length, contacted: treated.length, reactivatedWithin7d: returning.length, reactivatedWithin30d: returning.length },
+      holdout: { enrolled: holdout.length, reactivatedWithin7d: returningHoldout.length },
+    });
+    const lift = (report.body.overall as { liftWithin7d: { absolute: number } }).liftWithin7d.absolute;
+    expect(lift).toBeCloseTo(returning.length / treated.length - returningHoldout.length / holdout.length, 10);
+    console.info(`transitions per enrolled user: ${[...new Set(transitions.values())].sort().join(', ')} (came back after step 1: 7; whole R3 journey, 3 sends: 10)`);
+  });
+
+  it('sends nothing while paused, resumes, and stop ends every open execution', async () => {
+    // Prepare
+    const journeyId = 'it-r3-pause';
+    const userIds = await seedScoredUsers('r3pause', 12, 102);
+    const treated = userIds.filter((userId) => !isInHoldout(journeyId, userId, 0.1));
+    await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: { id: journeyId, defaultTier: 'R3', audience: { clv: { min: 102, max: 102 } } } });
+    await runtime.settle();
+
+    // Act
+    const paused = await call(runtime, 'POST', `/v1/journeys/${journeyId}/pause`, marketer);
+    await advanceDays(5);
+    const whilePaused = await Promise.all(treated.map((userId) => sendsOf(userId, journeyId)));
+    const resumed = await call(runtime, 'POST', `/v1/journeys/${journeyId}/resume`, marketer);
+    await advanceDays(1);
+    const afterResume = await Promise.all(treated.map((userId) => sendsOf(userId, journeyId)));
+    const stopped = await call(runtime, 'POST', `/v1/journeys/${journeyId}/stop`, marketer);
+    await advanceDays(10);
+    const executions = await executionsOf(journeyId);
+    const status = await call(runtime, 'GET', `/v1/journeys/${journeyId}`, marketer);
+
+    // Assess
+    expect(paused.body).toMatchObject({ status: 'paused' });
+    expect(whilePaused.every((sends) => sends.length === 1)).toBe(true);
+    expect(resumed.body).toMatchObject({ status: 'resumed' === 'resumed' ? 'running' : '' });
+    expect(afterResume.every((sends) => sends.length === 3)).toBe(true);
+    expect(stopped.body).toMatchObject({ status: 'stopped', executionsStopped: treated.length });
+    expect(executions.map((record) => record.status)).toEqual(treated.map(() => 'ABORTED'));
+    expect((await Promise.all(treated.map((userId) => sendsOf(userId, journeyId)))).every((sends) => sends.length === 3)).toBe(true);
+    expect(status.body).toMatchObject({ status: 'stopped' });
+  });
+
+  it('enrolls a user automatically on a TierChanged event into the automatic journey of the new tier, once', async () => {
+    // Prepare
+    const journeyId = 'it-r2-auto';
+    const userId = ['auto-a', 'auto-b', 'auto-c', 'auto-d'].find((id) => !isInHoldout(journeyId, id, 0.1))!;
+    await seedScoredUsers(userId, 1, 103, 'R2');
+    await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: { id: journeyId, defaultTier: 'R2', automatic: true, audience: { clv: { min: 999_999 } } } });
+    const bus = new EventBridgeClient({});
+    const event = { Source: 'rekindle.scoring', DetailType: 'TierChanged', Detail: JSON.stringify({ userId: `${userId}-0000`, from: 'R1', to: 'R2', date: '2026-01-01' }) };
+
+    // Act
+    await bus.send(new PutEventsCommand({ Entries: [event] }));
+    await runtime.settle();
+    await bus.send(new PutEventsCommand({ Entries: [event] }));
+    await runtime.settle();
+
+    // Assess
+    const executions = await executionsOf(journeyId);
+    expect(executions.map((record) => record.name)).toEqual([journeyExecutionName(journeyId, `${userId}-0000`)]);
+    expect(await sendsOf(`${userId}-0000`, journeyId)).toHaveLength(1);
+  });
+
+  it('starts 2,000 enrollments under a throttled StartExecution and loses none', async () => {
+    // Prepare: a one-send journey whose send is a day out, so executions just wait on the clock
+    const journeyId = 'it-scale';
+    const count = 2_000;
+    await seedScoredUsers('scale', count, 104);
+    const engine = runtime.stepFunctions!;
+    const realStart = engine.startExecution.bind(engine);
+    let throttled = 0;
+    engine.startExecution = async (request) => {
+      if (Math.random() < 0.3) {
+        throttled += 1;
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      }
+      return realStart(request);
+    };
+    const definition = { id: journeyId, name: 'scale', tier: 'R3', steps: [{ kind: 'wait', days: 1 }, { kind: 'send', channels: ['email'], templateId: 'recall-r3' }], maxDurationDays: 5 };
+
+    // Act
+    const launched = await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: { definition, audience: { clv: { min: 104, max: 104 } } } });
+    try {
+      for (let round = 0; round < 10 && (await executionsOf(journeyId)).length < Number(launched.body.queued); round++) await runtime.settle();
+    } finally {
+      engine.startExecution = realStart;
+    }
+    const executions = await executionsOf(journeyId);
+
+    // Assess
+    expect(launched.body).toMatchObject({ enrolled: count });
+    expect(throttled).toBeGreaterThan(100);
+    expect(new Set(executions.map((record) => record.name)).size).toBe(Number(launched.body.queued));
+    console.info(`${count} enrolled, ${Number(launched.body.queued)} executions started, ${throttled} StartExecution calls throttled`);
+  }, 300_000);
+});

@@ -1,0 +1,86 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+
+export interface RecallJourneyProps {
+  /** The CheckExitAndSend Lambda: takes the execution state, returns the next cursor. */
+  checkExitAndSend: lambda.IFunction;
+  /** Where RecordFailure writes the failure record (pk USER#id, sk JOURNEY#<journeyId>#FAILURE). */
+  usersTable: dynamodb.ITable;
+}
+
+/**
+ * One user's recall journey, in the shape shared/domain/journeys/transition-budget.ts documents:
+ *
+ *   WaitForStep (Wait, $.cursor.waitSeconds) → CheckExitAndSend (Lambda, ResultPath $.cursor,
+ *   Retry with backoff + jitter, Catch → RecordFailure → Failed) → MoreSteps (Choice:
+ *   continue → WaitForStep, else Done)
+ *
+ * 3 transitions per plan step + 1: a four-send journey costs 13 per enrolled user. JSONPath only.
+ * RecordFailure is a direct DynamoDB integration, not a Lambda that only writes one item.
+ */
+export class RecallJourneyWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: RecallJourneyProps) {
+    super(scope, id);
+
+    const waitForStep = new sfn.Wait(this, 'WaitForStep', { time: sfn.WaitTime.secondsPath('$.cursor.waitSeconds') });
+
+    const checkExitAndSend = new tasks.LambdaInvoke(this, 'CheckExitAndSend', {
+      lambdaFunction: props.checkExitAndSend,
+      payloadResponseOnly: true,
+      payload: sfn.TaskInput.fromObject({
+        journeyId: sfn.JsonPath.stringAt('$.journeyId'),
+        userId: sfn.JsonPath.stringAt('$.userId'),
+        enrolledAt: sfn.JsonPath.stringAt('$.enrolledAt'),
+        plan: sfn.JsonPath.objectAt('$.plan'),
+        cursor: sfn.JsonPath.objectAt('$.cursor'),
+        executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
+      }),
+      resultPath: '$.cursor',
+      retryOnServiceExceptions: false,
+    });
+    checkExitAndSend.addRetry({
+      errors: ['JourneyStepRetryable', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'ProvisionedThroughputExceededException', 'ThrottlingException', 'States.Timeout'],
+      interval: Duration.seconds(5),
+      backoffRate: 3,
+      maxAttempts: 4,
+      maxDelay: Duration.minutes(10),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+
+    const recordFailure = new tasks.DynamoPutItem(this, 'RecordFailure', {
+      table: props.usersTable,
+      item: {
+        pk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format('USER#{}', sfn.JsonPath.stringAt('$.userId'))),
+        sk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format('JOURNEY#{}#FAILURE', sfn.JsonPath.stringAt('$.journeyId'))),
+        journeyId: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.journeyId')),
+        error: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.failure.Error')),
+        cause: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.failure.Cause')),
+      },
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    recordFailure.next(new sfn.Fail(this, 'Failed', { error: 'JourneyStepFailed', cause: 'CheckExitAndSend failed after its retries; see the FAILURE record under the user' }));
+    checkExitAndSend.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
+
+    const moreSteps = new sfn.Choice(this, 'MoreSteps')
+      .when(sfn.Condition.stringEquals('$.cursor.status', 'continue'), waitForStep)
+      .otherwise(new sfn.Succeed(this, 'Done'));
+
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      comment: 'Rekindle recall journey: one execution per enrolled user',
+      definitionBody: sfn.DefinitionBody.fromChainable(waitForStep.next(checkExitAndSend).next(moreSteps)),
+      // Longest journey (180 days) plus holds and grace.
+      timeout: Duration.days(200),
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+  }
+}
