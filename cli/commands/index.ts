@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerEventCommands } from './events';
 import { registerLocalCommands } from './local';
+import { registerMessagingCommands } from './messaging';
 import { registerLoyaltyCommands } from './loyalty';
 import { registerModelsCommands } from './models';
 import { registerUserCommands } from './users';
@@ -11,5 +12,6 @@ export function registerCommands(program: Command): void {
   registerEventCommands(program);
   registerUserCommands(program);
   registerModelsCommands(program);
+  registerMessagingCommands(program);
   registerLoyaltyCommands(program);
 }

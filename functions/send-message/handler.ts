@@ -38,7 +38,7 @@ export const handler = httpHandler(async (event, context) => {
     channel: request.channel,
     templateId: request.templateId,
     // The test template's variables, unless the caller gave its own.
-    data: { firstName: request.userId, sentBy: 'the Rekindle console', appUrl: MESSAGING_DEFAULTS.appUrl, ...request.data },
+    data: { firstName: request.userId, sentBy: 'Rekindle', appUrl: MESSAGING_DEFAULTS.appUrl, ...request.data },
     priority: request.priority,
     idempotencyKey: request.idempotencyKey ?? `console:test:${context.awsRequestId ?? randomUUID()}`,
     onQuietHours: request.onQuietHours,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ENV, OperationsTableConfig, UsersTableConfig } from '../../config/tables';
-import { parseContactPolicyConfig, type ContactPolicyConfig } from '../../domain/messaging';
+import { parseContactPolicyConfig, unsubscribeUrlFor, type ContactPolicyConfig } from '../../domain/messaging';
 
 /** Environment variable names of the send path, set by infra/features/messaging.ts. */
 export const MESSAGING_ENV = {
@@ -34,7 +34,15 @@ const contactPolicy = z.string({ message: 'is required (JSON; {} is the document
 export const MessagingConfig = UsersTableConfig.extend(OperationsTableConfig.shape).extend({
   [MESSAGING_ENV.fromAddress]: z.string().min(3),
   [MESSAGING_ENV.configurationSet]: z.string().min(1),
-  [MESSAGING_ENV.unsubscribeBaseUrl]: z.url(),
+  // Checked at start-up rather than on the first marketing email: RFC 8058 needs https (http only on loopback).
+  [MESSAGING_ENV.unsubscribeBaseUrl]: z.url().refine((url) => {
+    try {
+      unsubscribeUrlFor(url, 'check');
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an https URL (http only on localhost)'),
   [MESSAGING_ENV.unsubscribeKeySecretArn]: z.string().min(1),
   [MESSAGING_ENV.contactPolicy]: contactPolicy,
   [MESSAGING_ENV.messageLogRetentionDays]: z.coerce.number().int().positive(),
