@@ -94,8 +94,10 @@ export interface LaunchResult {
 /**
  * Launches a journey: stores it running, selects the audience, records every reachable user's
  * enrollment (holdout included: recorded, never contacted) and queues the treated ones for the
- * starter. Launching the same journey again re-queues the same enrollments with the same
- * enrollment time, so every start answers "already enrolled" and nobody is enrolled twice.
+ * starter. Launching the same journey again re-queues the recorded enrollments with the same
+ * enrollment time, so every start answers "already enrolled" and nobody is enrolled twice. The
+ * audience is read with a parallel Scan of SCORE items (see DynamoScoreReader); at 10M users the
+ * launch belongs in a Step Functions inline Map over scan segments instead of one Lambda.
  */
 export async function launchJourney(request: LaunchRequest, ports: LaunchPorts): Promise<LaunchResult> {
   const definition = definitionOf(request);
@@ -106,6 +108,15 @@ export async function launchJourney(request: LaunchRequest, ports: LaunchPorts):
     if (journey.status !== 'running') throw new JourneyAlreadyExists(definition.id, `it is ${journey.status}`);
     if (JSON.stringify(journey.definition) !== JSON.stringify(definition)) throw new JourneyAlreadyExists(definition.id, 'with another definition; choose a new id');
   }
+  if (created.kind === 'exists') {
+    // A second launch resumes the first: the recorded members are queued again, with the same
+    // enrollment time, so every start answers "already enrolled" (or starts one a crash left out).
+    const members = await ports.journeys.listMembers(definition.id);
+    const treated = members.filter((member) => !member.holdout);
+    await ports.queue.enqueue(treated.map(({ userId, enrolledAt }) => ({ journeyId: definition.id, userId, enrolledAt })));
+    const launch = { matched: journey.launch?.matched ?? members.length, enrolled: members.length, holdout: members.length - treated.length, queued: treated.length };
+    return { journeyId: definition.id, status: journey.status, relaunch: true, ...launch, transitionsPerTreatedUser: estimateTransitions(definition) };
+  }
   const journeyChannels = new Set(definition.steps.flatMap((step) => (step.kind === 'send' ? step.channels : [])));
   const reachable = (await matchedUsers(journey.audience, ports)).filter((user) => reachableChannels(user).some((channel) => journeyChannels.has(channel)));
   const members: JourneyMember[] = reachable.map((user) => ({
@@ -115,10 +126,9 @@ export async function launchJourney(request: LaunchRequest, ports: LaunchPorts):
     enrolledAt: journey.launchedAt,
   }));
   const queued = await enroll(definition.id, members, ports);
-  const holdout = members.length - queued;
-  const launch = { matched: reachable.length, enrolled: members.length, holdout, queued };
+  const launch = { matched: reachable.length, enrolled: members.length, holdout: members.length - queued, queued };
   await ports.journeys.recordLaunch(definition.id, launch);
-  return { journeyId: definition.id, status: journey.status, relaunch: created.kind === 'exists', ...launch, transitionsPerTreatedUser: estimateTransitions(definition) };
+  return { journeyId: definition.id, status: journey.status, relaunch: false, ...launch, transitionsPerTreatedUser: estimateTransitions(definition) };
 }
 
 /** Records members and enrollments, then queues the treated ones; answers how many were queued. */

@@ -10,6 +10,7 @@ export const EnrollmentMessage = z.object({
 });
 export type EnrollmentMessage = z.infer<typeof EnrollmentMessage>;
 
+// The endpoint comes from the SDK's configuration (AWS_ENDPOINT_URL_SQS locally), not from the queue URL's host.
 let sqsClient: SQSClient | undefined;
 
 export class EnqueueFailed extends Error {
@@ -20,7 +21,7 @@ export class EnqueueFailed extends Error {
 export class SqsLaunchQueue {
   constructor(
     private readonly queueUrl: string,
-    private readonly client: SQSClient = (sqsClient ??= new SQSClient({})),
+    private readonly client: SQSClient = (sqsClient ??= new SQSClient({ useQueueUrlAsEndpoint: false })),
   ) {}
 
   async enqueue(messages: readonly EnrollmentMessage[]): Promise<void> {
