@@ -12,7 +12,7 @@ let services: LoyaltyServices;
 beforeAll(async () => {
   runtime = await startTestRuntime();
   services = servicesOn(runtime);
-}, 120_000);
+}, 240_000);
 afterAll(async () => {
   await runtime?.stop();
 });

@@ -9,7 +9,7 @@ let runtime: LocalRuntime;
 
 beforeAll(async () => {
   runtime = await startTestRuntime();
-}, 120_000);
+}, 240_000);
 afterAll(async () => {
   await runtime?.stop();
 });
