@@ -8,6 +8,14 @@ export const RekindleSettings = z.object({
   aggregateRetentionDays: z.coerce.number().int().positive().default(INGEST_DEFAULTS.aggregateRetentionDays),
   apiRateLimit: z.coerce.number().int().positive().default(10_000),
   apiBurstLimit: z.coerce.number().int().positive().default(5_000),
+  // Nightly scoring (infra/features/scoring.ts).
+  scoringSchedule: z.string().regex(/^cron\(.+\)$/, 'must be an EventBridge Scheduler cron(...) expression').default('cron(0 2 * * ? *)'),
+  scoringTimezone: z.string().min(1).default('Asia/Shanghai'),
+  scoringSegments: z.coerce.number().int().positive().max(1000).default(8),
+  scoringMaxConcurrency: z.coerce.number().int().positive().max(40).default(8),
+  scoringRefitEveryDays: z.coerce.number().int().positive().default(7),
+  scoringSampleUsers: z.coerce.number().int().positive().default(5_000),
+  scoringCoreFeatures: z.string().min(1).default('playlist,upload,share'),
 });
 export type RekindleSettings = z.infer<typeof RekindleSettings>;
 

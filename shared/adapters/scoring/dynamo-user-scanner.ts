@@ -1,0 +1,169 @@
+import { ScanCommand, type DynamoDBDocumentClient, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { DailyActivity } from '../../domain/events/daily-activity';
+import { StoredScore, type ScanCursor, type ScannedUser, type ScannedUserRecord, type SegmentScanResult, type UserSampler, type UserScanner } from '../../domain/scoring-run';
+import { keys } from '../dynamodb/keys';
+import { scoringKeys } from './scoring-keys';
+
+type Item = Record<string, unknown>;
+
+/** Segments of the sample's fine split: a sample is a prefix of them, so it is the same every run. */
+const SAMPLE_SPLIT = 128;
+const SAMPLE_CONCURRENCY = 8;
+
+const numberOr0 = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+const stringOr = (value: unknown) => (typeof value === 'string' ? value : '');
+
+function countsOf(value: unknown): Record<string, number> {
+  if (!value || typeof value !== 'object') return {};
+  const counts: Record<string, number> = {};
+  for (const [key, count] of Object.entries(value as Record<string, unknown>)) counts[key] = numberOr0(count);
+  return counts;
+}
+
+/** A stored day as DailyActivity; what the aggregator wrote, read field by field (no casts). */
+function dayOf(userId: string, day: string, raw: Record<string, unknown>): DailyActivity {
+  return {
+    userId,
+    day,
+    eventCount: numberOr0(raw.eventCount),
+    sessions: numberOr0(raw.sessions),
+    featureUses: countsOf(raw.featureUses),
+    searches: numberOr0(raw.searches),
+    purchases: numberOr0(raw.purchases),
+    purchaseAmount: numberOr0(raw.purchaseAmount),
+    refunds: numberOr0(raw.refunds),
+    refundAmount: numberOr0(raw.refundAmount),
+    checkins: numberOr0(raw.checkins),
+    referralSignups: numberOr0(raw.referralSignups),
+    messageOpens: numberOr0(raw.messageOpens),
+    messageClicks: numberOr0(raw.messageClicks),
+    unsubscribes: numberOr0(raw.unsubscribes),
+    firstEventAt: stringOr(raw.firstEventAt),
+    lastEventAt: stringOr(raw.lastEventAt),
+  };
+}
+
+/** One user's items (contiguous in a scan) as what scoring needs; null for a user with no data. */
+function userOf(pk: string, items: readonly Item[]): ScannedUserRecord | null {
+  const userId = keys.userIdOf(pk);
+  let createdAt: string | null = null;
+  let previous: StoredScore | null = null;
+  let hasData = false;
+  const days: DailyActivity[] = [];
+  for (const item of items) {
+    const sk = String(item.sk);
+    if (sk === keys.profileSk) {
+      hasData = true;
+      createdAt = typeof item.createdAt === 'string' ? item.createdAt : null;
+    } else if (sk.startsWith(keys.monthPrefix)) {
+      hasData = true;
+      for (const [day, raw] of Object.entries((item.days ?? {}) as Record<string, unknown>)) {
+        if (raw && typeof raw === 'object') days.push(dayOf(userId, day, raw as Record<string, unknown>));
+      }
+    } else if (sk === scoringKeys.scoreSk) {
+      // An unreadable stored score is treated as none: the user is rescored and the item rewritten.
+      const parsed = StoredScore.safeParse(item);
+      previous = parsed.success ? parsed.data : null;
+    }
+  }
+  return hasData ? { userId, createdAt, days, previous } : null;
+}
+
+function keyOf(item: Item): ScanCursor {
+  return { pk: String(item.pk), sk: String(item.sk) };
+}
+
+/**
+ * The nightly parallel scan of the users table (the one Scan the design allows). Pages are 1 MB;
+ * the next page is requested before the current one is handed over, so reading overlaps scoring.
+ */
+export class DynamoUserScanner implements UserScanner, UserSampler {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private page(segment: number, totalSegments: number, startKey: ScanCursor | null): Promise<ScanCommandOutput> {
+    return this.client.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        Segment: segment,
+        TotalSegments: totalSegments,
+        ReturnConsumedCapacity: 'TOTAL',
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+  }
+
+  async scanSegment(
+    request: { segment: number; totalSegments: number; cursor: ScanCursor | null },
+    onUsers: (users: ScannedUserRecord[]) => Promise<void>,
+    shouldStop: () => boolean,
+  ): Promise<SegmentScanResult> {
+    let readUnits = 0;
+    let itemsRead = 0;
+    let handedOver = 0;
+    let pending: { pk: string; items: Item[] } | null = null;
+    let resumeFrom: ScanCursor | null = request.cursor;
+    let next: Promise<ScanCommandOutput> | null = this.page(request.segment, request.totalSegments, request.cursor);
+    while (next) {
+      const page: ScanCommandOutput = await next;
+      readUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
+      const items = page.Items ?? [];
+      itemsRead += items.length;
+      const more = page.LastEvaluatedKey as ScanCursor | undefined;
+      next = more ? this.page(request.segment, request.totalSegments, more) : null;
+
+      const complete: ScannedUserRecord[] = [];
+      for (const item of items) {
+        const pk = String(item.pk);
+        if (pending && pending.pk !== pk) {
+          const user = userOf(pending.pk, pending.items);
+          if (user) complete.push(user);
+          resumeFrom = keyOf(pending.items[pending.items.length - 1]!);
+          pending = null;
+        }
+        if (!pending) pending = { pk, items: [] };
+        pending.items.push(item);
+      }
+      if (!next && pending) {
+        const user = userOf(pending.pk, pending.items);
+        if (user) complete.push(user);
+        pending = null;
+      }
+      if (complete.length > 0) await onUsers(complete);
+      handedOver += complete.length;
+      if (!next) return { cursor: null, readUnits, itemsRead };
+      if (handedOver > 0 && shouldStop()) {
+        // The page already requested is read again by the next invocation: count what it cost.
+        const wasted = await next;
+        readUnits += wasted.ConsumedCapacity?.CapacityUnits ?? 0;
+        return { cursor: resumeFrom, readUnits, itemsRead };
+      }
+    }
+    return { cursor: null, readUnits, itemsRead };
+  }
+
+  /** Whole segments of a 128-way split, in order, until at least `targetUsers` users. */
+  async sample(targetUsers: number): Promise<{ users: ScannedUser[]; readUnits: number; fraction: number }> {
+    const users: ScannedUser[] = [];
+    let readUnits = 0;
+    let segmentsRead = 0;
+    while (segmentsRead < SAMPLE_SPLIT && users.length < targetUsers) {
+      const batch = Array.from({ length: Math.min(SAMPLE_CONCURRENCY, SAMPLE_SPLIT - segmentsRead) }, (_, i) => segmentsRead + i);
+      const results = await Promise.all(
+        batch.map(async (segment) => {
+          const found: ScannedUser[] = [];
+          const scan = await this.scanSegment({ segment, totalSegments: SAMPLE_SPLIT, cursor: null }, async (page) => void found.push(...page), () => false);
+          return { found, readUnits: scan.readUnits };
+        }),
+      );
+      for (const result of results) {
+        users.push(...result.found);
+        readUnits += result.readUnits;
+      }
+      segmentsRead += batch.length;
+    }
+    return { users, readUnits, fraction: segmentsRead / SAMPLE_SPLIT };
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * What the nightly job keeps per user, and how it decides what to write. Continuous quantities are
+ * stored rounded (2 decimals) so that the slow nightly drift of a score does not rewrite every user
+ * every night: an item is written only when what it says changes, which keeps the write bill
+ * proportional to real change.
+ */
+import { z } from 'zod';
+import { RECALL_TIERS, RFM_SEGMENTS, VALUE_QUADRANTS, type RecallTier, type UserScore } from '../models';
+
+const Tier = z.enum([...RECALL_TIERS, 'active']);
+const Rfm = z.number().int().min(1).max(5);
+
+/** The stored score of a user (the SCORE item, without its keys). */
+export const StoredScore = z.object({
+  userId: z.string().min(1),
+  tier: Tier,
+  /** The run date on which the user entered this tier. */
+  tierSince: z.iso.date(),
+  /** The run date on which this item last changed. */
+  scoredOn: z.iso.date(),
+  recency: Rfm,
+  frequency: Rfm,
+  monetary: Rfm,
+  segment: z.enum(RFM_SEGMENTS),
+  quadrant: z.enum(VALUE_QUADRANTS),
+  clvDecile: z.number().int().min(1).max(10).nullable(),
+  highValue: z.boolean(),
+  churnRisk: z.number().min(0).max(1),
+  probabilityAlive: z.number().min(0).max(1).nullable(),
+  expectedPurchases: z.number().min(0),
+  expectedSpend: z.number().min(0).nullable(),
+  clv: z.number(),
+});
+export type StoredScore = z.infer<typeof StoredScore>;
+
+const round2 = (value: number) => (Number.isFinite(value) ? Math.round(value * 100) / 100 : 0);
+
+/** The fields that carry meaning; `tierSince` and `scoredOn` only record when they changed. */
+type ScoreContent = Omit<StoredScore, 'tierSince' | 'scoredOn'>;
+
+function contentOf(score: UserScore): ScoreContent {
+  return {
+    userId: score.userId,
+    tier: score.tier,
+    recency: score.recencyScore,
+    frequency: score.frequencyScore,
+    monetary: score.monetaryScore,
+    segment: score.segment,
+    quadrant: score.quadrant,
+    clvDecile: score.clvDecile,
+    highValue: score.highValue,
+    churnRisk: round2(score.churnRisk),
+    probabilityAlive: score.probabilityAlive === null ? null : round2(score.probabilityAlive),
+    expectedPurchases: round2(score.expectedPurchases),
+    expectedSpend: score.expectedSpend === null ? null : round2(score.expectedSpend),
+    clv: round2(score.clv),
+  };
+}
+
+function sameContent(left: ScoreContent, right: StoredScore): boolean {
+  return (
+    left.tier === right.tier &&
+    left.recency === right.recency &&
+    left.frequency === right.frequency &&
+    left.monetary === right.monetary &&
+    left.segment === right.segment &&
+    left.quadrant === right.quadrant &&
+    left.clvDecile === right.clvDecile &&
+    left.highValue === right.highValue &&
+    left.churnRisk === right.churnRisk &&
+    left.probabilityAlive === right.probabilityAlive &&
+    left.expectedPurchases === right.expectedPurchases &&
+    left.expectedSpend === right.expectedSpend &&
+    left.clv === right.clv
+  );
+}
+
+/** A user's move between tiers, as published to the event bus. */
+export interface TierChange {
+  userId: string;
+  /** null: the user had no score before. */
+  from: RecallTier | null;
+  to: RecallTier;
+  date: string;
+}
+
+export type ScoreDecision =
+  | { kind: 'unchanged' }
+  | { kind: 'write'; item: StoredScore; tierChange: TierChange | null };
+
+/**
+ * Compares a new score with the stored one. A tier change is reported when the tier differs; a
+ * first score is reported only when it puts the user in a recall tier (a new active user is no
+ * event anyone acts on).
+ */
+export function decideScoreWrite(score: UserScore, previous: StoredScore | null, runDate: string): ScoreDecision {
+  const content = contentOf(score);
+  if (previous && sameContent(content, previous)) return { kind: 'unchanged' };
+  const tierChanged = previous === null || previous.tier !== content.tier;
+  const tierSince = tierChanged || !previous ? runDate : previous.tierSince;
+  const item: StoredScore = { ...content, tierSince, scoredOn: runDate };
+  const reportable = previous !== null ? tierChanged : content.tier !== 'active';
+  return { kind: 'write', item, tierChange: reportable ? { userId: score.userId, from: previous?.tier ?? null, to: content.tier, date: runDate } : null };
+}

@@ -1,0 +1,168 @@
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '../../../infra/local/local-runtime';
+import { seedPopulation } from '../../../infra/local/seed-population';
+import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store';
+import { daysBetween, isActiveDay } from '../../../shared/domain/events/daily-activity';
+import { RunSummary, StoredScore } from '../../../shared/domain/scoring-run';
+import { call, startTestRuntime } from '../../support/test-runtime';
+
+const USERS = 500;
+const DAY = 86_400_000;
+
+let runtime: LocalRuntime;
+let documents: DynamoDBDocumentClient;
+let usersTable: string;
+
+function tableNamed(prefix: string): string {
+  const found = [...runtime.tables].find(([logicalId]) => logicalId.startsWith(prefix));
+  if (!found) throw new Error(`no table ${prefix}`);
+  return found[1];
+}
+
+const machineArn = () => runtime.stateMachineArn('ScoringNightlyScoringStateMachine');
+const executionArnOf = (runId: string) => `${machineArn().replace(':stateMachine:', ':execution:')}:${runId}`;
+
+/** Starts a run over the API, waits for its execution and reads the summary back over the API. */
+async function scoreOverApi(body: Record<string, unknown>) {
+  const started = await call(runtime, 'POST', '/v1/scoring/runs', { body, auth: 'marketer' });
+  expect(started.status).toBe(202);
+  const runId = String(started.body.runId);
+  const execution = await runtime.stepFunctions!.waitForExecution(executionArnOf(runId));
+  if (execution.status !== 'SUCCEEDED') throw new Error(`run ${runId} ${execution.status}: ${execution.error} ${execution.cause}`);
+  await runtime.settle();
+  const run = await call(runtime, 'GET', `/v1/scoring/runs/${runId}`);
+  return { runId, execution, run, summary: RunSummary.parse(run.body.summary) };
+}
+
+async function storedScores(): Promise<StoredScore[]> {
+  const scores: StoredScore[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new ScanCommand({ TableName: usersTable, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'SCORE' }, ExclusiveStartKey: startKey }));
+    for (const item of page.Items ?? []) scores.push(StoredScore.parse(item));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return scores;
+}
+
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((total, count) => total + count, 0);
+
+let runDate: string;
+
+beforeAll(async () => {
+  runtime = await startTestRuntime();
+  documents = DynamoDBDocumentClient.from(runtime.dynamodb.client);
+  usersTable = tableNamed('UsersTable');
+  await seedPopulation(
+    documents,
+    { users: usersTable, events: tableNamed('EventsTable'), operations: tableNamed('OperationsTable') },
+    { users: USERS, days: 180, seed: 11, endDate: runtime.clock.now() },
+  );
+  await runtime.settle();
+  runDate = runtime.clock.now().toISOString().slice(0, 10);
+}, 300_000);
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+describe('the nightly scoring workflow on the local runtime', () => {
+  it('scores every seeded user once, writes each score, and counts add up', async () => {
+    // Act
+    const { runId, execution, run, summary } = await scoreOverApi({ date: runDate });
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(runId).toBe(`scoring-${runDate}`);
+    expect(run.body).toMatchObject({ status: 'SUCCEEDED', date: runDate, progress: { segmentsDone: 8, usersScored: USERS } });
+    expect(summary.totals.usersScored).toBe(USERS);
+    expect(sum(summary.totals.tiers)).toBe(USERS);
+    expect(sum(summary.totals.segments)).toBe(USERS);
+    expect(sum(summary.totals.quadrants)).toBe(USERS);
+    expect(summary.totals.itemsWritten).toBe(USERS);
+    expect(summary.totals.readUnits).toBeGreaterThan(0);
+    expect(summary.totals.writeUnits).toBeGreaterThanOrEqual(USERS);
+    expect(summary.stateTransitions).toBe(execution.stateTransitions);
+    expect((await storedScores()).length).toBe(USERS);
+  });
+
+  it('puts users silent 14–29 days in R3, 30–89 in R4, 90+ in R5 (half the days for high-value users)', async () => {
+    // Prepare
+    const store = new DynamoUserStore(documents, usersTable, 400);
+    const scores = await storedScores();
+
+    // Act
+    const checked = await Promise.all(
+      scores.map(async (score) => {
+        const days = (await store.listForUser(score.userId)).filter((day) => day.day <= runDate && isActiveDay(day));
+        const last = days.at(-1)?.day;
+        return { score, silent: last ? daysBetween(last, runDate) : null };
+      }),
+    );
+
+    // Assess
+    const factor = (highValue: boolean) => (highValue ? 0.5 : 1);
+    const expectedTier = (silent: number, highValue: boolean) => {
+      const f = factor(highValue);
+      if (silent >= 90 * f) return 'R5';
+      if (silent >= 30 * f) return 'R4';
+      if (silent >= 14 * f) return 'R3';
+      if (silent >= 7 * f) return 'R2';
+      return null;
+    };
+    const silentUsers = checked.filter((entry) => entry.silent !== null && expectedTier(entry.silent, entry.score.highValue) !== null);
+    expect(silentUsers.length).toBeGreaterThan(50);
+    for (const { score, silent } of silentUsers) expect({ userId: score.userId, tier: score.tier }).toEqual({ userId: score.userId, tier: expectedTier(silent!, score.highValue) });
+    const r3 = checked.filter((entry) => !entry.score.highValue && entry.silent !== null && entry.silent >= 14 && entry.silent <= 29);
+    expect(r3.length).toBeGreaterThan(0);
+    expect(r3.every((entry) => entry.score.tier === 'R3')).toBe(true);
+  });
+
+  it('changes nothing on a re-run of the same date, even when segments resume across invocations', async () => {
+    // Prepare
+    const before = await storedScores();
+
+    // Act
+    const { runId, execution, summary } = await scoreOverApi({ date: runDate, maxUsersPerInvocation: 20 });
+
+    // Assess
+    expect(runId).toBe(`scoring-${runDate}-r2`);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(summary.totals.usersScored).toBe(USERS);
+    expect(summary.totals.invocations).toBeGreaterThan(summary.totalSegments);
+    expect(summary.totals.itemsWritten).toBe(0);
+    expect(summary.totals.writeUnits).toBe(0);
+    expect(summary.totals.tierChanges).toBe(0);
+    expect(summary.refitted).toBe(false);
+    expect(summary.stateTransitions).toBe(execution.stateTransitions);
+    expect(await storedScores()).toEqual(before);
+  });
+
+  it('shows the latest distribution on GET /v1/tiers', async () => {
+    // Act
+    const tiers = await call(runtime, 'GET', '/v1/tiers');
+
+    // Assess
+    expect(tiers.status).toBe(200);
+    expect(tiers.body).toMatchObject({ date: runDate, users: USERS });
+    expect(sum(tiers.body.tiers as Record<string, number>)).toBe(USERS);
+  });
+
+  it('runs from the schedule at 02:00 Asia/Shanghai on the virtual clock', async () => {
+    // Prepare
+    const before = (await runtime.stepFunctions!.listExecutions(machineArn())).length;
+
+    // Act
+    runtime.clock.advance(DAY);
+    await runtime.settle();
+    const executions = await runtime.stepFunctions!.listExecutions(machineArn());
+    const scheduled = await runtime.stepFunctions!.waitForExecution(executions[0]!.executionArn);
+
+    // Assess
+    expect(executions.length).toBe(before + 1);
+    expect(scheduled.status).toBe('SUCCEEDED');
+    const summary = RunSummary.parse(JSON.parse(scheduled.output!));
+    expect(JSON.parse(scheduled.input)).toMatchObject({ date: expect.stringMatching(/T18:00:00Z$/) });
+    expect(summary.totals.usersScored).toBe(USERS);
+  });
+});
