@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { registerEventCommands } from './events';
+import { registerJourneyCommands } from './journeys';
 import { registerLocalCommands } from './local';
-import { registerMessagingCommands } from './messaging';
 import { registerLoyaltyCommands } from './loyalty';
+import { registerMessagingCommands } from './messaging';
 import { registerModelsCommands } from './models';
 import { registerUserCommands } from './users';
 
@@ -12,6 +13,7 @@ export function registerCommands(program: Command): void {
   registerEventCommands(program);
   registerUserCommands(program);
   registerModelsCommands(program);
-  registerMessagingCommands(program);
+  registerJourneyCommands(program);
   registerLoyaltyCommands(program);
+  registerMessagingCommands(program);
 }

@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { DEFAULT_DATA_DIR } from '../../infra/local/local-runtime';
+import { connectLocal, output } from '../local-connection';
+
+interface CommonOptions {
+  dataDir: string;
+  json?: boolean;
+}
+
+interface LaunchOptions extends CommonOptions {
+  tier?: string;
+  definition?: string;
+  id?: string;
+  audience?: string;
+  automatic?: boolean;
+}
+
+async function request(options: CommonOptions, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const answer = await connectLocal(options.dataDir).request(method, path, { auth: 'marketer', ...(body === undefined ? {} : { body }) });
+  if (answer.status >= 300) throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return answer.body as Record<string, unknown>;
+}
+
+function readJson(label: string, text: string): unknown {
+  const raw = text.startsWith('@') ? readFileSync(text.slice(1), 'utf8') : text;
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    throw new Error(`${label} is not JSON (${(error as Error).message}); pass JSON or @file.json`);
+  }
+}
+
+function launchBody(options: LaunchOptions): Record<string, unknown> {
+  if ((options.tier === undefined) === (options.definition === undefined)) throw new Error('give either --tier R1..R5 (a shipped default) or --definition <json|@file>');
+  return {
+    ...(options.tier ? { defaultTier: options.tier } : { definition: readJson('--definition', options.definition!) }),
+    ...(options.id ? { id: options.id } : {}),
+    ...(options.automatic ? { automatic: true } : {}),
+    audience: options.audience ? readJson('--audience', options.audience) : {},
+  };
+}
+
+const usd = (value: unknown) => `$${Number(value).toFixed(4)}`;
+
+function withLaunchOptions(command: Command): Command {
+  return command
+    .option('--tier <tier>', 'launch the shipped default journey of this tier (R1..R5)')
+    .option('--definition <json>', 'a journey definition as JSON, or @file.json')
+    .option('--id <journeyId>', 'journey id (default: the definition\'s); a new id per launch')
+    .option('--audience <json>', 'audience filter as JSON or @file.json, e.g. {"tiers":["R3"]}')
+    .option('--automatic', 'also enroll users whose tier changes to this journey\'s tier')
+    .option('--data-dir <dir>', 'data folder of the running system', DEFAULT_DATA_DIR)
+    .option('--json', 'machine-readable output');
+}
+
+/** `rekindle journeys preview|launch|list|status|pause|resume|stop|report`. */
+export function registerJourneyCommands(program: Command): void {
+  const journeys = program.command('journeys').description('recall journeys: preview, launch, watch, control and report');
+
+  withLaunchOptions(journeys.command('preview').description('dry run: who a launch reaches, holdout, messages and cost')).action(async (options: LaunchOptions) => {
+    const preview = await request(options, 'POST', '/v1/journeys/preview', launchBody(options));
+    output(Boolean(options.json), preview, () => {
+      const cost = preview.costUsd as Record<string, unknown>;
+      const messages = preview.expectedMessages as Record<string, unknown>;
+      const perTier = Object.entries(preview.perTier as Record<string, { matched: number; reachable: number; holdout: number; treatment: number }>)
+        .filter(([, row]) => row.matched > 0)
+        .map(([tier, row]) => `  ${tier.padEnd(9)} matched ${row.matched} · reachable ${row.reachable} · holdout ${row.holdout} · treatment ${row.treatment}`);
+      return [
+        `journey ${String(preview.journeyId)}: ${String(preview.matched)} matched, ${String(preview.reachable)} reachable, ${String(preview.holdout)} held out, ${String(preview.treatment)} treated`,
+        ...perTier,
+        `  messages (at most) ${String(messages.total)} (email ${String(messages.email)}, sms ${String(messages.sms)}, push ${String(messages.push)})`,
+        `  ${String(preview.transitionsPerTreatedUser)} state transitions per treated user`,
+        `  estimated cost ${usd(cost.total)}: AWS ${usd(cost.aws)} (Step Functions ${usd(cost.stepFunctions)}), messaging ${usd(cost.messagingTotal)}`,
+      ].join('\n');
+    });
+  });
+
+  withLaunchOptions(journeys.command('launch').description('launch a journey on an audience (enrollments start through a queue)')).action(async (options: LaunchOptions) => {
+    const launched = await request(options, 'POST', '/v1/journeys', launchBody(options));
+    output(Boolean(options.json), launched, () =>
+      `${launched.relaunch ? 'relaunched' : 'launched'} ${String(launched.journeyId)}: ${String(launched.enrolled)} enrolled, ${String(launched.holdout)} in the holdout, ${String(launched.queued)} queued to start`,
+    );
+  });
+
+  journeys
+    .command('list')
+    .description('every journey with its status')
+    .option('--data-dir <dir>', 'data folder of the running system', DEFAULT_DATA_DIR)
+    .option('--json', 'machine-readable output')
+    .action(async (options: CommonOptions) => {
+      const answer = await request(options, 'GET', '/v1/journeys');
+      const rows = answer.journeys as Array<{ journeyId: string; tier: string; status: string; automatic: boolean; launchedAt: string; launch?: { enrolled: number; holdout: number } }>;
+      output(Boolean(options.json), answer, () =>
+        rows.length === 0
+          ? 'no journeys yet: rekindle journeys preview --tier R3'
+          : rows.map((row) => `${row.journeyId.padEnd(24)} ${row.tier} ${row.status.padEnd(9)} ${row.automatic ? 'automatic ' : ''}launched ${row.launchedAt} · ${row.launch?.enrolled ?? 0} enrolled (${row.launch?.holdout ?? 0} holdout)`).join('\n'),
+      );
+    });
+
+  journeys
+    .command('status')
+    .description('a journey: definition, audience, status and launch counts')
+    .argument('<journeyId>')
+    .option('--data-dir <dir>', 'data folder of the running system', DEFAULT_DATA_DIR)
+    .option('--json', 'machine-readable output')
+    .action(async (journeyId: string, options: CommonOptions) => {
+      const journey = await request(options, 'GET', `/v1/journeys/${encodeURIComponent(journeyId)}`);
+      const definition = journey.definition as { name: string; tier: string; steps: Array<{ kind: string; days?: number; channels?: string[]; templateId?: string }> };
+      output(Boolean(options.json), journey, () =>
+        [
+          `${journeyId} (${definition.tier}) ${definition.name}: ${String(journey.status)}`,
+          `  launched ${String(journey.launchedAt)} · audience ${JSON.stringify(journey.audience)}`,
+          `  steps: ${definition.steps.map((step) => (step.kind === 'wait' ? `wait ${step.days}d` : `send ${step.channels?.join('+')} ${step.templateId}`)).join(' → ')}`,
+          `  ${String(journey.transitionsPerTreatedUser)} state transitions per treated user · launch ${JSON.stringify(journey.launch ?? {})}`,
+        ].join('\n'),
+      );
+    });
+
+  for (const command of ['pause', 'resume', 'stop'] as const) {
+    journeys
+      .command(command)
+      .description(command === 'stop' ? 'stop a journey and every open execution (final)' : `${command} a journey`)
+      .argument('<journeyId>')
+      .option('--data-dir <dir>', 'data folder of the running system', DEFAULT_DATA_DIR)
+      .option('--json', 'machine-readable output')
+      .action(async (journeyId: string, options: CommonOptions) => {
+        const answer = await request(options, 'POST', `/v1/journeys/${encodeURIComponent(journeyId)}/${command}`);
+        output(Boolean(options.json), answer, () => `${journeyId} is ${String(answer.status)}${command === 'stop' ? ` (${String(answer.executionsStopped)} executions stopped)` : ''}`);
+      });
+  }
+
+  journeys
+    .command('report')
+    .description('funnel, reactivation within 7 and 30 days, lift vs holdout (95% CI), revenue, spill-over')
+    .argument('<journeyId>')
+    .option('--data-dir <dir>', 'data folder of the running system', DEFAULT_DATA_DIR)
+    .option('--json', 'machine-readable output')
+    .action(async (journeyId: string, options: CommonOptions) => {
+      const report = await request(options, 'GET', `/v1/journeys/${encodeURIComponent(journeyId)}/report`);
+      output(Boolean(options.json), report, () => {
+        type Lift = { absolute: number; confidence95: { lower: number; upper: number } } | null;
+        type Section = { enrolled: number; treatment: Record<string, number | null | Record<string, number>>; holdout: Record<string, number | null>; liftWithin7d: Lift; liftWithin30d: Lift; incrementalRevenue: number | null };
+        const pct = (value: unknown) => (value === null || value === undefined ? '—' : `${(Number(value) * 100).toFixed(1)}%`);
+        const lift = (value: Lift) => (value ? `${pct(value.absolute)} [${pct(value.confidence95.lower)}, ${pct(value.confidence95.upper)}]` : '—');
+        const section = (title: string, s: Section) =>
+          [
+            `${title}: ${s.enrolled} enrolled (${String(s.treatment.enrolled)} treated, ${String(s.holdout.enrolled)} holdout)`,
+            `  contacted ${String(s.treatment.contacted)} · delivered ${String(s.treatment.delivered)} · opened ${String(s.treatment.opened)} · clicked ${String(s.treatment.clicked)} · skipped ${JSON.stringify(s.treatment.skippedByReason)}`,
+            `  reactivated 7d: treated ${pct(s.treatment.reactivationRate7d)} vs holdout ${pct(s.holdout.reactivationRate7d)} → lift ${lift(s.liftWithin7d)}`,
+            `  reactivated 30d: treated ${pct(s.treatment.reactivationRate30d)} vs holdout ${pct(s.holdout.reactivationRate30d)} → lift ${lift(s.liftWithin30d)}`,
+            `  incremental revenue ${s.incrementalRevenue === null ? '—' : s.incrementalRevenue.toFixed(2)}`,
+          ].join('\n');
+        return [
+          `${journeyId} (${String(report.status)}) exits ${JSON.stringify(report.exits)} · failures ${String(report.failures)}`,
+          section('overall', report.overall as Section),
+          ...Object.entries(report.perTier as Record<string, Section>).map(([tier, s]) => section(tier, s)),
+        ].join('\n');
+      });
+    });
+}
