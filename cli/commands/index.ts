@@ -5,6 +5,7 @@ import { registerLocalCommands } from './local';
 import { registerLoyaltyCommands } from './loyalty';
 import { registerMessagingCommands } from './messaging';
 import { registerModelsCommands } from './models';
+import { registerScoringCommands } from './scoring';
 import { registerUserCommands } from './users';
 
 /** Each feature adds its commands here, one module per feature. */
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerJourneyCommands(program);
   registerLoyaltyCommands(program);
   registerMessagingCommands(program);
+  registerScoringCommands(program);
 }
