@@ -22,7 +22,8 @@ export class MessagingEmulators {
 
   async start(): Promise<void> {
     this.ses = await sesServer({ host: '127.0.0.1', port: this.ports.ses });
-    this.fauxqs = await startFauxqs({ port: this.ports.snsSqs, host: '127.0.0.1', logger: false });
+    // `host` only names queue URLs (sqs.<region>.localhost); the SDK sends requests to the endpoint.
+    this.fauxqs = await startFauxqs({ port: this.ports.snsSqs, host: 'localhost', logger: false });
   }
 
   async stop(): Promise<void> {

@@ -461,6 +461,8 @@ export class LocalRuntime {
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_DEV: 'true',
       REKINDLE_LOCAL: 'true',
+      // In AWS the signing key comes from Secrets Manager; locally from the data folder's credentials.
+      REKINDLE_UNSUBSCRIBE_SIGNING_KEY: this.credentials.unsubscribeSigningKey,
     });
     delete process.env.AWS_PROFILE;
   }
@@ -484,6 +486,7 @@ export class LocalRuntime {
       const join = object['Fn::Join'];
       if (Array.isArray(join)) return (join[1] as unknown[]).map((part) => this.resolveValue(stackName, part)).join(String(join[0]));
       const referenced = this.app.referencedResource(stackName, raw);
+      if (referenced?.resource.Type === 'AWS::ApiGatewayV2::Api' && referenced.attribute === 'ApiEndpoint') return this.apiUrl;
       if (referenced?.resource.Type === 'AWS::SQS::Queue' && referenced.attribute === null) return this.queueUrlOf(referenced.resource);
       if (referenced?.resource.Type === 'AWS::SQS::Queue' && referenced.attribute === 'QueueUrl') return this.queueUrlOf(referenced.resource);
       if (referenced) return localArn(referenced.resource, referenced.attribute, LOCAL_REGION, LOCAL_ACCOUNT);

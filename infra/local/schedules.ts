@@ -46,7 +46,8 @@ export interface LocalSchedule {
 
 /**
  * EventBridge Scheduler on the virtual clock: each schedule waits for its next fire time, fires,
- * and waits for the one after. Skipping three days fires a daily schedule three times, in order.
+ * and waits for the one after. Skipping three days fires a daily cron schedule three times, in
+ * order; a rate schedule (a polling sweep) fires once for a jump, at its latest missed tick.
  */
 export class LocalScheduler {
   private readonly abort = new AbortController();
@@ -68,12 +69,18 @@ export class LocalScheduler {
   private async run(schedule: LocalSchedule, anchor: Date): Promise<void> {
     let after = this.clock.now();
     for (;;) {
-      const next = nextFireTime(schedule.expression, schedule.timezone, after, anchor);
+      let next = nextFireTime(schedule.expression, schedule.timezone, after, anchor);
       if (!next) return;
       try {
         await this.clock.waitUntil(next, this.abort.signal);
       } catch {
         return; // stopped
+      }
+      if (schedule.expression.startsWith('rate(')) {
+        // A rate schedule is a polling sweep: when the clock jumps a month, firing every missed
+        // 15-minute tick would only repeat the same sweep. Fire once, at the latest missed tick.
+        const now = this.clock.now();
+        for (let later = nextFireTime(schedule.expression, schedule.timezone, next, anchor); later && later <= now; later = nextFireTime(schedule.expression, schedule.timezone, next, anchor)) next = later;
       }
       try {
         await schedule.fire(next);

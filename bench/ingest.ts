@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LocalRuntime } from '../infra/local/local-runtime';
+import { freePort } from '../infra/local/preflight';
+import { batchPut } from '../shared/adapters/dynamodb/batch';
+import { forEachConcurrently } from '../shared/adapters/dynamodb/client';
+import { keys } from '../shared/adapters/dynamodb/keys';
+import type { BenchRow } from './models';
+
+const BATCH = 100;
+const CONCURRENCY = 16;
+
+function syntheticEvents(count: number, prefix: string, users: number, now: Date) {
+  return Array.from({ length: count }, (_, i) => ({
+    eventId: `${prefix}-${i}`,
+    userId: `${prefix}-u${i % users}`,
+    type: i % 10 === 0 ? 'purchase' : 'session',
+    ...(i % 10 === 0 ? { orderId: `${prefix}-o${i}`, amount: 12.5, currency: 'CNY' } : {}),
+    timestamp: new Date(now.getTime() - (i % 3600) * 1000).toISOString(),
+  }));
+}
+
+/**
+ * Ingest throughput through the local API (batches of 100, 16 in flight) against the raw
+ * BatchWriteItem rate of the same items into the same DynamoDB Local, measured in the same run.
+ * Every accepted event is then counted back from the table: accepted = durable.
+ */
+export async function runIngestBenchmarks(options: { events?: number; persisted?: boolean } = {}): Promise<BenchRow[]> {
+  const total = options.events ?? Number(process.env.REKINDLE_BENCH_EVENTS ?? 40_000);
+  const users = Math.max(1, Math.floor(total / 20));
+  const dataDir = options.persisted ? mkdtempSync(join(tmpdir(), 'rekindle-bench-')) : null;
+  const runtime = await LocalRuntime.start({
+    dataDir,
+    ports: { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), snsSqs: await freePort(), stepFunctions: await freePort(), eventBridge: await freePort() },
+    logLevel: 'ERROR',
+  });
+  const mode = options.persisted ? 'on-disk' : 'in-memory';
+  try {
+    const client = DynamoDBDocumentClient.from(runtime.dynamodb.client, { marshallOptions: { removeUndefinedValues: true } });
+    const eventsTable = [...runtime.tables.entries()].find(([id]) => id.startsWith('EventsTable'))![1];
+    const now = runtime.clock.now();
+
+    const rawItems = (prefix: string, count: number) =>
+      syntheticEvents(count, prefix, users, now).map((event) => ({
+        pk: keys.userPk(event.userId),
+        sk: keys.eventSk(event.timestamp, event.eventId),
+        eventId: event.eventId,
+        userId: event.userId,
+        type: event.type,
+        occurredAt: event.timestamp,
+        event,
+        expiresAt: Math.floor(now.getTime() / 1000) + 400 * 86_400,
+      }));
+    const writeRaw = async (items: ReturnType<typeof rawItems>) => {
+      const started = performance.now();
+      await forEachConcurrently(
+        Array.from({ length: Math.ceil(items.length / BATCH) }, (_, i) => items.slice(i * BATCH, (i + 1) * BATCH)),
+        CONCURRENCY,
+        (batch) => batchPut(client, eventsTable, batch, 4),
+      );
+      return items.length / ((performance.now() - started) / 1000);
+    };
+    let accepted = 0;
+    const sendThroughApi = async (prefix: string, count: number) => {
+      const events = syntheticEvents(count, prefix, users, now);
+      const batches = Array.from({ length: Math.ceil(events.length / BATCH) }, (_, i) => events.slice(i * BATCH, (i + 1) * BATCH));
+      const started = performance.now();
+      await forEachConcurrently(batches, CONCURRENCY, async (batch) => {
+        const response = await fetch(`${runtime.apiUrl}/v1/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': runtime.credentials.ingestKey },
+          body: JSON.stringify({ events: batch }),
+        });
+        const body = (await response.json()) as { accepted?: number };
+        if (response.status !== 202) throw new Error(`ingest answered ${response.status}: ${JSON.stringify(body)}`);
+        if (prefix === 'api') accepted += body.accepted ?? 0;
+      });
+      return count / ((performance.now() - started) / 1000);
+    };
+
+    // Warm both paths first (JIT in the JVM and in Node), then measure the baseline before and
+    // after the API run and compare against the better of the two, so the ratio is conservative.
+    const warmUp = Math.min(5_000, total);
+    await writeRaw(rawItems('warm-raw', warmUp));
+    await sendThroughApi('warm-api', warmUp);
+    await runtime.settle();
+    const baselineBefore = await writeRaw(rawItems('base1', total));
+    await runtime.settle();
+    const apiRate = await sendThroughApi('api', total);
+    await runtime.settle();
+    const baselineAfter = await writeRaw(rawItems('base2', total));
+    const baselineRate = Math.max(baselineBefore, baselineAfter);
+
+    // Every accepted event must be stored: count them back per user.
+    let stored = 0;
+    await forEachConcurrently(
+      Array.from({ length: users }, (_, i) => `api-u${i}`),
+      16,
+      async (userId) => {
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const page = await client.send(
+            new QueryCommand({ TableName: eventsTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.userPk(userId) }, Select: 'COUNT', ExclusiveStartKey: startKey }),
+          );
+          stored += page.Count ?? 0;
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+      },
+    );
+    if (stored !== accepted) throw new Error(`durability check failed: ${accepted} accepted but ${stored} stored`);
+
+    return [
+      {
+        name: `ingest through the local API (${mode}, ${total} events, batches of ${BATCH}, ${CONCURRENCY} in flight; ${stored}/${accepted} accepted events stored)`,
+        measured: apiRate,
+        unit: 'events/s',
+        baselineName: `raw BatchWriteItem of the same items (${mode})`,
+        baseline: baselineRate,
+        ratio: apiRate / baselineRate,
+        target: '≥ 5,000 events/s',
+      },
+    ];
+  } finally {
+    await runtime.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
