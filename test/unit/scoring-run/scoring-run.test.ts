@@ -1,0 +1,224 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { DailyActivity } from '../../../shared/domain/events/daily-activity';
+import { parseScoringConfig, scorePopulation, simulateUserFeatures, type UserScore } from '../../../shared/domain/models';
+import {
+  buildScoringReference,
+  decideScoreWrite,
+  emptyCounts,
+  featuresOf,
+  InvalidRunDateError,
+  mergeCounts,
+  nightlyRunCost,
+  nightlyTransitions,
+  runDateOf,
+  runExecutionName,
+  scoreAgainstReference,
+  tally,
+  type RunSummary,
+} from '../../../shared/domain/scoring-run';
+
+const config = parseScoringConfig({});
+const params = { bgnbd: { r: 0.24, alpha: 4.41, a: 0.79, b: 2.43 }, gammagamma: { p: 6.25, q: 3.74, v: 15.44 } };
+
+function day(date: string, fields: Partial<DailyActivity> = {}): DailyActivity {
+  return {
+    userId: 'u1',
+    day: date,
+    eventCount: 1,
+    sessions: 0,
+    featureUses: {},
+    searches: 0,
+    purchases: 0,
+    purchaseAmount: 0,
+    refunds: 0,
+    refundAmount: 0,
+    checkins: 0,
+    referralSignups: 0,
+    messageOpens: 0,
+    messageClicks: 0,
+    unsubscribes: 0,
+    firstEventAt: `${date}T10:00:00.000Z`,
+    lastEventAt: `${date}T11:00:00.000Z`,
+    ...fields,
+  };
+}
+
+const options = { runDate: '2025-03-31', coreFeatures: new Set(['playlist']), timeUnit: 'week' as const };
+
+describe('features from daily aggregates', () => {
+  it('counts windows back from the run date and ignores days after it', () => {
+    // Prepare
+    const days = [
+      day('2025-03-31', { sessions: 2, featureUses: { playlist: 3, share: 1 } }), // age 0: last 7
+      day('2025-03-25', { sessions: 1 }), // age 6: last 7
+      day('2025-03-24', { sessions: 4, featureUses: { playlist: 2 } }), // age 7: the 28 before
+      day('2025-02-25', { sessions: 8 }), // age 34: the 28 before, outside the last 28
+      day('2025-02-24', { sessions: 16 }), // age 35: outside every window
+      day('2025-04-01', { sessions: 32 }), // after the run date
+      day('2025-03-20', { messageOpens: 2, messageClicks: 1, eventCount: 3 }),
+    ];
+
+    // Act
+    const features = featuresOf({ userId: 'u1', createdAt: null, days }, options);
+
+    // Assess
+    expect(features).toMatchObject({
+      daysSinceLastActivity: 0,
+      daysSinceLastPurchase: null,
+      sessionsLast7Days: 3,
+      sessionsPrior28Days: 12,
+      sessionsLast28Days: 7,
+      coreFeatureUsesLast28Days: 5,
+      featureUsesPerSessionRecent: 4 / 3,
+      featureUsesPerSessionBefore: 2 / 12,
+      messageOpens30Days: 2,
+      messageClicks30Days: 1,
+      purchases: null,
+    });
+  });
+
+  it('measures silence from the last active day, message opens not counting as presence', () => {
+    // Prepare
+    const days = [day('2025-03-10', { sessions: 1 }), day('2025-03-30', { messageOpens: 1 })];
+
+    // Act
+    const features = featuresOf({ userId: 'u1', createdAt: '2025-01-01T00:00:00.000Z', days }, options);
+    const never = featuresOf({ userId: 'u2', createdAt: '2025-03-01T08:00:00.000Z', days: [] }, options);
+
+    // Assess
+    expect(features.daysSinceLastActivity).toBe(21);
+    expect(never.daysSinceLastActivity).toBe(30);
+  });
+
+  it('summarises purchases in weeks, same-week purchases merged, as BG/NBD wants them', () => {
+    // Prepare: Mondays 2025-03-03, 03-10 (two purchases), 03-24; run date Monday 03-31.
+    const days = [
+      day('2025-03-03', { purchases: 1, purchaseAmount: 10 }),
+      day('2025-03-10', { purchases: 1, purchaseAmount: 20 }),
+      day('2025-03-12', { purchases: 1, purchaseAmount: 5 }),
+      day('2025-03-24', { purchases: 1, purchaseAmount: 30 }),
+    ];
+
+    // Act
+    const features = featuresOf({ userId: 'u1', createdAt: null, days }, options);
+
+    // Assess
+    expect(features.daysSinceLastPurchase).toBe(7);
+    expect(features.purchases).toEqual({ frequency: 2, recency: 3, T: 4, monetaryValue: 27.5, totalSpend: 65 });
+  });
+});
+
+describe('scoring against the run reference', () => {
+  it('gives exactly the pure core’s scores when the sample is the whole population', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 1_000_000 }), (count, seed) => {
+        // Prepare
+        const users = simulateUserFeatures(count, seed);
+        const reference = buildScoringReference(users, params, config);
+
+        // Act
+        const sliced = [...scoreAgainstReference(users.slice(0, count >> 1), params, config, reference), ...scoreAgainstReference(users.slice(count >> 1), params, config, reference)];
+
+        // Assess
+        expect(sliced).toEqual(scorePopulation(users, params, config));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('ranks a slice from a sample deterministically, whatever order it is read in', () => {
+    // Prepare
+    const users = simulateUserFeatures(2_000, 7);
+    const reference = buildScoringReference(users.slice(0, 500), params, config);
+
+    // Act
+    const forward = scoreAgainstReference(users, params, config, reference);
+    const backward = scoreAgainstReference([...users].reverse(), params, config, reference).reverse();
+
+    // Assess
+    expect(backward).toEqual(forward);
+    const purchasers = forward.filter((score) => score.probabilityAlive !== null);
+    const top = purchasers.filter((score) => score.monetaryScore === 5).length / purchasers.length;
+    expect(top).toBeGreaterThan(0.15);
+    expect(top).toBeLessThan(0.25);
+  });
+});
+
+describe('what a run writes', () => {
+  const [score] = scorePopulation(simulateUserFeatures(1, 3), params, config) as [UserScore];
+
+  it('writes a first score, reports a tier event only for a recall tier, then writes nothing for the same score', () => {
+    // Act
+    const first = decideScoreWrite({ ...score, tier: 'R3' }, null, '2025-03-31');
+    const firstActive = decideScoreWrite({ ...score, tier: 'active' }, null, '2025-03-31');
+    const again = first.kind === 'write' ? decideScoreWrite({ ...score, tier: 'R3', churnRisk: score.churnRisk + 0.001 }, first.item, '2025-04-01') : null;
+
+    // Assess
+    expect(first).toMatchObject({ kind: 'write', tierChange: { userId: score.userId, from: null, to: 'R3', date: '2025-03-31' } });
+    expect(firstActive).toMatchObject({ kind: 'write', tierChange: null });
+    expect(again).toEqual({ kind: 'unchanged' });
+  });
+
+  it('reports a move between tiers and keeps tierSince while the tier holds', () => {
+    // Prepare
+    const stored = decideScoreWrite({ ...score, tier: 'R2', churnRisk: 0.3 }, null, '2025-03-01');
+    if (stored.kind !== 'write') throw new Error('expected a write');
+
+    // Act
+    const moved = decideScoreWrite({ ...score, tier: 'R3', churnRisk: 0.3 }, stored.item, '2025-03-08');
+    const drifted = decideScoreWrite({ ...score, tier: 'R2', churnRisk: 0.4 }, stored.item, '2025-03-05');
+
+    // Assess
+    expect(moved).toMatchObject({ kind: 'write', item: { tier: 'R3', tierSince: '2025-03-08' }, tierChange: { from: 'R2', to: 'R3' } });
+    expect(drifted).toMatchObject({ kind: 'write', item: { tier: 'R2', tierSince: '2025-03-01', scoredOn: '2025-03-05', churnRisk: 0.4 }, tierChange: null });
+  });
+});
+
+describe('run dates, names, counts and cost', () => {
+  it('takes a day, the UTC day of a scheduled time, or today; refuses anything else', () => {
+    const now = new Date('2025-03-31T12:00:00Z');
+    expect(runDateOf('2025-02-28', now)).toBe('2025-02-28');
+    expect(runDateOf('2025-03-30T18:00:00Z', now)).toBe('2025-03-30');
+    expect(runDateOf(undefined, now)).toBe('2025-03-31');
+    expect(() => runDateOf('2025-02-30', now)).toThrow(InvalidRunDateError);
+    expect(() => runDateOf('yesterday', now)).toThrow(InvalidRunDateError);
+    expect([1, 2, 3].map((attempt) => runExecutionName('2025-03-31', attempt))).toEqual(['scoring-2025-03-31', 'scoring-2025-03-31-r2', 'scoring-2025-03-31-r3']);
+  });
+
+  it('adds counts so that tiers, segments and quadrants each sum to the users scored', () => {
+    // Prepare
+    const scores = scorePopulation(simulateUserFeatures(300, 5), params, config);
+    const left = emptyCounts();
+    const right = emptyCounts();
+    tally(left, scores.slice(0, 100));
+    tally(right, scores.slice(100));
+
+    // Act
+    const total = mergeCounts(left, right);
+
+    // Assess
+    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+    expect(total.usersScored).toBe(300);
+    expect([sum(total.tiers), sum(total.segments), sum(total.quadrants)]).toEqual([300, 300, 300]);
+  });
+
+  it('prices a run from its units at on-demand prices, scaled to the population', () => {
+    // Prepare
+    const totals = { ...emptyCounts(), usersScored: 1_000, readUnits: 2_000, writeUnits: 400, invocations: 8, lambdaMs: 8_000 };
+    const summary: RunSummary = {
+      runId: 'r', date: '2025-03-31', paramsVersion: 'p', refitted: false, totalSegments: 8, startedAt: '2025-03-31T00:00:00.000Z', finishedAt: '2025-03-31T00:00:10.000Z',
+      durationMs: 10_000, stateTransitions: nightlyTransitions(8, 8), sampleReadUnits: 0, lambdaMemoryMb: 1024, totals,
+    };
+
+    // Act
+    const cost = nightlyRunCost(summary, 1_000_000);
+
+    // Assess: 2M RRU = 0.25, 0.4M WRU = 0.25, 8,000 GB-s = 0.1067, 8,002 requests, 16,011 transitions.
+    expect(cost.usd.reads).toBeCloseTo(0.25, 10);
+    expect(cost.usd.writes).toBeCloseTo(0.25, 10);
+    expect(cost.lambdaGbSeconds).toBeCloseTo(8_000, 6);
+    expect(cost.stateTransitions).toBe(nightlyTransitions(8, 8_000));
+    expect(cost.usd.total).toBeCloseTo(0.25 + 0.25 + 8_000 * 0.0000133334 + (8_002 / 1e6) * 0.2 + (nightlyTransitions(8, 8_000) / 1000) * 0.025, 10);
+  });
+});
