@@ -15,8 +15,15 @@ const all: readonly MessageTemplate[] = [
   testMessage,
 ];
 
+export * from './wording';
+
 /** Ids of the templates in the repository, for callers that pick one. */
 export const templateIds = all.map((template) => template.id);
+
+/** True when the template exists and declares the variable: callers fetch costly data only then. */
+export function templateDeclares(templateId: string, variable: string): boolean {
+  return all.some((template) => template.id === templateId && template.variables.includes(variable));
+}
 
 /**
  * The message templates in the repository, in zh-CN and en. Marketing email gets the footer

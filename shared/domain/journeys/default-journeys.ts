@@ -2,6 +2,10 @@
  * The recall journeys Rekindle ships with, one per tier, as plain data: a team edits these (or
  * stores its own) rather than code. Offers grow with silence; R1 and R2 carry no incentive so that
  * users who would come back anyway are not trained to wait for a coupon.
+ *
+ * Template ids name templates in shared/templates (one per tier, in zh-CN and en; R3 opens with
+ * R1's no-incentive content before its coupon). The journey test renders every send step of
+ * these defaults with the data a journey step provides, so an id or a variable cannot drift.
  */
 import { parseJourneyDefinition, type JourneyDefinition, type JourneyDefinitionInput, type RecallTier } from './journey-definition';
 
@@ -12,9 +16,9 @@ export const DEFAULT_JOURNEY_INPUTS: Readonly<Record<RecallTier, JourneyDefiniti
     name: 'R1 cooling: light touch',
     tier: 'R1',
     steps: [
-      { kind: 'send', channels: ['push'], templateId: 'recall-r1-whats-new' },
+      { kind: 'send', channels: ['push'], templateId: 'recall-r1' },
       { kind: 'wait', days: 4 },
-      { kind: 'send', channels: ['email'], templateId: 'recall-r1-highlights' },
+      { kind: 'send', channels: ['email'], templateId: 'recall-r1' },
     ],
     maxDurationDays: 14,
   },
@@ -23,9 +27,9 @@ export const DEFAULT_JOURNEY_INPUTS: Readonly<Record<RecallTier, JourneyDefiniti
     name: 'R2 silent 7–13 days: personal activity report',
     tier: 'R2',
     steps: [
-      { kind: 'send', channels: ['email'], templateId: 'recall-r2-activity-report' },
+      { kind: 'send', channels: ['email'], templateId: 'recall-r2' },
       { kind: 'wait', days: 4 },
-      { kind: 'send', channels: ['push'], templateId: 'recall-r2-report-reminder' },
+      { kind: 'send', channels: ['push'], templateId: 'recall-r2' },
     ],
     maxDurationDays: 21,
   },
@@ -34,19 +38,19 @@ export const DEFAULT_JOURNEY_INPUTS: Readonly<Record<RecallTier, JourneyDefiniti
     name: 'R3 silent 14–29 days: content and coupon',
     tier: 'R3',
     steps: [
-      { kind: 'send', channels: ['email'], templateId: 'recall-r3-picked-for-you' },
+      { kind: 'send', channels: ['email'], templateId: 'recall-r1' },
       { kind: 'wait', days: 3 },
       {
         kind: 'send',
         channels: ['email', 'push'],
-        templateId: 'recall-r3-coupon',
+        templateId: 'recall-r3',
         offer: { kind: 'coupon', value: 10, unit: 'percent' },
       },
       { kind: 'wait', days: 7 },
       {
         kind: 'send',
         channels: ['push'],
-        templateId: 'recall-r3-coupon-expiring',
+        templateId: 'recall-r3',
         offer: { kind: 'coupon', value: 10, unit: 'percent' },
       },
     ],
@@ -60,21 +64,21 @@ export const DEFAULT_JOURNEY_INPUTS: Readonly<Record<RecallTier, JourneyDefiniti
       {
         kind: 'send',
         channels: ['email'],
-        templateId: 'recall-r4-we-miss-you',
+        templateId: 'recall-r4',
         offer: { kind: 'coupon', value: 20, unit: 'percent' },
       },
       { kind: 'wait', days: 5 },
       {
         kind: 'send',
         channels: ['sms'],
-        templateId: 'recall-r4-sms-offer',
+        templateId: 'recall-r4',
         offer: { kind: 'coupon', value: 20, unit: 'percent' },
       },
       { kind: 'wait', days: 7 },
       {
         kind: 'send',
         channels: ['email', 'sms'],
-        templateId: 'recall-r4-last-chance',
+        templateId: 'recall-r4',
         offer: { kind: 'coupon', value: 25, unit: 'percent' },
       },
     ],
@@ -88,14 +92,14 @@ export const DEFAULT_JOURNEY_INPUTS: Readonly<Record<RecallTier, JourneyDefiniti
       {
         kind: 'send',
         channels: ['email'],
-        templateId: 'recall-r5-win-back',
+        templateId: 'recall-r5',
         offer: { kind: 'coupon', value: 30, unit: 'percent' },
       },
       { kind: 'wait', days: 7 },
       {
         kind: 'send',
         channels: ['email', 'sms'],
-        templateId: 'recall-r5-final-offer',
+        templateId: 'recall-r5',
         offer: { kind: 'coupon', value: 30, unit: 'percent' },
       },
     ],
