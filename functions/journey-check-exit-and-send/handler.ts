@@ -1,16 +1,16 @@
 import { JourneyInputInvalid, type JourneyCursor } from '../../shared/domain/journeys';
 import { checkExitAndSend, CheckExitAndSendInput } from '../../shared/adapters/journeys/check-exit-and-send';
-import { JourneyTablesConfig, ENV } from '../../shared/adapters/journeys/journey-config';
+import { JourneyTablesConfig } from '../../shared/adapters/journeys/journey-config';
 import { journeyStores } from '../../shared/adapters/journeys/journey-wiring';
-import { RecordingJourneySender } from '../../shared/adapters/journeys/journey-sender';
+import { MessengerJourneySender } from '../../shared/adapters/journeys/journey-sender';
+import { createMessenger, MESSAGING_DEFAULTS } from '../../shared/adapters/messaging';
 import { JourneyNotFound } from '../../shared/adapters/journeys/errors';
 import { readConfig } from '../../shared/config/read-config';
 import { logger } from '../../shared/adapters/observability/logger';
 
 const config = readConfig(JourneyTablesConfig);
 const stores = journeyStores(config);
-// Until the one send path (shared/adapters/messaging createMessenger) is merged; same port.
-const sender = new RecordingJourneySender(stores.client, config[ENV.usersTable], stores.clock);
+const sender = new MessengerJourneySender(createMessenger({ clock: stores.clock }), stores, MESSAGING_DEFAULTS.appUrl);
 
 /**
  * The CheckExitAndSend task of the recall-journey state machine: one step of one user's journey.

@@ -10,6 +10,12 @@ import { JOURNEY_ENV } from '../../shared/adapters/journeys/journey-config';
 import { RecallJourneyWorkflow } from '../../workflows/recall-journey';
 import { RekindleFunction } from '../constructs/rekindle-function';
 import type { FeatureContext } from './feature-context';
+import type { MessagingFeature } from './messaging';
+
+export interface JourneysFeatureProps {
+  /** The one send path: CheckExitAndSend sends through it. */
+  messaging: MessagingFeature;
+}
 
 /**
  * Wanted start rate across the starter's concurrent invocations. Step Functions Standard starts
@@ -25,7 +31,7 @@ const STARTER_MAX_CONCURRENCY = 2;
  * enrollment on TierChanged events from nightly scoring.
  */
 export class JourneysFeature extends Construct {
-  constructor(scope: Construct, id: string, context: FeatureContext) {
+  constructor(scope: Construct, id: string, context: FeatureContext, props: JourneysFeatureProps) {
     super(scope, id);
     const { data, settings } = context;
     const tablesEnvironment = { [ENV.aggregateRetentionDays]: String(settings.aggregateRetentionDays) };
@@ -34,7 +40,9 @@ export class JourneysFeature extends Construct {
         .useTable(data.usersTable, ENV.usersTable, 'readWrite')
         .useTable(data.operationsTable, ENV.operationsTable, 'readWrite');
 
-    const checkExitAndSend = journeyFunction('JourneyCheckExitAndSend', 'functions/journey-check-exit-and-send/handler.ts', 'Recall journey step: checks exit, pause and kill switch, sends, records');
+    const checkExitAndSend = props.messaging.grantSend(
+      journeyFunction('JourneyCheckExitAndSend', 'functions/journey-check-exit-and-send/handler.ts', 'Recall journey step: checks exit, pause and kill switch, sends, records'),
+    );
     const workflow = new RecallJourneyWorkflow(this, 'RecallJourney', { checkExitAndSend, usersTable: data.usersTable });
     const machine = workflow.stateMachine;
 

@@ -10,6 +10,12 @@ import { ENV } from '../../shared/config/tables';
 import { LOYALTY_DEFAULTS, LOYALTY_ENV } from '../../shared/adapters/loyalty/loyalty-env';
 import { RekindleFunction } from '../constructs/rekindle-function';
 import type { FeatureContext } from './feature-context';
+import type { MessagingFeature } from './messaging';
+
+export interface LoyaltyFeatureProps {
+  /** The one send path: reminders, summaries and coupon messages go through it. */
+  messaging: MessagingFeature;
+}
 
 /**
  * Loyalty: the points ledger and growth value, the 21-day check-in program, referrals with the
@@ -44,7 +50,7 @@ import type { FeatureContext } from './feature-context';
  * own DynamoDB writes: the sweep is about 16× cheaper and keeps the same behaviour.
  */
 export class LoyaltyFeature extends Construct {
-  constructor(scope: Construct, id: string, context: FeatureContext) {
+  constructor(scope: Construct, id: string, context: FeatureContext, props: LoyaltyFeatureProps) {
     super(scope, id);
     const { data, settings } = context;
     const environment = {
@@ -117,6 +123,10 @@ export class LoyaltyFeature extends Construct {
     for (const [method, path] of marketer) context.addRoute(method, path, api, 'marketer');
     context.addRoute(apigw.HttpMethod.POST, '/v1/users/{userId}/checkins', api, 'producer');
     context.addRoute(apigw.HttpMethod.POST, '/v1/referrals/signup', api, 'producer');
+
+    // Every loyalty function sends: check-ins end programs (summary, coupon), referrals and
+    // purchases issue coupons, the sweep reminds.
+    for (const fn of [api, growth, sweep]) props.messaging.grantSend(fn);
 
     context.alarmOnMessages(growthFailures, 'Purchases or refunds whose growth could not be counted after retries');
     for (const fn of [api, growth, sweep]) context.alarmOnErrors(fn);

@@ -92,9 +92,10 @@ export class ApiStack extends Stack {
 
     // One line per feature; each feature lives in infra/features/<name>.ts.
     new IngestionFeature(this, 'Ingestion', context);
-    new JourneysFeature(this, 'Journeys', context);
-    new MessagingFeature(this, 'Messaging', context);
-    new LoyaltyFeature(this, 'Loyalty', context);
+    // The one send path first: the features that send get it and grant their functions from it.
+    const messaging = new MessagingFeature(this, 'Messaging', context);
+    new JourneysFeature(this, 'Journeys', context, { messaging });
+    new LoyaltyFeature(this, 'Loyalty', context, { messaging });
     new ScoringFeature(this, 'Scoring', context);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });

@@ -53,6 +53,8 @@ function channelOutcome(outcome: SendOutcome): ChannelOutcome {
     case 'deferred':
       return { kind: 'deferred', reason: outcome.reason, messageId: outcome.messageId };
     case 'skipped':
+      // A retried or resumed step meets its own earlier send: the record keeps saying it was sent.
+      if (outcome.reason === 'duplicate') return { kind: 'sent', reason: 'duplicate', messageId: outcome.messageId };
       return { kind: 'skipped', reason: outcome.reason, messageId: outcome.messageId };
     case 'failed-retryable':
       return { kind: 'failed-retryable', reason: outcome.code, messageId: outcome.messageId };
@@ -104,26 +106,11 @@ async function perform(step: JourneyPlanStep, input: CheckExitAndSendInput, curs
     await ports.putStep(journeyId, userId, { kind: 'escalate', stepIndex: step.index, at: now.toISOString(), escalation: step.escalation.kind });
     return advanceCursor(plan, cursor, { kind: 'perform', step });
   }
-  const data: Record<string, string | number> = { journeyId, appUrl: 'https://app.example.com' };
-  if (step.offer.kind === 'coupon') {
-    data.couponValue = step.offer.unit === 'percent' ? `${step.offer.value}%` : String(step.offer.value);
-    data.couponCode = `${journeyId.toUpperCase()}-${step.sendNumber}`;
-  }
   const channels: Record<string, ChannelOutcome> = {};
   let retryable = false;
   let deferredUntil: number | undefined;
-  // Channels one after another: the send path serializes a user's sends to keep its budget exact.
-  for (const channel of step.channels) {
-    const outcome = await ports.sender.send({
-      userId,
-      channel,
-      templateId: step.templateId,
-      data,
-      priority: 'non-core',
-      idempotencyKey: `${executionName}:${step.index}:${channel}`,
-      onQuietHours: 'defer',
-      source: { kind: 'journey', journeyId, executionName, step: String(step.index) },
-    });
+  const endsAt = new Date(Date.parse(input.enrolledAt) + plan.maxDurationSeconds * 1000);
+  for (const { channel, outcome } of await ports.sender.sendStep({ userId, journeyId, executionName, step, endsAt })) {
     channels[channel] = channelOutcome(outcome);
     if (outcome.kind === 'failed-retryable') retryable = true;
     if (outcome.kind === 'deferred') deferredUntil = Math.max(deferredUntil ?? 0, Date.parse(outcome.until));

@@ -14,7 +14,6 @@
  *   sk JOURNEY#<journeyId>#STEP#<nn>          what step nn did: per-channel send outcomes, or an escalation
  *   sk JOURNEY#<journeyId>#EXIT               why the execution left early (came back, stopped, deadline)
  *   sk JOURNEY#<journeyId>#FAILURE            written by the state machine's RecordFailure state
- *   sk JOURNEY#<journeyId>#SEND#<key hash>    interim send record (until the messaging send path is plugged in)
  */
 import { createHash } from 'node:crypto';
 
@@ -32,7 +31,6 @@ export const journeyKeys = {
   stepSk: (journeyId: string, index: number) => `JOURNEY#${journeyId}#STEP#${String(index).padStart(2, '0')}`,
   exitSk: (journeyId: string) => `JOURNEY#${journeyId}#EXIT`,
   failureSk: (journeyId: string) => `JOURNEY#${journeyId}#FAILURE`,
-  sendSk: (journeyId: string, idempotencyKey: string) => `JOURNEY#${journeyId}#SEND#${createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, 22)}`,
   scoreSk: 'SCORE',
   profileSk: 'PROFILE',
 };

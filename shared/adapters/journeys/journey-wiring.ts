@@ -20,6 +20,7 @@ export function journeyStores(config: z.infer<typeof JourneyTablesConfig>) {
     journeys: new DynamoJourneyStore(client, config[ENV.operationsTable]),
     enrollments: new DynamoEnrollmentStore(client, config[ENV.usersTable]),
     scores: new DynamoScoreReader(client, config[ENV.usersTable]),
+    profiles: users,
     activitySince: (userId: string, fromDay: string) => users.listForUser(userId, fromDay),
     /**
      * The system kill switch (operations table, pk KILLSWITCH / sk STATE, `state.active`), the item
