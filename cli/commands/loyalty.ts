@@ -34,8 +34,7 @@ function describeProgram(view: ProgramView): string {
 }
 
 function describeMessage(recorded: RecordedMessage): string {
-  const { message } = recorded;
-  return message.kind === 'checkin-reminder' ? `  ${recorded.at}  reminder for ${message.day}` : `  ${recorded.at}  summary: ${message.summary.outcome}, ${message.summary.checkIns} check-ins, ${message.summary.pointsEarned} points`;
+  return `  ${recorded.at}  ${recorded.templateId} by ${recorded.channel}: ${recorded.outcome}${recorded.reason ? ` (${recorded.reason})` : ''}`;
 }
 
 /** `rekindle points|checkin|programs|referrals|draw`: the loyalty features on the local system. */

@@ -10,7 +10,9 @@ import { DynamoCheckinProgramStore } from './dynamo-checkin-program-store';
 import { DynamoLedgerStore } from './dynamo-ledger-store';
 import { DynamoCouponStore, DynamoDrawEntryStore, DynamoLevelChanges, DynamoReferralStore, DynamoRewardBudget, type LoyaltyTables } from './dynamo-reward-stores';
 import { checkinWakeUpPolicy, type LoyaltyRules, type LoyaltyServices } from './loyalty-use-cases';
-import { OutboxReminderSender } from './reminder-sender';
+import { MessengerReminderSender, type MessengerPort } from './reminder-sender';
+import { createMessenger, MESSAGING_DEFAULTS } from '../messaging';
+import { DynamoMessageLog } from '../messaging/message-log';
 import { LOYALTY_ENV } from './loyalty-env';
 
 export { LOYALTY_DEFAULTS, LOYALTY_ENV } from './loyalty-env';
@@ -32,9 +34,18 @@ export function loyaltyRulesOf(config: LoyaltyConfig): LoyaltyRules {
   };
 }
 
-/** Builds the loyalty services over DynamoDB: one composition root for every loyalty function and the tests. */
-export function createLoyaltyServices(input: { tables: LoyaltyTables; rules: LoyaltyRules; clock: Clock; aggregateRetentionDays: number }): LoyaltyServices {
+/**
+ * Builds the loyalty services over DynamoDB: one composition root for every loyalty function and
+ * the tests. Messages go through the one send path, `createMessenger()` (its configuration comes
+ * from the environment `MessagingFeature.grantSend` sets, read on the first send) unless a
+ * messenger is given.
+ */
+export function createLoyaltyServices(input: { tables: LoyaltyTables; rules: LoyaltyRules; clock: Clock; aggregateRetentionDays: number; messenger?: MessengerPort }): LoyaltyServices {
   const { tables, rules, clock } = input;
+  const profiles = new DynamoUserStore(tables.client, tables.usersTable, input.aggregateRetentionDays);
+  // Only read here; the retention applies to writes, which the messenger does with its own.
+  const messageLog = new DynamoMessageLog(tables.client, { users: tables.usersTable, operations: tables.operationsTable }, 1);
+  const messenger = input.messenger ?? createMessenger({ clock });
   return {
     clock,
     rules,
@@ -45,8 +56,8 @@ export function createLoyaltyServices(input: { tables: LoyaltyTables; rules: Loy
     referrals: new DynamoReferralStore(tables),
     budget: new DynamoRewardBudget(tables),
     levelChanges: new DynamoLevelChanges(tables),
-    reminders: new OutboxReminderSender(tables.client, tables.usersTable),
-    profiles: new DynamoUserStore(tables.client, tables.usersTable, input.aggregateRetentionDays),
+    reminders: new MessengerReminderSender(messenger, profiles, messageLog, MESSAGING_DEFAULTS.appUrl),
+    profiles,
     randomBytes: (length) => randomBytes(length),
   };
 }

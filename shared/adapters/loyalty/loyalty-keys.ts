@@ -11,7 +11,6 @@ import type { LedgerAccount } from '../../domain/loyalty';
  *                     sk COUPON#<couponId>         an issued coupon
  *                     sk REFCODE                   the user's referral code
  *                     sk REFERRED_BY               the user's accepted referral (one per referee, ever)
- *                     sk MESSAGE#<messageId>       loyalty messages handed to the send path (reminders, summaries)
  *                     sk LEVELCHANGE#<eventId>     growth level-change events
  * Operations table (system-wide, low-cardinality keys sharded):
  *   pk REFCODE#<code>             sk CODE          code -> user
@@ -32,8 +31,6 @@ export const loyaltyKeys = {
   couponPrefix: 'COUPON#',
   userCodeSk: 'REFCODE',
   referredBySk: 'REFERRED_BY',
-  messageSk: (messageId: string) => `MESSAGE#${messageId}`,
-  messagePrefix: 'MESSAGE#',
   levelChangeSk: (eventId: string) => `LEVELCHANGE#${eventId}`,
   codePk: (code: string) => `REFCODE#${code}`,
   codeSk: 'CODE',

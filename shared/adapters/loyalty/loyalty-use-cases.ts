@@ -37,7 +37,7 @@ import type { DynamoCheckinProgramStore, StoredCheckinProgram } from './dynamo-c
 import type { DynamoLedgerStore } from './dynamo-ledger-store';
 import type { DynamoCouponStore, DynamoDrawEntryStore, DynamoLevelChanges, DynamoReferralStore, DynamoRewardBudget } from './dynamo-reward-stores';
 import { WAKE_SHARDS } from './loyalty-keys';
-import type { RecordedMessage, ReminderSender } from './reminder-sender';
+import type { RecordedMessage, ReminderOutcome, ReminderSender } from './reminder-sender';
 
 /** The rules the loyalty use cases run with (all validated, defaults from the domain). */
 export interface LoyaltyRules {
@@ -80,9 +80,25 @@ function summaryMessageId(userId: string, programId: string): string {
   return ['checkin-summary', encodeURIComponent(userId), encodeURIComponent(programId)].join('#');
 }
 
-async function sendSummary(services: LoyaltyServices, summary: CheckinProgramSummary): Promise<void> {
-  await services.reminders.send(
+async function sendSummary(services: LoyaltyServices, summary: CheckinProgramSummary): Promise<ReminderOutcome> {
+  return services.reminders.send(
     { kind: 'program-summary', messageId: summaryMessageId(summary.userId, summary.programId), userId: summary.userId, programId: summary.programId, summary },
+    services.clock.now(),
+  );
+}
+
+/** What earned a coupon, as the message log's source names it. */
+function programOfCoupon(services: LoyaltyServices, coupon: Coupon): string {
+  return coupon.reason === 'checkin-completion' ? services.rules.checkin.programId : 'referral';
+}
+
+/**
+ * Tells the user about a coupon in their account (core: they earned it). Keyed by the coupon's
+ * deterministic id, so a replayed grant (`already-issued`) sends only if the first attempt did not.
+ */
+async function sendCouponIssued(services: LoyaltyServices, coupon: Coupon): Promise<ReminderOutcome> {
+  return services.reminders.send(
+    { kind: 'coupon-issued', messageId: ['coupon-issued', encodeURIComponent(coupon.id)].join('#'), userId: coupon.userId, programId: programOfCoupon(services, coupon), coupon },
     services.clock.now(),
   );
 }
@@ -105,6 +121,9 @@ export async function checkInNow(services: LoyaltyServices, input: { readonly us
   if (input.programId !== undefined && input.programId !== checkin.programId) return { kind: 'unknown-program', programId: input.programId };
   const result = await performCheckIn(services, { userId: input.userId, at: services.clock.now() }, checkin);
   const { outcome } = result;
+  if (outcome.kind === 'checked-in') {
+    for (const grant of outcome.grants) if (grant.kind === 'coupon') await sendCouponIssued(services, grant.coupon);
+  }
   if (outcome.kind === 'checked-in' && outcome.state.status.kind === 'completed') await sendSummary(services, summarizeCheckinProgram(outcome.state, checkin));
   if (outcome.kind === 'program-ended' && outcome.summary.outcome === 'completion-impossible') await sendSummary(services, outcome.summary);
   return { kind: 'handled', result };
@@ -211,9 +230,14 @@ export async function issueBudgetedCoupon(services: LoyaltyServices, coupon: Cou
       }
       case 'issue-now': {
         const { discount } = decision.coupon;
-        if (discount.kind === 'percent-off') return { kind: 'coupon', couponId: coupon.id, outcome: await services.coupons.issue(decision.coupon) };
+        if (discount.kind === 'percent-off') {
+          const issued = await services.coupons.issue(decision.coupon);
+          await sendCouponIssued(services, decision.coupon);
+          return { kind: 'coupon', couponId: coupon.id, outcome: issued };
+        }
         const issued = await services.coupons.issueWithinBudget(decision.coupon, month, discount.amount, services.rules.budget.monthlyBudget);
         if (issued === 'no-room') continue;
+        await sendCouponIssued(services, decision.coupon);
         return { kind: 'coupon', couponId: coupon.id, outcome: issued, amount: discount.amount };
       }
       default:
@@ -319,6 +343,8 @@ export interface SweepReport {
   readonly rescheduled: number;
   /** A concurrent check-in moved the state first: the next sweep looks again. */
   readonly conflicts: number;
+  /** A reminder the send path could not send yet (throttled, in flight): left due for the next sweep. */
+  readonly retryLater: number;
   readonly releasedCoupons: number;
 }
 
@@ -333,7 +359,7 @@ export interface SweepReport {
 export async function sweepCheckinPrograms(services: LoyaltyServices, options: { readonly limitPerShard: number }): Promise<SweepReport> {
   const now = services.clock.now();
   const config = services.rules.checkin;
-  const counts = { due: 0, reminders: 0, ended: 0, rescheduled: 0, conflicts: 0 };
+  const counts = { due: 0, reminders: 0, ended: 0, rescheduled: 0, conflicts: 0, retryLater: 0 };
   await Promise.all(
     Array.from({ length: WAKE_SHARDS }, async (_, shard) => {
       for (const wake of await services.programs.dueWakeUps(shard, now, options.limitPerShard)) {
@@ -342,10 +368,24 @@ export async function sweepCheckinPrograms(services: LoyaltyServices, options: {
         if (!stored || stored.state.programId !== config.programId) continue;
         const evaluation = evaluateDay(stored.state, now, config);
         let next = stored.state;
+        let reminder: ReminderOutcome | undefined;
         switch (evaluation.kind) {
           case 'reminder-due': {
-            const sent = await services.reminders.send({ kind: 'checkin-reminder', messageId: evaluation.reminderId, userId: wake.userId, programId: wake.programId, day: evaluation.day }, now);
+            const progress = summarizeCheckinProgram(stored.state, config);
+            const sent = await services.reminders.send(
+              {
+                kind: 'checkin-reminder',
+                messageId: evaluation.reminderId,
+                userId: wake.userId,
+                programId: wake.programId,
+                day: evaluation.day,
+                streak: stored.state.streak,
+                daysLeft: Math.max(0, progress.requiredCheckins - progress.checkIns),
+              },
+              now,
+            );
             if (sent.kind === 'sent') counts.reminders += 1;
+            reminder = sent;
             break;
           }
           case 'ended-impossible':
@@ -356,6 +396,11 @@ export async function sweepCheckinPrograms(services: LoyaltyServices, options: {
             break;
           default:
             assertNever(evaluation);
+        }
+        if (reminder?.kind === 'failed' && reminder.retryable) {
+          // Not saved: the wake-up stays due and the next sweep sends under the same id.
+          counts.retryLater += 1;
+          continue;
         }
         const saved = await services.programs.save(next, stored.version);
         if (saved === 'version-conflict') {

@@ -1,66 +1,188 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CheckinProgramSummary, LocalDay } from '../../domain/loyalty';
-import { loyaltyKeys } from './loyalty-keys';
+import { createHash } from 'node:crypto';
+import type { CheckinProgramSummary, Coupon, LocalDay } from '../../domain/loyalty';
+import { assertNever, type Channel, type MessageLogEntry, type Priority, type SendOutcome, type SendRequest, type TemplateData } from '../../domain/messaging';
+import type { ProfileStore } from '../../domain/profiles/ports';
+import type { UserProfile } from '../../domain/profiles/user-profile';
+import { couponExpiryText, couponValueText, firstNameFor } from '../../templates';
 
-/** A message the check-in program asks the send path to deliver. `messageId` is its idempotency key. */
+/** A message loyalty asks the send path to deliver. `messageId` is its idempotency key. */
 export type LoyaltyMessage =
-  | { readonly kind: 'checkin-reminder'; readonly messageId: string; readonly userId: string; readonly programId: string; readonly day: LocalDay }
-  | { readonly kind: 'program-summary'; readonly messageId: string; readonly userId: string; readonly programId: string; readonly summary: CheckinProgramSummary };
-
-/** What handing a message over did. A retry with the same id is `already-sent`, never a second send. */
-export type ReminderOutcome = { readonly kind: 'sent' } | { readonly kind: 'already-sent' } | { readonly kind: 'skipped'; readonly reason: string };
+  | {
+      readonly kind: 'checkin-reminder';
+      readonly messageId: string;
+      readonly userId: string;
+      readonly programId: string;
+      readonly day: LocalDay;
+      /** Consecutive days up to the last check-in. */
+      readonly streak: number;
+      /** Check-ins still needed to complete the program. */
+      readonly daysLeft: number;
+    }
+  | { readonly kind: 'program-summary'; readonly messageId: string; readonly userId: string; readonly programId: string; readonly summary: CheckinProgramSummary }
+  /** `programId` names what earned the coupon: the check-in program, or `referral`. */
+  | { readonly kind: 'coupon-issued'; readonly messageId: string; readonly userId: string; readonly programId: string; readonly coupon: Coupon };
 
 /**
- * The port reminders and summaries go through. The messaging engineer's `createMessenger()` will
- * implement it with the full contact policy (consent, quiet hours, disturbance budget, kill
- * switch); until it lands, `OutboxReminderSender` records each message once under the user.
+ * What handing a message over did. A retry with the same id is `already-sent`, never a second
+ * send; `failed` says whether trying the same id again later may succeed.
  */
+export type ReminderOutcome =
+  | { readonly kind: 'sent' }
+  | { readonly kind: 'already-sent' }
+  | { readonly kind: 'skipped'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly retryable: boolean; readonly reason: string };
+
+/** The port reminders, summaries and coupon messages go through. */
 export interface ReminderSender {
   send(message: LoyaltyMessage, at: Date): Promise<ReminderOutcome>;
 }
 
-/** A recorded message, as `rekindle programs status` shows it. */
+/** A loyalty message as the message log recorded it, for `GET /v1/users/{id}/programs`. */
 export interface RecordedMessage {
-  readonly message: LoyaltyMessage;
+  readonly messageId: string;
+  readonly templateId: string;
+  readonly channel: Channel;
+  readonly outcome: SendOutcome['kind'];
+  readonly reason?: string;
   readonly at: string;
+  readonly programId: string;
+}
+
+/** The one send path as loyalty uses it: `createMessenger()`. */
+export interface MessengerPort {
+  send(request: SendRequest): Promise<SendOutcome>;
+}
+
+/** Reads the message log (the messaging feature's `DynamoMessageLog`). */
+export interface MessageLogReader {
+  listForUser(userId: string, limit: number): Promise<MessageLogEntry[]>;
+}
+
+interface MessagePlan {
+  templateId: string;
+  /** A reminder is marketing; a summary the user worked for and a coupon they earned are not. */
+  priority: Priority;
+  /** Channels in order of preference; the first the user can be reached on is used. */
+  channels: readonly Channel[];
+}
+
+const PLANS: Record<LoyaltyMessage['kind'], MessagePlan> = {
+  'checkin-reminder': { templateId: 'checkin-reminder', priority: 'non-core', channels: ['push', 'email'] },
+  'program-summary': { templateId: 'checkin-summary', priority: 'core', channels: ['email', 'push'] },
+  'coupon-issued': { templateId: 'coupon-issued', priority: 'core', channels: ['email', 'push'] },
+};
+
+const CONTACT_POINT: Record<Channel, (profile: UserProfile) => string | undefined> = {
+  email: (profile) => profile.email,
+  sms: (profile) => profile.phone,
+  push: (profile) => profile.pushToken,
+};
+
+/**
+ * The preferred channel the user has an address and consent on, else the first with an address,
+ * else the first preferred one (the send path then logs why nothing went out). Consent itself is
+ * still the send path's decision.
+ */
+export function channelFor(profile: UserProfile | null, preferred: readonly Channel[]): Channel {
+  const reachable = preferred.filter((channel) => profile !== null && CONTACT_POINT[channel](profile) !== undefined);
+  const consented = reachable.find((channel) => profile?.consents[channel] === true);
+  return consented ?? reachable[0] ?? preferred[0] ?? 'email';
+}
+
+/** A short, stable code to quote for a coupon (the coupon itself lives in the user's account). */
+export function couponCodeOf(couponId: string): string {
+  return `RK-${createHash('sha256').update(couponId).digest('hex').slice(0, 8).toUpperCase()}`;
+}
+
+/** The template data of a loyalty message, in the user's locale. */
+export function loyaltyTemplateData(message: LoyaltyMessage, profile: UserProfile | null, appUrl: string): TemplateData {
+  const locale = profile?.locale ?? 'en';
+  const rawName = profile?.attributes.firstName;
+  const firstName = firstNameFor(locale, typeof rawName === 'string' ? rawName : undefined);
+  const checkinUrl = `${appUrl}/checkin`;
+  switch (message.kind) {
+    case 'checkin-reminder':
+      return { firstName, currentStreak: message.streak, daysLeft: message.daysLeft, checkinUrl };
+    case 'program-summary':
+      return { firstName, daysCompleted: message.summary.checkIns, pointsEarned: message.summary.pointsEarned, checkinUrl };
+    case 'coupon-issued': {
+      const { discount } = message.coupon;
+      return {
+        firstName,
+        couponValue: couponValueText(discount.kind === 'percent-off' ? { kind: 'percent', value: discount.percent } : { kind: 'amount', value: discount.amount }),
+        couponCode: couponCodeOf(message.coupon.id),
+        // Loyalty coupons carry no end date.
+        couponExpiresOn: couponExpiryText(locale, undefined, profile?.timezone ?? 'UTC'),
+        appUrl,
+      };
+    }
+    default:
+      return assertNever(message);
+  }
 }
 
 /**
- * Records messages in the user's partition (`MESSAGE#<id>`), exactly once per id: the hand-over
- * point the send path will read from. No contact data is stored or logged here.
+ * Loyalty messages through the one send path (`createMessenger()`): consent, suppression, quiet
+ * hours, budget and kill switch apply as the contact policy says for the message's priority. A
+ * reminder in quiet hours is dropped, not deferred: it is about today's check-in.
  */
-export class OutboxReminderSender implements ReminderSender {
+export class MessengerReminderSender implements ReminderSender {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    private readonly messenger: MessengerPort,
+    private readonly profiles: Pick<ProfileStore, 'getProfile'>,
+    private readonly messageLog: MessageLogReader,
+    private readonly appUrl: string,
   ) {}
 
-  async send(message: LoyaltyMessage, at: Date): Promise<ReminderOutcome> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: loyaltyKeys.userPk(message.userId), sk: loyaltyKeys.messageSk(message.messageId), message, at: at.toISOString() },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return { kind: 'sent' };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { kind: 'already-sent' };
-      throw error;
+  async send(message: LoyaltyMessage): Promise<ReminderOutcome> {
+    const plan = PLANS[message.kind];
+    const profile = await this.profiles.getProfile(message.userId);
+    const outcome = await this.messenger.send({
+      userId: message.userId,
+      channel: channelFor(profile, plan.channels),
+      templateId: plan.templateId,
+      data: loyaltyTemplateData(message, profile, this.appUrl),
+      priority: plan.priority,
+      idempotencyKey: message.messageId,
+      onQuietHours: 'drop',
+      source: { kind: 'loyalty', programId: message.programId },
+    });
+    switch (outcome.kind) {
+      case 'sent':
+        return { kind: 'sent' };
+      case 'skipped':
+        return outcome.reason === 'duplicate' ? { kind: 'already-sent' } : { kind: 'skipped', reason: outcome.reason };
+      case 'deferred':
+        // Not asked for (onQuietHours 'drop'); nothing would come back for it, so it did not go.
+        return { kind: 'skipped', reason: `deferred until ${outcome.until}` };
+      case 'failed-retryable':
+        return { kind: 'failed', retryable: true, reason: outcome.code };
+      case 'failed-permanent':
+        return { kind: 'failed', retryable: false, reason: outcome.code };
+      default:
+        return assertNever(outcome);
     }
   }
 
+  /** The user's loyalty messages from the message log, oldest first. */
   async messagesOf(userId: string): Promise<RecordedMessage[]> {
-    const answer = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': loyaltyKeys.userPk(userId), ':prefix': loyaltyKeys.messagePrefix },
-        ConsistentRead: true,
-      }),
-    );
-    return (answer.Items ?? []).map((item) => ({ message: item.message as LoyaltyMessage, at: String(item.at) })).sort((a, b) => a.at.localeCompare(b.at));
+    const entries = await this.messageLog.listForUser(userId, 200);
+    return entries
+      .flatMap((entry): RecordedMessage[] =>
+        entry.source.kind === 'loyalty'
+          ? [
+              {
+                messageId: entry.messageId,
+                templateId: entry.templateId,
+                channel: entry.channel,
+                outcome: entry.outcome.kind,
+                ...('reason' in entry.outcome ? { reason: entry.outcome.reason } : 'code' in entry.outcome ? { reason: entry.outcome.code } : {}),
+                at: entry.recordedAt,
+                programId: entry.source.programId,
+              },
+            ]
+          : [],
+      )
+      .reverse();
   }
 }
