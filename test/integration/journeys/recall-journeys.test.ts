@@ -6,6 +6,7 @@ import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store';
 import { DynamoScoreReader, type ScoreItem } from '../../../shared/adapters/journeys/score-reader';
 import { isInHoldout, journeyExecutionName } from '../../../shared/domain/journeys';
 import type { ExecutionRecord } from '../../../infra/local/step-functions/execution-store';
+import type { MessageLogEntry } from '../../../shared/domain/messaging';
 import { call, startTestRuntime } from '../../support/test-runtime';
 
 const DAY = 86_400_000;
@@ -23,17 +24,32 @@ beforeAll(async () => {
   scores = new DynamoScoreReader(documents, usersTable);
   profiles = new DynamoUserStore(documents, usersTable, 400);
   machineArn = runtime.stateMachineArn('JourneysRecallJourneyStateMachine');
+  // Sends happen at launch time plus whole days: noon UTC keeps them out of the UTC users' quiet
+  // hours (21:00-09:00). The clock only moves forward, so go to the next noon.
+  const now = runtime.clock.now();
+  const noon = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 12));
+  runtime.clock.setTo(noon.getTime() > now.getTime() ? noon : new Date(noon.getTime() + DAY));
 });
 afterAll(async () => {
   await runtime?.stop();
 });
 
 /** Seeds scored, silent R3 users whose CLV (unique per test) lets one audience pick exactly them. */
-async function seedScoredUsers(prefix: string, count: number, clv: number, tier: ScoreItem['tier'] = 'R3'): Promise<string[]> {
+async function seedScoredUsers(prefix: string, count: number, clv: number, tier: ScoreItem['tier'] = 'R3', timezone = 'UTC'): Promise<string[]> {
   const userIds = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
   const now = runtime.clock.now().toISOString();
   await profiles.putProfiles(
-    userIds.map((userId) => ({ userId, email: `${userId}@example.test`, pushToken: `token-${userId}`, timezone: 'UTC', locale: 'en' as const, consents: { email: true, sms: false, push: true }, attributes: {}, createdAt: now, updatedAt: now })),
+    userIds.map((userId) => ({
+      userId,
+      email: `${userId}@example.test`,
+      pushToken: `token-${userId}`,
+      timezone,
+      locale: 'en' as const,
+      consents: { email: true, sms: false, push: true },
+      attributes: { firstName: 'Ada' },
+      createdAt: now,
+      updatedAt: now,
+    })),
   );
   for (const userId of userIds) await scores.putScore({ userId, tier, segment: 'At Risk', quadrant: 'Cash Cow', churnRisk: 0.7, clv, daysSilent: 20 });
   return userIds;
@@ -55,7 +71,22 @@ async function journeyItems(userId: string, journeyId: string): Promise<Array<Re
   return answer.Items ?? [];
 }
 
-const sendsOf = async (userId: string, journeyId: string) => (await journeyItems(userId, journeyId)).filter((item) => String(item.sk).includes('#SEND#'));
+/** The user's message log (the send path's record of every call), this journey's entries, oldest first. */
+async function messagesOf(userId: string, journeyId: string): Promise<MessageLogEntry[]> {
+  const answer = await call(runtime, 'GET', `/v1/users/${userId}/messages`);
+  expect(answer.status).toBe(200);
+  return (answer.body.messages as MessageLogEntry[]).filter((entry) => entry.source.kind === 'journey' && entry.source.journeyId === journeyId).reverse();
+}
+
+/** What went out: channel and outcome (with the skip reason) per message, oldest first. */
+const sendsOf = async (userId: string, journeyId: string) =>
+  (await messagesOf(userId, journeyId)).map((entry) => `${entry.channel}:${entry.outcome.kind}${entry.outcome.kind === 'skipped' ? `:${entry.outcome.reason}` : ''}`);
+
+/** Email the SES emulator captured for the address. */
+async function mailTo(address: string): Promise<Array<{ subject: string; body: { text?: string } }>> {
+  const store = (await (await fetch(`${runtime.emulators.sesEndpoint}/store`)).json()) as { emails: Array<{ destination: { to: string[] }; subject: string; body: { text?: string } }> };
+  return store.emails.filter((email) => email.destination.to.includes(address));
+}
 
 async function executionsOf(journeyId: string): Promise<ExecutionRecord[]> {
   const all = await runtime.stepFunctions!.listExecutions(machineArn);
@@ -98,7 +129,7 @@ describe('an R3 recall journey on the local runtime', () => {
     expect(preview.body).toMatchObject({ matched: 60, reachable: 60, holdout: holdout.length, treatment: treated.length, transitionsPerTreatedUser: 10 });
     expect(launched.status).toBe(202);
     expect(launched.body).toMatchObject({ journeyId, matched: 60, enrolled: 60, holdout: holdout.length, queued: treated.length });
-    expect(afterLaunch.every((sends) => sends.length === 1 && sends[0]!.channel === 'email')).toBe(true);
+    expect(afterLaunch).toEqual(treated.map(() => ['email:sent']));
 
     expect(relaunched.status).toBe(200);
     expect(relaunched.body).toMatchObject({ relaunch: true, queued: treated.length });
@@ -108,12 +139,23 @@ describe('an R3 recall journey on the local runtime', () => {
     for (const userId of returning) expect(transitions.get(journeyExecutionName(journeyId, userId))).toBe(7);
     for (const userId of treated.filter((id) => !returning.includes(id))) expect(transitions.get(journeyExecutionName(journeyId, userId))).toBe(10);
 
-    // R3: email; then email + push; then push. Those who came back got only the first email.
-    for (const userId of returning) expect(await sendsOf(userId, journeyId)).toHaveLength(1);
-    for (const userId of treated.filter((id) => !returning.includes(id))) expect(await sendsOf(userId, journeyId)).toHaveLength(4);
+    // R3: email; then email + push; then push. The default budget allows one marketing contact a
+    // rolling day, so the push sent with the second email is skipped for it. Those who came back got
+    // only the first email. The relaunch sent nothing again.
+    for (const userId of returning) expect(await sendsOf(userId, journeyId)).toEqual(['email:sent']);
+    for (const userId of treated.filter((id) => !returning.includes(id))) {
+      expect(await sendsOf(userId, journeyId)).toEqual(['email:sent', 'email:sent', 'push:skipped:budget', 'push:sent']);
+    }
+    const [someone] = treated.filter((id) => !returning.includes(id));
+    const mail = await mailTo(`${someone}@example.test`);
+    expect(mail.map((email) => email.subject)).toEqual(['Ada, here is what is new this week', 'Ada, a 10% coupon to welcome you back']);
+    expect(mail[1]!.body.text).toContain('IT-R3-MAIN-2');
+    // The holdout: enrolled and recorded, never a message, not even a skipped one.
     for (const userId of holdout) {
       const items = await journeyItems(userId, journeyId);
       expect(items.map((item) => String(item.sk))).toEqual([`JOURNEY#${journeyId}#ENROLLMENT`]);
+      expect((await call(runtime, 'GET', `/v1/users/${userId}/messages`)).body.messages).toEqual([]);
+      expect(await mailTo(`${userId}@example.test`)).toEqual([]);
     }
     expect(executions.some((record) => holdout.some((userId) => record.name === journeyExecutionName(journeyId, userId)))).toBe(false);
 
@@ -151,12 +193,12 @@ describe('an R3 recall journey on the local runtime', () => {
 
     // Assess
     expect(paused.body).toMatchObject({ status: 'paused' });
-    expect(whilePaused.every((sends) => sends.length === 1)).toBe(true);
+    expect(whilePaused).toEqual(treated.map(() => ['email:sent']));
     expect(resumed.body).toMatchObject({ status: 'running' });
-    expect(afterResume.every((sends) => sends.length === 3)).toBe(true);
+    expect(afterResume).toEqual(treated.map(() => ['email:sent', 'email:sent', 'push:skipped:budget']));
     expect(stopped.body).toMatchObject({ status: 'stopped', executionsStopped: treated.length });
     expect(executions.map((record) => record.status)).toEqual(treated.map(() => 'ABORTED'));
-    expect((await Promise.all(treated.map((userId) => sendsOf(userId, journeyId)))).every((sends) => sends.length === 3)).toBe(true);
+    expect(await Promise.all(treated.map((userId) => sendsOf(userId, journeyId)))).toEqual(afterResume);
     expect(status.body).toMatchObject({ status: 'stopped' });
   }, 180_000);
 
@@ -178,7 +220,33 @@ describe('an R3 recall journey on the local runtime', () => {
     // Assess
     const executions = await executionsOf(journeyId);
     expect(executions.map((record) => record.name)).toEqual([journeyExecutionName(journeyId, `${userId}-0000`)]);
-    expect(await sendsOf(`${userId}-0000`, journeyId)).toHaveLength(1);
+    expect(await sendsOf(`${userId}-0000`, journeyId)).toEqual(['email:sent']);
+    const [report] = await mailTo(`${userId}-0000@example.test`);
+    expect(report?.subject).toBe('Ada, your activity report');
+    expect(report?.body.text).toContain('you have not been by in the last 30 days');
+  });
+
+  it('defers a step that falls in the user’s quiet hours and sends it when they end', async () => {
+    // Prepare: noon UTC is early morning in Los Angeles, inside 21:00-09:00
+    const journeyId = 'it-quiet';
+    const userId = ['quiet-a', 'quiet-b', 'quiet-c', 'quiet-d'].find((id) => !isInHoldout(journeyId, id, 0.1))!;
+    await seedScoredUsers(userId, 1, 105, 'R1', 'America/Los_Angeles');
+    const definition = { id: journeyId, name: 'quiet', tier: 'R1', steps: [{ kind: 'send', channels: ['email'], templateId: 'recall-r1' }], maxDurationDays: 2 };
+
+    // Act
+    await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: { definition, audience: { clv: { min: 105, max: 105 } } } });
+    await runtime.settle();
+    const atNight = await messagesOf(`${userId}-0000`, journeyId);
+    runtime.clock.advance(6 * 3_600_000);
+    await runtime.settle();
+    const inTheMorning = await sendsOf(`${userId}-0000`, journeyId);
+    const [execution] = await executionsOf(journeyId);
+
+    // Assess
+    expect(atNight.map((entry) => entry.outcome)).toEqual([expect.objectContaining({ kind: 'deferred', reason: 'quiet-hours' })]);
+    expect(inTheMorning).toEqual(['email:deferred', 'email:sent']);
+    expect(await mailTo(`${userId}-0000@example.test`)).toHaveLength(1);
+    expect(execution?.status).toBe('SUCCEEDED');
   });
 
   it('starts 2,000 enrollments under a throttled StartExecution and loses none', async () => {
