@@ -516,6 +516,7 @@ export class LocalRuntime {
           handler: this.handlerOf(fn.logicalId) as StreamHandler,
           batchSize: Math.min(Number(properties.BatchSize ?? 100), 1000),
           filters,
+          batchingWindowMs: Number(properties.MaximumBatchingWindowInSeconds ?? 0) * 1000,
         },
       ];
     });

@@ -19,6 +19,8 @@ export interface StreamSubscription {
   batchSize: number;
   /** Lambda filter patterns (`FilterCriteria.Filters[].Pattern`), already parsed. */
   filters: Array<Record<string, unknown>>;
+  /** `MaximumBatchingWindowInSeconds`, in ms: records gather this long before a delivery. */
+  batchingWindowMs: number;
 }
 
 interface ShardCursor {
@@ -39,6 +41,7 @@ export class StreamEventSources {
   private running = false;
   private loop: Promise<void> | undefined;
   private busy = 0;
+  private readonly batchingWindowMs: number;
   readonly failures: Array<{ functionName: string; error: string; records: number }> = [];
 
   constructor(
@@ -49,6 +52,7 @@ export class StreamEventSources {
     private readonly checkpointFile: string | null,
   ) {
     this.streams = new DynamoDBStreamsClient({ endpoint: streamsEndpoint, ...clientOptions });
+    this.batchingWindowMs = Math.max(100, ...subscriptions.map((subscription) => subscription.batchingWindowMs));
     if (checkpointFile && existsSync(checkpointFile)) this.checkpoints = JSON.parse(readFileSync(checkpointFile, 'utf8')) as Record<string, string>;
   }
 
@@ -61,7 +65,9 @@ export class StreamEventSources {
           this.failures.push({ functionName: '(poller)', error: String(error), records: 0 });
           return 0;
         });
-        if (handled === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        // Like the mapping's batching window: let records gather before the next delivery, so a
+        // burst of writes reaches the handler in a few large batches, not many small ones.
+        await new Promise((resolve) => setTimeout(resolve, handled === 0 ? 100 : this.batchingWindowMs));
       }
     })();
   }
