@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { TierChange, TierChangePublisher } from '../../domain/scoring-run';
-import { chunk } from '../dynamodb/client';
+import { chunk, forEachConcurrently } from '../dynamodb/client';
 
 export const TIER_CHANGED = { source: 'rekindle.scoring', detailType: 'TierChanged' } as const;
 
@@ -9,6 +9,7 @@ export class TierEventsNotPublishedError extends Error {
 }
 
 const MAX_ROUNDS = 5;
+const CONCURRENCY = 4;
 let eventBridge: EventBridgeClient | undefined;
 
 /** The process's EventBridge client (endpoint from the SDK environment; the local bus locally). */
@@ -22,21 +23,19 @@ export class EventBridgeTierPublisher implements TierChangePublisher {
   constructor(private readonly client: EventBridgeClient = eventBridgeClient()) {}
 
   async publish(changes: readonly TierChange[]): Promise<void> {
-    await Promise.all(
-      chunk(changes, 10).map(async (group) => {
-        let pending: PutEventsRequestEntry[] = group.map((change) => ({
-          Source: TIER_CHANGED.source,
-          DetailType: TIER_CHANGED.detailType,
-          Detail: JSON.stringify({ userId: change.userId, from: change.from, to: change.to, date: change.date }),
-        }));
-        for (let round = 0; pending.length > 0; round += 1) {
-          if (round >= MAX_ROUNDS) throw new TierEventsNotPublishedError(`${pending.length} TierChanged events failed after ${MAX_ROUNDS} attempts`);
-          if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** round));
-          const answer = await this.client.send(new PutEventsCommand({ Entries: pending }));
-          if (!answer.FailedEntryCount) return;
-          pending = pending.filter((_, i) => answer.Entries?.[i]?.ErrorCode);
-        }
-      }),
-    );
+    await forEachConcurrently(chunk(changes, 10), CONCURRENCY, async (group) => {
+      let pending: PutEventsRequestEntry[] = group.map((change) => ({
+        Source: TIER_CHANGED.source,
+        DetailType: TIER_CHANGED.detailType,
+        Detail: JSON.stringify({ userId: change.userId, from: change.from, to: change.to, date: change.date }),
+      }));
+      for (let round = 0; pending.length > 0; round += 1) {
+        if (round >= MAX_ROUNDS) throw new TierEventsNotPublishedError(`${pending.length} TierChanged events failed after ${MAX_ROUNDS} attempts`);
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** round));
+        const answer = await this.client.send(new PutEventsCommand({ Entries: pending }));
+        if (!answer.FailedEntryCount) return;
+        pending = pending.filter((_, i) => answer.Entries?.[i]?.ErrorCode);
+      }
+    });
   }
 }

@@ -195,9 +195,13 @@ export async function scoreSegment(
 ): Promise<SegmentTaskResult> {
   const counts = emptyCounts();
   const options = featureOptions(task.date, deps.settings);
+  // Writes of a page overlap the next page's scan; a failed write is kept (never left unhandled)
+  // and rethrown at the next flush, so the task fails and the state machine retries it.
   const pendingWrites: Promise<void>[] = [];
+  let writeFailure: unknown = null;
   const flushWrites = async () => {
     await Promise.all(pendingWrites.splice(0));
+    if (writeFailure !== null) throw writeFailure;
   };
   const onUsers = async (users: ScannedUserRecord[]) => {
     const features = users.map((user) => featuresOf(user, options));
@@ -215,7 +219,12 @@ export async function scoreSegment(
     counts.tierChanges += changes.length;
     counts.itemsWritten += items.length;
     if (items.length > 0) {
-      pendingWrites.push(deps.sink.write(items).then(({ writeUnits }) => void (counts.writeUnits += writeUnits)));
+      pendingWrites.push(
+        deps.sink.write(items).then(
+          ({ writeUnits }) => void (counts.writeUnits += writeUnits),
+          (error: unknown) => void (writeFailure ??= error),
+        ),
+      );
       if (pendingWrites.length >= 4) await flushWrites();
     }
   };
