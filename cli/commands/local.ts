@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -73,14 +75,22 @@ export function registerLocalCommands(program: Command): void {
             }
           : {}),
       });
-      writeRuntimeState(options.dataDir, {
-        apiUrl: runtime.apiUrl,
-        dynamodbEndpoint: runtime.dynamodb.endpoint,
-        sesEndpoint: runtime.emulators.sesEndpoint,
-        snsSqsEndpoint: runtime.emulators.snsSqsEndpoint,
-        tables: Object.fromEntries(runtime.tables),
-        pid: process.pid,
-      });
+      try {
+        // The CLI finds a running system through these files, in memory or not.
+        mkdirSync(options.dataDir, { recursive: true });
+        if (options.inMemory) writeFileSync(join(options.dataDir, 'credentials.json'), JSON.stringify(runtime.credentials, null, 2), { mode: 0o600 });
+        writeRuntimeState(options.dataDir, {
+          apiUrl: runtime.apiUrl,
+          dynamodbEndpoint: runtime.dynamodb.endpoint,
+          sesEndpoint: runtime.emulators.sesEndpoint,
+          snsSqsEndpoint: runtime.emulators.snsSqsEndpoint,
+          tables: Object.fromEntries(runtime.tables),
+          pid: process.pid,
+        });
+      } catch (error) {
+        await runtime.stop();
+        throw error;
+      }
       process.stdout.write(
         [
           '',

@@ -34,6 +34,13 @@ export class DynamoDbLocal {
     const child = spawn({ port: this.port, path: this.dataDir, sharedDb: true, stdio: 'pipe' });
     child.stdout?.resume(); // drain, or a full pipe stalls the JVM
     this.process = child;
+    // If this process dies without a clean stop (a crash, an uncaught error), take the JVM along
+    // rather than leave it holding the port.
+    const killChild = () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    };
+    process.once('exit', killChild);
+    child.once('exit', () => process.removeListener('exit', killChild));
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
