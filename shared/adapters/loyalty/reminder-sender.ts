@@ -164,12 +164,16 @@ export class MessengerReminderSender implements ReminderSender {
     }
   }
 
-  /** The user's loyalty messages from the message log, oldest first. */
+  /**
+   * The user's loyalty messages from the message log, oldest first. Calls that met an earlier
+   * attempt of the same message (duplicate, in flight) are left out: the message is listed once.
+   */
   async messagesOf(userId: string): Promise<RecordedMessage[]> {
     const entries = await this.messageLog.listForUser(userId, 200);
+    const isRetryEcho = (outcome: SendOutcome) => (outcome.kind === 'skipped' && outcome.reason === 'duplicate') || (outcome.kind === 'failed-retryable' && outcome.code === 'in-flight');
     return entries
       .flatMap((entry): RecordedMessage[] =>
-        entry.source.kind === 'loyalty'
+        entry.source.kind === 'loyalty' && !isRetryEcho(entry.outcome)
           ? [
               {
                 messageId: entry.messageId,

@@ -3,7 +3,7 @@ import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { sweepCheckinPrograms, type LoyaltyServices } from '../../../shared/adapters/loyalty/loyalty-use-cases';
 import { addLocalDays } from '../../../shared/domain/loyalty';
 import { call, startTestRuntime } from '../../support/test-runtime';
-import { createProfile, dayAhead, freshUser, moveTo, servicesOn } from './loyalty-fixtures';
+import { createProfile, dayAhead, freshUser, mailSubjectsOf, moveTo, servicesOn } from './loyalty-fixtures';
 
 const SHANGHAI = 'Asia/Shanghai';
 let runtime: LocalRuntime;
@@ -30,7 +30,10 @@ async function enrolledUser(timeZone = SHANGHAI) {
 const checkIn = (userId: string) => call(runtime, 'POST', `/v1/users/${userId}/checkins`);
 const pointsOf = async (userId: string) => (await call(runtime, 'GET', `/v1/users/${userId}/points`)).body as { points: number; history: unknown[]; coupons: Array<{ discount: unknown }> };
 const programsOf = async (userId: string) =>
-  (await call(runtime, 'GET', `/v1/users/${userId}/programs`)).body as { programs: Array<{ state: { status: { kind: string }; streak: number } }>; messages: Array<{ message: { kind: string; day?: string } }> };
+  (await call(runtime, 'GET', `/v1/users/${userId}/programs`)).body as {
+    programs: Array<{ state: { status: { kind: string }; streak: number } }>;
+    messages: Array<{ templateId: string; channel: string; outcome: string; reason?: string; at: string }>;
+  };
 
 describe('the 21-day check-in program on the local runtime', () => {
   it('gives 21 × 10 + 3 × 50 = 360 points and one coupon for all 21 days', async () => {
@@ -55,7 +58,12 @@ describe('the 21-day check-in program on the local runtime', () => {
     expect(points.coupons).toEqual([expect.objectContaining({ discount: { kind: 'percent-off', percent: 20 } })]);
     const programs = await programsOf(userId);
     expect(programs.programs[0]?.state.status.kind).toBe('completed');
-    expect(programs.messages.map((recorded) => recorded.message.kind)).toEqual(['program-summary']);
+    // The coupon and the summary are core: sent by email, whatever the hour.
+    expect(programs.messages.map((recorded) => [recorded.templateId, recorded.channel, recorded.outcome])).toEqual([
+      ['coupon-issued', 'email', 'sent'],
+      ['checkin-summary', 'email', 'sent'],
+    ]);
+    expect(await mailSubjectsOf(runtime, userId)).toEqual(['小明，你的20%优惠券已到账', '小明，已签到21天，获得360积分']);
     expect(afterTheEnd).toMatchObject({ status: 409, body: { kind: 'program-ended' } });
   }, 120_000);
 
@@ -83,10 +91,17 @@ describe('the 21-day check-in program on the local runtime', () => {
     expect(points.coupons).toEqual([]);
     const programs = await programsOf(userId);
     expect(programs.programs[0]?.state.status.kind).toBe('ended-impossible');
-    expect(programs.messages.map((recorded) => [recorded.message.kind, recorded.message.day])).toEqual([
-      ['checkin-reminder', addLocalDays(start, 7)],
-      ['program-summary', undefined],
+    // 20:05 local is before the quiet hours (21:00): the non-core reminder goes out, once.
+    expect(programs.messages.map((recorded) => [recorded.templateId, recorded.outcome])).toEqual([
+      ['checkin-reminder', 'sent'],
+      ['checkin-summary', 'sent'],
     ]);
+    const log = (await call(runtime, 'GET', `/v1/users/${userId}/messages`)).body.messages as Array<{ idempotencyKey: string; outcome: { kind: string } }>;
+    expect(log.filter((entry) => entry.outcome.kind === 'sent').map((entry) => entry.idempotencyKey)).toEqual([
+      expect.stringMatching(/^checkin-summary#/),
+      expect.stringMatching(new RegExp(`^checkin-reminder#.*#${addLocalDays(start, 7)}$`)),
+    ]);
+    expect(await mailSubjectsOf(runtime, userId)).toEqual(['小明，别让7天的连续签到中断', '小明，已签到7天，获得120积分']);
   }, 120_000);
 
   it('counts 23:30 Asia/Shanghai for that local day and 00:30 for the next, though both are the same UTC day', async () => {

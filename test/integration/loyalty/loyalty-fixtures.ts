@@ -35,6 +35,20 @@ export function servicesOn(runtime: LocalRuntime, rules: LoyaltyRules = defaultR
   });
 }
 
+/** Subjects of the email the SES emulator captured for the user, in order. */
+export async function mailSubjectsOf(runtime: LocalRuntime, userId: string): Promise<string[]> {
+  const store = (await (await fetch(`${runtime.emulators.sesEndpoint}/store`)).json()) as { emails: Array<{ destination: { to: string[] }; subject: string }> };
+  return store.emails.filter((email) => email.destination.to.includes(emailOf(userId))).map((email) => email.subject);
+}
+
+/** The user's message log through the API: template and outcome per send call, oldest first. */
+export async function messageLogOf(runtime: LocalRuntime, userId: string): Promise<string[]> {
+  const answer = await call(runtime, 'GET', `/v1/users/${userId}/messages`);
+  if (answer.status !== 200) throw new Error(`message log of ${userId}: ${answer.status}`);
+  const entries = answer.body.messages as Array<{ templateId: string; priority: string; outcome: { kind: string; reason?: string } }>;
+  return entries.map((entry) => `${entry.templateId}:${entry.priority}:${entry.outcome.kind}${entry.outcome.reason ? `:${entry.outcome.reason}` : ''}`).reverse();
+}
+
 /** Moves the virtual clock to a local wall time (forward only). */
 export function moveTo(runtime: LocalRuntime, day: LocalDay, time: string, timeZone: string): Date {
   return runtime.clock.setTo(instantAtLocalTime(day, time, timeZone));
@@ -45,8 +59,14 @@ export function dayAhead(runtime: LocalRuntime, days: number, timeZone: string):
   return addLocalDays(localDayOf(runtime.clock.now(), timeZone), days);
 }
 
-/** Creates a profile (the producer's PUT), which is when the user "joined". */
+/** The address a fixture user's email goes to. */
+export const emailOf = (userId: string) => `${userId}@example.test`;
+
+/**
+ * Creates a profile (the producer's PUT), which is when the user "joined": zh-CN, reachable by
+ * email with consent, first name 小明.
+ */
 export async function createProfile(runtime: LocalRuntime, userId: string, timezone: string): Promise<void> {
-  const answer = await call(runtime, 'PUT', `/v1/users/${userId}`, { body: { timezone, locale: 'zh-CN' } });
+  const answer = await call(runtime, 'PUT', `/v1/users/${userId}`, { body: { timezone, locale: 'zh-CN', email: emailOf(userId), consents: { email: true }, attributes: { firstName: '小明' } } });
   if (answer.status !== 201 && answer.status !== 200) throw new Error(`profile of ${userId}: ${answer.status} ${JSON.stringify(answer.body)}`);
 }

@@ -3,7 +3,7 @@ import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { signUpWithCode, referralCodeOf, sweepCheckinPrograms, type LoyaltyServices } from '../../../shared/adapters/loyalty/loyalty-use-cases';
 import { nextMonthOf, runMonthlyDraw, utcMonthOf, verifyMonthlyDraw, type DrawResult } from '../../../shared/domain/loyalty';
 import { call, startTestRuntime } from '../../support/test-runtime';
-import { createProfile, defaultRules, freshUser, servicesOn } from './loyalty-fixtures';
+import { createProfile, defaultRules, freshUser, mailSubjectsOf, messageLogOf, servicesOn } from './loyalty-fixtures';
 
 let runtime: LocalRuntime;
 
@@ -80,6 +80,13 @@ describe('referrals', () => {
       ['referral-first-purchase', 15],
       ['referral-signup', 20],
     ]);
+    // Each coupon told once, as a core (transactional) message; a replayed grant meets the
+    // message's key and is logged as a duplicate. The referee got nothing.
+    const log = await messageLogOf(runtime, referrer);
+    expect(log.filter((entry) => entry.endsWith(':sent'))).toEqual(['coupon-issued:core:sent', 'coupon-issued:core:sent']);
+    expect(log.filter((entry) => !entry.endsWith(':sent'))).toEqual(log.filter((entry) => entry === 'coupon-issued:core:skipped:duplicate'));
+    expect(await mailSubjectsOf(runtime, referrer)).toEqual(expect.arrayContaining(['小明，你的20优惠券已到账', '小明，你的15优惠券已到账']));
+    expect(await messageLogOf(runtime, referee)).toEqual([]);
   }, 60_000);
 
   it('refuses a referral loop and a self-referral', async () => {
@@ -109,6 +116,7 @@ describe('referrals', () => {
     const firstSignup = await signUpWithCode(services, { refereeId: first.referee, code: (await referralCodeOf(services, first.referrer)).code });
     const secondSignup = await signUpWithCode(services, { refereeId: second.referee, code: (await referralCodeOf(services, second.referrer)).code });
     const beforeNextMonth = await pointsOf(second.referrer);
+    const messagesBeforeNextMonth = await messageLogOf(runtime, second.referrer);
     runtime.clock.setTo(new Date(`${nextMonthOf(month)}-01T00:05:00Z`));
     // The scheduled sweep (deployed budget) may release it first; either way it is issued once.
     await sweepCheckinPrograms(services, { limitPerShard: 100 });
@@ -117,6 +125,10 @@ describe('referrals', () => {
     expect(firstSignup.applied).toContainEqual(expect.objectContaining({ kind: 'coupon', outcome: 'issued', amount: 20 }));
     expect(secondSignup.applied).toContainEqual(expect.objectContaining({ kind: 'coupon', outcome: 'queued-for-next-month', queuedFor: nextMonthOf(month) }));
     expect(beforeNextMonth.coupons).toEqual([]);
+    expect(messagesBeforeNextMonth).toEqual([]);
+    expect(await messageLogOf(runtime, first.referrer)).toEqual(['coupon-issued:core:sent']);
+    // Released once, told once (the scheduled sweep and this one share the message's key).
+    expect((await messageLogOf(runtime, second.referrer)).filter((entry) => entry.endsWith(':sent'))).toEqual(['coupon-issued:core:sent']);
     expect(await services.budget.queued(nextMonthOf(month))).toEqual([]);
     expect((await pointsOf(second.referrer)).coupons).toEqual([expect.objectContaining({ reason: 'referral-signup', discount: { kind: 'amount-off', amount: 20 } })]);
     expect(await services.budget.spent(month)).toBe(20);
