@@ -105,7 +105,7 @@ export function registerLocalCommands(program: Command): void {
           `  ingest key      ${runtime.credentials.ingestKey}     (x-api-key, for POST /v1/events and PUT /v1/users/{id})`,
           `  marketer token  ${runtime.credentials.marketerToken}  (Authorization: Bearer, for GET routes and /local/*)`,
           '',
-          'Try: npx rekindle users show u-000001   ·   npx rekindle clock advance 1d   ·   Ctrl-C to stop',
+          'Try: npm run rekindle -- users show u-000001   ·   npm run rekindle -- clock advance 1d   ·   Ctrl-C to stop',
           '',
         ].join('\n'),
       );
