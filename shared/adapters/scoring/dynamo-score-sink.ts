@@ -6,7 +6,7 @@ import { keys } from '../dynamodb/keys';
 import { scoringKeys } from './scoring-keys';
 
 const MAX_ROUNDS = 10;
-const CONCURRENCY = 8;
+const CONCURRENCY = 4;
 
 function backoff(round: number): Promise<void> {
   // Full jitter, as for every batch retry: throttled writers spread out instead of stampeding.

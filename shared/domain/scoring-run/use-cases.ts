@@ -225,7 +225,7 @@ export async function scoreSegment(
           (error: unknown) => void (writeFailure ??= error),
         ),
       );
-      if (pendingWrites.length >= 4) await flushWrites();
+      if (pendingWrites.length >= 2) await flushWrites();
     }
   };
   const cap = task.maxUsersPerInvocation;
