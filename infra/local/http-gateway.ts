@@ -151,8 +151,8 @@ export class HttpGateway {
   }
 }
 
-export function lambdaContext(functionName: string, requestId: string): Context {
-  const deadline = Date.now() + 30_000;
+export function lambdaContext(functionName: string, requestId: string, timeoutSeconds = 30): Context {
+  const deadline = Date.now() + timeoutSeconds * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,

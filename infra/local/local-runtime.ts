@@ -227,7 +227,8 @@ export class LocalRuntime {
   private async invokeLogical(logicalId: string, event: unknown): Promise<unknown> {
     this.inFlightInvocations += 1;
     try {
-      return await this.handlerOf(logicalId)(event, lambdaContext(logicalId, randomUUID()));
+      const timeout = Number(this.app.functions().find((fn) => fn.logicalId === logicalId)?.Properties?.Timeout ?? 30);
+      return await this.handlerOf(logicalId)(event, lambdaContext(logicalId, randomUUID(), timeout));
     } finally {
       this.inFlightInvocations -= 1;
     }
@@ -240,15 +241,28 @@ export class LocalRuntime {
   /** Queues and topics of the template, created in the SNS/SQS emulator under their local names. */
   private async createQueuesAndTopics(): Promise<void> {
     const sqs = this.sqsClient();
-    for (const queue of this.app.resourcesOfType('AWS::SQS::Queue')) {
+    // Dead-letter queues first, so a queue's redrive policy can name its DLQ's ARN.
+    const queues = this.app.resourcesOfType('AWS::SQS::Queue');
+    const hasRedrive = (queue: LocatedResource) => Boolean(queue.Properties?.RedrivePolicy);
+    for (const queue of [...queues.filter((q) => !hasRedrive(q)), ...queues.filter(hasRedrive)]) {
       const fifo = queue.Properties?.FifoQueue === true;
       const name = SynthesizedApp.localName(queue.stackName, queue.logicalId) + (fifo ? '.fifo' : '');
+      const redrive = queue.Properties?.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number } | undefined;
+      const dlq = redrive ? this.app.referencedResource(queue.stackName, redrive.deadLetterTargetArn) : undefined;
       const created = await sqs.send(
         new CreateQueueCommand({
           QueueName: name,
           Attributes: {
             VisibilityTimeout: String(queue.Properties?.VisibilityTimeout ?? 30),
             ...(fifo ? { FifoQueue: 'true', ContentBasedDeduplication: String(queue.Properties?.ContentBasedDeduplication === true) } : {}),
+            ...(redrive && dlq
+              ? {
+                  RedrivePolicy: JSON.stringify({
+                    deadLetterTargetArn: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${SynthesizedApp.localName(dlq.resource.stackName, dlq.resource.logicalId)}`,
+                    maxReceiveCount: redrive.maxReceiveCount,
+                  }),
+                }
+              : {}),
           },
         }),
       );

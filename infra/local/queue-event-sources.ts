@@ -1,4 +1,4 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient, type Message } from '@aws-sdk/client-sqs';
 
 export type QueueHandler = (event: { Records: unknown[] }) => Promise<unknown>;
 
@@ -15,8 +15,10 @@ export interface QueueSubscription {
 
 /**
  * Lambda's SQS event source mapping (and SNS → Lambda subscriptions, carried over a queue),
- * locally: receive, invoke, delete what succeeded (honouring `batchItemFailures`); failed
- * messages come back after the visibility timeout, as in AWS.
+ * locally: receive, invoke, delete what succeeded (honouring `batchItemFailures`). A failed
+ * message comes back as in AWS, and moves to the dead-letter queue after the redrive policy's
+ * receive count, but without waiting out the visibility timeout in wall time: locally, time is
+ * skipped, never slept.
  */
 export class QueueEventSources {
   private running = false;
@@ -52,13 +54,23 @@ export class QueueEventSources {
     return this.inFlight > 0;
   }
 
-  /** Handles everything currently in the queues (for settle). */
+  /** Handles everything currently in the queues, retries included (for settle). */
   async drain(): Promise<number> {
     let total = 0;
     for (const subscription of this.subscriptions) {
-      for (let handled = await this.pollOnce(subscription); handled > 0; handled = await this.pollOnce(subscription)) total += handled;
+      for (let handled = await this.pollOnce(subscription); handled > 0 || (await this.inFlightElsewhere(subscription)); handled = await this.pollOnce(subscription)) {
+        total += handled;
+        if (handled === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     }
     return total;
+  }
+
+  /** Messages received by the background poller and not yet deleted or released. */
+  private async inFlightElsewhere(subscription: QueueSubscription): Promise<boolean> {
+    if (this.inFlight === 0) return false;
+    const answer = await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: subscription.queueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }));
+    return Number(answer.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) > 0;
   }
 
   private async pollOnce(subscription: QueueSubscription): Promise<number> {
@@ -76,7 +88,16 @@ export class QueueEventSources {
         failedIds = new Set((result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
       } catch (error) {
         this.failures.push({ functionName: subscription.functionName, error: error instanceof Error ? error.message : String(error) });
-        return messages.length; // all stay in the queue and come back after the visibility timeout
+        failedIds = new Set(messages.map((message) => message.MessageId ?? ''));
+      }
+      const failed = messages.filter((message) => failedIds.has(message.MessageId ?? ''));
+      if (failed.length > 0) {
+        await this.sqs.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: subscription.queueUrl,
+            Entries: failed.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle!, VisibilityTimeout: 0 })),
+          }),
+        );
       }
       const done = messages.filter((message) => !failedIds.has(message.MessageId ?? ''));
       if (done.length > 0) {

@@ -3,11 +3,19 @@ import { freePort } from '../../infra/local/preflight';
 
 /** Starts the real local runtime (DynamoDB Local in memory, free ports) for an integration test file. */
 export async function startTestRuntime(): Promise<LocalRuntime> {
-  return LocalRuntime.start({
-    dataDir: null,
-    ports: { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), snsSqs: await freePort(), stepFunctions: await freePort(), eventBridge: await freePort() },
-    logLevel: 'ERROR',
-  });
+  // Test files start runtimes in parallel processes; a port found free can be taken by another
+  // before it is bound. Such a start fails cleanly, so try again on fresh ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await LocalRuntime.start({
+        dataDir: null,
+        ports: { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), snsSqs: await freePort(), stepFunctions: await freePort(), eventBridge: await freePort() },
+        logLevel: 'ERROR',
+      });
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
 }
 
 /** Calls the runtime's HTTP API as a client would. */
