@@ -33,7 +33,16 @@ export const StoredScore = z.object({
 });
 export type StoredScore = z.infer<typeof StoredScore>;
 
-const round2 = (value: number) => (Number.isFinite(value) ? Math.round(value * 100) / 100 : 0);
+/**
+ * Stored scores are bands, not raw floats: probabilities to the nearest 0.05 and money and
+ * counts to two significant figures. A score item is rewritten only when its content changes, so
+ * storing precision nobody acts on would rewrite most users every night (measured: 67% of items
+ * at two decimals) and dominate the nightly cost. Deciles, quadrants and tiers are computed from
+ * the unrounded values before banding.
+ */
+const toStep = (value: number, step: number) => (Number.isFinite(value) ? Math.round(value / step) * step : 0);
+const probabilityBand = (value: number) => Math.round(toStep(value, 0.05) * 100) / 100;
+const twoSignificant = (value: number) => (Number.isFinite(value) && value !== 0 ? Number(value.toPrecision(2)) : 0);
 
 /** The fields that carry meaning; `tierSince` and `scoredOn` only record when they changed. */
 type ScoreContent = Omit<StoredScore, 'tierSince' | 'scoredOn'>;
@@ -49,11 +58,11 @@ function contentOf(score: UserScore): ScoreContent {
     quadrant: score.quadrant,
     clvDecile: score.clvDecile,
     highValue: score.highValue,
-    churnRisk: round2(score.churnRisk),
-    probabilityAlive: score.probabilityAlive === null ? null : round2(score.probabilityAlive),
-    expectedPurchases: round2(score.expectedPurchases),
-    expectedSpend: score.expectedSpend === null ? null : round2(score.expectedSpend),
-    clv: round2(score.clv),
+    churnRisk: probabilityBand(score.churnRisk),
+    probabilityAlive: score.probabilityAlive === null ? null : probabilityBand(score.probabilityAlive),
+    expectedPurchases: twoSignificant(score.expectedPurchases),
+    expectedSpend: score.expectedSpend === null ? null : twoSignificant(score.expectedSpend),
+    clv: twoSignificant(score.clv),
   };
 }
 

@@ -173,6 +173,20 @@ describe('what a run writes', () => {
     expect(moved).toMatchObject({ kind: 'write', item: { tier: 'R3', tierSince: '2025-03-08' }, tierChange: { from: 'R2', to: 'R3' } });
     expect(drifted).toMatchObject({ kind: 'write', item: { tier: 'R2', tierSince: '2025-03-01', scoredOn: '2025-03-05', churnRisk: 0.4 }, tierChange: null });
   });
+  it('stores bands, so a drift inside a band rewrites nothing and a move across one does', () => {
+    // Prepare: 0.31 and 0.32 both band to 0.30; CLV 1,234 and 1,249 both to 1,200 (two figures).
+    const stored = decideScoreWrite({ ...score, tier: 'R2', churnRisk: 0.31, clv: 1_234 }, null, '2025-03-01');
+    if (stored.kind !== 'write') throw new Error('expected a write');
+
+    // Act
+    const inside = decideScoreWrite({ ...score, tier: 'R2', churnRisk: 0.32, clv: 1_249 }, stored.item, '2025-03-02');
+    const across = decideScoreWrite({ ...score, tier: 'R2', churnRisk: 0.33, clv: 1_249 }, stored.item, '2025-03-02');
+
+    // Assess
+    expect(stored.item).toMatchObject({ churnRisk: 0.3, clv: 1_200 });
+    expect(inside).toEqual({ kind: 'unchanged' });
+    expect(across).toMatchObject({ kind: 'write', item: { churnRisk: 0.35 } });
+  });
 });
 
 describe('run dates, names, counts and cost', () => {
