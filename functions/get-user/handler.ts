@@ -1,6 +1,7 @@
 import { runtimeClock } from '../../shared/adapters/runtime-clock';
 import { getUser } from '../../shared/domain/profiles/user-use-cases';
 import { DynamoUserStore } from '../../shared/adapters/dynamodb/user-store';
+import { DynamoScoreStore } from '../../shared/adapters/scoring/dynamo-score-sink';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { HttpError, httpHandler, json, pathParameter } from '../../shared/adapters/http/http-api';
 import { readConfig } from '../../shared/config/read-config';
@@ -8,16 +9,17 @@ import { AggregationConfig, ENV } from '../../shared/config/tables';
 
 const config = readConfig(AggregationConfig);
 const store = new DynamoUserStore(dynamoDocumentClient(), config[ENV.usersTable], config[ENV.aggregateRetentionDays]);
+const scores = new DynamoScoreStore(dynamoDocumentClient(), config[ENV.usersTable]);
 
-/** GET /v1/users/{userId}: the profile and its activity summary. */
+/** GET /v1/users/{userId}: the profile, its activity summary and its latest nightly score. */
 export const handler = httpHandler(async (event) => {
-  const outcome = await getUser(pathParameter(event, 'userId'), { profiles: store, activity: store, clock: runtimeClock });
+  const outcome = await getUser(pathParameter(event, 'userId'), { profiles: store, activity: store, scores, clock: runtimeClock });
   switch (outcome.kind) {
     case 'invalid':
       throw new HttpError(400, 'the user id is invalid', outcome.problems);
     case 'not-found':
       throw new HttpError(404, 'no such user');
     case 'found':
-      return json(200, { profile: outcome.profile, activity: outcome.activity });
+      return json(200, { profile: outcome.profile, activity: outcome.activity, score: outcome.score });
   }
 });

@@ -3,6 +3,7 @@ import { summarizeActivity, type ActivitySummary } from '../events/daily-activit
 import type { DailyActivityStore } from '../events/ports';
 import { problemsFromZod, type ValidationProblem } from '../events/validate-batch';
 import type { ProfileStore } from './ports';
+import type { StoredScore } from '../scoring-run/score-record';
 import { applyProfileUpdate, ProfileUpdate, UserId, type UserProfile } from './user-profile';
 
 export type UpsertProfileOutcome =
@@ -21,16 +22,24 @@ export async function upsertProfile(userId: string, body: unknown, deps: { profi
   return { kind: 'saved', created: current === null, profile };
 }
 
+/** Reads the nightly score of a user (written by the scoring workflow). */
+export interface ScoreReader {
+  getScore(userId: string): Promise<StoredScore | null>;
+}
+
 export type GetUserOutcome =
-  | { kind: 'found'; profile: UserProfile | null; activity: ActivitySummary }
+  | { kind: 'found'; profile: UserProfile | null; activity: ActivitySummary; score: StoredScore | null }
   | { kind: 'not-found' }
   | { kind: 'invalid'; problems: ValidationProblem[] };
 
 /** A user's profile with the activity summary computed from daily aggregates. */
-export async function getUser(userId: string, deps: { profiles: ProfileStore; activity: DailyActivityStore; clock: Clock }): Promise<GetUserOutcome> {
+export async function getUser(
+  userId: string,
+  deps: { profiles: ProfileStore; activity: DailyActivityStore; scores: ScoreReader; clock: Clock },
+): Promise<GetUserOutcome> {
   const id = UserId.safeParse(userId);
   if (!id.success) return { kind: 'invalid', problems: problemsFromZod(id.error).map((p) => ({ ...p, path: 'userId' })) };
-  const [profile, days] = await Promise.all([deps.profiles.getProfile(id.data), deps.activity.listForUser(id.data)]);
+  const [profile, days, score] = await Promise.all([deps.profiles.getProfile(id.data), deps.activity.listForUser(id.data), deps.scores.getScore(id.data)]);
   if (!profile && days.length === 0) return { kind: 'not-found' };
-  return { kind: 'found', profile, activity: summarizeActivity(days, deps.clock.now()) };
+  return { kind: 'found', profile, activity: summarizeActivity(days, deps.clock.now()), score };
 }

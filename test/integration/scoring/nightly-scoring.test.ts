@@ -83,7 +83,10 @@ describe('the nightly scoring workflow on the local runtime', () => {
     expect(summary.totals.readUnits).toBeGreaterThan(0);
     expect(summary.totals.writeUnits).toBeGreaterThanOrEqual(USERS);
     expect(summary.stateTransitions).toBe(execution.stateTransitions);
-    expect((await storedScores()).length).toBe(USERS);
+    const scores = await storedScores();
+    expect(scores.length).toBe(USERS);
+    const shown = await call(runtime, 'GET', `/v1/users/${scores[0]!.userId}`);
+    expect(shown.body.score).toMatchObject({ userId: scores[0]!.userId, tier: scores[0]!.tier, segment: scores[0]!.segment, churnRisk: scores[0]!.churnRisk });
   });
 
   it('puts users silent 14–29 days in R3, 30–89 in R4, 90+ in R5 (half the days for high-value users)', async () => {
