@@ -7,5 +7,7 @@ export const ContactRecord = z.object({
   at: z.iso.datetime(),
   channel: Channel,
   priority: Priority,
+  /** Contacts sharing a touch id are one touch for the user (one journey step on several channels). */
+  touchId: z.string().min(1).max(512).optional(),
 });
 export type ContactRecord = z.infer<typeof ContactRecord>;

@@ -23,7 +23,7 @@ export interface SendFacts {
   recentContacts: readonly ContactRecord[];
 }
 
-export type PolicyRequest = Pick<SendRequest, 'userId' | 'channel' | 'priority' | 'onQuietHours'>;
+export type PolicyRequest = Pick<SendRequest, 'userId' | 'channel' | 'priority' | 'onQuietHours' | 'touchId'>;
 
 /**
  * The contact policy: one pure decision per message, each check recorded in order.
@@ -40,7 +40,8 @@ export type PolicyRequest = Pick<SendRequest, 'userId' | 'channel' | 'priority' 
  * 5. Quiet hours in the user's timezone: non-core is deferred to the end of the window or dropped,
  *    per `onQuietHours`; core passes.
  * 6. Disturbance budget: non-core must fit the per-day and per-week caps and the decayed index
- *    ceiling (stricter for high-value users); core passes.
+ *    ceiling (stricter for high-value users), counted in touches: the channels of one touch
+ *    (same `touchId`) count once; core passes.
  */
 export function decideSend(request: PolicyRequest, facts: SendFacts, now: Date, config: ContactPolicyConfig): Decision {
   const checks: PolicyCheck[] = [];
@@ -105,7 +106,7 @@ export function decideSend(request: PolicyRequest, facts: SendFacts, now: Date, 
     const highValue = isHighValue(facts.profile, config.disturbance);
     const budget = checkContactBudget(request, facts.recentContacts, highValue, now, config.disturbance);
     const measured =
-      `${highValue ? 'high-value' : 'standard'} budget; marketing contacts last 24h ${budget.lastDay}/${budget.budget.maxPerDay}, ` +
+      `${highValue ? 'high-value' : 'standard'} budget; marketing touches last 24h ${budget.lastDay}/${budget.budget.maxPerDay}, ` +
       `last 7d ${budget.lastWeek}/${budget.budget.maxPerWeek}, index after send ${budget.indexAfter.toFixed(2)}/${budget.budget.maxIndex}`;
     if (budget.kind === 'exceeded') {
       record('disturbance-budget', 'block', `${budget.limit} limit reached: ${measured}`);

@@ -168,7 +168,13 @@ export async function sendMessage(request: SendRequest, ports: SendPorts, clock:
           { status: 'sending', attemptId },
           { status: 'sent', attemptId, providerMessageId: result.providerMessageId, sentAt: at },
         );
-        await ports.contactHistory.append(request.userId, { messageId, at, channel: request.channel, priority: request.priority });
+        await ports.contactHistory.append(request.userId, {
+          messageId,
+          at,
+          channel: request.channel,
+          priority: request.priority,
+          ...(request.touchId === undefined ? {} : { touchId: request.touchId }),
+        });
         return finish({ kind: 'sent', messageId, providerMessageId: result.providerMessageId }, { decision, profile });
       case 'throttled': {
         const delayMs = throttleBackoffMs(attempt, config.throttleRetry, settings.random);

@@ -24,7 +24,9 @@ export type QuietHoursChoice = z.infer<typeof QuietHoursChoice>;
 
 /**
  * The one request every feature sends through the one send path. `idempotencyKey` makes the send
- * happen at most once however often it is retried: journeys use `${executionName}:${step}`.
+ * happen at most once however often it is retried: journeys use `${executionName}:${step}:${channel}`.
+ * `touchId` groups the messages of one touch: a step sent on several channels at once is one
+ * contact for the user, so the contact budget counts it once (journeys use `${executionName}:${step}`).
  */
 export const SendRequest = z.object({
   userId: z.string().min(1),
@@ -33,6 +35,7 @@ export const SendRequest = z.object({
   data: TemplateData,
   priority: Priority,
   idempotencyKey: z.string().min(1).max(512),
+  touchId: z.string().min(1).max(512).optional(),
   onQuietHours: QuietHoursChoice,
   source: SendSource,
 });

@@ -225,6 +225,37 @@ describe('decideSend: the disturbance budget', () => {
     expect(decideSend(request({ priority: 'core' }), facts({ recentContacts: saturated }), now, config).verdict).toEqual({ kind: 'allow' });
   });
 
+  it('the channels of one touch count once: an email and a push of one step both pass the 1-a-day cap', () => {
+    // Prepare: the email of touch t1 left a minute ago.
+    const email: ContactRecord = { ...hoursAgo(1 / 60), touchId: 'exec:1' };
+    // Act
+    const samePush = decideSend(request({ channel: 'push', touchId: 'exec:1' }), facts({ recentContacts: [email] }), now, config);
+    const otherPush = decideSend(request({ channel: 'push', touchId: 'exec:2' }), facts({ recentContacts: [email] }), now, config);
+    const untouchedPush = decideSend(request({ channel: 'push' }), facts({ recentContacts: [email] }), now, config);
+    // Assess
+    expect(samePush.verdict).toEqual({ kind: 'allow' });
+    expect(samePush.checks.at(-1)?.detail).toContain('marketing touches last 24h 1/1');
+    expect(otherPush.verdict).toEqual({ kind: 'skip', reason: 'budget' });
+    expect(untouchedPush.verdict).toEqual({ kind: 'skip', reason: 'budget' });
+  });
+
+  it('a touch counts in the index once, at its heaviest channel; a repeated channel is a new touch', () => {
+    // Prepare: email (1) and SMS (2) of one touch just now weigh 2, not 3: a push (0.5) of the same
+    // touch still fits 2.5, but a second email under the same touch id is a touch of its own.
+    const touch = [
+      { ...hoursAgo(0), messageId: 'e', touchId: 't' },
+      { ...hoursAgo(0, 'sms'), messageId: 's', touchId: 't' },
+    ];
+    // Act
+    const push = decideSend(request({ channel: 'push', touchId: 't' }), facts({ recentContacts: touch }), now, config);
+    const secondEmail = decideSend(request({ channel: 'email', touchId: 't' }), facts({ recentContacts: touch }), now, config);
+    // Assess
+    expect(push.verdict).toEqual({ kind: 'allow' });
+    expect(push.checks.at(-1)?.detail).toContain('index after send 2.00/2.5');
+    expect(secondEmail.verdict).toEqual({ kind: 'skip', reason: 'budget' });
+    expect(secondEmail.checks.at(-1)?.detail).toContain('per-day');
+  });
+
   it('property: no sequence of sends exceeds the daily and weekly caps or the index ceiling', () => {
     const WEEK_MS = 7 * 86_400_000;
     fc.assert(
@@ -262,6 +293,86 @@ describe('decideSend: the disturbance budget', () => {
                 return sum + weight * 0.5 ** ((end - Date.parse(contact.at)) / halfLifeMs);
               }, 0);
             // Core sends at the same instant may add after the check; only non-core were checked.
+            const coreSameInstant = history.filter((c) => c.priority === 'core' && Date.parse(c.at) === end).length;
+            if (coreSameInstant === 0) expect(indexAtSend).toBeLessThanOrEqual(budget.maxIndex + 1e-9);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('property: any sequence of multi-channel touches stays within the budget counted in touches', () => {
+    const WEEK_MS = 7 * 86_400_000;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            gapMinutes: fc.integer({ min: 0, max: 3 * 24 * 60 }),
+            // Repeats allowed: a channel repeated under one touch id must count as a new touch.
+            channels: fc.array(arbitraryChannel, { minLength: 1, maxLength: 4 }),
+            secondsBetweenChannels: fc.integer({ min: 0, max: 120 }),
+            priority: arbitraryPriority,
+            withTouchId: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 40 },
+        ),
+        fc.boolean(),
+        (touches, highValue) => {
+          // Prepare: quiet hours off so only the budget decides.
+          const policy = { ...config, quietHours: { ...config.quietHours, enabled: false } };
+          const profile = consentingProfile({ highValue });
+          const budget = highValue ? policy.disturbance.highValue : policy.disturbance.standard;
+          const history: ContactRecord[] = [];
+          // The touch each sent message belongs to: it joins its touch id's open touch unless that
+          // touch already used the channel, which opens a new one.
+          const touchOf = new Map<string, string>();
+          const openTouch = new Map<string, { key: string; channels: Set<string> }>();
+          let at = new Date('2025-06-01T00:00:00.000Z').getTime();
+          // Act: each touch sends its channels one after another, as a journey step does.
+          touches.forEach((touch, t) => {
+            at += touch.gapMinutes * 60_000;
+            touch.channels.forEach((channel, c) => {
+              const sentAt = at + c * touch.secondsBetweenChannels * 1000;
+              const touchId = touch.withTouchId ? `touch-${t}` : undefined;
+              const decision = decideSend(request({ channel, priority: touch.priority, touchId }), facts({ profile, recentContacts: history }), new Date(sentAt), policy);
+              if (decision.verdict.kind !== 'allow') return;
+              const messageId = `m${t}-${c}`;
+              history.push({ messageId, at: new Date(sentAt).toISOString(), channel, priority: touch.priority, ...(touchId === undefined ? {} : { touchId }) });
+              if (touchId === undefined) {
+                touchOf.set(messageId, messageId);
+                return;
+              }
+              let open = openTouch.get(touchId);
+              if (open === undefined || open.channels.has(channel)) {
+                open = { key: messageId, channels: new Set() };
+                openTouch.set(touchId, open);
+              }
+              open.channels.add(channel);
+              touchOf.set(messageId, open.key);
+            });
+            at += touch.channels.length * touch.secondsBetweenChannels * 1000;
+          });
+          // Assess: in every rolling window ending at a marketing send, distinct marketing touches
+          // stay within the caps; the index, each touch at its heaviest decayed channel, within the
+          // ceiling: so a touch's several channels never take the user over the budget either.
+          const halfLifeMs = policy.disturbance.halfLifeHours * 3_600_000;
+          const marketing = history.filter((contact) => contact.priority === 'non-core');
+          for (const end of marketing.map((contact) => Date.parse(contact.at))) {
+            const touchesWithin = (windowMs: number) =>
+              new Set(marketing.filter((c) => Date.parse(c.at) > end - windowMs && Date.parse(c.at) <= end).map((c) => touchOf.get(c.messageId))).size;
+            expect(touchesWithin(86_400_000)).toBeLessThanOrEqual(budget.maxPerDay);
+            expect(touchesWithin(WEEK_MS)).toBeLessThanOrEqual(budget.maxPerWeek);
+            const heaviest = new Map<string, number>();
+            for (const contact of history.filter((c) => Date.parse(c.at) <= end)) {
+              const weight =
+                policy.disturbance.channelWeights[contact.channel] *
+                (contact.priority === 'core' ? policy.disturbance.coreContactFactor : 1) *
+                0.5 ** ((end - Date.parse(contact.at)) / halfLifeMs);
+              const key = touchOf.get(contact.messageId)!;
+              heaviest.set(key, Math.max(heaviest.get(key) ?? 0, weight));
+            }
+            const indexAtSend = [...heaviest.values()].reduce((sum, weight) => sum + weight, 0);
             const coreSameInstant = history.filter((c) => c.priority === 'core' && Date.parse(c.at) === end).length;
             if (coreSameInstant === 0) expect(indexAtSend).toBeLessThanOrEqual(budget.maxIndex + 1e-9);
           }
