@@ -31,7 +31,10 @@ export interface RunCost {
 export function nightlyRunCost(summary: RunSummary, users: number): RunCost {
   const measured = Math.max(1, summary.totals.usersScored);
   const scale = users / measured;
-  const readUnits = summary.totals.readUnits * scale;
+  // The model-fitting sample is a fixed number of users (capped by the population), so its reads
+  // do not grow with the population; the segment scans do.
+  const sampleReads = summary.sampleReadUnits * Math.min(1, scale);
+  const readUnits = (summary.totals.readUnits - summary.sampleReadUnits) * scale + sampleReads;
   const writeUnits = summary.totals.writeUnits * scale;
   const segmentInvocations = Math.max(summary.totalSegments, summary.totals.invocations * scale);
   const lambdaRequests = segmentInvocations + 2;

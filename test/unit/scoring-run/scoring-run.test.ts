@@ -235,4 +235,21 @@ describe('run dates, names, counts and cost', () => {
     expect(cost.stateTransitions).toBe(nightlyTransitions(8, 8_000));
     expect(cost.usd.total).toBeCloseTo(0.25 + 0.25 + 8_000 * 0.0000133334 + (8_002 / 1e6) * 0.2 + (nightlyTransitions(8, 8_000) / 1000) * 0.025, 10);
   });
+
+  it('counts the fixed-size model sample once, not scaled with the population', () => {
+    // Prepare: of 2,000 read units, 1,000 drew the sample (the whole 1,000-user table here).
+    const totals = { ...emptyCounts(), usersScored: 1_000, readUnits: 2_000, writeUnits: 0, invocations: 8, lambdaMs: 0 };
+    const summary: RunSummary = {
+      runId: 'r', date: '2025-03-31', paramsVersion: 'p', refitted: true, totalSegments: 8, startedAt: '2025-03-31T00:00:00.000Z', finishedAt: '2025-03-31T00:00:10.000Z',
+      durationMs: 10_000, stateTransitions: nightlyTransitions(8, 8), sampleReadUnits: 1_000, lambdaMemoryMb: 1024, totals,
+    };
+
+    // Act
+    const atMillion = nightlyRunCost(summary, 1_000_000);
+    const atHundred = nightlyRunCost(summary, 100);
+
+    // Assess: scans scale (1,000 × 1,000) and the sample stays 1,000; a smaller population samples less.
+    expect(atMillion.readUnits).toBe(1_000 * 1_000 + 1_000);
+    expect(atHundred.readUnits).toBeCloseTo(100 + 100, 10);
+  });
 });
