@@ -84,7 +84,8 @@ export function activityTotals(days: readonly DailyActivity[], windowDays: numbe
 /**
  * The journey sender over the one send path (`createMessenger()`): every message is non-core
  * marketing, keyed `<execution name>:<step>:<channel>` so a retried or relaunched step sends only
- * what was not sent, deferred (not dropped) in quiet hours, and logged with the journey, execution
+ * what was not sent, one touch `<execution name>:<step>` per step so the contact budget counts a
+ * step on several channels once, deferred (not dropped) in quiet hours, and logged with the journey, execution
  * and step as its source. Reads the profile once per step for the first name, locale and zone,
  * and the user's aggregates only when the template reports activity.
  */
@@ -123,6 +124,8 @@ export class MessengerJourneySender implements JourneySender {
         data,
         priority: 'non-core',
         idempotencyKey: `${executionName}:${step.index}:${channel}`,
+        // The step's channels go out together: one touch for the user, counted once by the budget.
+        touchId: `${executionName}:${step.index}`,
         onQuietHours: 'defer',
         source: { kind: 'journey', journeyId, executionName, step: String(step.index) },
       });
