@@ -1,15 +1,19 @@
 import { JourneyInputInvalid, type JourneyCursor } from '../../shared/domain/journeys';
 import { checkExitAndSend, CheckExitAndSendInput } from '../../shared/adapters/journeys/check-exit-and-send';
-import { JourneyTablesConfig } from '../../shared/adapters/journeys/journey-config';
+import { ENV, JourneyLaunchConfig, JOURNEY_ENV } from '../../shared/adapters/journeys/journey-config';
+import { handOverToTier } from '../../shared/adapters/journeys/journey-use-cases';
+import { SqsLaunchQueue } from '../../shared/adapters/journeys/launch-queue';
 import { journeyStores } from '../../shared/adapters/journeys/journey-wiring';
 import { MessengerJourneySender } from '../../shared/adapters/journeys/journey-sender';
-import { createMessenger, MESSAGING_DEFAULTS } from '../../shared/adapters/messaging';
+import { createMessenger, DynamoSuppressionList, MESSAGING_DEFAULTS } from '../../shared/adapters/messaging';
 import { JourneyNotFound } from '../../shared/adapters/journeys/errors';
 import { readConfig } from '../../shared/config/read-config';
 import { logger } from '../../shared/adapters/observability/logger';
 
-const config = readConfig(JourneyTablesConfig);
+const config = readConfig(JourneyLaunchConfig);
 const stores = journeyStores(config);
+const suppressions = new DynamoSuppressionList(stores.client, { users: config[ENV.usersTable], operations: config[ENV.operationsTable] });
+const launchQueue = new SqsLaunchQueue(config[JOURNEY_ENV.launchQueueUrl]);
 const sender = new MessengerJourneySender(createMessenger({ clock: stores.clock }), stores, MESSAGING_DEFAULTS.appUrl);
 
 /**
@@ -31,6 +35,8 @@ export const handler = async (event: unknown): Promise<JourneyCursor> => {
     sender,
     putStep: (journeyId, userId, record) => stores.enrollments.putStep(journeyId, userId, record),
     putExit: (journeyId, userId, record) => stores.enrollments.putExit(journeyId, userId, record),
+    sunset: async (userId, at) => ((await suppressions.add({ kind: 'sunset', userId, at: at.toISOString() })) ? 'added' : 'already-there'),
+    handOver: (userId, toTier, enrolledAt) => handOverToTier(userId, toTier, enrolledAt, { journeys: stores.journeys, enrollments: stores.enrollments, queue: launchQueue }),
   });
   logger.debug('journey step', { executionName: parsed.data.executionName, step: parsed.data.cursor, next: cursor });
   return cursor;

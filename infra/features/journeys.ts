@@ -57,6 +57,10 @@ export class JourneysFeature extends Construct {
       deadLetterQueue: { queue: launchFailures, maxReceiveCount: 10 },
     });
 
+    // Escalation hand-over enrolls the user in a later tier's standing journey through the same queue.
+    checkExitAndSend.addEnvironment(JOURNEY_ENV.launchQueueUrl, launchQueue.queueUrl);
+    launchQueue.grantSendMessages(checkExitAndSend);
+
     const startExecutions = journeyFunction('JourneyStartExecutions', 'functions/journey-start-executions/handler.ts', 'Starts queued journey enrollments at a controlled rate', Duration.seconds(30));
     startExecutions.addEnvironment(JOURNEY_ENV.stateMachineArn, machine.stateMachineArn);
     startExecutions.addEnvironment(JOURNEY_ENV.startRatePerSecond, String(Math.floor(START_RATE_PER_SECOND / STARTER_MAX_CONCURRENCY)));

@@ -11,9 +11,11 @@ import {
   type JourneyCursor,
   type JourneyPlanStep,
   type JourneyStatus,
+  type PlanEscalateStep,
+  type RecallTier,
 } from '../../domain/journeys';
 import type { SendOutcome } from '../../domain/messaging';
-import type { ChannelOutcome, ExitRecord, StepRecord } from './enrollment-store';
+import type { ChannelOutcome, EscalationOutcome, ExitRecord, StepRecord } from './enrollment-store';
 import { JourneyStepRetryable } from './errors';
 import type { JourneySender } from './journey-sender';
 
@@ -30,6 +32,13 @@ export interface CheckExitAndSendPorts {
   sender: JourneySender;
   putStep(journeyId: string, userId: string, record: StepRecord): Promise<void>;
   putExit(journeyId: string, userId: string, record: ExitRecord): Promise<void>;
+  /** Stops all marketing to the user: the send path's 'sunset' suppression. */
+  sunset(userId: string, at: Date): Promise<'added' | 'already-there'>;
+  /**
+   * Enrolls the user in the standing (running, automatic) journey of the tier, through the launch
+   * queue like automatic recall; undefined when no such journey runs.
+   */
+  handOver(userId: string, toTier: RecallTier, enrolledAt: Date): Promise<{ journeyId: string; holdout: boolean } | undefined>;
 }
 
 /**
@@ -101,9 +110,8 @@ export async function checkExitAndSend(input: CheckExitAndSendInput, ports: Chec
 async function perform(step: JourneyPlanStep, input: CheckExitAndSendInput, cursor: ContinuingCursor, now: Date, ports: CheckExitAndSendPorts): Promise<JourneyCursor> {
   const { plan, userId, journeyId, executionName } = input;
   if (step.kind === 'escalate') {
-    // Sunset and hand-over are recorded here; acting on them belongs to messaging (suppression) and
-    // to the launch queue (a later tier's journey).
-    await ports.putStep(journeyId, userId, { kind: 'escalate', stepIndex: step.index, at: now.toISOString(), escalation: step.escalation.kind });
+    const outcome = await escalate(step, input, ports);
+    await ports.putStep(journeyId, userId, { kind: 'escalate', stepIndex: step.index, at: now.toISOString(), escalation: step.escalation.kind, outcome });
     return advanceCursor(plan, cursor, { kind: 'perform', step });
   }
   const channels: Record<string, ChannelOutcome> = {};
@@ -122,4 +130,25 @@ async function perform(step: JourneyPlanStep, input: CheckExitAndSendInput, curs
     return { ...cursor, waitSeconds: Math.max(1, Math.ceil((deferredUntil - now.getTime()) / 1000)), holds: cursor.holds + 1 };
   }
   return advanceCursor(plan, cursor, { kind: 'perform', step });
+}
+
+/**
+ * Carries out the escalation at the end of the journey. Sunset writes the suppression that stops
+ * all marketing to the user. Hand-over enrolls the user in the later tier's standing journey, with
+ * the escalation's due time as the enrollment time so a retried step enrolls the same way (the
+ * deterministic execution name answers "already enrolled"). Both are idempotent.
+ */
+async function escalate(step: PlanEscalateStep, input: CheckExitAndSendInput, ports: CheckExitAndSendPorts): Promise<EscalationOutcome> {
+  const dueAt = new Date(Date.parse(input.enrolledAt) + step.atOffsetSeconds * 1000);
+  switch (step.escalation.kind) {
+    case 'sunset':
+      return { kind: 'sunset', suppression: await ports.sunset(input.userId, ports.clock.now()) };
+    case 'hand-over': {
+      const { toTier } = step.escalation;
+      const handed = await ports.handOver(input.userId, toTier, dueAt);
+      return handed === undefined ? { kind: 'nothing-handed-over', toTier, reason: 'no-running-journey' } : { kind: 'handed-over', toTier, ...handed };
+    }
+    default:
+      return assertNever(step.escalation);
+  }
 }

@@ -15,9 +15,27 @@ export const ChannelOutcome = z.object({
 });
 export type ChannelOutcome = z.infer<typeof ChannelOutcome>;
 
+/**
+ * What an escalation step did: a sunset suppression written (or found already there), the user
+ * handed over to the standing journey of a later tier, or nothing handed over because none runs.
+ */
+export const EscalationOutcome = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sunset'), suppression: z.enum(['added', 'already-there']) }),
+  z.object({ kind: z.literal('handed-over'), toTier: z.string(), journeyId: z.string(), holdout: z.boolean() }),
+  z.object({ kind: z.literal('nothing-handed-over'), toTier: z.string(), reason: z.literal('no-running-journey') }),
+]);
+export type EscalationOutcome = z.infer<typeof EscalationOutcome>;
+
 export const StepRecord = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('send'), stepIndex: z.number().int(), templateId: z.string(), at: z.iso.datetime(), channels: z.record(z.string(), ChannelOutcome) }),
-  z.object({ kind: z.literal('escalate'), stepIndex: z.number().int(), at: z.iso.datetime(), escalation: z.string() }),
+  z.object({
+    kind: z.literal('escalate'),
+    stepIndex: z.number().int(),
+    at: z.iso.datetime(),
+    escalation: z.string(),
+    /** What the escalation did; absent on records written before escalations acted. */
+    outcome: EscalationOutcome.optional(),
+  }),
 ]);
 export type StepRecord = z.infer<typeof StepRecord>;
 

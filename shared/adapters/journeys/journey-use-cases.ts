@@ -269,7 +269,35 @@ export async function enrollOnTierChange(
   const running = (await ports.journeys.list()).filter((journey) => journey.status === 'running').map((journey) => journey.definition);
   const target = automaticJourneyFor({ userId: change.userId, fromTier: change.from, toTier: change.to }, running);
   if (!target || change.to === null) return undefined;
-  const member: JourneyMember = { userId: change.userId, tier: change.to, holdout: isInHoldout(target.id, change.userId, target.holdoutShare), enrolledAt: new Date(eventTime).toISOString() };
+  return enrollInJourney(target, change.userId, change.to, new Date(eventTime), ports);
+}
+
+/**
+ * Escalation hand-over: enrolls the user in the standing journey of a later tier (running and
+ * automatic, as automatic recall finds it), through the same path: member and enrollment records,
+ * then the launch queue, whose starter answers "already enrolled" for a name that exists. Undefined
+ * when no standing journey of the tier runs.
+ */
+export async function handOverToTier(
+  userId: string,
+  toTier: RecallTier,
+  enrolledAt: Date,
+  ports: Pick<LaunchPorts, 'journeys' | 'enrollments' | 'queue'>,
+): Promise<{ journeyId: string; holdout: boolean } | undefined> {
+  const running = (await ports.journeys.list()).filter((journey) => journey.status === 'running').map((journey) => journey.definition);
+  const target = automaticJourneyFor({ userId, fromTier: null, toTier }, running);
+  if (!target) return undefined;
+  return enrollInJourney(target, userId, toTier, enrolledAt, ports);
+}
+
+async function enrollInJourney(
+  target: JourneyDefinition,
+  userId: string,
+  tier: RecallTier,
+  enrolledAt: Date,
+  ports: Pick<LaunchPorts, 'journeys' | 'enrollments' | 'queue'>,
+): Promise<{ journeyId: string; holdout: boolean }> {
+  const member: JourneyMember = { userId, tier, holdout: isInHoldout(target.id, userId, target.holdoutShare), enrolledAt: enrolledAt.toISOString() };
   await enroll(target.id, [member], ports);
   return { journeyId: target.id, holdout: member.holdout };
 }

@@ -6,4 +6,5 @@
 export * from './config';
 export * from './errors';
 export * from './messenger';
+export { DynamoSuppressionList } from './suppressions';
 export type { OutboxMessage } from './message-log';
