@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   Coupon,
   DrawEntry,
@@ -8,6 +8,7 @@ import {
   type DrawEntryStore,
   type DrawResult,
   type GrowthLevelChanged,
+  type LevelChangeLog,
   type ReferralStore,
 } from '../../domain/loyalty';
 import { DRAW_SHARDS, loyaltyKeys, shardOf } from './loyalty-keys';
@@ -262,11 +263,27 @@ export class DynamoReferralStore implements ReferralStore {
 }
 
 /** Growth level-change events, kept under the user (once per causing entry). */
-export class DynamoLevelChanges {
+export class DynamoLevelChanges implements LevelChangeLog {
   constructor(private readonly tables: LoyaltyTables) {}
 
+  private keyOf(userId: string, changeId: string) {
+    return { pk: loyaltyKeys.userPk(userId), sk: loyaltyKeys.levelChangeSk(changeId) };
+  }
+
   async record(change: GrowthLevelChanged): Promise<'recorded' | 'already-recorded'> {
-    const item = { pk: loyaltyKeys.userPk(change.userId), sk: loyaltyKeys.levelChangeSk(change.eventId), change };
+    const item = { ...this.keyOf(change.userId, change.eventId), change, published: false };
     return (await putOnce(this.tables.client, this.tables.usersTable, item)) ? 'recorded' : 'already-recorded';
+  }
+
+  async unpublished(userId: string, changeId: string): Promise<GrowthLevelChanged | undefined> {
+    const answer = await this.tables.client.send(new GetCommand({ TableName: this.tables.usersTable, Key: this.keyOf(userId, changeId), ConsistentRead: true }));
+    if (!answer.Item || answer.Item.published === true) return undefined;
+    return answer.Item.change as GrowthLevelChanged;
+  }
+
+  async markPublished(change: GrowthLevelChanged): Promise<void> {
+    await this.tables.client.send(
+      new UpdateCommand({ TableName: this.tables.usersTable, Key: this.keyOf(change.userId, change.eventId), UpdateExpression: 'SET published = :true', ExpressionAttributeValues: { ':true': true } }),
+    );
   }
 }

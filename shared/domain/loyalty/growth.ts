@@ -49,6 +49,22 @@ export interface GrowthLevelChanged {
   readonly occurredAt: string;
 }
 
+/** Publishes level changes to the outside world (EventBridge when deployed). */
+export interface GrowthLevelChangePublisher {
+  publish(change: GrowthLevelChanged): Promise<void>;
+}
+
+/**
+ * The record of level changes, which also remembers which ones were published: a change is
+ * recorded before it is published and marked after, so a retry publishes what a crash left over.
+ */
+export interface LevelChangeLog {
+  record(change: GrowthLevelChanged): Promise<'recorded' | 'already-recorded'>;
+  /** The recorded change with this id when it has not been published yet. */
+  unpublished(userId: string, changeId: string): Promise<GrowthLevelChanged | undefined>;
+  markPublished(change: GrowthLevelChanged): Promise<void>;
+}
+
 /**
  * Growth points for an amount of money: 1 per whole currency unit, fractions dropped (12.99 →
  * 12), whatever the currency. Dropping rather than rounding means a purchase followed by its
@@ -204,4 +220,41 @@ function changed(
       config,
     }),
   };
+}
+
+/** Id of the ledger entry a purchase or refund makes (the cause named in its level change). */
+export function growthEntryIdOf(event: Pick<GrowthEvent, 'kind' | 'userId' | 'eventId'>): string {
+  switch (event.kind) {
+    case 'purchase':
+      return ledgerEntryIds.purchaseGrowth(event.userId, event.eventId);
+    case 'refund':
+      return ledgerEntryIds.refundGrowth(event.userId, event.eventId);
+    default:
+      return assertNever(event.kind);
+  }
+}
+
+/**
+ * Counts a purchase or refund towards growth and publishes the level change it causes, at least
+ * once: the change is recorded, published, then marked published. A redelivered event that
+ * finds its change recorded but unpublished (the first attempt failed in between) publishes it.
+ */
+export async function countGrowthAndPublish(
+  ports: { readonly ledger: LedgerStore; readonly levelChanges: LevelChangeLog; readonly publisher: GrowthLevelChangePublisher },
+  event: GrowthEvent,
+  config: GrowthConfig,
+): Promise<GrowthOutcome> {
+  const outcome = await recordGrowthEvent(ports.ledger, event, config);
+  let pending: GrowthLevelChanged | undefined;
+  if (outcome.kind === 'growth-changed' && outcome.levelChange) {
+    await ports.levelChanges.record(outcome.levelChange);
+    pending = outcome.levelChange;
+  } else if (outcome.kind === 'already-counted') {
+    pending = await ports.levelChanges.unpublished(event.userId, rewardIds.levelChange(event.userId, growthEntryIdOf(event)));
+  }
+  if (pending) {
+    await ports.publisher.publish(pending);
+    await ports.levelChanges.markPublished(pending);
+  }
+  return outcome;
 }
