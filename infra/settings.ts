@@ -1,5 +1,24 @@
 import { z } from 'zod';
 import { INGEST_DEFAULTS } from '../shared/config/tables';
+import { DEFAULT_INCENTIVE_RULES, IncentiveRules } from '../shared/domain/loyalty/incentives';
+import { BehaviourEvent } from '../shared/domain/events/behaviour-event';
+
+const behaviourEventTypes = new Set<string>(BehaviourEvent.options.map((option) => option.shape.type.value));
+
+/**
+ * Incentive rules from context: an array in `cdk.json`, or its JSON text with `-c`. Each rule's
+ * event type must be one ingest accepts, or the rule could never be met.
+ */
+const IncentiveRulesSetting = z
+  .preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  }, IncentiveRules)
+  .refine((rules) => rules.every((rule) => behaviourEventTypes.has(rule.eventType)), { message: `every rule's eventType must be one of ${[...behaviourEventTypes].join(', ')}` });
 
 /** Deployment settings, read once from CDK context (`cdk.json` or `-c key=value`). */
 export const RekindleSettings = z.object({
@@ -16,6 +35,8 @@ export const RekindleSettings = z.object({
   scoringRefitEveryDays: z.coerce.number().int().positive().default(7),
   scoringSampleUsers: z.coerce.number().int().positive().default(5_000),
   scoringCoreFeatures: z.string().min(1).default('playlist,upload,share'),
+  // Key-behaviour incentives (infra/features/loyalty.ts), e.g. -c 'rekindle={"incentiveRules":[...]}'.
+  incentiveRules: IncentiveRulesSetting.default(DEFAULT_INCENTIVE_RULES),
 });
 export type RekindleSettings = z.infer<typeof RekindleSettings>;
 

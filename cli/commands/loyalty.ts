@@ -37,7 +37,15 @@ function describeMessage(recorded: RecordedMessage): string {
   return `  ${recorded.at}  ${recorded.templateId} by ${recorded.channel}: ${recorded.outcome}${recorded.reason ? ` (${recorded.reason})` : ''}`;
 }
 
-/** `rekindle points|checkin|programs|referrals|draw`: the loyalty features on the local system. */
+interface IncentiveReportRow {
+  ruleId: string;
+  exposed: number;
+  completed: number;
+  rate: number | null;
+  rule: { eventType: string; count: number; window: string; rewardPoints: number; capPerUser: number };
+}
+
+/** `rekindle points|checkin|programs|referrals|draw|incentives`: the loyalty features on the local system. */
 export function registerLoyaltyCommands(program: Command): void {
   const points = program.command('points').description('loyalty points, growth and levels');
   common(points.command('show').description('balance, growth level, ledger history and coupons').argument('<userId>')).action(async (userId: string, options: CommonOptions) => {
@@ -112,5 +120,21 @@ export function registerLoyaltyCommands(program: Command): void {
   common(month(draw.command('show').description('the published draw'))).action(async (options: CommonOptions & { month: string }) => {
     const body = (await request(options, 'GET', `/v1/draws/${options.month}`, 'marketer')).body as { result: DrawResult };
     output(Boolean(options.json), body, () => describeDraw(body.result));
+  });
+
+  const incentives = program.command('incentives').description('key-behaviour incentives');
+  common(incentives.command('report').description('each rule’s conversion: users who completed it / users exposed')).action(async (options: CommonOptions) => {
+    const body = (await request(options, 'GET', '/v1/incentives/report', 'marketer')).body as { rules: IncentiveReportRow[] };
+    output(Boolean(options.json), body, () =>
+      body.rules.length === 0
+        ? 'no incentive rules configured'
+        : body.rules
+            .map(
+              (row) =>
+                `${row.ruleId}: ${row.rule.count} × ${row.rule.eventType} per ${row.rule.window} → ${row.rule.rewardPoints} points (cap ${row.rule.capPerUser})\n` +
+                `  exposed ${row.exposed} · completed ${row.completed} · conversion ${row.rate === null ? '—' : `${(row.rate * 100).toFixed(1)}%`}`,
+            )
+            .join('\n'),
+    );
   });
 }

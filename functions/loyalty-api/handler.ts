@@ -4,7 +4,7 @@ import { runtimeClock } from '../../shared/adapters/runtime-clock';
 import { HttpError, InvalidRequestError, httpHandler, json, jsonBody, pathParameter } from '../../shared/adapters/http/http-api';
 import { logger } from '../../shared/adapters/observability/logger';
 import { loyaltyServicesFromEnv } from '../../shared/adapters/loyalty/loyalty-config';
-import { checkInNow, enrollInCheckin, pointsOf, programsOf, referralCodeOf, runDraw, signUpWithCode } from '../../shared/adapters/loyalty/loyalty-use-cases';
+import { checkInNow, enrollInCheckin, incentiveReport, pointsOf, programsOf, referralCodeOf, runDraw, signUpWithCode } from '../../shared/adapters/loyalty/loyalty-use-cases';
 import { TimeZone } from '../../shared/domain/loyalty';
 
 const services = loyaltyServicesFromEnv(runtimeClock);
@@ -93,6 +93,7 @@ const routes: Record<string, Route> = {
     if (!result) throw new HttpError(404, `the draw of ${month} has not run`);
     return json(200, { kind: 'drawn', result });
   },
+  'GET /v1/incentives/report': async () => json(200, await incentiveReport(services)),
 };
 
 /** The loyalty HTTP API: one function, one thin adapter per route (fewer cold starts than eight functions). */

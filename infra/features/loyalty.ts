@@ -1,5 +1,6 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -23,9 +24,15 @@ export interface LoyaltyFeatureProps {
  *
  * - **API** (one function, thin adapter per route): enrol, check in (producer: the app calls it),
  *   points/ledger/level, programs, referral code, referral sign-up (producer), run/read the draw.
- * - **Growth**: a second event source mapping on the raw-event stream, filtered to inserted
- *   purchases and refunds, counts growth exactly once per order (refunds per event).
- *   DynamoDB Streams allow two readers per shard; with aggregation this stream now has two.
+ * - **Loyalty events**: a second event source mapping on the raw-event stream, filtered to
+ *   inserted purchases, refunds and the event types of the incentive rules. It counts growth
+ *   exactly once per order (refunds per event), publishes `GrowthLevelChanged` (source
+ *   `rekindle.loyalty`) on the default bus, and counts key-behaviour incentives per window in the
+ *   user's time zone. DynamoDB Streams allow two readers per shard; with aggregation this stream
+ *   has two: a new stream use must extend this consumer, not add a third mapping.
+ * - **Incentive rules** are data: the `incentiveRules` setting (validated at synth), passed to
+ *   the functions as JSON and validated again at cold start. Conversion counters are sharded in
+ *   the operations table, so `GET /v1/incentives/report` is 16 reads per rule, never a Scan.
  * - **Check-in orchestration** is a sweep, not a Step Functions execution per user: an
  *   EventBridge Scheduler schedule every 15 minutes invokes a function that queries the sparse
  *   `WakeIndex` (16 shards) for programs whose next wake-up (the user's local 20:00) is due, and
@@ -57,7 +64,9 @@ export class LoyaltyFeature extends Construct {
       [LOYALTY_ENV.monthlyRewardBudget]: String(LOYALTY_DEFAULTS.monthlyRewardBudget),
       [LOYALTY_ENV.whenBudgetExhausted]: LOYALTY_DEFAULTS.whenBudgetExhausted,
       [ENV.aggregateRetentionDays]: String(settings.aggregateRetentionDays),
+      [LOYALTY_ENV.incentiveRules]: JSON.stringify(settings.incentiveRules),
     };
+    const incentiveEventTypes = [...new Set(settings.incentiveRules.map((rule) => rule.eventType))].filter((type) => type !== 'purchase' && type !== 'refund');
 
     const api = new RekindleFunction(this, 'LoyaltyApi', {
       entry: 'functions/loyalty-api/handler.ts',
@@ -69,7 +78,7 @@ export class LoyaltyFeature extends Construct {
 
     const growth = new RekindleFunction(this, 'LoyaltyGrowth', {
       entry: 'functions/loyalty-growth/handler.ts',
-      description: 'Counts purchases and refunds from the raw-event stream towards growth',
+      description: 'Loyalty events from the raw-event stream: growth, level changes, key-behaviour incentives',
       timeout: Duration.minutes(2),
       environment,
     })
@@ -92,9 +101,16 @@ export class LoyaltyFeature extends Construct {
         filters: [
           lambda.FilterCriteria.filter({
             eventName: lambda.FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { type: { S: lambda.FilterRule.or('purchase', 'refund') } } },
+            dynamodb: { NewImage: { type: { S: lambda.FilterRule.or('purchase', 'refund', ...incentiveEventTypes) } } },
           }),
         ],
+      }),
+    );
+
+    growth.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['events:PutEvents'],
+        resources: [Stack.of(this).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
       }),
     );
 
@@ -119,6 +135,7 @@ export class LoyaltyFeature extends Construct {
       [apigw.HttpMethod.POST, '/v1/users/{userId}/referral-code'],
       [apigw.HttpMethod.POST, '/v1/draws/{month}'],
       [apigw.HttpMethod.GET, '/v1/draws/{month}'],
+      [apigw.HttpMethod.GET, '/v1/incentives/report'],
     ] as const;
     for (const [method, path] of marketer) context.addRoute(method, path, api, 'marketer');
     context.addRoute(apigw.HttpMethod.POST, '/v1/users/{userId}/checkins', api, 'producer');
@@ -128,7 +145,7 @@ export class LoyaltyFeature extends Construct {
     // purchases issue coupons, the sweep reminds.
     for (const fn of [api, growth, sweep]) props.messaging.grantSend(fn);
 
-    context.alarmOnMessages(growthFailures, 'Purchases or refunds whose growth could not be counted after retries');
+    context.alarmOnMessages(growthFailures, 'Loyalty events (growth, incentives) that could not be counted after retries');
     for (const fn of [api, growth, sweep]) context.alarmOnErrors(fn);
   }
 }

@@ -142,6 +142,11 @@ export class DynamoLedgerStore implements LedgerStore {
   }
 
   async history(userId: string): Promise<readonly LedgerEntry[]> {
+    return this.entriesWithIdPrefix(userId, '');
+  }
+
+  /** The user's entries whose id starts with `idPrefix` (e.g. one incentive rule's grants), oldest first. */
+  async entriesWithIdPrefix(userId: string, idPrefix: string): Promise<readonly LedgerEntry[]> {
     const entries: LedgerEntry[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -149,7 +154,7 @@ export class DynamoLedgerStore implements LedgerStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': loyaltyKeys.userPk(userId), ':prefix': loyaltyKeys.ledgerPrefix },
+          ExpressionAttributeValues: { ':pk': loyaltyKeys.userPk(userId), ':prefix': loyaltyKeys.ledgerPrefix + idPrefix },
           ProjectionExpression: 'entry',
           ConsistentRead: true,
           ExclusiveStartKey: startKey,

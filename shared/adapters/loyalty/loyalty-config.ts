@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { CheckinProgramConfig, GrowthConfig, ReferralConfig, RewardBudgetConfig } from '../../domain/loyalty';
+import { CheckinProgramConfig, GrowthConfig, IncentiveRules, ReferralConfig, RewardBudgetConfig, type GrowthLevelChangePublisher } from '../../domain/loyalty';
 import type { Clock } from '../../domain/clock';
 import { readConfig, positiveIntFromEnv } from '../../config/read-config';
 import { ENV, OperationsTableConfig, UsersTableConfig } from '../../config/tables';
 import { DynamoUserStore } from '../dynamodb/user-store';
 import { dynamoDocumentClient } from '../dynamodb/client';
 import { DynamoCheckinProgramStore } from './dynamo-checkin-program-store';
+import { DynamoIncentiveStore } from './dynamo-incentive-store';
 import { DynamoLedgerStore } from './dynamo-ledger-store';
+import { EventBridgeGrowthPublisher } from './eventbridge-growth-publisher';
 import { DynamoCouponStore, DynamoDrawEntryStore, DynamoLevelChanges, DynamoReferralStore, DynamoRewardBudget, type LoyaltyTables } from './dynamo-reward-stores';
 import { checkinWakeUpPolicy, type LoyaltyRules, type LoyaltyServices } from './loyalty-use-cases';
 import { MessengerReminderSender, type MessengerPort } from './reminder-sender';
@@ -21,16 +23,28 @@ export const LoyaltyConfig = UsersTableConfig.extend(OperationsTableConfig.shape
   [LOYALTY_ENV.monthlyRewardBudget]: z.coerce.number().int().nonnegative(),
   [LOYALTY_ENV.whenBudgetExhausted]: RewardBudgetConfig.shape.whenExhausted,
   [LOYALTY_ENV.aggregateRetentionDays]: positiveIntFromEnv,
+  [LOYALTY_ENV.incentiveRules]: z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be a JSON array of incentive rules' });
+        return z.NEVER;
+      }
+    })
+    .pipe(IncentiveRules),
 });
 export type LoyaltyConfig = z.infer<typeof LoyaltyConfig>;
 
-/** Program rules: the domain's defaults (the product's 21-day program), budget from configuration. */
+/** Program rules: the domain's defaults (the product's 21-day program), budget and incentive rules from configuration. */
 export function loyaltyRulesOf(config: LoyaltyConfig): LoyaltyRules {
   return {
     checkin: CheckinProgramConfig.parse({}),
     growth: GrowthConfig.parse({}),
     referral: ReferralConfig.parse({}),
     budget: RewardBudgetConfig.parse({ monthlyBudget: config[LOYALTY_ENV.monthlyRewardBudget], whenExhausted: config[LOYALTY_ENV.whenBudgetExhausted] }),
+    incentives: config[LOYALTY_ENV.incentiveRules],
   };
 }
 
@@ -40,7 +54,7 @@ export function loyaltyRulesOf(config: LoyaltyConfig): LoyaltyRules {
  * from the environment `MessagingFeature.grantSend` sets, read on the first send) unless a
  * messenger is given.
  */
-export function createLoyaltyServices(input: { tables: LoyaltyTables; rules: LoyaltyRules; clock: Clock; aggregateRetentionDays: number; messenger?: MessengerPort }): LoyaltyServices {
+export function createLoyaltyServices(input: { tables: LoyaltyTables; rules: LoyaltyRules; clock: Clock; aggregateRetentionDays: number; messenger?: MessengerPort; levelChangePublisher?: GrowthLevelChangePublisher }): LoyaltyServices {
   const { tables, rules, clock } = input;
   const profiles = new DynamoUserStore(tables.client, tables.usersTable, input.aggregateRetentionDays);
   // Only read here; the retention applies to writes, which the messenger does with its own.
@@ -56,6 +70,8 @@ export function createLoyaltyServices(input: { tables: LoyaltyTables; rules: Loy
     referrals: new DynamoReferralStore(tables),
     budget: new DynamoRewardBudget(tables),
     levelChanges: new DynamoLevelChanges(tables),
+    levelChangePublisher: input.levelChangePublisher ?? new EventBridgeGrowthPublisher(),
+    incentives: new DynamoIncentiveStore(tables),
     reminders: new MessengerReminderSender(messenger, profiles, messageLog, MESSAGING_DEFAULTS.appUrl),
     profiles,
     randomBytes: (length) => randomBytes(length),

@@ -5,6 +5,8 @@ export const LOYALTY_ENV = {
   monthlyRewardBudget: 'LOYALTY_MONTHLY_REWARD_BUDGET',
   whenBudgetExhausted: 'LOYALTY_WHEN_BUDGET_EXHAUSTED',
   aggregateRetentionDays: ENV.aggregateRetentionDays,
+  /** The key-behaviour incentive rules, a JSON array of `IncentiveRule` (from the CDK settings). */
+  incentiveRules: 'LOYALTY_INCENTIVE_RULES',
 } as const;
 
 /** Defaults the CDK app deploys with. The budget is in currency units of amount-off coupons. */

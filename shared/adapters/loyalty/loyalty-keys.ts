@@ -11,13 +11,16 @@ import type { LedgerAccount } from '../../domain/loyalty';
  *                     sk COUPON#<couponId>         an issued coupon
  *                     sk REFCODE                   the user's referral code
  *                     sk REFERRED_BY               the user's accepted referral (one per referee, ever)
- *                     sk LEVELCHANGE#<eventId>     growth level-change events
+ *                     sk LEVELCHANGE#<eventId>     growth level-change events (+ published once sent to EventBridge)
+ *                     sk INCENTIVE#<rule>#<window> a rule's window: its event keys up to the rule's count (the exposure record)
+ *                     sk INCENTIVE_USER#<rule>#<exposed|completed>  the user was counted once in the rule's conversion
  * Operations table (system-wide, low-cardinality keys sharded):
  *   pk REFCODE#<code>             sk CODE          code -> user
  *   pk DRAW#<month>#<shard>       sk ENTRY#<user>  draw entries, sharded by a stable hash of the user id
  *   pk DRAW#<month>               sk RESULT        the published draw
  *   pk BUDGET#<month>             sk SPENT         the month's reward spend (one item: a few writes per referral, far under 1,000/s)
  *   pk QUEUED#<month>             sk COUPON#<id>   coupons waiting for that month's budget
+ *   pk INCENTIVE#<rule>#<shard>   sk STATS         exposed / completed user counters, sharded by a stable hash of the user id
  * Users table index WakeIndex (sparse, keys only): wakeShard WAKE#<nn>, wakeAt ISO instant.
  */
 export const loyaltyKeys = {
@@ -42,6 +45,10 @@ export const loyaltyKeys = {
   budgetSk: 'SPENT',
   queuedPk: (month: string) => `QUEUED#${month}`,
   queuedSk: (couponId: string) => `COUPON#${couponId}`,
+  incentiveWindowSk: (ruleId: string, windowKey: string) => `INCENTIVE#${encodeURIComponent(ruleId)}#${windowKey}`,
+  incentiveMarkerSk: (ruleId: string, counter: 'exposed' | 'completed') => `INCENTIVE_USER#${encodeURIComponent(ruleId)}#${counter}`,
+  incentiveStatsPk: (ruleId: string, shard: number) => `INCENTIVE#${encodeURIComponent(ruleId)}#${String(shard).padStart(2, '0')}`,
+  incentiveStatsSk: 'STATS',
   wakeShard: (shard: number) => `WAKE#${String(shard).padStart(2, '0')}`,
 } as const;
 
@@ -55,6 +62,7 @@ export const WAKE_INDEX_NAME = 'WakeIndex';
  */
 export const WAKE_SHARDS = 16;
 export const DRAW_SHARDS = 16;
+export const INCENTIVE_STATS_SHARDS = 16;
 
 /** A stable shard in [0, count) for a key: the same user always lands on the same shard. */
 export function shardOf(key: string, count: number): number {

@@ -4,6 +4,11 @@ import {
   ReferralConfig,
   RewardBudgetConfig,
   assertNever,
+  countGrowthAndPublish,
+  evaluateIncentiveRule,
+  incentiveWindowKey,
+  incentiveWindowsGranted,
+  ledgerEntryIds,
   budgetCoupon,
   evaluateDay,
   growthLevelOf,
@@ -11,7 +16,6 @@ import {
   nextWakeUpAt,
   performCheckIn,
   randomReferralCode,
-  recordGrowthEvent,
   rewardForRefereePurchase,
   runMonthlyDraw,
   signUpWithReferralCode,
@@ -24,7 +28,10 @@ import {
   type Coupon,
   type DrawResult,
   type EnrollOutcome,
+  type GrowthLevelChangePublisher,
   type GrowthOutcome,
+  type IncentiveConversion,
+  type IncentiveRules,
   type LedgerEntry,
   type RewardGrant,
   type ReferralSignupOutcome,
@@ -34,6 +41,7 @@ import type { BehaviourEvent } from '../../domain/events/behaviour-event';
 import type { ProfileStore } from '../../domain/profiles/ports';
 import { PROFILE_DEFAULTS } from '../../domain/profiles/user-profile';
 import type { DynamoCheckinProgramStore, StoredCheckinProgram } from './dynamo-checkin-program-store';
+import type { DynamoIncentiveStore } from './dynamo-incentive-store';
 import type { DynamoLedgerStore } from './dynamo-ledger-store';
 import type { DynamoCouponStore, DynamoDrawEntryStore, DynamoLevelChanges, DynamoReferralStore, DynamoRewardBudget } from './dynamo-reward-stores';
 import { WAKE_SHARDS } from './loyalty-keys';
@@ -45,6 +53,7 @@ export interface LoyaltyRules {
   readonly growth: GrowthConfig;
   readonly referral: ReferralConfig;
   readonly budget: RewardBudgetConfig;
+  readonly incentives: IncentiveRules;
 }
 
 /** Everything the loyalty use cases touch: stores, the send path, the clock and randomness. */
@@ -58,6 +67,8 @@ export interface LoyaltyServices {
   readonly referrals: DynamoReferralStore;
   readonly budget: DynamoRewardBudget;
   readonly levelChanges: DynamoLevelChanges;
+  readonly levelChangePublisher: GrowthLevelChangePublisher;
+  readonly incentives: DynamoIncentiveStore;
   readonly reminders: ReminderSender & { messagesOf(userId: string): Promise<RecordedMessage[]> };
   readonly profiles: Pick<ProfileStore, 'getProfile'>;
   readonly randomBytes: (length: number) => Uint8Array;
@@ -310,29 +321,83 @@ export interface GrowthEventResult {
  * Counts a stored purchase or refund towards growth. A purchase counts once per order id (a
  * producer re-sending an order under a new event id adds nothing); a refund once per event id,
  * since an order can be refunded in parts. A referred user's purchase earns the referrer the
- * first-purchase coupon (once per referee, by id). Level changes are recorded as events.
+ * first-purchase coupon (once per referee, by id). Level changes are recorded and published
+ * (EventBridge `GrowthLevelChanged`) at least once.
  */
 export async function countGrowthEvent(services: LoyaltyServices, event: BehaviourEvent): Promise<GrowthEventResult | undefined> {
   const occurredAt = new Date(event.timestamp).toISOString();
+  const ports = { ledger: services.ledger, levelChanges: services.levelChanges, publisher: services.levelChangePublisher };
   let growth: GrowthOutcome;
   switch (event.type) {
     case 'purchase':
-      growth = await recordGrowthEvent(services.ledger, { kind: 'purchase', eventId: event.orderId, userId: event.userId, amount: event.amount, currency: event.currency, occurredAt }, services.rules.growth);
+      growth = await countGrowthAndPublish(ports, { kind: 'purchase', eventId: event.orderId, userId: event.userId, amount: event.amount, currency: event.currency, occurredAt }, services.rules.growth);
       break;
     case 'refund':
       // Refund events carry no currency; XXX is ISO 4217's "no currency" (growth ignores currency).
-      growth = await recordGrowthEvent(services.ledger, { kind: 'refund', eventId: event.eventId, userId: event.userId, amount: event.amount, currency: 'XXX', occurredAt }, services.rules.growth);
+      growth = await countGrowthAndPublish(ports, { kind: 'refund', eventId: event.eventId, userId: event.userId, amount: event.amount, currency: 'XXX', occurredAt }, services.rules.growth);
       break;
     default:
       return undefined;
   }
-  if (growth.kind === 'growth-changed' && growth.levelChange) await services.levelChanges.record(growth.levelChange);
   let referralReward: AppliedGrant[] = [];
   if (event.type === 'purchase' && growth.kind !== 'already-counted') {
     const reward = rewardForRefereePurchase(await services.referrals.referralOf(event.userId), { userId: event.userId, occurredAt }, services.rules.referral);
     if (reward.kind === 'reward') referralReward = await applyGrantsWithinBudget(services, reward.grants);
   }
   return { growth, referralReward };
+}
+
+/** What one raw event did to one incentive rule. */
+export interface IncentiveEventResult {
+  readonly ruleId: string;
+  readonly windowKey: string;
+  readonly exposed: boolean;
+  /** Grant outcomes (`appended`, `already-granted`), empty while the window is not complete. */
+  readonly grants: readonly string[];
+}
+
+/**
+ * Counts a raw event towards every incentive rule on its type, in the rule's calendar window in
+ * the user's profile time zone. The window's first event exposes the user; the event that fills
+ * the window is evaluated by the domain (`evaluateIncentiveRule`), which grants once per window
+ * under a deterministic ledger id and within the rule's cap per user. Every step is idempotent,
+ * so a redelivered stream batch changes nothing. Events of one user arrive in order on one
+ * stream shard, so two windows of one user never race past the cap.
+ */
+export async function countIncentiveEvent(services: LoyaltyServices, event: BehaviourEvent): Promise<IncentiveEventResult[]> {
+  const rules = services.rules.incentives.filter((rule) => rule.eventType === event.type);
+  if (rules.length === 0) return [];
+  const timeZone = (await services.profiles.getProfile(event.userId))?.timezone ?? PROFILE_DEFAULTS.timezone;
+  const occurredAt = new Date(event.timestamp);
+  const now = services.clock.now();
+  const results: IncentiveEventResult[] = [];
+  for (const rule of rules) {
+    const windowKey = incentiveWindowKey(occurredAt, rule.window, timeZone);
+    const progress = await services.incentives.countInWindow({
+      userId: event.userId,
+      ruleId: rule.ruleId,
+      windowKey,
+      event: { eventId: event.eventId, type: event.type, occurredAt: occurredAt.toISOString() },
+      count: rule.count,
+    });
+    if (progress.firstInWindow) await services.incentives.recordExposure(event.userId, rule.ruleId, now);
+    const grants: string[] = [];
+    if (progress.distinctEvents >= rule.count && !progress.settled) {
+      const granted = incentiveWindowsGranted(await services.ledger.entriesWithIdPrefix(event.userId, ledgerEntryIds.incentive(event.userId, rule.ruleId, '')), event.userId, rule.ruleId);
+      const entries = evaluateIncentiveRule({ rule, userId: event.userId, timeZone, events: progress.events, alreadyGrantedWindows: granted });
+      for (const entry of entries) grants.push((await services.ledger.append(entry)).kind);
+      if (entries.length > 0 || granted.has(windowKey)) await services.incentives.recordCompletion(event.userId, rule.ruleId, now);
+      await services.incentives.settleWindow(event.userId, rule.ruleId, windowKey);
+    }
+    results.push({ ruleId: rule.ruleId, windowKey, exposed: progress.firstInWindow, grants });
+  }
+  return results;
+}
+
+/** Each configured rule's conversion: distinct users who completed it / distinct users exposed. */
+export async function incentiveReport(services: LoyaltyServices): Promise<{ rules: Array<IncentiveConversion & { rule: IncentiveRules[number] }> }> {
+  const conversions = await services.incentives.conversions(services.rules.incentives.map((rule) => rule.ruleId));
+  return { rules: services.rules.incentives.map((rule, index) => ({ ...(conversions[index] ?? { ruleId: rule.ruleId, exposed: 0, completed: 0, rate: null }), rule })) };
 }
 
 /** What one sweep did. */

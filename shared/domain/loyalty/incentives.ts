@@ -29,6 +29,14 @@ export const IncentiveRules = z.array(IncentiveRule).refine((rules) => new Set(r
 });
 export type IncentiveRules = z.infer<typeof IncentiveRules>;
 
+/**
+ * The rules the product ships with: three searches in a calendar week earn 20 points, once a
+ * week, at most 52 times per user.
+ */
+export const DEFAULT_INCENTIVE_RULES: IncentiveRules = [
+  { ruleId: 'weekly-searches', eventType: 'search', count: 3, window: 'calendar-week', rewardPoints: 20, capPerUser: 52 },
+];
+
 /** A behaviour event as incentives need it. */
 export interface BehaviourEvent {
   readonly eventId: string;
@@ -135,4 +143,10 @@ export function incentiveConversion(
   const exposed = new Set(exposedUserIds);
   const completed = [...new Set(completedUserIds)].filter((userId) => exposed.has(userId)).length;
   return { ruleId, exposed: exposed.size, completed, rate: exposed.size === 0 ? null : completed / exposed.size };
+}
+
+/** A rule's conversion from counts of distinct users (the adapter keeps counters, not id lists). */
+export function incentiveConversionFromCounts(ruleId: string, exposed: number, completed: number): IncentiveConversion {
+  const kept = Math.min(completed, exposed);
+  return { ruleId, exposed, completed: kept, rate: exposed === 0 ? null : kept / exposed };
 }

@@ -4,7 +4,7 @@ import { dynamoDocumentClient } from '../../../shared/adapters/dynamodb/client';
 import { createLoyaltyServices, loyaltyRulesOf, type LoyaltyConfig } from '../../../shared/adapters/loyalty/loyalty-config';
 import { LOYALTY_DEFAULTS } from '../../../shared/adapters/loyalty/loyalty-env';
 import type { LoyaltyRules, LoyaltyServices } from '../../../shared/adapters/loyalty/loyalty-use-cases';
-import { addLocalDays, instantAtLocalTime, localDayOf, type LocalDay } from '../../../shared/domain/loyalty';
+import { DEFAULT_INCENTIVE_RULES, addLocalDays, instantAtLocalTime, localDayOf, type LocalDay } from '../../../shared/domain/loyalty';
 import { call } from '../../support/test-runtime';
 
 export function freshUser(prefix = 'loy'): string {
@@ -22,6 +22,7 @@ export function defaultRules(): LoyaltyRules {
   return loyaltyRulesOf({
     LOYALTY_MONTHLY_REWARD_BUDGET: LOYALTY_DEFAULTS.monthlyRewardBudget,
     LOYALTY_WHEN_BUDGET_EXHAUSTED: LOYALTY_DEFAULTS.whenBudgetExhausted,
+    LOYALTY_INCENTIVE_RULES: DEFAULT_INCENTIVE_RULES,
   } as LoyaltyConfig);
 }
 
