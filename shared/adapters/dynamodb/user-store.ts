@@ -7,8 +7,7 @@ import type { UserProfile } from '../../domain/profiles/user-profile';
 import { batchPut } from './batch';
 import { forEachConcurrently } from './client';
 import { expiresAfterDays, keys } from './keys';
-
-type StoredDay = Omit<DailyActivity, 'userId' | 'day'>;
+import { DAYS_ATTRIBUTE, dayKey, decodeMonthDays, encodeDay } from './daily-activity-codec';
 
 function monthEnd(day: string): string {
   const [year, month] = day.split('-').map(Number) as [number, number];
@@ -26,10 +25,6 @@ function groupByUserMonth(activities: readonly DailyActivity[]): Map<string, Dai
   return groups;
 }
 
-function stored(activity: DailyActivity): StoredDay {
-  const { userId: _userId, day: _day, ...rest } = activity;
-  return rest;
-}
 
 /** Profiles and daily aggregates, both under the user's own partition key. */
 export class DynamoUserStore implements DailyActivityStore, ProfileStore {
@@ -50,11 +45,11 @@ export class DynamoUserStore implements DailyActivityStore, ProfileStore {
   private async putMonthDays(days: DailyActivity[]): Promise<void> {
     const first = days[0]!;
     const key = { pk: keys.userPk(first.userId), sk: keys.monthSk(first.day) };
-    const names: Record<string, string> = { '#days': 'days' };
+    const names: Record<string, string> = { '#days': DAYS_ATTRIBUTE };
     const values: Record<string, unknown> = {};
     const sets = days.map((activity, i) => {
-      names[`#d${i}`] = activity.day;
-      values[`:d${i}`] = stored(activity);
+      names[`#d${i}`] = dayKey(activity.day);
+      values[`:d${i}`] = encodeDay(activity);
       return `#days.#d${i} = :d${i}`;
     });
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -78,7 +73,7 @@ export class DynamoUserStore implements DailyActivityStore, ProfileStore {
         await this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...key, userId: first.userId, days: Object.fromEntries(days.map((a) => [a.day, stored(a)])), expiresAt: expiresAfterDays(monthEnd(first.day), this.aggregateRetentionDays) },
+            Item: { ...key, [DAYS_ATTRIBUTE]: Object.fromEntries(days.map((a) => [dayKey(a.day), encodeDay(a)])), expiresAt: expiresAfterDays(monthEnd(first.day), this.aggregateRetentionDays) },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -95,8 +90,7 @@ export class DynamoUserStore implements DailyActivityStore, ProfileStore {
     const items = [...groupByUserMonth(activities).values()].map((days) => ({
       pk: keys.userPk(days[0]!.userId),
       sk: keys.monthSk(days[0]!.day),
-      userId: days[0]!.userId,
-      days: Object.fromEntries(days.map((a) => [a.day, stored(a)])),
+      [DAYS_ATTRIBUTE]: Object.fromEntries(days.map((a) => [dayKey(a.day), encodeDay(a)])),
       expiresAt: expiresAfterDays(monthEnd(days[0]!.day), this.aggregateRetentionDays),
     }));
     await batchPut(this.client, this.tableName, items);
@@ -117,9 +111,7 @@ export class DynamoUserStore implements DailyActivityStore, ProfileStore {
         }),
       );
       for (const item of page.Items ?? []) {
-        for (const [day, activity] of Object.entries((item.days ?? {}) as Record<string, StoredDay>)) {
-          if (!fromDay || day >= fromDay) activities.push({ userId, day, ...activity });
-        }
+        for (const activity of decodeMonthDays(userId, String(item.sk), item)) if (!fromDay || activity.day >= fromDay) activities.push(activity);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);

@@ -2,6 +2,7 @@ import { ScanCommand, type DynamoDBDocumentClient, type ScanCommandOutput } from
 import type { DailyActivity } from '../../domain/events/daily-activity';
 import { StoredScore, type ScanCursor, type ScannedUser, type ScannedUserRecord, type SegmentScanResult, type UserSampler, type UserScanner } from '../../domain/scoring-run';
 import { keys } from '../dynamodb/keys';
+import { decodeMonthDays } from '../dynamodb/daily-activity-codec';
 import { scoringKeys } from './scoring-keys';
 
 type Item = Record<string, unknown>;
@@ -9,39 +10,6 @@ type Item = Record<string, unknown>;
 /** Segments of the sample's fine split: a sample is a prefix of them, so it is the same every run. */
 const SAMPLE_SPLIT = 128;
 const SAMPLE_CONCURRENCY = 8;
-
-const numberOr0 = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
-const stringOr = (value: unknown) => (typeof value === 'string' ? value : '');
-
-function countsOf(value: unknown): Record<string, number> {
-  if (!value || typeof value !== 'object') return {};
-  const counts: Record<string, number> = {};
-  for (const [key, count] of Object.entries(value as Record<string, unknown>)) counts[key] = numberOr0(count);
-  return counts;
-}
-
-/** A stored day as DailyActivity; what the aggregator wrote, read field by field (no casts). */
-function dayOf(userId: string, day: string, raw: Record<string, unknown>): DailyActivity {
-  return {
-    userId,
-    day,
-    eventCount: numberOr0(raw.eventCount),
-    sessions: numberOr0(raw.sessions),
-    featureUses: countsOf(raw.featureUses),
-    searches: numberOr0(raw.searches),
-    purchases: numberOr0(raw.purchases),
-    purchaseAmount: numberOr0(raw.purchaseAmount),
-    refunds: numberOr0(raw.refunds),
-    refundAmount: numberOr0(raw.refundAmount),
-    checkins: numberOr0(raw.checkins),
-    referralSignups: numberOr0(raw.referralSignups),
-    messageOpens: numberOr0(raw.messageOpens),
-    messageClicks: numberOr0(raw.messageClicks),
-    unsubscribes: numberOr0(raw.unsubscribes),
-    firstEventAt: stringOr(raw.firstEventAt),
-    lastEventAt: stringOr(raw.lastEventAt),
-  };
-}
 
 /** One user's items (contiguous in a scan) as what scoring needs; null for a user with no data. */
 function userOf(pk: string, items: readonly Item[]): ScannedUserRecord | null {
@@ -57,9 +25,7 @@ function userOf(pk: string, items: readonly Item[]): ScannedUserRecord | null {
       createdAt = typeof item.createdAt === 'string' ? item.createdAt : null;
     } else if (sk.startsWith(keys.monthPrefix)) {
       hasData = true;
-      for (const [day, raw] of Object.entries((item.days ?? {}) as Record<string, unknown>)) {
-        if (raw && typeof raw === 'object') days.push(dayOf(userId, day, raw as Record<string, unknown>));
-      }
+      days.push(...decodeMonthDays(userId, sk, item));
     } else if (sk === scoringKeys.scoreSk) {
       // An unreadable stored score is treated as none: the user is rescored and the item rewritten.
       const parsed = StoredScore.safeParse(item);
@@ -83,12 +49,13 @@ export class DynamoUserScanner implements UserScanner, UserSampler {
     private readonly tableName: string,
   ) {}
 
-  private page(segment: number, totalSegments: number, startKey: ScanCursor | null): Promise<ScanCommandOutput> {
+  private page(segment: number, totalSegments: number, startKey: ScanCursor | null, pageItems?: number): Promise<ScanCommandOutput> {
     return this.client.send(
       new ScanCommand({
         TableName: this.tableName,
         Segment: segment,
         TotalSegments: totalSegments,
+        ...(pageItems ? { Limit: pageItems } : {}),
         ReturnConsumedCapacity: 'TOTAL',
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),
@@ -96,7 +63,7 @@ export class DynamoUserScanner implements UserScanner, UserSampler {
   }
 
   async scanSegment(
-    request: { segment: number; totalSegments: number; cursor: ScanCursor | null },
+    request: { segment: number; totalSegments: number; cursor: ScanCursor | null; pageItems?: number },
     onUsers: (users: ScannedUserRecord[]) => Promise<void>,
     shouldStop: () => boolean,
   ): Promise<SegmentScanResult> {
@@ -105,14 +72,14 @@ export class DynamoUserScanner implements UserScanner, UserSampler {
     let handedOver = 0;
     let pending: { pk: string; items: Item[] } | null = null;
     let resumeFrom: ScanCursor | null = request.cursor;
-    let next: Promise<ScanCommandOutput> | null = this.page(request.segment, request.totalSegments, request.cursor);
+    let next: Promise<ScanCommandOutput> | null = this.page(request.segment, request.totalSegments, request.cursor, request.pageItems);
     while (next) {
       const page: ScanCommandOutput = await next;
       readUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
       const items = page.Items ?? [];
       itemsRead += items.length;
       const more = page.LastEvaluatedKey as ScanCursor | undefined;
-      next = more ? this.page(request.segment, request.totalSegments, more) : null;
+      next = more ? this.page(request.segment, request.totalSegments, more, request.pageItems) : null;
 
       const complete: ScannedUserRecord[] = [];
       for (const item of items) {

@@ -29,7 +29,7 @@ export interface UserScanner {
    * where to resume.
    */
   scanSegment(
-    request: { segment: number; totalSegments: number; cursor: ScanCursor | null },
+    request: { segment: number; totalSegments: number; cursor: ScanCursor | null; /** Items per page (default: 1 MB pages). */ pageItems?: number },
     onUsers: (users: ScannedUserRecord[]) => Promise<void>,
     shouldStop: () => boolean,
   ): Promise<SegmentScanResult>;

@@ -229,7 +229,13 @@ export async function scoreSegment(
     }
   };
   const cap = task.maxUsersPerInvocation;
-  const scan = await deps.scanner.scanSegment(task, onUsers, () => deps.outOfTime() || (cap !== null && counts.usersScored >= cap));
+  // With a user cap, read in pages small enough for the cap to take effect (a 1 MB page can hold a
+  // whole segment's users); without one, full pages.
+  const scan = await deps.scanner.scanSegment(
+    cap === null ? task : { ...task, pageItems: Math.max(10, cap * 2) },
+    onUsers,
+    () => deps.outOfTime() || (cap !== null && counts.usersScored >= cap),
+  );
   await flushWrites();
   counts.readUnits = scan.readUnits;
   counts.itemsRead = scan.itemsRead;
