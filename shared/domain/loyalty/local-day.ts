@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MS_PER_DAY } from '../clock';
 import { InvalidLocalDayError, InvalidTimeZoneError } from './errors';
+import { isKnownTimeZone as isKnownZone, UnknownTimeZoneError, wallClockAt as readWallClock } from '../time/wall-clock';
 
 /**
  * A calendar day in some user's time zone, `YYYY-MM-DD`. Plain strings so they sort
@@ -26,57 +27,18 @@ interface WallClock {
   readonly second: number;
 }
 
-// Building an Intl.DateTimeFormat costs far more than formatting with it, and the scoring and
-// sweep paths call this per user: one formatter per zone, kept for the process's life.
-const formattersByZone = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  const cached = formattersByZone.get(timeZone);
-  if (cached) return cached;
-  let formatter: Intl.DateTimeFormat;
-  try {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-  } catch (cause) {
-    throw new InvalidTimeZoneError(timeZone, { cause });
-  }
-  formattersByZone.set(timeZone, formatter);
-  return formatter;
-}
-
 /** True when `timeZone` is an IANA zone the runtime's Intl database knows. */
 export function isKnownTimeZone(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
+  return isKnownZone(timeZone);
 }
 
 function wallClockAt(instant: Date, timeZone: string): WallClock {
-  const parts = formatterFor(timeZone).formatToParts(instant);
-  const field = (type: Intl.DateTimeFormatPartTypes): number => {
-    const part = parts.find((candidate) => candidate.type === type);
-    if (!part) throw new Error(`Intl gave no ${type} for ${instant.toISOString()} in ${timeZone}`);
-    return Number(part.value);
-  };
-  return {
-    year: field('year'),
-    month: field('month'),
-    day: field('day'),
-    hour: field('hour'),
-    minute: field('minute'),
-    second: field('second'),
-  };
+  try {
+    return readWallClock(instant, timeZone);
+  } catch (error) {
+    if (error instanceof UnknownTimeZoneError) throw new InvalidTimeZoneError(timeZone, { cause: error });
+    throw error;
+  }
 }
 
 function pad(value: number, width: number): string {

@@ -1,3 +1,4 @@
+import { isKnownTimeZone as isKnownZone, UnknownTimeZoneError as SharedUnknownTimeZoneError, wallClockAsUtcMs as wallClockUtcMs, wallClockAt } from '../time/wall-clock';
 import { UnknownTimeZoneError } from './errors';
 
 /** A calendar date as people in some timezone read it. `month` is 1–12. */
@@ -17,63 +18,23 @@ export interface LocalDateTime extends LocalDate {
 const MS_PER_SECOND = 1000;
 const MS_PER_HOUR = 3_600_000;
 
-// Building an Intl.DateTimeFormat is far slower than using one; the policy runs per message.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  const cached = formatters.get(timeZone);
-  if (cached) return cached;
-  let formatter: Intl.DateTimeFormat;
-  try {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-  } catch (error) {
-    throw new UnknownTimeZoneError(timeZone, { cause: error });
-  }
-  formatters.set(timeZone, formatter);
-  return formatter;
-}
-
 /** True when Intl knows the IANA zone name. */
 export function isKnownTimeZone(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
+  return isKnownZone(timeZone);
 }
 
 /** The wall clock in `timeZone` at `instant`. Throws {@link UnknownTimeZoneError}. */
 export function localDateTimeAt(instant: Date, timeZone: string): LocalDateTime {
-  const reading: LocalDateTime = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (const part of formatterFor(timeZone).formatToParts(instant)) {
-    switch (part.type) {
-      case 'year':
-      case 'month':
-      case 'day':
-      case 'hour':
-      case 'minute':
-      case 'second':
-        reading[part.type] = Number(part.value);
-        break;
-      default:
-        break;
-    }
+  try {
+    return wallClockAt(instant, timeZone);
+  } catch (error) {
+    if (error instanceof SharedUnknownTimeZoneError) throw new UnknownTimeZoneError(timeZone, { cause: error });
+    throw error;
   }
-  return reading;
 }
 
 function wallClockAsUtcMs(reading: LocalDateTime): number {
-  return Date.UTC(reading.year, reading.month - 1, reading.day, reading.hour, reading.minute, reading.second);
+  return wallClockUtcMs(reading);
 }
 
 /** How far the zone's wall clock is ahead of UTC at `instantMs` (negative west of Greenwich). */

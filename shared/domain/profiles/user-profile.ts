@@ -1,14 +1,10 @@
 import { z } from 'zod';
+import { isKnownTimeZone } from '../time/wall-clock';
 
 /** True when `zone` is an IANA time zone this runtime knows (Intl is the reference). */
 export function isIanaTimeZone(zone: string): boolean {
   if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(zone) && zone !== 'UTC') return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+  return isKnownTimeZone(zone);
 }
 
 export const Locale = z.enum(['zh-CN', 'en'], { message: 'locale must be zh-CN or en' });

@@ -1,3 +1,4 @@
+import { wallClockAsUtcMs, wallClockAt } from '../time/wall-clock';
 /**
  * Wall-clock arithmetic for the synthetic population's time zones: habits are drawn in the
  * user's local time (people open apps in the evening where they live), events are stamped in
@@ -17,7 +18,6 @@ const TWO_DIGITS = Array.from({ length: 60 }, (_, value) => String(value).padSta
  * window whatever the number of users.
  */
 export class ZoneClock {
-  private readonly formatters = new Map<string, Intl.DateTimeFormat>();
   private readonly offsetsByHourByZone = new Map<string, Map<number, number>>();
   // Formatting is the hot path of generation (once per event): the date part and the offset
   // suffix repeat, so they are built once.
@@ -86,39 +86,6 @@ export class ZoneClock {
   }
 
   private lookUpOffsetMinutes(timeZone: string, instantMs: number): number {
-    const reading = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-    for (const part of this.formatterFor(timeZone).formatToParts(instantMs)) {
-      switch (part.type) {
-        case 'year':
-        case 'month':
-        case 'day':
-        case 'hour':
-        case 'minute':
-        case 'second':
-          reading[part.type] = Number(part.value);
-          break;
-        default:
-          break;
-      }
-    }
-    const wallClockMs = Date.UTC(reading.year, reading.month - 1, reading.day, reading.hour, reading.minute, reading.second);
-    return Math.round((wallClockMs - instantMs) / MS_PER_MINUTE);
-  }
-
-  private formatterFor(timeZone: string): Intl.DateTimeFormat {
-    const cached = this.formatters.get(timeZone);
-    if (cached) return cached;
-    const formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    this.formatters.set(timeZone, formatter);
-    return formatter;
+    return Math.round((wallClockAsUtcMs(wallClockAt(instantMs, timeZone)) - instantMs) / MS_PER_MINUTE);
   }
 }
