@@ -8,6 +8,8 @@ import { freePort } from '../infra/local/preflight';
 import { batchPut } from '../shared/adapters/dynamodb/batch';
 import { forEachConcurrently } from '../shared/adapters/dynamodb/client';
 import { keys } from '../shared/adapters/dynamodb/keys';
+import { rawEventItem } from '../shared/adapters/dynamodb/raw-event-store';
+import { BehaviourEvent } from '../shared/domain/events/behaviour-event';
 import type { BenchRow } from './models';
 
 const BATCH = 100;
@@ -43,17 +45,8 @@ export async function runIngestBenchmarks(options: { events?: number; persisted?
     const eventsTable = [...runtime.tables.entries()].find(([id]) => id.startsWith('EventsTable'))![1];
     const now = runtime.clock.now();
 
-    const rawItems = (prefix: string, count: number) =>
-      syntheticEvents(count, prefix, users, now).map((event) => ({
-        pk: keys.userPk(event.userId),
-        sk: keys.eventSk(event.timestamp, event.eventId),
-        eventId: event.eventId,
-        userId: event.userId,
-        type: event.type,
-        occurredAt: event.timestamp,
-        event,
-        expiresAt: Math.floor(now.getTime() / 1000) + 400 * 86_400,
-      }));
+    // The very items the ingest path stores, built by the store's own item builder.
+    const rawItems = (prefix: string, count: number) => syntheticEvents(count, prefix, users, now).map((event) => rawEventItem(BehaviourEvent.parse(event), 400));
     const writeRaw = async (items: ReturnType<typeof rawItems>) => {
       const started = performance.now();
       await forEachConcurrently(

@@ -6,12 +6,12 @@ import { runtimeClock } from '../../shared/adapters/runtime-clock';
 import { logger } from '../../shared/adapters/observability/logger';
 import { loyaltyServicesFromEnv } from '../../shared/adapters/loyalty/loyalty-config';
 import { countGrowthEvent, countIncentiveEvent } from '../../shared/adapters/loyalty/loyalty-use-cases';
-import { BehaviourEvent } from '../../shared/domain/events/behaviour-event';
+import { StoredBehaviourEvent } from '../../shared/adapters/dynamodb/raw-event-store';
 
 const services = loyaltyServicesFromEnv(runtimeClock);
 
 /** The stored raw event, as the ingest adapter writes it: the validated event under `event`. */
-export const StoredLoyaltyEvent = z.object({ event: BehaviourEvent });
+export const StoredLoyaltyEvent = z.object({ event: StoredBehaviourEvent });
 export type StoredLoyaltyEvent = z.infer<typeof StoredLoyaltyEvent>;
 
 /**

@@ -1,4 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { BehaviourEvent } from '../../domain/events/behaviour-event';
 import type { RawEventStore } from '../../domain/events/ports';
 import { batchGet, batchPut } from './batch';
@@ -7,6 +8,34 @@ import { expiresAfterDays, keys } from './keys';
 function keyOf(event: BehaviourEvent) {
   return { pk: keys.userPk(event.userId), sk: keys.eventSk(new Date(event.timestamp).toISOString(), event.eventId) };
 }
+
+/**
+ * The stored item of a raw event. The event itself is kept as its JSON text: the store never
+ * queries inside it, and a string is far cheaper for DynamoDB to write than a nested map
+ * (measured on DynamoDB Local: the nested map was the larger part of the write cost).
+ * Keys, type and time stay as attributes for stream filters and consumers.
+ */
+export function rawEventItem(event: BehaviourEvent, retentionDays: number) {
+  return {
+    ...keyOf(event),
+    eventId: event.eventId,
+    userId: event.userId,
+    type: event.type,
+    occurredAt: new Date(event.timestamp).toISOString(),
+    event: JSON.stringify(event),
+    expiresAt: expiresAfterDays(event.timestamp, retentionDays),
+  };
+}
+
+/** The event of a stored raw-event item (JSON text; a map in items written before that). */
+export const StoredBehaviourEvent = z.union([z.string().transform((text, context) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    context.addIssue({ code: 'custom', message: 'the stored event is not valid JSON' });
+    return z.NEVER;
+  }
+}).pipe(BehaviourEvent), BehaviourEvent]);
 
 /** Raw events in DynamoDB, one item per event, expiring after the retention period. */
 export class DynamoRawEventStore implements RawEventStore {
@@ -25,15 +54,7 @@ export class DynamoRawEventStore implements RawEventStore {
     await batchPut(
       this.client,
       this.tableName,
-      events.map((event) => ({
-        ...keyOf(event),
-        eventId: event.eventId,
-        userId: event.userId,
-        type: event.type,
-        occurredAt: new Date(event.timestamp).toISOString(),
-        event,
-        expiresAt: expiresAfterDays(event.timestamp, this.retentionDays),
-      })),
+      events.map((event) => rawEventItem(event, this.retentionDays)),
     );
   }
 
@@ -51,7 +72,7 @@ export class DynamoRawEventStore implements RawEventStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) events.push(BehaviourEvent.parse(item.event));
+      for (const item of page.Items ?? []) events.push(StoredBehaviourEvent.parse(item.event));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return events;
