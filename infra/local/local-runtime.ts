@@ -185,7 +185,11 @@ export class LocalRuntime {
       await this.streams?.settle();
       const drained = (await this.queues?.drain()) ?? 0;
       const delivered = (await this.bus?.drain()) ?? false;
-      const busy = this.inFlightInvocations > 0 || this.queues?.busy === true;
+      // An execution between two states is neither in a task nor on the clock: wait until every
+      // running execution is parked on the clock (each holds a clock waiter while it waits).
+      const executionsOnClock = this.clock.pending - (this.scheduler?.waiting ?? 0);
+      const executionsMoving = (this.stepFunctions?.runningExecutionCount ?? 0) > executionsOnClock;
+      const busy = this.inFlightInvocations > 0 || this.queues?.busy === true || executionsMoving;
       quiet = drained === 0 && !delivered && !busy ? quiet + 1 : 0;
       await new Promise((resolve) => setTimeout(resolve, quiet > 0 ? 20 : 5));
     }

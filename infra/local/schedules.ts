@@ -53,6 +53,8 @@ export class LocalScheduler {
   private readonly abort = new AbortController();
   private readonly loops: Promise<void>[] = [];
   readonly fired: Array<{ name: string; scheduledTime: string; error?: string }> = [];
+  /** How many schedules are waiting on the clock right now (the rest are firing). */
+  waiting = 0;
 
   constructor(private readonly clock: VirtualClock) {}
 
@@ -71,10 +73,13 @@ export class LocalScheduler {
     for (;;) {
       let next = nextFireTime(schedule.expression, schedule.timezone, after, anchor);
       if (!next) return;
+      this.waiting += 1;
       try {
         await this.clock.waitUntil(next, this.abort.signal);
       } catch {
         return; // stopped
+      } finally {
+        this.waiting -= 1;
       }
       if (schedule.expression.startsWith('rate(')) {
         // A rate schedule is a polling sweep: when the clock jumps a month, firing every missed

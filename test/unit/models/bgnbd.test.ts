@@ -150,7 +150,9 @@ describe('BG/NBD identities', () => {
         const denominator = 1 + (x > 0 ? (a / (b + x - 1)) * ((alpha + T) / (alpha + recency)) ** (r + x) : 0);
         const expected = numerator / denominator;
         const actual = bgnbdConditionalExpectedPurchases(params, horizon, history);
-        expect(Math.abs(actual - expected)).toBeLessThan(1e-7 * Math.max(1, Math.abs(expected)));
+        // 1e-6: the reference itself computes 1 − exp(·), which loses about nine digits to
+        // cancellation when the exponent is near zero (found at x = 0, a = b = 0.1).
+        expect(Math.abs(actual - expected)).toBeLessThan(1e-6 * Math.max(1, Math.abs(expected)));
       }),
       { numRuns: 200 },
     );
