@@ -6,13 +6,12 @@ import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { createMessenger } from '../../../shared/adapters/messaging';
 import type { SendRequest, SendReservations } from '../../../shared/domain/messaging';
 import { startTestRuntime } from '../../support/test-runtime';
-import { alignClockToShanghaiMidday, createUser, functionIdOf, mailTo, provideLocalMessagingEnvironment, sendTest } from './support';
+import { alignClockToShanghaiMidday, createUser, functionIdOf, mailTo, sendTest } from './support';
 
 let runtime: LocalRuntime;
 
 beforeAll(async () => {
   runtime = await startTestRuntime();
-  provideLocalMessagingEnvironment(runtime);
   alignClockToShanghaiMidday(runtime);
 }, 120_000);
 afterAll(async () => {

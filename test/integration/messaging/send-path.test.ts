@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { call, startTestRuntime } from '../../support/test-runtime';
-import { alignClockToShanghaiMidday, createUser, mailTo, provideLocalMessagingEnvironment, sendTest } from './support';
+import { alignClockToShanghaiMidday, createUser, mailTo, sendTest } from './support';
 
 let runtime: LocalRuntime;
 
 beforeAll(async () => {
   runtime = await startTestRuntime();
-  provideLocalMessagingEnvironment(runtime);
   alignClockToShanghaiMidday(runtime);
 }, 120_000);
 afterAll(async () => {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
-import { MESSAGING_ENV } from '../../../shared/adapters/messaging/config';
 import { call } from '../../support/test-runtime';
 
 /** One mail as the SES emulator's store keeps it. */
@@ -10,15 +9,6 @@ export interface CapturedEmail {
   subject: string;
   body: { html?: string; text?: string };
   headers?: Array<{ name: string; value: string }>;
-}
-
-/**
- * What the local runtime does not yet put in the environment (see the report): the unsubscribe
- * key it generated and the base URL of its own API. Handlers read both on first use.
- */
-export function provideLocalMessagingEnvironment(runtime: LocalRuntime): void {
-  process.env[MESSAGING_ENV.localUnsubscribeKey] = runtime.credentials.unsubscribeSigningKey;
-  process.env[MESSAGING_ENV.unsubscribeBaseUrl] = `${runtime.apiUrl}/v1/unsubscribe`;
 }
 
 /** Moves the virtual clock to the next 04:00 UTC: midday in Shanghai, night in New York. */

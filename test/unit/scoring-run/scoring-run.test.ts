@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DailyActivity } from '../../../shared/domain/events/daily-activity';
+import { aggregateDay, type DailyActivity } from '../../../shared/domain/events/daily-activity';
 import { parseScoringConfig, scorePopulation, simulateUserFeatures, type UserScore } from '../../../shared/domain/models';
 import {
   buildScoringReference,
@@ -22,26 +22,8 @@ const config = parseScoringConfig({});
 const params = { bgnbd: { r: 0.24, alpha: 4.41, a: 0.79, b: 2.43 }, gammagamma: { p: 6.25, q: 3.74, v: 15.44 } };
 
 function day(date: string, fields: Partial<DailyActivity> = {}): DailyActivity {
-  return {
-    userId: 'u1',
-    day: date,
-    eventCount: 1,
-    sessions: 0,
-    featureUses: {},
-    searches: 0,
-    purchases: 0,
-    purchaseAmount: 0,
-    refunds: 0,
-    refundAmount: 0,
-    checkins: 0,
-    referralSignups: 0,
-    messageOpens: 0,
-    messageClicks: 0,
-    unsubscribes: 0,
-    firstEventAt: `${date}T10:00:00.000Z`,
-    lastEventAt: `${date}T11:00:00.000Z`,
-    ...fields,
-  };
+  // An empty day from the aggregation rule itself, with one event between 10:00 and 11:00.
+  return { ...aggregateDay('u1', date, []), eventCount: 1, firstEventAt: `${date}T10:00:00.000Z`, lastEventAt: `${date}T11:00:00.000Z`, ...fields };
 }
 
 const options = { runDate: '2025-03-31', coreFeatures: new Set(['playlist']), timeUnit: 'week' as const };
