@@ -180,8 +180,15 @@ export class LocalRuntime {
    * deliveries done, and every execution either finished or waiting on the clock.
    */
   async settle(): Promise<void> {
-    const deadline = Date.now() + 120_000;
-    for (let quiet = 0; quiet < 3 && Date.now() < deadline; ) {
+    // Generous, because a shared 2-core machine can be slow; but never a silent early return,
+    // which would let a caller assert on work still under way.
+    const deadline = Date.now() + 300_000;
+    for (let quiet = 0; quiet < 3; ) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `settle: still busy after 300 s (invocations ${this.inFlightInvocations}, running executions ${this.stepFunctions?.runningExecutionCount ?? 0}, clock waiters ${this.clock.pending})`,
+        );
+      }
       await this.streams?.settle();
       const drained = (await this.queues?.drain()) ?? 0;
       const delivered = (await this.bus?.drain()) ?? false;
