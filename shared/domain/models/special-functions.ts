@@ -108,30 +108,47 @@ const LOG_RESCALE = 250 * Math.LN10;
  * way so that a sum beyond the double range (large a, b and z near 1) is still returned in logs.
  */
 function gaussSeries(a: number, b: number, c: number, z: number): SignedLog {
+  return gaussSeriesWithLoss(a, b, c, z).value;
+}
+
+/**
+ * A value and the log of the largest magnitude met on the way to it; their difference is how
+ * many digits (in e-folds) cancellation may have cost.
+ */
+interface MeasuredSignedLog {
+  readonly value: SignedLog;
+  readonly logLargest: number;
+}
+
+function gaussSeriesWithLoss(a: number, b: number, c: number, z: number): MeasuredSignedLog {
   let term = 1;
   let sum = 1;
   let logScale = 0;
+  let largest = 1;
+  const measured = (): MeasuredSignedLog => ({ value: toSignedLog(sum, logScale), logLargest: Math.log(largest) + logScale });
   const lastSignChange = Math.max(-a, -b, -c, 0);
   for (let n = 0; n < MAX_SERIES_TERMS; n += 1) {
     const ratio = ((a + n) * (b + n)) / ((c + n) * (n + 1)) * z;
     term *= ratio;
     sum += term;
+    largest = Math.max(largest, Math.abs(term), Math.abs(sum));
     if (term === 0) break;
     // Stop once the terms are negligible and shrink for good: past every sign change of a + n,
     // b + n and c + n a tiny term cannot be a fluke of a factor passing near zero.
     const nextRatio = Math.abs(((a + n + 1) * (b + n + 1)) / ((c + n + 1) * (n + 2)) * z);
     // The tail is bounded by a geometric series with the next ratio, not by the last term alone.
     if (nextRatio < 1 && n > lastSignChange && Math.abs(term) * nextRatio <= SERIES_TOLERANCE * (1 - nextRatio) * Math.abs(sum)) {
-      return toSignedLog(sum, logScale);
+      return measured();
     }
-    if (Math.abs(sum) > RESCALE_ABOVE) {
+    if (largest > RESCALE_ABOVE) {
       sum *= RESCALE_FACTOR;
       term *= RESCALE_FACTOR;
+      largest *= RESCALE_FACTOR;
       logScale += LOG_RESCALE;
     }
     if (n === MAX_SERIES_TERMS - 1) break;
   }
-  if (term === 0) return toSignedLog(sum, logScale);
+  if (term === 0) return measured();
   throw new SeriesDidNotConvergeError('The hypergeometric series did not converge', { a, b, c, z });
 }
 
@@ -165,7 +182,8 @@ const INTEGER_GAP = 1e-4;
  *   maps it into [0, 1).
  * - 0 ≤ z ≤ 0.7: the Gauss series, rescaled so that it cannot overflow.
  * - 0.7 < z < 1: the connection formula (Abramowitz & Stegun 15.3.6) to two series in 1 - z, which
- *   converge fast. When c - a - b is within 1e-4 of an integer that formula cancels badly: up to
+ *   converge fast, unless it cancels more than a thousand-fold and the direct series is cheaper in
+ *   digits (up to z = 0.99). When c - a - b is within 1e-4 of an integer that formula cancels badly: up to
  *   z = 0.95 the direct series is used instead, beyond it a four-point interpolation in a.
  */
 export function logHypergeometric2F1(a: number, b: number, c: number, z: number): SignedLog {
@@ -180,11 +198,41 @@ export function logHypergeometric2F1(a: number, b: number, c: number, z: number)
 }
 
 function logHypergeometric2F1NonNegative(a: number, b: number, c: number, z: number): SignedLog {
-  if (z <= DIRECT_SERIES_LIMIT || isNonPositiveInteger(a) || isNonPositiveInteger(b)) return gaussSeries(a, b, c, z);
+  if (isNonPositiveInteger(a)) return terminatingSeries(a, b, c, z);
+  if (isNonPositiveInteger(b)) return terminatingSeries(b, a, c, z);
+  if (z <= DIRECT_SERIES_LIMIT) return gaussSeries(a, b, c, z);
   const excess = c - a - b;
-  if (Math.abs(excess - Math.round(excess)) >= INTEGER_GAP) return connectionFormula(a, b, c, z);
+  if (Math.abs(excess - Math.round(excess)) >= INTEGER_GAP) return betterConditioned(a, b, c, z);
   if (z <= NEAR_INTEGER_SERIES_LIMIT) return gaussSeries(a, b, c, z);
   return interpolateInA(a, b, c, z);
+}
+
+// The connection formula's two terms (and its series in 1 - z, whose parameters can be large or
+// negative) may cancel: with large a, b just above z = 0.7 it lost six digits. Up to a thousand-fold
+// loss is accepted; beyond it the direct series is summed too, while it is still affordable, and the
+// result that lost less is kept.
+const ACCEPTED_LOG_LOSS = Math.log(1e3);
+const AFFORDABLE_SERIES_LIMIT = 0.99;
+
+function betterConditioned(a: number, b: number, c: number, z: number): SignedLog {
+  const connected = connectionFormula(a, b, c, z);
+  const connectedLoss = connected.logLargest - connected.value.logAbs;
+  if (connectedLoss <= ACCEPTED_LOG_LOSS || z > AFFORDABLE_SERIES_LIMIT) return connected.value;
+  const direct = gaussSeriesWithLoss(a, b, c, z);
+  return direct.logLargest - direct.value.logAbs <= connectedLoss ? direct.value : connected.value;
+}
+
+/**
+ * A polynomial (m a non-positive integer): summed as it stands, or after Pfaff's transformation
+ * (1 - z)^(-m) ₂F₁(m, c - b; c; z/(z - 1)), whichever cancels less. Near z = 1 the direct sum of
+ * (1 - z)^5 loses seven digits; the transformed one has terms of one sign.
+ */
+function terminatingSeries(m: number, b: number, c: number, z: number): SignedLog {
+  const direct = gaussSeriesWithLoss(m, b, c, z);
+  if (z <= 0.5) return direct.value;
+  const transformed = gaussSeriesWithLoss(m, c - b, c, z / (z - 1));
+  if (transformed.logLargest - transformed.value.logAbs >= direct.logLargest - direct.value.logAbs) return direct.value;
+  return { logAbs: transformed.value.logAbs - m * Math.log1p(-z), sign: transformed.value.sign };
 }
 
 function isNonPositiveInteger(value: number): boolean {
@@ -198,8 +246,9 @@ const NEAR_INTEGER_SERIES_LIMIT = 0.95;
 const INTERPOLATION_STEP = 1e-3;
 
 function interpolateInA(a: number, b: number, c: number, z: number): SignedLog {
-  const near = [connectionFormula(a - INTERPOLATION_STEP, b, c, z), connectionFormula(a + INTERPOLATION_STEP, b, c, z)];
-  const far = [connectionFormula(a - 2 * INTERPOLATION_STEP, b, c, z), connectionFormula(a + 2 * INTERPOLATION_STEP, b, c, z)];
+  const at = (shift: number): SignedLog => connectionFormula(a + shift, b, c, z).value;
+  const near = [at(-INTERPOLATION_STEP), at(INTERPOLATION_STEP)];
+  const far = [at(-2 * INTERPOLATION_STEP), at(2 * INTERPOLATION_STEP)];
   const sign = near[0]?.sign ?? 0;
   if (sign === 0 || [...near, ...far].some((point) => point.sign !== sign)) return gaussSeries(a, b, c, z);
   const nearSum = (near[0]?.logAbs ?? 0) + (near[1]?.logAbs ?? 0);
@@ -208,7 +257,7 @@ function interpolateInA(a: number, b: number, c: number, z: number): SignedLog {
   return { logAbs: (4 * nearSum - farSum) / 6, sign };
 }
 
-function connectionFormula(a: number, b: number, c: number, z: number): SignedLog {
+function connectionFormula(a: number, b: number, c: number, z: number): MeasuredSignedLog {
   const excess = c - a - b;
   const oneMinusZ = 1 - z;
   const logGammaC = logGamma(c);
@@ -218,16 +267,16 @@ function connectionFormula(a: number, b: number, c: number, z: number): SignedLo
     logGammaC + logGamma(excess),
     signGammaC * gammaSign(excess),
     [c - a, c - b],
-    gaussSeries(a, b, 1 - excess, oneMinusZ),
+    gaussSeriesWithLoss(a, b, 1 - excess, oneMinusZ),
   );
   // Second term: (1-z)^(c-a-b) Γ(c)Γ(a+b-c) / (Γ(a)Γ(b)) ₂F₁(c-a, c-b; c-a-b+1; 1-z).
   const second = combineGammaRatio(
     logGammaC + logGamma(-excess) + excess * Math.log(oneMinusZ),
     signGammaC * gammaSign(-excess),
     [a, b],
-    gaussSeries(c - a, c - b, 1 + excess, oneMinusZ),
+    gaussSeriesWithLoss(c - a, c - b, 1 + excess, oneMinusZ),
   );
-  return addSignedLogs(first, second);
+  return { value: addSignedLogs(first.value, second.value), logLargest: Math.max(first.logLargest, second.logLargest) };
 }
 
 /** numerator × series / (Γ(d₁)Γ(d₂)); a pole in the denominator makes the whole term vanish. */
@@ -235,15 +284,18 @@ function combineGammaRatio(
   logNumerator: number,
   numeratorSign: number,
   denominatorArguments: readonly [number, number],
-  series: SignedLog,
-): SignedLog {
+  series: MeasuredSignedLog,
+): MeasuredSignedLog {
   const [first, second] = denominatorArguments;
   const denominatorSign = gammaSign(first) * gammaSign(second);
-  if (denominatorSign === 0 || series.sign === 0) return { logAbs: Number.NEGATIVE_INFINITY, sign: 0 };
-  const sign = numeratorSign * denominatorSign * series.sign;
+  if (denominatorSign === 0 || series.value.sign === 0) {
+    return { value: { logAbs: Number.NEGATIVE_INFINITY, sign: 0 }, logLargest: Number.NEGATIVE_INFINITY };
+  }
+  const sign = numeratorSign * denominatorSign * series.value.sign;
+  const logFactor = logNumerator - logGamma(first) - logGamma(second);
   return {
-    logAbs: logNumerator - logGamma(first) - logGamma(second) + series.logAbs,
-    sign: sign > 0 ? 1 : sign < 0 ? -1 : 0,
+    value: { logAbs: logFactor + series.value.logAbs, sign: sign > 0 ? 1 : sign < 0 ? -1 : 0 },
+    logLargest: logFactor + series.logLargest,
   };
 }
 

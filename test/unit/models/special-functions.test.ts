@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import reference from '../../support/fixtures/hypergeometric-2f1-reference.json';
 import {
   digamma,
   hypergeometric2F1,
@@ -116,6 +117,16 @@ describe('the Gauss hypergeometric function 2F1', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('agrees with mpmath at 40 digits to 1e-10 in log on the BG/NBD forms, across the switch to the connection formula', () => {
+    // The table and the script that made it: test/support/fixtures/hypergeometric-2f1-reference.*
+    expect(reference.length).toBeGreaterThanOrEqual(80);
+    for (const { a, b, c, z, logAbs, sign } of reference) {
+      const value = logHypergeometric2F1(a, b, c, z);
+      expect({ a, b, c, z, sign: value.sign }).toEqual({ a, b, c, z, sign });
+      expect(Math.abs(value.logAbs - logAbs), `2F1(${a}, ${b}; ${c}; ${z})`).toBeLessThan(1e-10 * Math.max(1, Math.abs(logAbs)));
+    }
   });
 
   it('stays finite in log space where the value itself overflows', () => {
