@@ -16,17 +16,29 @@ function backoff(round: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
 }
 
-/** Writes every item, retrying unprocessed ones with jittered backoff; throws if any remain. */
-export async function batchPut(client: DynamoDBDocumentClient, tableName: string, items: readonly Item[], concurrency = 8): Promise<void> {
-  await forEachConcurrently(chunk(items, 25), concurrency, async (group) => {
-    let pending = group.map((Item) => ({ PutRequest: { Item } }));
+type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Key } };
+
+/** Sends every put or delete in batches of 25, retrying unprocessed ones with jittered backoff. */
+async function batchWrite(client: DynamoDBDocumentClient, tableName: string, requests: readonly WriteRequest[], concurrency: number): Promise<void> {
+  await forEachConcurrently(chunk(requests, 25), concurrency, async (group) => {
+    let pending = group;
     for (let round = 0; pending.length > 0; round++) {
-      if (round >= MAX_ROUNDS) throw new UnprocessedItemsError(`${pending.length} items of ${tableName} stayed unprocessed after ${MAX_ROUNDS} attempts`);
+      if (round >= MAX_ROUNDS) throw new UnprocessedItemsError(`${pending.length} writes to ${tableName} stayed unprocessed after ${MAX_ROUNDS} attempts`);
       if (round > 0) await backoff(round);
-      const answer = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = (answer.UnprocessedItems?.[tableName] ?? []).flatMap((request) => (request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : []));
+      const answer = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: [...pending] } }));
+      pending = (answer.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
     }
   });
+}
+
+/** Writes every item, retrying unprocessed ones with jittered backoff; throws if any remain. */
+export async function batchPut(client: DynamoDBDocumentClient, tableName: string, items: readonly Item[], concurrency = 8): Promise<void> {
+  await batchWrite(client, tableName, items.map((Item) => ({ PutRequest: { Item } })), concurrency);
+}
+
+/** Deletes every key, retrying unprocessed ones with jittered backoff; throws if any remain. */
+export async function batchDelete(client: DynamoDBDocumentClient, tableName: string, keys: readonly Key[], concurrency = 8): Promise<void> {
+  await batchWrite(client, tableName, keys.map((Key) => ({ DeleteRequest: { Key } })), concurrency);
 }
 
 /** Reads every key (projecting `projection` if given), retrying unprocessed keys. */

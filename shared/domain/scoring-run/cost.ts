@@ -24,11 +24,33 @@ export interface RunCost {
 }
 
 /**
+ * What a run's segment invocations would bill in AWS, when their local wall time says little about
+ * it (DynamoDB Local sharing two cores with the handlers is far slower than DynamoDB): the CPU time
+ * the handlers measurably spent, plus every DynamoDB round trip at an assumed AWS latency, summed
+ * as if none overlapped (the handler overlaps writes with the next page's scan, so this is high).
+ */
+export const ASSUMED_AWS_LATENCY_MS = {
+  /** One Scan page of up to 1 MB (128 read units, eventually consistent). */
+  scanPage: 100,
+  /** One BatchWriteItem of up to 25 items. */
+  batchWrite: 30,
+} as const;
+
+export function estimatedAwsLambdaMs(summary: RunSummary, cpuMs: number): number {
+  const scanReadUnits = summary.totals.readUnits - summary.sampleReadUnits;
+  // Full 1 MB pages, plus the short last page of each invocation.
+  const scanPages = Math.ceil(scanReadUnits / 128) + summary.totals.invocations;
+  const writeBatches = Math.ceil(summary.totals.itemsWritten / 25);
+  return cpuMs + scanPages * ASSUMED_AWS_LATENCY_MS.scanPage + writeBatches * ASSUMED_AWS_LATENCY_MS.batchWrite;
+}
+
+/**
  * Scales a measured run to `users`: units, Lambda time and requests grow with the users scored;
  * transitions grow with the invocations, which the segment time budget keeps proportional to the
- * population past one invocation per segment.
+ * population past one invocation per segment. `lambdaMs` replaces the summed invocation time the
+ * run measured (for an estimate of what AWS would bill, see `estimatedAwsLambdaMs`).
  */
-export function nightlyRunCost(summary: RunSummary, users: number): RunCost {
+export function nightlyRunCost(summary: RunSummary, users: number, options: { lambdaMs?: number } = {}): RunCost {
   const measured = Math.max(1, summary.totals.usersScored);
   const scale = users / measured;
   // The model-fitting sample is a fixed number of users (capped by the population), so its reads
@@ -38,7 +60,8 @@ export function nightlyRunCost(summary: RunSummary, users: number): RunCost {
   const writeUnits = summary.totals.writeUnits * scale;
   const segmentInvocations = Math.max(summary.totalSegments, summary.totals.invocations * scale);
   const lambdaRequests = segmentInvocations + 2;
-  const lambdaGbSeconds = (summary.totals.lambdaMs / 1000) * (summary.lambdaMemoryMb / 1024) * scale;
+  const lambdaMs = options.lambdaMs ?? summary.totals.lambdaMs;
+  const lambdaGbSeconds = (lambdaMs / 1000) * (summary.lambdaMemoryMb / 1024) * scale;
   const stateTransitions = nightlyTransitions(summary.totalSegments, segmentInvocations);
   const prices = ON_DEMAND_PRICES;
   const reads = (readUnits / 1e6) * prices.readUnitPerMillion;

@@ -10,6 +10,8 @@ import {
   InvalidRunDateError,
   mergeCounts,
   nightlyRunCost,
+  estimatedAwsLambdaMs,
+  ASSUMED_AWS_LATENCY_MS,
   nightlyTransitions,
   runDateOf,
   runExecutionName,
@@ -216,6 +218,25 @@ describe('run dates, names, counts and cost', () => {
     expect(cost.lambdaGbSeconds).toBeCloseTo(8_000, 6);
     expect(cost.stateTransitions).toBe(nightlyTransitions(8, 8_000));
     expect(cost.usd.total).toBeCloseTo(0.25 + 0.25 + 8_000 * 0.0000133334 + (8_002 / 1e6) * 0.2 + (nightlyTransitions(8, 8_000) / 1000) * 0.025, 10);
+  });
+
+  it('estimates AWS Lambda time from CPU time plus every scan page and batch write at the assumed latencies', () => {
+    // Prepare: 1,280 scan read units (ten full 1 MB pages) beside 300 of sampling, 8 invocations
+    // (each ending in a short page), 60 items written (three batches).
+    const totals = { ...emptyCounts(), usersScored: 1_000, readUnits: 1_580, itemsWritten: 60, writeUnits: 60, invocations: 8, lambdaMs: 99_000 };
+    const summary: RunSummary = {
+      runId: 'r', date: '2025-03-31', paramsVersion: 'p', refitted: false, totalSegments: 8, startedAt: '2025-03-31T00:00:00.000Z', finishedAt: '2025-03-31T00:00:10.000Z',
+      durationMs: 10_000, stateTransitions: nightlyTransitions(8, 8), sampleReadUnits: 300, lambdaMemoryMb: 1024, totals,
+    };
+
+    // Act
+    const estimate = estimatedAwsLambdaMs(summary, 1_500);
+    const cost = nightlyRunCost(summary, 1_000, { lambdaMs: estimate });
+
+    // Assess
+    expect(estimate).toBe(1_500 + (10 + 8) * ASSUMED_AWS_LATENCY_MS.scanPage + 3 * ASSUMED_AWS_LATENCY_MS.batchWrite);
+    expect(cost.lambdaGbSeconds).toBeCloseTo(estimate / 1000, 10);
+    expect(nightlyRunCost(summary, 1_000).lambdaGbSeconds).toBeCloseTo(99, 10);
   });
 
   it('counts the fixed-size model sample once, not scaled with the population', () => {
