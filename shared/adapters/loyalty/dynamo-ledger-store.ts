@@ -3,7 +3,9 @@ import {
   EMPTY_BALANCE,
   LedgerEntry,
   balanceDeltaOf,
+  type AppendConditions,
   type AppendOutcome,
+  type GrantCap,
   type LedgerAccount,
   type LedgerBalance,
   type LedgerStore,
@@ -20,6 +22,12 @@ const balanceClauses = {
   hasVersion: '#version = :expected',
 } as const;
 
+/** Condition clauses on a cap's counter item (joined with OR). */
+const capClauses = {
+  isFirstGrant: 'attribute_not_exists(#grants)',
+  isBelowCap: '#grants < :max',
+} as const;
+
 /**
  * The append-only ledger in the users table: each entry and its balance change in ONE
  * TransactWriteItems (see `LedgerStore` TSDoc for the contract).
@@ -28,7 +36,8 @@ const balanceClauses = {
  * the version this adapter has just read. TransactWriteItems returns no values, and that is the
  * only way to answer the exact balance the entry produced (a read afterwards could already include
  * a concurrent entry). A version moved by someone else is retried here, so for an unconditioned
- * append the caller only ever sees `appended`, `already-granted` or `insufficient-balance`.
+ * append the caller only ever sees `appended`, `already-granted`, `insufficient-balance` or, with
+ * a cap, `cap-reached`.
  */
 export class DynamoLedgerStore implements LedgerStore {
   constructor(
@@ -36,12 +45,13 @@ export class DynamoLedgerStore implements LedgerStore {
     private readonly tableName: string,
   ) {}
 
-  async append(entry: LedgerEntry, expectedBalanceVersion?: number): Promise<AppendOutcome> {
+  async append(entry: LedgerEntry, conditions: AppendConditions = {}): Promise<AppendOutcome> {
     const valid = LedgerEntry.parse(entry);
+    const { expectedBalanceVersion, cap } = conditions;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       const read = await this.balance(valid.userId, valid.account);
       const expected = expectedBalanceVersion ?? read.version;
-      const outcome = await this.tryAppend(valid, expected, read.version === expected ? read.amount : undefined);
+      const outcome = await this.tryAppend(valid, expected, read.version === expected ? read.amount : undefined, cap);
       if (outcome === 'conflict') {
         await conflictBackoff(attempt);
         continue;
@@ -53,7 +63,7 @@ export class DynamoLedgerStore implements LedgerStore {
   }
 
   /** `amountAtExpected`: the amount read at `expectedVersion`, when the read saw that version. */
-  private async tryAppend(entry: LedgerEntry, expectedVersion: number, amountAtExpected: number | undefined): Promise<AppendOutcome | 'conflict'> {
+  private async tryAppend(entry: LedgerEntry, expectedVersion: number, amountAtExpected: number | undefined, cap: GrantCap | undefined): Promise<AppendOutcome | 'conflict'> {
     const pk = loyaltyKeys.userPk(entry.userId);
     const delta = balanceDeltaOf(entry);
     const clauses: string[] = [expectedVersion === 0 ? balanceClauses.isFirstEntry : balanceClauses.hasVersion];
@@ -85,6 +95,7 @@ export class DynamoLedgerStore implements LedgerStore {
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
+            ...(cap ? [this.capCount(pk, cap)] : []),
           ],
         }),
       );
@@ -94,8 +105,22 @@ export class DynamoLedgerStore implements LedgerStore {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
       if (isTransactionConflict(reasons)) return 'conflict';
-      return this.refusal(entry, expectedVersion, reasons);
+      return this.refusal(entry, expectedVersion, reasons, cap);
     }
+  }
+
+  /** Counts the entry against its cap, refused once `max` entries were counted (third transaction item). */
+  private capCount(pk: string, cap: GrantCap) {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { pk, sk: loyaltyKeys.grantCapSk(cap.key) },
+        UpdateExpression: 'ADD #grants :one',
+        ConditionExpression: [capClauses.isFirstGrant, capClauses.isBelowCap].join(' OR '),
+        ExpressionAttributeNames: { '#grants': 'grants' },
+        ExpressionAttributeValues: { ':one': 1, ':max': cap.max },
+      },
+    };
   }
 
   /**
@@ -116,11 +141,16 @@ export class DynamoLedgerStore implements LedgerStore {
       .reduce((sum, candidate) => sum + balanceDeltaOf(candidate), 0);
   }
 
-  /** Turns a cancelled transaction into the ledger outcome, in `decideAppend`'s order. */
-  private refusal(entry: LedgerEntry, expectedVersion: number, reasons: readonly CancellationReason[]): AppendOutcome {
-    const [entryReason, balanceReason] = reasons;
+  /**
+   * Turns a cancelled transaction into the ledger outcome, in `decideAppend`'s order (which is the
+   * items' order: entry, balance, cap). A repeated id is `already-granted` whatever else failed,
+   * and since the whole transaction was cancelled its cap counter did not move.
+   */
+  private refusal(entry: LedgerEntry, expectedVersion: number, reasons: readonly CancellationReason[], cap: GrantCap | undefined): AppendOutcome {
+    const [entryReason, balanceReason, capReason] = reasons;
     if (entryReason?.code === 'ConditionalCheckFailed') return { kind: 'already-granted', entryId: entry.id };
     if (balanceReason?.code !== 'ConditionalCheckFailed') {
+      if (cap && capReason?.code === 'ConditionalCheckFailed') return { kind: 'cap-reached', entryId: entry.id, capKey: cap.key, max: cap.max };
       throw new Error(`ledger append ${entry.id} cancelled for an unexpected reason: ${reasons.map((reason) => reason.code).join(', ')}`);
     }
     const old: LedgerBalance = {

@@ -7,6 +7,7 @@ import type { LedgerAccount } from '../../domain/loyalty';
  * Users table (one partition per user, so a user's ledger never spans partitions and users never contend):
  *   pk USER#<userId>  sk LEDGER#<entryId>          one ledger entry (append-only; the id is the exactly-once key)
  *                     sk BALANCE#<account>         balance and version of `points` or `growth`
+ *                     sk GRANTCAP#<capKey>         entries counted against a cap (e.g. an incentive rule's cap per user)
  *                     sk PROGRAM#<programId>       check-in program state + version (+ wakeShard/wakeAt while active)
  *                     sk COUPON#<couponId>         an issued coupon
  *                     sk REFCODE                   the user's referral code
@@ -28,6 +29,7 @@ export const loyaltyKeys = {
   ledgerSk: (entryId: string) => `LEDGER#${entryId}`,
   ledgerPrefix: 'LEDGER#',
   balanceSk: (account: LedgerAccount) => `BALANCE#${account}`,
+  grantCapSk: (capKey: string) => `GRANTCAP#${capKey}`,
   programSk: (programId: string) => `PROGRAM#${programId}`,
   programPrefix: 'PROGRAM#',
   couponSk: (couponId: string) => `COUPON#${couponId}`,

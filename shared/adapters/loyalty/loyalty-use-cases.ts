@@ -6,6 +6,7 @@ import {
   assertNever,
   countGrowthAndPublish,
   evaluateIncentiveRule,
+  incentiveGrantCap,
   incentiveWindowKey,
   incentiveWindowsGranted,
   ledgerEntryIds,
@@ -22,12 +23,15 @@ import {
   summarizeCheckinProgram,
   utcMonthOf,
   enrollUser,
+  LedgerStoreContractError,
   type CheckInResult,
   type CheckinProgramState,
   type CheckinProgramSummary,
   type Coupon,
   type DrawResult,
   type EnrollOutcome,
+  type GrantCap,
+  type GrantEntry,
   type GrowthLevelChangePublisher,
   type GrowthOutcome,
   type IncentiveConversion,
@@ -347,22 +351,49 @@ export async function countGrowthEvent(services: LoyaltyServices, event: Behavio
   return { growth, referralReward };
 }
 
+/**
+ * What one incentive grant came to: `appended`, `already-granted` (this window's grant exists),
+ * or `cap-reached` (other windows of the user used up the rule's cap first).
+ */
+export type IncentiveGrantOutcome = 'appended' | 'already-granted' | 'cap-reached';
+
 /** What one raw event did to one incentive rule. */
 export interface IncentiveEventResult {
   readonly ruleId: string;
   readonly windowKey: string;
   readonly exposed: boolean;
-  /** Grant outcomes (`appended`, `already-granted`), empty while the window is not complete. */
-  readonly grants: readonly string[];
+  /** Grant outcomes, empty while the window is not complete. */
+  readonly grants: readonly IncentiveGrantOutcome[];
+}
+
+async function appendIncentiveGrant(services: LoyaltyServices, entry: GrantEntry, cap: GrantCap): Promise<IncentiveGrantOutcome> {
+  const outcome = await services.ledger.append(entry, { cap });
+  switch (outcome.kind) {
+    case 'appended':
+    case 'already-granted':
+    case 'cap-reached':
+      return outcome.kind;
+    case 'insufficient-balance':
+    case 'balance-version-mismatch':
+      // A grant neither debits nor carries an expected version: a store answering this is broken.
+      throw new LedgerStoreContractError(entry.id, outcome.kind);
+    default:
+      return assertNever(outcome);
+  }
 }
 
 /**
  * Counts a raw event towards every incentive rule on its type, in the rule's calendar window in
  * the user's profile time zone. The window's first event exposes the user; the event that fills
  * the window is evaluated by the domain (`evaluateIncentiveRule`), which grants once per window
- * under a deterministic ledger id and within the rule's cap per user. Every step is idempotent,
- * so a redelivered stream batch changes nothing. Events of one user arrive in order on one
- * stream shard, so two windows of one user never race past the cap.
+ * under a deterministic ledger id. Every step is idempotent, so a redelivered stream batch
+ * changes nothing.
+ *
+ * The cap per user holds under concurrency: windows of one user can complete at the same time
+ * (a redelivered batch racing a new one, the user's events on different shards), and each
+ * evaluation reads the ledger before the others have granted. So every grant is appended under
+ * the rule's cap, counted in the grant's own transaction: only `capPerUser` grants ever succeed,
+ * the rest answer `cap-reached`.
  */
 export async function countIncentiveEvent(services: LoyaltyServices, event: BehaviourEvent): Promise<IncentiveEventResult[]> {
   const rules = services.rules.incentives.filter((rule) => rule.eventType === event.type);
@@ -381,11 +412,11 @@ export async function countIncentiveEvent(services: LoyaltyServices, event: Beha
       count: rule.count,
     });
     if (progress.firstInWindow) await services.incentives.recordExposure(event.userId, rule.ruleId, now);
-    const grants: string[] = [];
+    const grants: IncentiveGrantOutcome[] = [];
     if (progress.distinctEvents >= rule.count && !progress.settled) {
       const granted = incentiveWindowsGranted(await services.ledger.entriesWithIdPrefix(event.userId, ledgerEntryIds.incentive(event.userId, rule.ruleId, '')), event.userId, rule.ruleId);
       const entries = evaluateIncentiveRule({ rule, userId: event.userId, timeZone, events: progress.events, alreadyGrantedWindows: granted });
-      for (const entry of entries) grants.push((await services.ledger.append(entry)).kind);
+      for (const entry of entries) grants.push(await appendIncentiveGrant(services, entry, incentiveGrantCap(rule)));
       if (entries.length > 0 || granted.has(windowKey)) await services.incentives.recordCompletion(event.userId, rule.ruleId, now);
       await services.incentives.settleWindow(event.userId, rule.ruleId, windowKey);
     }

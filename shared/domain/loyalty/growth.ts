@@ -171,7 +171,8 @@ export async function recordGrowthEvent(
           return { kind: 'already-counted' };
         case 'insufficient-balance':
         case 'balance-version-mismatch':
-          // A grant neither debits nor carries an expected version: a store answering this is broken.
+        case 'cap-reached':
+          // A grant neither debits nor carries an expected version or a cap: a store answering this is broken.
           throw new LedgerStoreContractError(entry.id, outcome.kind);
         default:
           return assertNever(outcome);
@@ -181,7 +182,7 @@ export async function recordGrowthEvent(
       for (let attempt = 1; attempt <= MAX_REFUND_ATTEMPTS; attempt += 1) {
         const current = await ledger.balance(event.userId, 'growth');
         const entry = refundGrowthEntry(event, current.amount);
-        const outcome = await ledger.append(entry, current.version);
+        const outcome = await ledger.append(entry, { expectedBalanceVersion: current.version });
         switch (outcome.kind) {
           case 'appended':
             return changed(event, entry.id, current.amount, outcome.balance.amount, config);
@@ -190,6 +191,8 @@ export async function recordGrowthEvent(
           case 'insufficient-balance':
           case 'balance-version-mismatch':
             continue;
+          case 'cap-reached':
+            throw new LedgerStoreContractError(entry.id, outcome.kind);
           default:
             return assertNever(outcome);
         }

@@ -26,6 +26,11 @@ export const ledgerEntryIds = {
   adjustment: (userId: string, adjustmentId: string) => idOf('adjustment', userId, adjustmentId),
 } as const;
 
+/** Keys of the counters ledger caps count under (`GrantCap.key`), one counter per user and key. */
+export const grantCapKeys = {
+  incentive: (ruleId: string) => idOf('incentive', ruleId),
+} as const;
+
 /** Ids of coupons, draw entries, reminders and events. */
 export const rewardIds = {
   checkinCompletionCoupon: (userId: string, programId: string) => idOf('checkin-completion', userId, programId),

@@ -1,10 +1,12 @@
-import type { AppendOutcome, LedgerAccount, LedgerBalance, LedgerStore } from './ledger';
+import type { AppendConditions, AppendOutcome, LedgerAccount, LedgerBalance, LedgerStore } from './ledger';
 import { EMPTY_BALANCE, LedgerEntry, decideAppend } from './ledger';
 
 interface UserLedger {
   readonly entries: LedgerEntry[];
   readonly entryIds: Set<string>;
   readonly balances: Map<LedgerAccount, LedgerBalance>;
+  /** Entries counted per cap key (`GrantCap.key`). */
+  readonly capCounts: Map<string, number>;
 }
 
 /**
@@ -15,19 +17,22 @@ interface UserLedger {
 export class InMemoryLedgerStore implements LedgerStore {
   private readonly ledgers = new Map<string, UserLedger>();
 
-  async append(entry: LedgerEntry, expectedBalanceVersion?: number): Promise<AppendOutcome> {
+  async append(entry: LedgerEntry, conditions: AppendConditions = {}): Promise<AppendOutcome> {
     // Validate like the adapter will: a malformed entry must never reach the ledger.
     const valid = LedgerEntry.parse(entry);
     const ledger = this.ledgerOf(valid.userId);
+    const { cap } = conditions;
+    const countedUnderCap = cap ? (ledger.capCounts.get(cap.key) ?? 0) : 0;
     const outcome = decideAppend(
-      { entryExists: ledger.entryIds.has(valid.id), balance: ledger.balances.get(valid.account) ?? EMPTY_BALANCE },
+      { entryExists: ledger.entryIds.has(valid.id), balance: ledger.balances.get(valid.account) ?? EMPTY_BALANCE, countedUnderCap },
       valid,
-      expectedBalanceVersion,
+      conditions,
     );
     if (outcome.kind === 'appended') {
       ledger.entries.push(valid);
       ledger.entryIds.add(valid.id);
       ledger.balances.set(valid.account, outcome.balance);
+      if (cap) ledger.capCounts.set(cap.key, countedUnderCap + 1);
     }
     return outcome;
   }
@@ -43,7 +48,7 @@ export class InMemoryLedgerStore implements LedgerStore {
   private ledgerOf(userId: string): UserLedger {
     const existing = this.ledgers.get(userId);
     if (existing) return existing;
-    const created: UserLedger = { entries: [], entryIds: new Set(), balances: new Map() };
+    const created: UserLedger = { entries: [], entryIds: new Set(), balances: new Map(), capCounts: new Map() };
     this.ledgers.set(userId, created);
     return created;
   }

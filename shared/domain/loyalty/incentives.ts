@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assertNever } from './assert-never';
-import { ledgerEntryIds } from './ids';
-import type { GrantEntry, LedgerEntry } from './ledger';
+import { grantCapKeys, ledgerEntryIds } from './ids';
+import type { GrantCap, GrantEntry, LedgerEntry } from './ledger';
 import { isoWeekOf, localDayOf } from './local-day';
 
 /** Calendar windows, in the user's own time zone. Weeks are ISO weeks (Monday to Sunday). */
@@ -73,12 +73,23 @@ export function incentiveWindowsGranted(history: readonly LedgerEntry[], userId:
 }
 
 /**
+ * The cap a rule's grants are appended under. The ledger counts each grant against it in the
+ * grant's own transaction, so evaluations running at the same time (each seeing room in the
+ * ledger it read) cannot exceed it together.
+ */
+export function incentiveGrantCap(rule: IncentiveRule): GrantCap {
+  return { key: grantCapKeys.incentive(rule.ruleId), max: rule.capPerUser };
+}
+
+/**
  * Grants a rule earns a user from their events: one per calendar window in which the user did
  * `count` events of the type, dated at the event that completed the window, oldest first, until
  * the cap (counting windows already granted) is reached. Duplicate event ids count once.
  *
  * Deterministic: the same events give the same grant ids, so re-evaluating after every new event
- * is safe; the ledger keeps each window's grant once.
+ * is safe; the ledger keeps each window's grant once. The cap here only saves appends that
+ * cannot succeed: `alreadyGrantedWindows` is a read, and a concurrent evaluation can grant after
+ * it. Append the grants under `incentiveGrantCap(rule)`, which holds the cap atomically.
  */
 export function evaluateIncentiveRule(input: {
   readonly rule: IncentiveRule;

@@ -131,28 +131,52 @@ export type AppendOutcome =
       readonly entryId: string;
       readonly expectedVersion: number;
       readonly actualVersion: number;
-    };
+    }
+  /** The user already received `max` entries under the append's cap: refused, nothing written. */
+  | { readonly kind: 'cap-reached'; readonly entryId: string; readonly capKey: string; readonly max: number };
+
+/**
+ * A limit on how many entries of one kind a user can ever receive (e.g. an incentive rule's cap
+ * per user), enforced by the append itself. A check made on a read before the append lets two
+ * concurrent appends both see room and both write; counted atomically with the entry, the cap
+ * holds under any concurrency. A repeated entry id does not count again.
+ */
+export interface GrantCap {
+  /** Names the counter (one per user and key), e.g. `grantCapKeys.incentive(ruleId)`. */
+  readonly key: string;
+  /** Most entries the user can receive under this key. */
+  readonly max: number;
+}
+
+/** What an append insists on, beyond the entry's own rules. */
+export interface AppendConditions {
+  /** The balance version the caller computed the entry from (refused if it has moved). */
+  readonly expectedBalanceVersion?: number | undefined;
+  /** A cap the entry counts against (refused once reached). */
+  readonly cap?: GrantCap | undefined;
+}
 
 /** What the store currently holds for an entry's id and account. */
 export interface AppendContext {
   readonly entryExists: boolean;
   readonly balance: LedgerBalance;
+  /** Entries already counted under the append's cap key (0 when none, or no cap). */
+  readonly countedUnderCap: number;
 }
 
 /**
  * The append rule, exactly as a store must enforce it atomically. Checks in this order, so that
- * a duplicate is always reported as `already-granted` even if the balance moved meanwhile:
+ * a duplicate is always reported as `already-granted` even if the balance moved or the cap was
+ * reached meanwhile:
  * 1. an entry with the same id exists → `already-granted`;
  * 2. `expectedBalanceVersion` given and different from the stored version → `balance-version-mismatch`;
  * 3. the balance would go negative → `insufficient-balance`;
- * 4. otherwise → `appended` with the new balance.
+ * 4. a cap given and `max` entries already counted under it → `cap-reached`;
+ * 5. otherwise → `appended` with the new balance (and one more entry counted under the cap).
  */
-export function decideAppend(
-  context: AppendContext,
-  entry: LedgerEntry,
-  expectedBalanceVersion?: number,
-): AppendOutcome {
+export function decideAppend(context: AppendContext, entry: LedgerEntry, conditions: AppendConditions = {}): AppendOutcome {
   if (context.entryExists) return { kind: 'already-granted', entryId: entry.id };
+  const { expectedBalanceVersion, cap } = conditions;
   if (expectedBalanceVersion !== undefined && expectedBalanceVersion !== context.balance.version) {
     return {
       kind: 'balance-version-mismatch',
@@ -164,6 +188,7 @@ export function decideAppend(
   const applied = applyEntryToBalance(context.balance, entry);
   switch (applied.kind) {
     case 'applied':
+      if (cap !== undefined && context.countedUnderCap >= cap.max) return { kind: 'cap-reached', entryId: entry.id, capKey: cap.key, max: cap.max };
       return { kind: 'appended', entryId: entry.id, balance: applied.balance };
     case 'insufficient-balance':
       return { kind: 'insufficient-balance', entryId: entry.id, balance: applied.balance, requested: applied.requested };
@@ -175,9 +200,9 @@ export function decideAppend(
 /**
  * The append-only ledger, per user. Ids are unique per user across both accounts.
  *
- * DynamoDB adapter contract: one `TransactWriteItems` with two items, so the entry and its
- * balance change are written together or not at all.
- * 1. **Put** the entry, key `pk = USER#<userId>`, `sk = ENTRY#<entry.id>`, with
+ * DynamoDB adapter contract: one `TransactWriteItems`, so the entry, its balance change and its
+ * count against a cap are written together or not at all. Its items, in this order:
+ * 1. **Put** the entry, key `pk = USER#<userId>`, `sk = LEDGER#<entry.id>`, with
  *    `ConditionExpression: attribute_not_exists(pk)`. Its cancellation reason
  *    `ConditionalCheckFailed` → `already-granted` (checked first, like `decideAppend`).
  * 2. **Update** the balance item, key `pk = USER#<userId>`, `sk = BALANCE#<account>`, with
@@ -191,12 +216,16 @@ export function decideAppend(
  *    Use `ReturnValuesOnConditionCheckFailure: ALL_OLD` on this item; on its cancellation compare
  *    the old `version` with the expected one to answer `balance-version-mismatch`, else
  *    `insufficient-balance` with the old amount.
- * Both items share the user's partition: a user's ledger never spans partitions, and distinct
+ * 3. Only with a cap: **Update** the cap's counter, key `pk = USER#<userId>`, `sk = GRANTCAP#<cap.key>`,
+ *    with `ADD grants :one` and `attribute_not_exists(grants) OR grants < :max`. Its cancellation
+ *    reason `ConditionalCheckFailed` → `cap-reached`. A repeated id fails item 1, which cancels
+ *    the whole transaction, so a retry never counts twice against the cap.
+ * All items share the user's partition: a user's ledger never spans partitions, and distinct
  * users never contend.
  */
 export interface LedgerStore {
   /** Appends atomically under the `decideAppend` rule. */
-  append(entry: LedgerEntry, expectedBalanceVersion?: number): Promise<AppendOutcome>;
+  append(entry: LedgerEntry, conditions?: AppendConditions): Promise<AppendOutcome>;
   /** The current balance of one account (zero, version 0, before the first entry). */
   balance(userId: string, account: LedgerAccount): Promise<LedgerBalance>;
   /** Every entry of the user, oldest first. */

@@ -7,6 +7,7 @@ import {
   IncentiveRules,
   evaluateIncentiveRule,
   incentiveConversion,
+  incentiveGrantCap,
   incentiveWindowsGranted,
 } from '../../../shared/domain/loyalty/incentives';
 
@@ -93,6 +94,23 @@ describe('key-behaviour incentives', () => {
     expect(first.map((grant) => grant.id)).toEqual(['incentive#u1#search-3-week#2025-W20', 'incentive#u1#search-3-week#2025-W21']);
     expect([...granted]).toEqual(['2025-W20', '2025-W21']);
     expect(second).toEqual([]);
+    expect((await ledger.balance('u1', 'points')).amount).toBe(40);
+  });
+
+  it('holds the cap when windows are evaluated at the same time from one stale read, by appending under the rule’s cap', async () => {
+    // Prepare: three weeks, each completed by its own evaluation; all three read an empty ledger (cap 2).
+    const ledger = new InMemoryLedgerStore();
+    const weeks = ['2025-05-12', '2025-05-19', '2025-05-26'].map((monday, week) =>
+      [0, 1, 2].map((day) => search(`w${week}-${day}`, new Date(Date.parse(`${monday}T09:00:00Z`) + day * 86_400_000).toISOString())),
+    );
+    const evaluations = weeks.map((events) => evaluateIncentiveRule({ rule: threeSearchesAWeek, userId: 'u1', timeZone: 'UTC', events, alreadyGrantedWindows: new Set() }));
+
+    // Act
+    const outcomes = await Promise.all(evaluations.flat().map((grant) => ledger.append(grant, { cap: incentiveGrantCap(threeSearchesAWeek) })));
+
+    // Assess: each evaluation alone saw room, the cap let two through.
+    expect(evaluations.map((grants) => grants.length)).toEqual([1, 1, 1]);
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['appended', 'appended', 'cap-reached']);
     expect((await ledger.balance('u1', 'points')).amount).toBe(40);
   });
 

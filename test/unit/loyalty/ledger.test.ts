@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InMemoryLedgerStore } from '../../../shared/domain/loyalty/in-memory-ledger-store';
 import {
+  type GrantCap,
   type LedgerAccount,
   type LedgerEntry,
   balanceDeltaOf,
@@ -36,7 +37,7 @@ describe('ledger append rule', () => {
     const entry = grant('g1', 10);
 
     // Act
-    const outcome = decideAppend({ entryExists: true, balance: { amount: 10, version: 3 } }, entry, 1);
+    const outcome = decideAppend({ entryExists: true, balance: { amount: 10, version: 3 }, countedUnderCap: 0 }, entry, { expectedBalanceVersion: 1 });
 
     // Assess
     expect(outcome).toEqual({ kind: 'already-granted', entryId: 'g1' });
@@ -49,11 +50,29 @@ describe('ledger append rule', () => {
     await store.append(grant('g2', 10));
 
     // Act
-    const outcome = await store.append(grant('g3', 5), 1);
+    const outcome = await store.append(grant('g3', 5), { expectedBalanceVersion: 1 });
 
     // Assess
     expect(outcome).toEqual({ kind: 'balance-version-mismatch', entryId: 'g3', expectedVersion: 1, actualVersion: 2 });
     expect((await store.balance('u1', 'points')).amount).toBe(20);
+  });
+
+  it('refuses a grant beyond its cap, and answers already-granted to a repeat even once the cap is reached', async () => {
+    // Prepare
+    const store = new InMemoryLedgerStore();
+    const cap: GrantCap = { key: 'incentive#weekly', max: 1 };
+    await store.append(grant('g1', 20), { cap });
+
+    // Act
+    const beyond = await store.append(grant('g2', 20), { cap });
+    const repeat = await store.append(grant('g1', 20), { cap });
+    const uncapped = await store.append(grant('g3', 5));
+
+    // Assess
+    expect(beyond).toEqual({ kind: 'cap-reached', entryId: 'g2', capKey: 'incentive#weekly', max: 1 });
+    expect(repeat).toEqual({ kind: 'already-granted', entryId: 'g1' });
+    expect(uncapped.kind).toBe('appended');
+    expect(await store.balance('u1', 'points')).toEqual({ amount: 25, version: 2 });
   });
 
   it('rejects a malformed entry before writing anything', async () => {
@@ -185,6 +204,74 @@ describe('ledger properties', () => {
         await Promise.all([...entries, ...entries].map((entry) => store.append(entry)));
 
         // Assess
+        await assessInvariants(store);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+const CAP_MAX = { k1: 1, k2: 3 } as const;
+type CapKey = keyof typeof CAP_MAX;
+const capKeyArbitrary = fc.constantFrom<CapKey>('k1', 'k2');
+const cappedGrantArbitrary = fc
+  .record({ id: idArbitrary, userId: userArbitrary, capKey: capKeyArbitrary, amount: fc.integer({ min: 1, max: 100 }) })
+  .map(({ capKey, ...fields }) => ({ capKey, entry: { ...fields, kind: 'grant', account: 'points', reason: 'incentive', occurredAt: at } satisfies LedgerEntry }));
+const capOf = (capKey: CapKey): GrantCap => ({ key: capKey, max: CAP_MAX[capKey] });
+
+describe('ledger caps', () => {
+  it('matches a model: a repeat is already-granted first, then at most max entries per user and cap', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(cappedGrantArbitrary, { maxLength: 40 }), async (grants) => {
+        // Prepare
+        const store = new InMemoryLedgerStore();
+        const seenIds = new Set<string>();
+        const counted = new Map<string, number>();
+
+        for (const { entry, capKey } of grants) {
+          // Act
+          const outcome = await store.append(entry, { cap: capOf(capKey) });
+
+          // Assess
+          const countKey = `${entry.userId}/${capKey}`;
+          const before = counted.get(countKey) ?? 0;
+          if (seenIds.has(`${entry.userId}/${entry.id}`)) {
+            expect(outcome.kind).toBe('already-granted');
+          } else if (before >= CAP_MAX[capKey]) {
+            expect(outcome).toEqual({ kind: 'cap-reached', entryId: entry.id, capKey, max: CAP_MAX[capKey] });
+          } else {
+            expect(outcome.kind).toBe('appended');
+            seenIds.add(`${entry.userId}/${entry.id}`);
+            counted.set(countKey, before + 1);
+          }
+        }
+        await assessInvariants(store);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never lets more than max entries through a cap when the same grants are appended concurrently', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(cappedGrantArbitrary, { maxLength: 40 }), async (grants) => {
+        // Prepare
+        const store = new InMemoryLedgerStore();
+        const attempts = [...grants, ...grants];
+
+        // Act: every grant twice, all at once.
+        const outcomes = await Promise.all(attempts.map(({ entry, capKey }) => store.append(entry, { cap: capOf(capKey) })));
+
+        // Assess
+        const appendedPerCap = new Map<string, number>();
+        outcomes.forEach((outcome, index) => {
+          const { entry, capKey } = attempts[index]!;
+          if (outcome.kind !== 'appended') return;
+          const countKey = `${entry.userId}/${capKey}`;
+          const appended = (appendedPerCap.get(countKey) ?? 0) + 1;
+          appendedPerCap.set(countKey, appended);
+          expect(appended).toBeLessThanOrEqual(CAP_MAX[capKey]);
+        });
+        expect(outcomes.every((outcome) => ['appended', 'already-granted', 'cap-reached'].includes(outcome.kind))).toBe(true);
         await assessInvariants(store);
       }),
       { numRuns: 200 },
