@@ -63,11 +63,14 @@ export function registerJourneyCommands(program: Command): void {
     output(Boolean(options.json), preview, () => {
       const cost = preview.costUsd as Record<string, unknown>;
       const messages = preview.expectedMessages as Record<string, unknown>;
-      const perTier = Object.entries(preview.perTier as Record<string, { matched: number; reachable: number; holdout: number; treatment: number }>)
+      const perTier = Object.entries(preview.perTier as Record<string, { matched: number; reachable: number; alreadyEnrolled: number; holdout: number; treatment: number }>)
         .filter(([, row]) => row.matched > 0)
-        .map(([tier, row]) => `  ${tier.padEnd(9)} matched ${row.matched} · reachable ${row.reachable} · holdout ${row.holdout} · treatment ${row.treatment}`);
+        .map(
+          ([tier, row]) =>
+            `  ${tier.padEnd(9)} matched ${row.matched} · reachable ${row.reachable} · already enrolled ${row.alreadyEnrolled} · holdout ${row.holdout} · treatment ${row.treatment}`,
+        );
       return [
-        `journey ${String(preview.journeyId)}: ${String(preview.matched)} matched, ${String(preview.reachable)} reachable, ${String(preview.holdout)} held out, ${String(preview.treatment)} treated`,
+        `journey ${String(preview.journeyId)}: ${String(preview.matched)} matched, ${String(preview.reachable)} reachable, ${String(preview.alreadyEnrolled)} already enrolled, ${String(preview.holdout)} held out, ${String(preview.treatment)} treated`,
         ...perTier,
         `  messages (at most) ${String(messages.total)} (email ${String(messages.email)}, sms ${String(messages.sms)}, push ${String(messages.push)})`,
         `  ${String(preview.transitionsPerTreatedUser)} state transitions per treated user`,
@@ -79,7 +82,7 @@ export function registerJourneyCommands(program: Command): void {
   withLaunchOptions(journeys.command('launch').description('launch a journey on an audience (enrollments start through a queue)')).action(async (options: LaunchOptions) => {
     const launched = await request(options, 'POST', '/v1/journeys', launchBody(options));
     output(Boolean(options.json), launched, () =>
-      `${launched.relaunch ? 'relaunched' : 'launched'} ${String(launched.journeyId)}: ${String(launched.enrolled)} enrolled, ${String(launched.holdout)} in the holdout, ${String(launched.queued)} queued to start`,
+      `${launched.relaunch ? 'relaunched' : 'launched'} ${String(launched.journeyId)}: ${String(launched.enrolled)} enrolled, ${String(launched.alreadyEnrolled)} already enrolled, ${String(launched.holdout)} in the holdout, ${String(launched.queued)} queued to start`,
     );
   });
 

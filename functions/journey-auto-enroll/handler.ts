@@ -10,10 +10,11 @@ const config = readConfig(JourneyLaunchConfig);
 const stores = journeyStores(config);
 const queue = new SqsLaunchQueue(config[JOURNEY_ENV.launchQueueUrl]);
 
-/** Automatic recall: a TierChanged event enrolls the user in the new tier's automatic journey. */
-export const handler = async (event: EventBridgeEvent<'TierChanged', unknown>): Promise<{ enrolledIn: string | null }> => {
+/** Automatic recall: a TierChanged event enrolls the user in the new tier's automatic journey, unless already a member. */
+export const handler = async (event: EventBridgeEvent<'TierChanged', unknown>): Promise<{ enrolledIn: string | null; alreadyEnrolled: boolean }> => {
   const change = TierChangedDetail.parse(event.detail);
   const enrolled = await enrollOnTierChange(change, event.time, { journeys: stores.journeys, enrollments: stores.enrollments, queue });
-  logger.info('tier change handled', { userId: change.userId, to: change.to, enrolledIn: enrolled?.journeyId ?? null, holdout: enrolled?.holdout ?? null });
-  return { enrolledIn: enrolled?.journeyId ?? null };
+  const alreadyEnrolled = enrolled?.alreadyEnrolled ?? false;
+  logger.info('tier change handled', { userId: change.userId, to: change.to, enrolledIn: enrolled?.journeyId ?? null, holdout: enrolled?.holdout ?? null, alreadyEnrolled, enrolledAt: enrolled?.enrolledAt ?? null });
+  return { enrolledIn: enrolled?.journeyId ?? null, alreadyEnrolled };
 };

@@ -36,9 +36,10 @@ export interface CheckExitAndSendPorts {
   sunset(userId: string, at: Date): Promise<'added' | 'already-there'>;
   /**
    * Enrolls the user in the standing (running, automatic) journey of the tier, through the launch
-   * queue like automatic recall; undefined when no such journey runs.
+   * queue like automatic recall; a user already in it keeps that enrollment (`alreadyEnrolled`).
+   * Undefined when no such journey runs.
    */
-  handOver(userId: string, toTier: RecallTier, enrolledAt: Date): Promise<{ journeyId: string; holdout: boolean } | undefined>;
+  handOver(userId: string, toTier: RecallTier, enrolledAt: Date): Promise<{ journeyId: string; holdout: boolean; alreadyEnrolled: boolean; enrolledAt: string } | undefined>;
 }
 
 /**
@@ -136,7 +137,8 @@ async function perform(step: JourneyPlanStep, input: CheckExitAndSendInput, curs
  * Carries out the escalation at the end of the journey. Sunset writes the suppression that stops
  * all marketing to the user. Hand-over enrolls the user in the later tier's standing journey, with
  * the escalation's due time as the enrollment time so a retried step enrolls the same way (the
- * deterministic execution name answers "already enrolled"). Both are idempotent.
+ * deterministic execution name answers "already enrolled"); a user already in that journey keeps
+ * their first enrollment, and the outcome says `alreadyEnrolled`. Both are idempotent.
  */
 async function escalate(step: PlanEscalateStep, input: CheckExitAndSendInput, ports: CheckExitAndSendPorts): Promise<EscalationOutcome> {
   const dueAt = new Date(Date.parse(input.enrolledAt) + step.atOffsetSeconds * 1000);

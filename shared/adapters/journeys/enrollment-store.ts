@@ -1,11 +1,11 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { JourneyExitReason } from '../../domain/journeys';
-import { batchPut } from '../dynamodb/batch';
 import { forEachConcurrently } from '../dynamodb/client';
+import { cancellationReasons, conflictBackoff, TransactionContentionError, type CancellationReason } from '../loyalty/transaction-cancellation';
 import { CorruptJourneyItem } from './errors';
 import { journeyKeys } from './journey-keys';
-import type { JourneyMember } from './journey-store';
+import { JourneyMember } from './journey-store';
 
 /** What one send of one step came to, per channel (the send path's outcome kind and reason). */
 export const ChannelOutcome = z.object({
@@ -21,7 +21,16 @@ export type ChannelOutcome = z.infer<typeof ChannelOutcome>;
  */
 export const EscalationOutcome = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sunset'), suppression: z.enum(['added', 'already-there']) }),
-  z.object({ kind: z.literal('handed-over'), toTier: z.string(), journeyId: z.string(), holdout: z.boolean() }),
+  z.object({
+    kind: z.literal('handed-over'),
+    toTier: z.string(),
+    journeyId: z.string(),
+    holdout: z.boolean(),
+    /** True when the user already was a member, enrolled by something else: their enrollment was kept. Absent on older records. */
+    alreadyEnrolled: z.boolean().optional(),
+    /** When the membership began: the hand-over's time, or the earlier enrollment's. Absent on older records. */
+    enrolledAt: z.iso.datetime().optional(),
+  }),
   z.object({ kind: z.literal('nothing-handed-over'), toTier: z.string(), reason: z.literal('no-running-journey') }),
 ]);
 export type EscalationOutcome = z.infer<typeof EscalationOutcome>;
@@ -49,35 +58,108 @@ export interface UserJourneyRecords {
   failure?: { error: string; cause: string };
 }
 
-/** Per-user journey records under the user's own partition (layout in journey-keys.ts). */
+/**
+ * What writing one enrollment came to: the member written now, or the member found already
+ * enrolled (as stored: their first enrollment time, tier and holdout), whose records were left alone.
+ */
+export type EnrollOnceOutcome = { kind: 'enrolled'; member: JourneyMember } | { kind: 'already-enrolled'; member: JourneyMember };
+
+/** Condition clauses of the enrollment writes, named so the transaction reads as the rule. */
+const enrollmentClauses = {
+  /** Neither the member item nor the enrollment record may exist: a membership is written once. */
+  absent: 'attribute_not_exists(pk)',
+} as const;
+
+/** Transactions in flight at once while enrolling many members (a launch). */
+const ENROLL_CONCURRENCY = 32;
+const MAX_ATTEMPTS = 8;
+/** Cancellation codes that mean "try again", not "already enrolled". */
+const RETRYABLE_CODES = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+
+/**
+ * Per-user journey records under the user's own partition, and the journey's member items they
+ * are written with (layout in journey-keys.ts).
+ */
 export class DynamoEnrollmentStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly usersTable: string,
+    private readonly tables: { users: string; operations: string },
   ) {}
 
-  /** One enrollment record per member; written again on a relaunch, to the same values. */
-  async putEnrollments(journeyId: string, members: readonly JourneyMember[], executionNameOf: (userId: string) => string): Promise<void> {
-    await batchPut(
-      this.client,
-      this.usersTable,
-      members.map((member) => ({
-        pk: journeyKeys.userPk(member.userId),
-        sk: journeyKeys.enrollmentSk(journeyId),
-        journeyId,
-        ...member,
-        executionName: member.holdout ? null : executionNameOf(member.userId),
-      })),
-    );
+  /**
+   * Enrolls each member once: the journey's member item and the enrollment record under the user
+   * are written together in one transaction, each only if absent. A user who is already a member
+   * keeps the first enrollment (time, tier, holdout) and is answered `already-enrolled` with it.
+   * A condition, not a read before the write, decides, so concurrent enrollments of the same user
+   * (a hand-over and a TierChanged at once) cannot both win. One transaction per member (2 write
+   * units per item), {@link ENROLL_CONCURRENCY} at a time; outcomes come in the members' order.
+   */
+  async enrollOnce(journeyId: string, members: readonly JourneyMember[], executionNameOf: (userId: string) => string): Promise<EnrollOnceOutcome[]> {
+    const outcomes = new Map<string, EnrollOnceOutcome>();
+    await forEachConcurrently(members, ENROLL_CONCURRENCY, async (member) => {
+      outcomes.set(member.userId, await this.enrollOne(journeyId, member, executionNameOf(member.userId)));
+    });
+    return members.map((member) => outcomes.get(member.userId)!);
+  }
+
+  private async enrollOne(journeyId: string, member: JourneyMember, executionName: string): Promise<EnrollOnceOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.tables.operations,
+                  Item: { pk: journeyKeys.memberPk(journeyId, journeyKeys.memberShardOf(member.userId)), sk: member.userId, ...member },
+                  ConditionExpression: enrollmentClauses.absent,
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
+              },
+              {
+                Put: {
+                  TableName: this.tables.users,
+                  Item: { pk: journeyKeys.userPk(member.userId), sk: journeyKeys.enrollmentSk(journeyId), journeyId, ...member, executionName: member.holdout ? null : executionName },
+                  ConditionExpression: enrollmentClauses.absent,
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
+              },
+            ],
+          }),
+        );
+        return { kind: 'enrolled', member };
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (!reasons) throw error;
+        if (reasons.some((reason) => reason.code === 'ConditionalCheckFailed')) return { kind: 'already-enrolled', member: await this.storedMember(journeyId, member.userId, reasons) };
+        if (!reasons.some((reason) => RETRYABLE_CODES.has(reason.code ?? ''))) throw error;
+        if (attempt + 1 >= MAX_ATTEMPTS) throw new TransactionContentionError(`enrolling ${member.userId} in ${journeyId}`, MAX_ATTEMPTS, { cause: error });
+        await conflictBackoff(attempt);
+      }
+    }
+  }
+
+  /** The member as stored: from the refused transaction's old items, else read back. */
+  private async storedMember(journeyId: string, userId: string, reasons: readonly CancellationReason[]): Promise<JourneyMember> {
+    const [memberReason, enrollmentReason] = reasons;
+    let item = memberReason?.item ?? enrollmentReason?.item;
+    if (item === undefined) {
+      const answer = await this.client.send(
+        new GetCommand({ TableName: this.tables.users, Key: { pk: journeyKeys.userPk(userId), sk: journeyKeys.enrollmentSk(journeyId) }, ConsistentRead: true }),
+      );
+      item = answer.Item;
+    }
+    if (item === undefined) throw new CorruptJourneyItem(`enrollment of ${userId} in ${journeyId} was refused as existing, yet neither record is there`);
+    return parseWith(JourneyMember, item);
   }
 
   /** Records what a step did; a retried step overwrites its own record with the same facts. */
   async putStep(journeyId: string, userId: string, record: StepRecord): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.usersTable, Item: { pk: journeyKeys.userPk(userId), sk: journeyKeys.stepSk(journeyId, record.stepIndex), journeyId, ...record } }));
+    await this.client.send(new PutCommand({ TableName: this.tables.users, Item: { pk: journeyKeys.userPk(userId), sk: journeyKeys.stepSk(journeyId, record.stepIndex), journeyId, ...record } }));
   }
 
   async putExit(journeyId: string, userId: string, record: ExitRecord): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.usersTable, Item: { pk: journeyKeys.userPk(userId), sk: journeyKeys.exitSk(journeyId), journeyId, ...record } }));
+    await this.client.send(new PutCommand({ TableName: this.tables.users, Item: { pk: journeyKeys.userPk(userId), sk: journeyKeys.exitSk(journeyId), journeyId, ...record } }));
   }
 
   /** The records of many users (one Query each, a few in parallel), keyed by user id. */
@@ -87,7 +169,7 @@ export class DynamoEnrollmentStore {
       const records: UserJourneyRecords = { steps: [] };
       const answer = await this.client.send(
         new QueryCommand({
-          TableName: this.usersTable,
+          TableName: this.tables.users,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ExpressionAttributeValues: { ':pk': journeyKeys.userPk(userId), ':prefix': journeyKeys.userPrefix(journeyId) },
         }),

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { AudienceFilter, JourneyDefinition, JourneyStatus, RecallTier } from '../../domain/journeys';
-import { batchGet, batchPut } from '../dynamodb/batch';
+import { batchGet } from '../dynamodb/batch';
 import { forEachConcurrently } from '../dynamodb/client';
 import { CorruptJourneyItem } from './errors';
 import { journeyKeys, MEMBER_SHARDS } from './journey-keys';
@@ -15,7 +15,16 @@ export const StoredJourney = z.object({
   status: JourneyStatus,
   launchedAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  launch: z.object({ matched: z.number().int(), enrolled: z.number().int(), holdout: z.number().int(), queued: z.number().int() }).optional(),
+  launch: z
+    .object({
+      matched: z.number().int(),
+      enrolled: z.number().int(),
+      /** Matched users who were members already (enrolled by automatic recall or a hand-over meanwhile); absent on older items. */
+      alreadyEnrolled: z.number().int().optional(),
+      holdout: z.number().int(),
+      queued: z.number().int(),
+    })
+    .optional(),
 });
 export type StoredJourney = z.infer<typeof StoredJourney>;
 
@@ -112,13 +121,15 @@ export class DynamoJourneyStore {
     );
   }
 
-  /** Adds members; a member written twice is the same item (holdout and enrolledAt are deterministic). */
-  async putMembers(journeyId: string, members: readonly JourneyMember[]): Promise<void> {
-    await batchPut(
-      this.client,
-      this.operationsTable,
-      members.map((member) => ({ pk: journeyKeys.memberPk(journeyId, journeyKeys.memberShardOf(member.userId)), sk: member.userId, ...member })),
-    );
+  /**
+   * Which of `userIds` are members of the journey: one BatchGetItem of keys per 100 users, so a
+   * preview pays for its audience, not for the whole member list. Members are written with their
+   * enrollment records (DynamoEnrollmentStore.enrollOnce).
+   */
+  async membersAmong(journeyId: string, userIds: readonly string[]): Promise<Set<string>> {
+    const keys = [...new Set(userIds)].map((userId) => ({ pk: journeyKeys.memberPk(journeyId, journeyKeys.memberShardOf(userId)), sk: userId }));
+    const items = await batchGet(this.client, this.operationsTable, keys, { projection: ['sk'] });
+    return new Set(items.map((item) => String(item.sk)));
   }
 
   /** Every member of the journey, reading the shards in parallel. */

@@ -25,7 +25,7 @@ import {
   type ScoredUser,
   type UserJourneyOutcome,
 } from '../../domain/journeys';
-import type { DynamoEnrollmentStore, UserJourneyRecords } from './enrollment-store';
+import type { DynamoEnrollmentStore, EnrollOnceOutcome, UserJourneyRecords } from './enrollment-store';
 import { JourneyAlreadyExists, JourneyNotFound } from './errors';
 import type { ExecutionStarter, StartOutcome } from './execution-starter';
 import type { DynamoJourneyStore, JourneyMember, StoredJourney } from './journey-store';
@@ -57,6 +57,7 @@ export function definitionOf(request: LaunchRequest): JourneyDefinition {
 
 export interface AudiencePorts {
   scores: DynamoScoreReader;
+  journeys: DynamoJourneyStore;
 }
 
 /** Scored users matching the filter: score-only criteria first, then locale and consents from profiles. */
@@ -67,15 +68,19 @@ async function matchedUsers(filter: AudienceFilter, ports: AudiencePorts): Promi
   return users.filter((user) => matchesAudience(filter, user));
 }
 
-/** The domain's dry run on the audience as selected right now. */
+/**
+ * The domain's dry run on the audience as selected right now. When the journey exists, matched
+ * users who are already its members are counted apart: a launch would not enroll them again.
+ */
 export async function previewLaunch(request: LaunchRequest, ports: AudiencePorts): Promise<JourneyLaunchPreview> {
   const definition = definitionOf(request);
-  return previewJourneyLaunch(definition, await matchedUsers(request.audience, ports));
+  const users = await matchedUsers(request.audience, ports);
+  const members = (await ports.journeys.get(definition.id)) ? await ports.journeys.membersAmong(definition.id, users.map((user) => user.userId)) : new Set<string>();
+  return previewJourneyLaunch(definition, users, members);
 }
 
 export interface LaunchPorts extends AudiencePorts {
   clock: Clock;
-  journeys: DynamoJourneyStore;
   enrollments: DynamoEnrollmentStore;
   queue: SqsLaunchQueue;
 }
@@ -84,9 +89,15 @@ export interface LaunchResult {
   journeyId: string;
   status: JourneyStatus;
   relaunch: boolean;
+  /** Reachable users the audience matched (on a relaunch: as the first launch recorded). */
   matched: number;
+  /** Users this call enrolled. */
   enrolled: number;
+  /** Users this call found already enrolled: they keep their first enrollment (on a relaunch: every member). */
+  alreadyEnrolled: number;
+  /** Of the users this call enrolled, those in the holdout. */
   holdout: number;
+  /** Enrollments queued for a start: the treated users this call enrolled; on a relaunch, every treated member again. */
   queued: number;
   transitionsPerTreatedUser: number;
 }
@@ -94,8 +105,10 @@ export interface LaunchResult {
 /**
  * Launches a journey: stores it running, selects the audience, records every reachable user's
  * enrollment (holdout included: recorded, never contacted) and queues the treated ones for the
- * starter. Launching the same journey again re-queues the recorded enrollments with the same
- * enrollment time, so every start answers "already enrolled" and nobody is enrolled twice. The
+ * starter. A user who is already a member (automatic recall or a hand-over got there between the
+ * journey's creation and this enrollment) keeps that enrollment and is counted `alreadyEnrolled`.
+ * Launching the same journey again re-queues the recorded enrollments with their own enrollment
+ * time, so every start answers "already enrolled" and nobody is enrolled twice. The
  * audience is read with a parallel Scan of SCORE items (see DynamoScoreReader); at 10M users the
  * launch belongs in a Step Functions inline Map over scan segments instead of one Lambda.
  */
@@ -114,7 +127,7 @@ export async function launchJourney(request: LaunchRequest, ports: LaunchPorts):
     const members = await ports.journeys.listMembers(definition.id);
     const treated = members.filter((member) => !member.holdout);
     await ports.queue.enqueue(treated.map(({ userId, enrolledAt }) => ({ journeyId: definition.id, userId, enrolledAt })));
-    const launch = { matched: journey.launch?.matched ?? members.length, enrolled: members.length, holdout: members.length - treated.length, queued: treated.length };
+    const launch = { matched: journey.launch?.matched ?? members.length, enrolled: 0, alreadyEnrolled: members.length, holdout: 0, queued: treated.length };
     return { journeyId: definition.id, status: journey.status, relaunch: true, ...launch, transitionsPerTreatedUser: estimateTransitions(definition) };
   }
   const journeyChannels = new Set(definition.steps.flatMap((step) => (step.kind === 'send' ? step.channels : [])));
@@ -125,19 +138,33 @@ export async function launchJourney(request: LaunchRequest, ports: LaunchPorts):
     holdout: isInHoldout(definition.id, user.userId, definition.holdoutShare),
     enrolledAt: journey.launchedAt,
   }));
-  const queued = await enroll(definition.id, members, ports);
-  const launch = { matched: reachable.length, enrolled: members.length, holdout: members.length - queued, queued };
+  const enrollment = await enroll(definition.id, members, ports);
+  const enrolled = enrollment.filter((outcome) => outcome.kind === 'enrolled');
+  const queued = enrolled.filter((outcome) => !outcome.member.holdout).length;
+  const launch = { matched: reachable.length, enrolled: enrolled.length, alreadyEnrolled: members.length - enrolled.length, holdout: enrolled.length - queued, queued };
   await ports.journeys.recordLaunch(definition.id, launch);
   return { journeyId: definition.id, status: journey.status, relaunch: false, ...launch, transitionsPerTreatedUser: estimateTransitions(definition) };
 }
 
-/** Records members and enrollments, then queues the treated ones; answers how many were queued. */
-async function enroll(journeyId: string, members: readonly JourneyMember[], ports: Pick<LaunchPorts, 'journeys' | 'enrollments' | 'queue'>): Promise<number> {
-  await ports.journeys.putMembers(journeyId, members);
-  await ports.enrollments.putEnrollments(journeyId, members, (userId) => journeyExecutionName(journeyId, userId));
-  const treated: EnrollmentMessage[] = members.filter((member) => !member.holdout).map(({ userId, enrolledAt }) => ({ journeyId, userId, enrolledAt }));
+/**
+ * Records members and enrollments, each only if absent, then queues the treated ones this
+ * enrollment holds for; answers, per member, `enrolled` or `already-enrolled` with the membership
+ * as stored. A member found with the very enrollment time being written is this same
+ * enrollment delivered again (a redelivered TierChanged, a retried hand-over step): it is answered
+ * `enrolled` and queued again, so a crash between the write and the queue loses no start (the
+ * starter answers "already enrolled" for one that runs). A member since another time is
+ * `already-enrolled` and not queued: its execution runs with the first enrollment time.
+ */
+async function enroll(journeyId: string, members: readonly JourneyMember[], ports: Pick<LaunchPorts, 'enrollments' | 'queue'>): Promise<EnrollOnceOutcome[]> {
+  const written = await ports.enrollments.enrollOnce(journeyId, members, (userId) => journeyExecutionName(journeyId, userId));
+  const outcomes = written.map((outcome, i): EnrollOnceOutcome =>
+    outcome.kind === 'already-enrolled' && outcome.member.enrolledAt === members[i]!.enrolledAt ? { kind: 'enrolled', member: outcome.member } : outcome,
+  );
+  const treated: EnrollmentMessage[] = outcomes
+    .filter((outcome) => outcome.kind === 'enrolled' && !outcome.member.holdout)
+    .map(({ member: { userId, enrolledAt } }) => ({ journeyId, userId, enrolledAt }));
   await ports.queue.enqueue(treated);
-  return treated.length;
+  return outcomes;
 }
 
 export interface StarterPorts {
@@ -258,14 +285,27 @@ export const TierChangedDetail = z.object({
 export type TierChangedDetail = z.infer<typeof TierChangedDetail>;
 
 /**
+ * A user's membership of one journey after an enrollment: whether they were a member already, and
+ * the membership as stored (the first enrollment's time and holdout draw).
+ */
+export interface JourneyEnrollment {
+  journeyId: string;
+  holdout: boolean;
+  /** True when the user was a member since an earlier enrollment, which was kept: nothing was queued. */
+  alreadyEnrolled: boolean;
+  enrolledAt: string;
+}
+
+/**
  * Automatic recall: enrolls the user in the running, automatic journey of the new tier, if there is
- * one. The enrollment time is the event's, so a redelivered event enrolls the same way once.
+ * one. The enrollment time is the event's, so a redelivered event enrolls the same way once; a
+ * user already in that journey keeps their enrollment (`alreadyEnrolled`).
  */
 export async function enrollOnTierChange(
   change: TierChangedDetail,
   eventTime: string,
   ports: Pick<LaunchPorts, 'journeys' | 'enrollments' | 'queue'>,
-): Promise<{ journeyId: string; holdout: boolean } | undefined> {
+): Promise<JourneyEnrollment | undefined> {
   const running = (await ports.journeys.list()).filter((journey) => journey.status === 'running').map((journey) => journey.definition);
   const target = automaticJourneyFor({ userId: change.userId, fromTier: change.from, toTier: change.to }, running);
   if (!target || change.to === null) return undefined;
@@ -275,15 +315,16 @@ export async function enrollOnTierChange(
 /**
  * Escalation hand-over: enrolls the user in the standing journey of a later tier (running and
  * automatic, as automatic recall finds it), through the same path: member and enrollment records,
- * then the launch queue, whose starter answers "already enrolled" for a name that exists. Undefined
- * when no standing journey of the tier runs.
+ * then the launch queue, whose starter answers "already enrolled" for a name that exists. A user
+ * already in that journey (automatic recall got them there first) keeps their enrollment and is
+ * answered `alreadyEnrolled`. Undefined when no standing journey of the tier runs.
  */
 export async function handOverToTier(
   userId: string,
   toTier: RecallTier,
   enrolledAt: Date,
   ports: Pick<LaunchPorts, 'journeys' | 'enrollments' | 'queue'>,
-): Promise<{ journeyId: string; holdout: boolean } | undefined> {
+): Promise<JourneyEnrollment | undefined> {
   const running = (await ports.journeys.list()).filter((journey) => journey.status === 'running').map((journey) => journey.definition);
   const target = automaticJourneyFor({ userId, fromTier: null, toTier }, running);
   if (!target) return undefined;
@@ -295,9 +336,9 @@ async function enrollInJourney(
   userId: string,
   tier: RecallTier,
   enrolledAt: Date,
-  ports: Pick<LaunchPorts, 'journeys' | 'enrollments' | 'queue'>,
-): Promise<{ journeyId: string; holdout: boolean }> {
+  ports: Pick<LaunchPorts, 'enrollments' | 'queue'>,
+): Promise<JourneyEnrollment> {
   const member: JourneyMember = { userId, tier, holdout: isInHoldout(target.id, userId, target.holdoutShare), enrolledAt: enrolledAt.toISOString() };
-  await enroll(target.id, [member], ports);
-  return { journeyId: target.id, holdout: member.holdout };
+  const outcome = (await enroll(target.id, [member], ports))[0]!;
+  return { journeyId: target.id, holdout: outcome.member.holdout, alreadyEnrolled: outcome.kind === 'already-enrolled', enrolledAt: outcome.member.enrolledAt };
 }

@@ -18,7 +18,7 @@ export function journeyStores(config: z.infer<typeof JourneyTablesConfig>) {
     client,
     clock: runtimeClock,
     journeys: new DynamoJourneyStore(client, config[ENV.operationsTable]),
-    enrollments: new DynamoEnrollmentStore(client, config[ENV.usersTable]),
+    enrollments: new DynamoEnrollmentStore(client, { users: config[ENV.usersTable], operations: config[ENV.operationsTable] }),
     scores: new DynamoScoreReader(client, config[ENV.usersTable]),
     profiles: users,
     activitySince: (userId: string, fromDay: string) => users.listForUser(userId, fromDay),

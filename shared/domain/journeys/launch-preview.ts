@@ -44,7 +44,8 @@ export const DEFAULT_COST_PRICES: CostPrices = {
 /**
  * How much work the implementation does per user; estimates, to be kept in line with the
  * adapters. Defaults:
- * - per enrollment (holdout included): one enrollment record (1 WRU) and, through the launch queue
+ * - per enrollment (holdout included): the member item and the enrollment record, written in one
+ *   transaction so each is written only if absent (2 items × 2 WRU) and, through the launch queue
  *   in batches of ten, 0.3 SQS requests (send, receive, delete) and 0.1 consumer invocations;
  * - per plan step of a treated user: one `CheckExitAndSend` invocation of 300 ms at 256 MB, 2 RRU
  *   (profile activity for the exit check, journey status with the kill switch) and 2 WRU (the
@@ -62,7 +63,7 @@ export const CostAssumptions = z.object({
 export type CostAssumptions = z.infer<typeof CostAssumptions>;
 
 export const DEFAULT_COST_ASSUMPTIONS: CostAssumptions = {
-  writeUnitsPerEnrollment: 1,
+  writeUnitsPerEnrollment: 4,
   sqsRequestsPerEnrollment: 0.3,
   launchInvocationsPerEnrollment: 0.1,
   writeUnitsPerStep: 2,
@@ -77,9 +78,11 @@ export type UnreachableReason = 'unsubscribed' | 'sunset' | 'no-reachable-channe
 /** Tier key of a preview row: users matched without a tier are counted apart. */
 export type PreviewTierKey = RecallTier | 'untiered';
 
+/** Reachable users split three ways: already members (left as they are), holdout and treatment (enrolled). */
 export interface TierPreview {
   matched: number;
   reachable: number;
+  alreadyEnrolled: number;
   holdout: number;
   treatment: number;
 }
@@ -92,6 +95,8 @@ export interface JourneyLaunchPreview {
   matched: number;
   unreachable: Record<UnreachableReason, number>;
   reachable: number;
+  /** Reachable users already members of the journey: a launch keeps their enrollment and costs nothing more. */
+  alreadyEnrolled: number;
   holdout: number;
   treatment: number;
   perTier: Record<PreviewTierKey, TierPreview>;
@@ -130,17 +135,19 @@ function unreachableReason(user: ScoredUser, journeyChannels: ReadonlySet<Journe
 }
 
 function emptyTierPreview(): TierPreview {
-  return { matched: 0, reachable: 0, holdout: 0, treatment: 0 };
+  return { matched: 0, reachable: 0, alreadyEnrolled: 0, holdout: 0, treatment: 0 };
 }
 
 /**
  * Previews a launch of `definition` on already matched users. Unreachable users are left out of
- * both groups, then the holdout is drawn among the reachable ones, so treatment and holdout come
- * from the same population and the lift compares like with like.
+ * both groups, and so are `members` (ids of users already enrolled in the journey, who keep that
+ * enrollment); then the holdout is drawn among the rest, so treatment and holdout come from the
+ * same population and the lift compares like with like.
  */
 export function previewJourneyLaunch(
   definition: JourneyDefinition,
   matchedUsers: Iterable<ScoredUser>,
+  members: ReadonlySet<string> = new Set(),
   prices: CostPrices = DEFAULT_COST_PRICES,
   assumptions: CostAssumptions = DEFAULT_COST_ASSUMPTIONS,
 ): JourneyLaunchPreview {
@@ -153,6 +160,7 @@ export function previewJourneyLaunch(
   const unreachable: Record<UnreachableReason, number> = { unsubscribed: 0, sunset: 0, 'no-reachable-channel': 0 };
   const messages: PerChannel<number> = { email: 0, sms: 0, push: 0 };
   let matched = 0;
+  let alreadyEnrolled = 0;
   let holdout = 0;
   let treatment = 0;
 
@@ -166,6 +174,11 @@ export function previewJourneyLaunch(
       continue;
     }
     tierRow.reachable += 1;
+    if (members.has(user.userId)) {
+      alreadyEnrolled += 1;
+      tierRow.alreadyEnrolled += 1;
+      continue;
+    }
     if (isInHoldout(definition.id, user.userId, definition.holdoutShare)) {
       holdout += 1;
       tierRow.holdout += 1;
@@ -177,16 +190,16 @@ export function previewJourneyLaunch(
     for (const step of sendSteps) for (const channel of step.channels) if (userChannels.has(channel)) messages[channel] += 1;
   }
 
-  const reachable = holdout + treatment;
+  const enrolled = holdout + treatment;
   const transitionsPerTreatedUser = estimatePlanTransitions(plan);
   const taskInvocations = treatment * plan.steps.length;
   const usage = {
     stateTransitions: treatment * transitionsPerTreatedUser,
-    lambdaInvocations: taskInvocations + reachable * assumptions.launchInvocationsPerEnrollment,
+    lambdaInvocations: taskInvocations + enrolled * assumptions.launchInvocationsPerEnrollment,
     lambdaGbSeconds: taskInvocations * (assumptions.taskDurationMs / 1000) * (assumptions.taskMemoryMb / 1024),
-    dynamoDbWriteUnits: reachable * assumptions.writeUnitsPerEnrollment + taskInvocations * assumptions.writeUnitsPerStep,
+    dynamoDbWriteUnits: enrolled * assumptions.writeUnitsPerEnrollment + taskInvocations * assumptions.writeUnitsPerStep,
     dynamoDbReadUnits: taskInvocations * assumptions.readUnitsPerStep,
-    sqsRequests: reachable * assumptions.sqsRequestsPerEnrollment,
+    sqsRequests: enrolled * assumptions.sqsRequestsPerEnrollment,
   };
   const stepFunctions = (usage.stateTransitions / 1000) * prices.stepFunctionsUsdPerThousandTransitions;
   const lambda =
@@ -207,7 +220,8 @@ export function previewJourneyLaunch(
     journeyId: definition.id,
     matched,
     unreachable,
-    reachable,
+    reachable: alreadyEnrolled + enrolled,
+    alreadyEnrolled,
     holdout,
     treatment,
     perTier,

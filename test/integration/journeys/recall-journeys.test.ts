@@ -1,9 +1,11 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { forEachConcurrently } from '../../../shared/adapters/dynamodb/client';
 import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store';
+import { DynamoEnrollmentStore } from '../../../shared/adapters/journeys/enrollment-store';
+import { journeyKeys } from '../../../shared/adapters/journeys/journey-keys';
 import { DynamoScoreReader, type ScoreItem } from '../../../shared/adapters/journeys/score-reader';
 import { isInHoldout, journeyExecutionName } from '../../../shared/domain/journeys';
 import type { ExecutionRecord } from '../../../infra/local/step-functions/execution-store';
@@ -23,6 +25,7 @@ function scaleEnrollments(): number {
 let runtime: LocalRuntime;
 let documents: DynamoDBDocumentClient;
 let usersTable: string;
+let operationsTable: string;
 let scores: DynamoScoreReader;
 let profiles: DynamoUserStore;
 let machineArn: string;
@@ -31,6 +34,7 @@ beforeAll(async () => {
   runtime = await startTestRuntime();
   documents = DynamoDBDocumentClient.from(runtime.dynamodb.client);
   usersTable = [...runtime.tables].find(([logicalId]) => logicalId.startsWith('UsersTable'))![1];
+  operationsTable = [...runtime.tables].find(([logicalId]) => logicalId.startsWith('OperationsTable'))![1];
   scores = new DynamoScoreReader(documents, usersTable);
   profiles = new DynamoUserStore(documents, usersTable, 400);
   machineArn = runtime.stateMachineArn('JourneysRecallJourneyStateMachine');
@@ -101,6 +105,14 @@ async function mailTo(address: string): Promise<Array<{ subject: string; body: {
 async function executionsOf(journeyId: string): Promise<ExecutionRecord[]> {
   const all = await runtime.stepFunctions!.listExecutions(machineArn);
   return all.filter((record) => record.name.startsWith(`${journeyId}_`));
+}
+
+/** The journey's member item of the user, as the report and stop read it. */
+async function memberItem(journeyId: string, userId: string): Promise<Record<string, unknown> | undefined> {
+  const answer = await documents.send(
+    new GetCommand({ TableName: operationsTable, Key: { pk: journeyKeys.memberPk(journeyId, journeyKeys.memberShardOf(userId)), sk: userId }, ConsistentRead: true }),
+  );
+  return answer.Item;
 }
 
 async function comeBack(userId: string): Promise<void> {
@@ -335,6 +347,91 @@ describe('an R3 recall journey on the local runtime', () => {
     expect(await sendsOf(handed, standingId)).toEqual(['email:sent']);
     expect((await executionsOf(handingId)).map((record) => record.status)).toEqual(['SUCCEEDED']);
   }, 180_000);
+
+  // Runs after the hand-over test above: its orphan must find no standing R4 journey running.
+  it('keeps the first enrollment of a member whom TierChanged and a hand-over enroll again later: one start, the report measures from it', async () => {
+    // Prepare: a standing R4 journey launched on the user while still R3 (member tier R3), and an
+    // R3 journey handing the user over to R4 at its end. Every StartExecution is recorded (and
+    // passed on to the engine) to see what the launch queue carried.
+    const standingId = 'it-r4-standing-kept';
+    const handingId = 'it-r3-to-kept';
+    const userId = `${['kept-a', 'kept-b', 'kept-c', 'kept-d', 'kept-e', 'kept-f'].find((id) => [standingId, handingId].every((journeyId) => !isInHoldout(journeyId, `${id}-0000`, 0.1)))!}-0000`;
+    await seedScoredUsers(userId.slice(0, -5), 1, 109, 'R3');
+    const audience = { clv: { min: 109, max: 109 } };
+    const standing = { id: standingId, name: 'standing R4', tier: 'R4', automatic: true, steps: [{ kind: 'send', channels: ['email'], templateId: 'recall-r1' }], maxDurationDays: 10 };
+    const handing = {
+      id: handingId,
+      name: 'R3 handing over',
+      tier: 'R3',
+      steps: [{ kind: 'send', channels: ['email'], templateId: 'recall-r1' }],
+      escalation: { kind: 'hand-over', toTier: 'R4' },
+      maxDurationDays: 2,
+    };
+    const engine = runtime.stepFunctions!;
+    const realStart = engine.startExecution.bind(engine);
+    const starts: Array<{ name: string | undefined; enrolledAt: unknown }> = [];
+    engine.startExecution = async (request) => {
+      starts.push({ name: request.name, enrolledAt: (JSON.parse(request.input ?? '{}') as { enrolledAt?: unknown }).enrolledAt });
+      return realStart(request);
+    };
+
+    // Act: launch both on day 0; TierChanged R3 → R4 on day 1; the hand-over on day 2; the user
+    // comes back on day 8 (within 7 days of day 2, not of day 0)
+    let launched: Awaited<ReturnType<typeof call>>;
+    let report: Awaited<ReturnType<typeof call>>;
+    try {
+      launched = await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: { definition: standing, audience } });
+      await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: { definition: handing, audience } });
+      await runtime.settle();
+      await advanceDays(1);
+      await new EventBridgeClient({}).send(
+        new PutEventsCommand({ Entries: [{ Source: 'rekindle.scoring', DetailType: 'TierChanged', Detail: JSON.stringify({ userId, from: 'R3', to: 'R4', date: '2026-01-02' }) }] }),
+      );
+      await runtime.settle();
+      await advanceDays(7);
+      await comeBack(userId);
+      await runtime.settle();
+      report = await call(runtime, 'GET', `/v1/journeys/${standingId}/report`, marketer);
+    } finally {
+      engine.startExecution = realStart;
+    }
+    const launchedAt = String((await call(runtime, 'GET', `/v1/journeys/${standingId}`, marketer)).body.launchedAt);
+    const escalation = (await journeyItems(userId, handingId)).find((item) => item.kind === 'escalate');
+
+    // Assess: soft, so a failure shows every way the first enrollment was lost
+    expect.soft(await memberItem(standingId, userId)).toMatchObject({ tier: 'R3', holdout: false, enrolledAt: launchedAt });
+    expect.soft((await journeyItems(userId, standingId)).find((item) => String(item.sk).endsWith('#ENROLLMENT'))).toMatchObject({ tier: 'R3', enrolledAt: launchedAt });
+    expect.soft(starts.filter((start) => start.name === journeyExecutionName(standingId, userId))).toEqual([{ name: journeyExecutionName(standingId, userId), enrolledAt: launchedAt }]);
+    expect.soft((await executionsOf(standingId)).map((record) => record.name)).toEqual([journeyExecutionName(standingId, userId)]);
+    expect.soft(report.status).toBe(200);
+    expect.soft(report.body.overall).toMatchObject({ enrolled: 1, treatment: { enrolled: 1, reactivatedWithin7d: 0, reactivatedWithin30d: 1 } });
+    expect.soft(launched.body).toMatchObject({ enrolled: 1, alreadyEnrolled: 0, queued: 1 });
+    expect.soft(escalation).toMatchObject({ escalation: 'hand-over', outcome: { kind: 'handed-over', toTier: 'R4', journeyId: standingId, holdout: false, alreadyEnrolled: true, enrolledAt: launchedAt } });
+  }, 240_000);
+
+  it('enrolls a user once when enrollments of the same journey race, and keeps the winner’s time and tier', async () => {
+    // Prepare: eight enrollments of one user at different times and tiers, all at once
+    const journeyId = 'it-enroll-race';
+    const userId = 'race-0000';
+    const store = new DynamoEnrollmentStore(documents, { users: usersTable, operations: operationsTable });
+    const base = Date.parse('2026-02-01T12:00:00.000Z');
+    const attempts = Array.from({ length: 8 }, (_, i) => ({ userId, tier: i % 2 === 0 ? ('R3' as const) : ('R4' as const), holdout: false, enrolledAt: new Date(base + i * 3_600_000).toISOString() }));
+    const executionNameOf = (id: string) => journeyExecutionName(journeyId, id);
+
+    // Act
+    const raced = await Promise.all(attempts.map((member) => store.enrollOnce(journeyId, [member], executionNameOf)));
+    const later = await store.enrollOnce(journeyId, [{ userId, tier: 'R5', holdout: false, enrolledAt: new Date(base + 30 * DAY).toISOString() }], executionNameOf);
+
+    // Assess
+    const outcomes = raced.map(([outcome]) => outcome!);
+    const winners = outcomes.filter((outcome) => outcome.kind === 'enrolled');
+    expect(winners).toHaveLength(1);
+    const first = winners[0]!.member;
+    expect(outcomes.filter((outcome) => outcome.kind === 'already-enrolled').map((outcome) => outcome.member)).toEqual(Array.from({ length: 7 }, () => first));
+    expect(later).toEqual([{ kind: 'already-enrolled', member: first }]);
+    expect(await memberItem(journeyId, userId)).toMatchObject(first);
+    expect(await journeyItems(userId, journeyId)).toEqual([expect.objectContaining({ ...first, executionName: executionNameOf(userId) })]);
+  });
 
   // REKINDLE_SCALE_ENROLLMENTS=20000 runs the issue's full figure; the suite runs 2,000.
   const scaleCount = scaleEnrollments();

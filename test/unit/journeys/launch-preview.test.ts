@@ -40,18 +40,19 @@ describe('previewJourneyLaunch', () => {
     expect(preview.matched).toBe(6);
     expect(preview.unreachable).toEqual({ unsubscribed: 1, sunset: 1, 'no-reachable-channel': 1 });
     expect([preview.reachable, preview.holdout, preview.treatment]).toEqual([3, 0, 3]);
-    expect(preview.perTier.R3).toEqual({ matched: 2, reachable: 2, holdout: 0, treatment: 2 });
-    expect(preview.perTier.R4).toEqual({ matched: 2, reachable: 1, holdout: 0, treatment: 1 });
-    expect(preview.perTier.R2).toEqual({ matched: 1, reachable: 0, holdout: 0, treatment: 0 });
-    expect(preview.perTier.untiered).toEqual({ matched: 1, reachable: 0, holdout: 0, treatment: 0 });
+    expect(preview.perTier.R3).toEqual({ matched: 2, reachable: 2, alreadyEnrolled: 0, holdout: 0, treatment: 2 });
+    expect(preview.perTier.R4).toEqual({ matched: 2, reachable: 1, alreadyEnrolled: 0, holdout: 0, treatment: 1 });
+    expect(preview.perTier.R2).toEqual({ matched: 1, reachable: 0, alreadyEnrolled: 0, holdout: 0, treatment: 0 });
+    expect(preview.perTier.untiered).toEqual({ matched: 1, reachable: 0, alreadyEnrolled: 0, holdout: 0, treatment: 0 });
     expect(preview.expectedMessages).toEqual({ email: 2, sms: 1, push: 2, total: 5 });
   });
 
   it('estimates cost from the documented prices', () => {
-    // Prepare: 3 treated users × 2 steps = 6 task runs; 3 × (3·2 + 1) = 21 transitions.
+    // Prepare: 3 treated users × 2 steps = 6 task runs; 3 × (3·2 + 1) = 21 transitions; each
+    // enrollment writes two items in one transaction (4 WRU).
     const expectedStepFunctions = (21 / 1000) * 0.025;
     const expectedLambda = (6.3 / 1e6) * 0.2 + 6 * 0.3 * 0.25 * 0.0000166667;
-    const expectedDynamoDb = ((3 + 12) / 1e6) * 0.625 + (12 / 1e6) * 0.125;
+    const expectedDynamoDb = ((3 * 4 + 12) / 1e6) * 0.625 + (12 / 1e6) * 0.125;
     const expectedSqs = (0.9 / 1e6) * 0.4;
     const expectedMessaging = 2 * 0.0001 + 1 * 0.00645 + 2 * 0.0000005;
 
@@ -67,6 +68,24 @@ describe('previewJourneyLaunch', () => {
     expect(preview.costUsd.sqs).toBeCloseTo(expectedSqs, 12);
     expect(preview.costUsd.messagingTotal).toBeCloseTo(expectedMessaging, 12);
     expect(preview.costUsd.total).toBeCloseTo(expectedStepFunctions + expectedLambda + expectedDynamoDb + expectedSqs + expectedMessaging, 12);
+  });
+
+  it('counts users already enrolled in the journey apart: not enrolled again, no messages, no cost', () => {
+    // Prepare: u1 (R3, every channel) and u3 (R4, push) are members already; u4 is, but unreachable.
+    const members = new Set(['u1', 'u3', 'u4']);
+
+    // Act
+    const preview = previewJourneyLaunch(twoSendJourney(0), users, members);
+    const nobodyEnrolled = previewJourneyLaunch(twoSendJourney(0), users);
+
+    // Assess
+    expect([preview.reachable, preview.alreadyEnrolled, preview.holdout, preview.treatment]).toEqual([3, 2, 0, 1]);
+    expect(preview.unreachable).toEqual(nobodyEnrolled.unreachable);
+    expect(preview.perTier.R3).toEqual({ matched: 2, reachable: 2, alreadyEnrolled: 1, holdout: 0, treatment: 1 });
+    expect(preview.perTier.R4).toEqual({ matched: 2, reachable: 1, alreadyEnrolled: 1, holdout: 0, treatment: 0 });
+    expect(preview.expectedMessages).toEqual({ email: 1, sms: 0, push: 0, total: 1 });
+    expect(preview.usage.stateTransitions).toBe(nobodyEnrolled.usage.stateTransitions / 3);
+    expect(preview.usage.dynamoDbWriteUnits).toBe(nobodyEnrolled.usage.dynamoDbWriteUnits / 3);
   });
 
   it('sends nothing and runs no execution for a holdout of everyone', () => {
