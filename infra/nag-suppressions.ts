@@ -26,13 +26,13 @@ export function applyNagSuppressions(stacks: Stack[]): void {
       {
         id: 'AwsSolutions-IAM5',
         reason:
-          'A table grant covers its indexes as <table ARN>/index/*; the users table has exactly one (the check-in WakeIndex), and DynamoDB grants cannot name an index without listing each by hand.',
+          'A table grant covers its indexes as <table ARN>/index/*; the users table has exactly two (the check-in WakeIndex and the messaging SendingIndex), both sparse and keys only, and DynamoDB grants cannot name an index without listing each by hand.',
         appliesTo: [{ regex: '/^Resource::.*UsersTable.*\\/index\\/\\*$/g' }],
       },
       {
         id: 'AwsSolutions-IAM5',
-        reason: 'EventBridge Scheduler may invoke the sweep function and its versions (<function ARN>:*), which is what the CDK LambdaInvoke target grants; nothing else.',
-        appliesTo: [{ regex: '/^Resource::<LoyaltyLoyaltyCheckinSweep[A-Z0-9]+\\.Arn>:\\*$/g' }],
+        reason: 'EventBridge Scheduler may invoke the sweep functions (check-in, in-doubt reconciliation) and their versions (<function ARN>:*), which is what the CDK LambdaInvoke target grants; nothing else.',
+        appliesTo: [{ regex: '/^Resource::<(LoyaltyLoyaltyCheckinSweep|MessagingReconcileSweep)[A-Z0-9]+\\.Arn>:\\*$/g' }],
       },
       {
         id: 'AwsSolutions-IAM5',

@@ -2,6 +2,8 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -41,6 +43,15 @@ function domainOf(address: string): string {
  * the SES configuration set whose events come back through SNS into the suppression list and the
  * behaviour events, the unsubscribe endpoint (public: the signed token is the authority), the kill
  * switch and the message log API.
+ *
+ * The reconciliation sweep: every 15 minutes a schedule runs a function that reads the sparse
+ * `SendingIndex` (16 shards) for keys left in `sending` past the timeout by a crash inside the
+ * provider call, and settles each from the provider receipts the feedback handler records from
+ * SES events: `sent` when SES took the message, `released` (the caller's next retry sends) when
+ * there is no event an hour after the call. It never sends and holds no send permission.
+ * Cost: 2 index writes per message (into the index at `sending`, out of it at `sent`) ≈ 2 WRU, and
+ * one receipt write per SES event ≈ 1 WRU; the sweep is 96 invocations a day, 16 index queries
+ * each, whatever the volume.
  */
 export class MessagingFeature extends Construct {
   readonly configurationSet: ses.ConfigurationSet;
@@ -113,10 +124,29 @@ export class MessagingFeature extends Construct {
       .useTable(data.operationsTable, ENV.operationsTable, 'readWrite')
       .useTable(data.eventsTable, ENV.eventsTable, 'readWrite');
     this.unsubscribeKey.grantRead(unsubscribe);
-    const sesFeedback = fn('SesFeedback', 'functions/ses-feedback/handler.ts', 'SES bounces and complaints into suppressions; opens and clicks into events')
+    const sesFeedback = fn('SesFeedback', 'functions/ses-feedback/handler.ts', 'SES events: provider receipts; bounces, complaints into suppressions; opens, clicks into events')
       .useTable(data.usersTable, ENV.usersTable, 'readWrite')
       .useTable(data.operationsTable, ENV.operationsTable, 'readWrite')
       .useTable(data.eventsTable, ENV.eventsTable, 'readWrite');
+
+    const reconcileSweep = new RekindleFunction(this, 'ReconcileSweep', {
+      entry: 'functions/messaging-reconcile-sweep/handler.ts',
+      description: 'Every 15 minutes: settles messages left in doubt by a crash inside the provider call, from SES evidence',
+      environment: {
+        [MESSAGING_ENV.contactPolicy]: this.environment[MESSAGING_ENV.contactPolicy]!,
+        [MESSAGING_ENV.messageLogRetentionDays]: this.environment[MESSAGING_ENV.messageLogRetentionDays]!,
+      },
+      timeout: Duration.minutes(5),
+    })
+      // Users: the index query, consistent re-reads, the conditional settle and the contact history.
+      .useTable(data.usersTable, ENV.usersTable, 'readWrite')
+      // Operations: provider receipts, read only.
+      .useTable(data.operationsTable, ENV.operationsTable, 'read');
+    new scheduler.Schedule(this, 'ReconcileSweepSchedule', {
+      description: 'Rekindle: settles in-doubt messages from provider evidence',
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(15)),
+      target: new schedulerTargets.LambdaInvoke(reconcileSweep, { retryAttempts: 2, maxEventAge: Duration.minutes(10) }),
+    });
 
     const feedbackFailures = new sqs.Queue(this, 'SesFeedbackFailures', {
       retentionPeriod: Duration.days(14),
@@ -144,7 +174,7 @@ export class MessagingFeature extends Construct {
     }
 
     context.alarmOnMessages(feedbackFailures, 'SES feedback (bounces, complaints) that could not be applied after retries');
-    for (const f of [sendTest, listMessages, getMessage, getKillSwitch, putKillSwitch, unsubscribePage, unsubscribe, sesFeedback]) context.alarmOnErrors(f);
+    for (const f of [sendTest, listMessages, getMessage, getKillSwitch, putKillSwitch, unsubscribePage, unsubscribe, sesFeedback, reconcileSweep]) context.alarmOnErrors(f);
   }
 
   /**

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { WAKE_INDEX_NAME } from '../../shared/adapters/loyalty/loyalty-keys';
+import { SENDING_INDEX_NAME } from '../../shared/adapters/messaging/keys';
 
 /**
  * Everything that holds data: tables, the key that encrypts them, the ingest key. Kept apart from
@@ -44,6 +45,15 @@ export class StatefulStack extends Stack {
       indexName: WAKE_INDEX_NAME,
       partitionKey: { name: 'wakeShard', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'wakeAt', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
+    // Messages inside a provider call (messaging): sparse, keys only. Only reservations in
+    // `sending` carry sendingShard (SENDING#00..15), so the 15-minute reconciliation sweep reads
+    // the keys stuck there past the timeout (sendingSince), spread over shards, without a Scan.
+    this.usersTable.addGlobalSecondaryIndex({
+      indexName: SENDING_INDEX_NAME,
+      partitionKey: { name: 'sendingShard', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sendingSince', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
 

@@ -1,11 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { messageIdFor, ReservationState, type ReserveResult, type SendReservations } from '../../domain/messaging';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { messageIdFor, ReservationState, type ReserveResult, type SendReservations, type StuckSend, type StuckSends } from '../../domain/messaging';
 import { keys } from '../dynamodb/keys';
 import { CorruptMessagingItemError } from './errors';
-import { messagingKeys } from './keys';
+import { messagingKeys, SENDING_INDEX_NAME, SENDING_SHARDS, sendingShardOf } from './keys';
 
 /** How long a reservation item outlives its last write: far beyond any retry of the same key. */
 const RESERVATION_RETENTION_DAYS = 400;
@@ -32,6 +32,9 @@ export class DynamoSendReservations implements SendReservations {
       idempotencyKey,
       userId: this.userId,
       ...state,
+      // Puts the key in the sparse SendingIndex (sort key: sendingSince) while, and only while, it
+      // is inside a provider call; the next state's put drops the attribute and so the index entry.
+      ...(state.status === 'sending' ? { sendingShard: messagingKeys.sendingShard(sendingShardOf(messageIdFor(idempotencyKey))) } : {}),
       expiresAt: Math.floor(now.getTime() / 1000) + RESERVATION_RETENTION_DAYS * 86_400,
     };
   }
@@ -81,6 +84,59 @@ export class DynamoSendReservations implements SendReservations {
       if (error instanceof ConditionalCheckFailedException) return 'conflict';
       throw error;
     }
+  }
+}
+
+/**
+ * Reservations stuck in `sending`, from the sparse SendingIndex: every shard is queried in parallel
+ * for keys whose `sendingSince` is at or before the cutoff, oldest first. The index is eventually
+ * consistent and keys only, so each key is read again, consistently, from the table; a key that has
+ * meanwhile left `sending` is dropped.
+ */
+export class DynamoStuckSends implements StuckSends {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly usersTable: string,
+    /** Bounds one run; what is left stays in the index for the next run. */
+    private readonly limitPerShard: number,
+  ) {}
+
+  async listSendingSince(cutoff: Date): Promise<readonly StuckSend[]> {
+    const perShard = await Promise.all(Array.from({ length: SENDING_SHARDS }, (_, shard) => this.shard(shard, cutoff)));
+    return perShard.flat();
+  }
+
+  private async shard(shard: number, cutoff: Date): Promise<StuckSend[]> {
+    const found: StuckSend[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.usersTable,
+          IndexName: SENDING_INDEX_NAME,
+          KeyConditionExpression: 'sendingShard = :shard AND sendingSince <= :cutoff',
+          ExpressionAttributeValues: { ':shard': messagingKeys.sendingShard(shard), ':cutoff': cutoff.toISOString() },
+          Limit: this.limitPerShard - found.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const key of page.Items ?? []) {
+        const stuck = await this.reread({ pk: key.pk, sk: key.sk });
+        if (stuck) found.push(stuck);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && found.length < this.limitPerShard);
+    return found;
+  }
+
+  private async reread(key: { pk: unknown; sk: unknown }): Promise<StuckSend | undefined> {
+    const answer = await this.client.send(new GetCommand({ TableName: this.usersTable, Key: key, ConsistentRead: true }));
+    const item = answer.Item;
+    if (item === undefined) return undefined;
+    const state = parseState(item);
+    if (state.status !== 'sending') return undefined;
+    if (typeof item.userId !== 'string' || typeof item.idempotencyKey !== 'string') throw new CorruptMessagingItemError('reservation (no user or idempotency key)');
+    return { userId: item.userId, idempotencyKey: item.idempotencyKey, messageId: messageIdFor(item.idempotencyKey), state };
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RawEventStore } from '../../domain/events/ports';
 import type { BehaviourEvent } from '../../domain/events/behaviour-event';
 import { contactPointFingerprint, type SuppressionEntry } from '../../domain/messaging';
+import type { ProviderReceipt } from './provider-receipts';
 import { decodeTagValue } from './ses-email-sender';
 
 const tags = z.record(z.string(), z.array(z.string())).default({});
@@ -37,11 +38,15 @@ export type FeedbackOutcome =
   | { kind: 'address-suppressed'; newly: number }
   | { kind: 'marketing-stopped'; userId: string; newly: boolean }
   | { kind: 'event-recorded'; type: 'message_open' | 'message_click' }
+  /** Nothing to act on but the proof that SES took the message (Send, Delivery, …). */
+  | { kind: 'receipt-recorded' }
   | { kind: 'ignored'; why: string };
 
 export interface FeedbackDependencies {
   suppressions: { add(entry: SuppressionEntry): Promise<boolean> };
   rawEvents: Pick<RawEventStore, 'putAll'>;
+  /** Proof that SES took a message: what the reconciliation sweep settles an in-doubt send from. */
+  receipts: { record(receipt: ProviderReceipt): Promise<void> };
   /** Finds the user of a message when the event carries no user tag (mail sent before tags). */
   userOfMessage(messageId: string): Promise<string | undefined>;
 }
@@ -49,15 +54,26 @@ export interface FeedbackDependencies {
 const first = (values: Record<string, string[]>, name: string) => values[name]?.[0];
 
 /**
- * Applies one SES event: a permanent bounce suppresses each bounced address (by fingerprint, for
+ * Applies one SES event. Any event tagged with our message id first records a provider receipt:
+ * SES only publishes events for messages it accepted, so the receipt is what lets the
+ * reconciliation sweep mark an in-doubt send `sent` instead of releasing it for a resend.
+ * Then: a permanent bounce suppresses each bounced address (by fingerprint, for
  * every user that has it); a complaint stops all marketing to the user; opens and clicks become
  * `message_open` / `message_click` behaviour events in the raw-event store, which aggregates them
- * like any other event. Transient bounces and delivery events change nothing.
+ * like any other event. Transient bounces and delivery events change nothing else.
  */
 export async function applySesFeedback(event: SesEvent, deps: FeedbackDependencies): Promise<FeedbackOutcome> {
   const messageId = first(event.mail.tags, 'messageId');
   const taggedUser = first(event.mail.tags, 'userId');
   const userId = taggedUser !== undefined ? decodeTagValue(taggedUser) : messageId !== undefined ? await deps.userOfMessage(messageId) : undefined;
+  if (messageId !== undefined) {
+    await deps.receipts.record({
+      messageId,
+      providerMessageId: event.mail.messageId,
+      acceptedAt: new Date(event.mail.timestamp).toISOString(),
+      lastEventType: event.eventType,
+    });
+  }
   switch (event.eventType) {
     case 'Bounce': {
       if (event.bounce.bounceType !== 'Permanent') return { kind: 'ignored', why: `${event.bounce.bounceType.toLowerCase()} bounce` };
@@ -85,6 +101,6 @@ export async function applySesFeedback(event: SesEvent, deps: FeedbackDependenci
       return { kind: 'event-recorded', type };
     }
     default:
-      return { kind: 'ignored', why: `${event.eventType} event` };
+      return messageId !== undefined ? { kind: 'receipt-recorded' } : { kind: 'ignored', why: `${event.eventType} event without a message tag` };
   }
 }

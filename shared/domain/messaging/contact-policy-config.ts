@@ -38,7 +38,9 @@ const ContactBudget = (maxIndex: number, maxPerDay: number, maxPerWeek: number) 
  * - budget: at most 1 marketing contact a rolling day and 3 a rolling week, index ≤ 2.5;
  *   high-value users (top value decile, or flagged by scoring): 1 a day, 2 a week, index ≤ 2;
  * - reservation lease 60 s (a crashed attempt is taken over after it), an attempt stuck in the
- *   provider call for 300 s is declared in doubt;
+ *   provider call for 300 s is declared in doubt, and the reconciliation sweep concludes that the
+ *   provider never took an in-doubt message only when it has no event for it 3600 s after the call
+ *   began (longer than SES takes to publish an event and than any Lambda can still be running);
  * - send rates (token buckets, per process): email 14/s (the SES sandbox-exit default), sms 20/s,
  *   push 100/s, burst equal to one second of rate;
  * - on throttling: up to 4 attempts, full-jitter exponential backoff from 200 ms capped at 5 s;
@@ -73,10 +75,18 @@ export const ContactPolicyConfig = z.object({
     .object({
       leaseSeconds: z.number().int().positive().default(60),
       sendingTimeoutSeconds: z.number().int().positive().default(300),
+      /**
+       * From the start of the provider call: until then a missing provider event may only be late,
+       * so the sweep waits; after it, no event means the provider never took the message.
+       */
+      providerEvidenceHorizonSeconds: z.number().int().positive().default(3600),
     })
     .prefault({})
     .refine((r) => r.sendingTimeoutSeconds >= r.leaseSeconds, {
       message: 'sendingTimeoutSeconds must be at least leaseSeconds',
+    })
+    .refine((r) => r.providerEvidenceHorizonSeconds >= r.sendingTimeoutSeconds, {
+      message: 'providerEvidenceHorizonSeconds must be at least sendingTimeoutSeconds',
     }),
   sendRatesPerSecond: ChannelNumbers(14, 20, 100),
   throttleRetry: z

@@ -1,3 +1,5 @@
+import type { ReconcileReport } from './reconcile-in-doubt';
+
 /** The configuration of the contact policy is invalid; `issues` names each bad field. */
 export class ContactPolicyConfigError extends Error {
   override readonly name = 'ContactPolicyConfigError';
@@ -68,5 +70,20 @@ export class UnsubscribeUrlError extends Error {
     readonly reason: string,
   ) {
     super(`Unsubscribe base URL refused: ${reason}`);
+  }
+}
+
+/**
+ * The reconciliation sweep could not settle some in-doubt keys (a store error); the others were
+ * settled, as `report` shows. Thrown so the run counts as failed (alarm); the next run retries.
+ */
+export class ReconcileSweepIncompleteError extends Error {
+  override readonly name = 'ReconcileSweepIncompleteError';
+  constructor(
+    readonly report: ReconcileReport,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
   }
 }

@@ -16,6 +16,7 @@ export * from './masking';
 export * from './ports';
 export * from './quiet-hours';
 export * from './rate-limiter';
+export * from './reconcile-in-doubt';
 export * from './reservation';
 export * from './send-message';
 export * from './send-outcome';

@@ -2,6 +2,15 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ContactPolicyConfig } from './contact-policy-config';
 import { assertNever } from './assert-never';
+import { ContactRecord } from './contact-record';
+
+/**
+ * What the reconciliation sweep needs of a message caught in the provider call: the channel tells
+ * it where the provider's evidence is, and the contact is counted in the user's history if the
+ * message did leave. Optional only because reservations written before the sweep existed lack it.
+ */
+export const SendingContact = ContactRecord.pick({ channel: true, priority: true, touchId: true });
+export type SendingContact = z.infer<typeof SendingContact>;
 
 /**
  * The life of one idempotency key, stored with conditional writes (DynamoDB: a condition on
@@ -25,7 +34,7 @@ import { assertNever } from './assert-never';
  */
 export const ReservationState = z.discriminatedUnion('status', [
   z.object({ status: z.literal('reserved'), attemptId: z.string(), reservedAt: z.iso.datetime(), leaseExpiresAt: z.iso.datetime() }),
-  z.object({ status: z.literal('sending'), attemptId: z.string(), sendingSince: z.iso.datetime() }),
+  z.object({ status: z.literal('sending'), attemptId: z.string(), sendingSince: z.iso.datetime(), contact: SendingContact.optional() }),
   z.object({ status: z.literal('sent'), attemptId: z.string(), providerMessageId: z.string(), sentAt: z.iso.datetime() }),
   z.object({ status: z.literal('failed'), attemptId: z.string(), detail: z.string(), failedAt: z.iso.datetime() }),
   z.object({ status: z.literal('released'), attemptId: z.string(), detail: z.string(), releasedAt: z.iso.datetime() }),
@@ -99,7 +108,8 @@ export function messageIdFor(idempotencyKey: string): string {
 /**
  * What the reconciliation sweep learned from the provider about a message left in `sending`:
  * SES publishes a `Send` event (with our `messageId` tag) for every message it accepted.
- * `no-provider-record` may only be concluded after the provider's event delivery horizon.
+ * `no-provider-record` may only be concluded after the provider's event delivery horizon
+ * (`providerEvidenceHorizonSeconds`; see `reconcileStuckSend` in reconcile-in-doubt.ts).
  */
 export type ProviderEvidence =
   | { kind: 'provider-accepted'; providerMessageId: string; at: string }

@@ -147,7 +147,12 @@ export async function sendMessage(request: SendRequest, ports: SendPorts, clock:
   const sending = await ports.reservations.transition(
     request.idempotencyKey,
     { status: 'reserved', attemptId },
-    { status: 'sending', attemptId, sendingSince: clock.now().toISOString() },
+    {
+      status: 'sending',
+      attemptId,
+      sendingSince: clock.now().toISOString(),
+      contact: { channel: request.channel, priority: request.priority, ...(request.touchId === undefined ? {} : { touchId: request.touchId }) },
+    },
   );
   if (sending === 'conflict') {
     // Our lease ran out before we got here and another attempt took the key: it will send.

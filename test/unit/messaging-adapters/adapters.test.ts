@@ -1,6 +1,8 @@
 import { SendEmailCommand, TooManyRequestsException, MessageRejected } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
 import { toContactProfile } from '../../../shared/adapters/messaging/contact-profiles';
+import type { OutboxMessage } from '../../../shared/adapters/messaging/message-log';
+import { ProviderEvidenceRecords, type ProviderReceipt } from '../../../shared/adapters/messaging/provider-receipts';
 import { applySesFeedback, SesEvent } from '../../../shared/adapters/messaging/ses-feedback';
 import { encodeTagValue, SesEmailSender } from '../../../shared/adapters/messaging/ses-email-sender';
 import { keyringFromSecret } from '../../../shared/adapters/messaging/unsubscribe-keyring';
@@ -69,8 +71,31 @@ describe('applySesFeedback', () => {
   const world = () => {
     const added: SuppressionEntry[] = [];
     const events: unknown[] = [];
-    return { added, events, deps: { suppressions: { add: async (e: SuppressionEntry) => (added.push(e), true) }, rawEvents: { putAll: async (e: readonly unknown[]) => void events.push(...e) }, userOfMessage: async () => undefined } };
+    const receipts: ProviderReceipt[] = [];
+    return {
+      added,
+      events,
+      receipts,
+      deps: {
+        suppressions: { add: async (e: SuppressionEntry) => (added.push(e), true) },
+        rawEvents: { putAll: async (e: readonly unknown[]) => void events.push(...e) },
+        receipts: { record: async (r: ProviderReceipt) => void receipts.push(r) },
+        userOfMessage: async () => undefined,
+      },
+    };
   };
+
+  it('records a provider receipt for every event tagged with our message id, and only those', async () => {
+    // Prepare
+    const { receipts, deps } = world();
+    const send = SesEvent.parse({ eventType: 'Send', mail: { ...mail, timestamp: '2026-11-25T18:00:00.000+08:00' } });
+    const untagged = SesEvent.parse({ eventType: 'Delivery', mail: { ...mail, tags: {} } });
+    // Act
+    const outcomes = [await applySesFeedback(send, deps), await applySesFeedback(untagged, deps)];
+    // Assess
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['receipt-recorded', 'ignored']);
+    expect(receipts).toEqual([{ messageId: 'msg_abc', providerMessageId: 'ses-1', acceptedAt: '2026-11-25T10:00:00.000Z', lastEventType: 'Send' }]);
+  });
 
   it('suppresses a permanently bounced address by fingerprint only', async () => {
     const { added, deps } = world();
@@ -88,5 +113,36 @@ describe('applySesFeedback', () => {
     expect(events).toHaveLength(2);
     expect(events[0]).toEqual(events[1]);
     expect(events[0]).toMatchObject({ type: 'message_click', userId: 'u-1', messageId: 'msg_abc' });
+  });
+});
+
+describe('ProviderEvidenceRecords', () => {
+  const receipt: ProviderReceipt = { messageId: 'msg_a', providerMessageId: 'ses-1', acceptedAt: '2026-11-25T10:00:00.000Z', lastEventType: 'Send' };
+  const outboxItem: OutboxMessage = { messageId: 'msg_b', userId: 'u', channel: 'sms', providerMessageId: 'local-sms-1', to: '+*****5678', body: 'hi', sentAt: '2026-11-25T10:00:01.000Z' };
+  const receipts = { find: async (id: string) => (id === receipt.messageId ? receipt : undefined) };
+  const outbox = { findOutbox: async (_userId: string, id: string) => (id === outboxItem.messageId ? outboxItem : undefined) };
+
+  it('reads SES receipts for any channel, the local outbox for SMS and push, and admits no source for SNS in AWS', async () => {
+    // Prepare
+    const local = new ProviderEvidenceRecords(receipts, outbox);
+    const aws = new ProviderEvidenceRecords(receipts, undefined);
+    // Act
+    const answers = await Promise.all([
+      aws.lookup({ userId: 'u', messageId: 'msg_a', channel: 'email' }),
+      aws.lookup({ userId: 'u', messageId: 'msg_x', channel: 'email' }),
+      local.lookup({ userId: 'u', messageId: 'msg_b', channel: 'sms' }),
+      local.lookup({ userId: 'u', messageId: 'msg_x', channel: 'push' }),
+      aws.lookup({ userId: 'u', messageId: 'msg_x', channel: 'sms' }),
+      aws.lookup({ userId: 'u', messageId: 'msg_x', channel: undefined }),
+    ]);
+    // Assess
+    expect(answers).toEqual([
+      { kind: 'found', providerMessageId: 'ses-1', at: '2026-11-25T10:00:00.000Z' },
+      { kind: 'not-found' },
+      { kind: 'found', providerMessageId: 'local-sms-1', at: '2026-11-25T10:00:01.000Z' },
+      { kind: 'not-found' },
+      { kind: 'no-source' },
+      { kind: 'no-source' },
+    ]);
   });
 });

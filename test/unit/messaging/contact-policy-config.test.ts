@@ -15,7 +15,7 @@ describe('ContactPolicyConfig', () => {
         highValue: { maxIndex: 2, maxPerDay: 1, maxPerWeek: 2 },
         highValueDecileFrom: 10,
       },
-      reservation: { leaseSeconds: 60, sendingTimeoutSeconds: 300 },
+      reservation: { leaseSeconds: 60, sendingTimeoutSeconds: 300, providerEvidenceHorizonSeconds: 3600 },
       sendRatesPerSecond: { email: 14, sms: 20, push: 100 },
       throttleRetry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5000 },
       unsubscribeTokenTtlDays: 90,
@@ -35,6 +35,7 @@ describe('ContactPolicyConfig', () => {
     [{ fallbackTimeZone: 'Mars/Olympus_Mons' }, 'fallbackTimeZone'],
     [{ disturbance: { channelWeights: { sms: -1 } } }, 'disturbance.channelWeights.sms'],
     [{ reservation: { leaseSeconds: 600, sendingTimeoutSeconds: 60 } }, 'reservation'],
+    [{ reservation: { sendingTimeoutSeconds: 600, providerEvidenceHorizonSeconds: 300 } }, 'reservation'],
   ])('refuses %j naming %s', (input, path) => {
     expect(() => parseContactPolicyConfig(input)).toThrow(ContactPolicyConfigError);
     try {
