@@ -12,8 +12,9 @@ import { rawEventItem } from '../shared/adapters/dynamodb/raw-event-store';
 import { BehaviourEvent } from '../shared/domain/events/behaviour-event';
 import type { BenchRow } from './models';
 
-const BATCH = 100;
-const CONCURRENCY = 16;
+/** Events per POST (the API takes 1–500) and POSTs in flight; both can be set for experiments. */
+const BATCH = Number(process.env.REKINDLE_BENCH_BATCH ?? 500);
+const CONCURRENCY = Number(process.env.REKINDLE_BENCH_CONCURRENCY ?? 16);
 
 function syntheticEvents(count: number, prefix: string, users: number, now: Date) {
   return Array.from({ length: count }, (_, i) => ({
@@ -26,7 +27,7 @@ function syntheticEvents(count: number, prefix: string, users: number, now: Date
 }
 
 /**
- * Ingest throughput through the local API (batches of 100, 16 in flight) against the raw
+ * Ingest throughput through the local API (by default batches of 500, the most the API takes, 16 in flight) against the raw
  * BatchWriteItem rate of the same items into the same DynamoDB Local, measured in the same run.
  * Every accepted event is then counted back from the table: accepted = durable.
  */
