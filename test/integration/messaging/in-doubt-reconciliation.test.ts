@@ -1,4 +1,4 @@
-import { SESv2Client, type SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,9 +7,9 @@ import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { createMessenger } from '../../../shared/adapters/messaging';
 import { DynamoSendReservations } from '../../../shared/adapters/messaging/reservations';
 import { encodeTagValue } from '../../../shared/adapters/messaging/ses-email-sender';
-import { defaultContactPolicyConfig, messageIdFor, type SendRequest, type SendReservations } from '../../../shared/domain/messaging';
+import { defaultContactPolicyConfig, messageIdFor, type SendReservations } from '../../../shared/domain/messaging';
 import { startTestRuntime } from '../../support/test-runtime';
-import { alignClockToShanghaiMidday, createUser, mailTo } from './support';
+import { alignClockToShanghaiMidday, createUser, mailTo, recallMessage, sesToEmulator } from './support';
 
 let runtime: LocalRuntime;
 
@@ -24,21 +24,6 @@ afterAll(async () => {
 // The runtime deploys the default contact policy (cdk.json sets none).
 const { sendingTimeoutSeconds, providerEvidenceHorizonSeconds } = defaultContactPolicyConfig.reservation;
 const SWEEP_PERIOD_MS = 15 * 60_000;
-
-function recallMessage(userId: string, idempotencyKey: string, channel: 'email' | 'sms' = 'email'): SendRequest {
-  return {
-    userId,
-    channel,
-    templateId: 'recall-r1',
-    data: { firstName: 'Ada', appUrl: 'https://app.example.test' },
-    priority: 'non-core',
-    idempotencyKey,
-    onQuietHours: 'drop',
-    source: { kind: 'journey', journeyId: 'j-1', executionName: `exec-${userId}`, step: 'r1' },
-  };
-}
-
-const sesToEmulator = () => new SESv2Client({ maxAttempts: 1 });
 
 /** The process dies after the provider answered, before `sent` is written: the key stays `sending`. */
 const crashBeforeRecordingSent = (reservations: SendReservations): SendReservations => ({
@@ -151,11 +136,11 @@ describe('the scheduled reconciliation sweep settles messages left in doubt', ()
     const user = await createUser(runtime, { consents: { sms: true }, phone: '+8613812345678' });
     const key = `in-doubt-sms-${user.userId}`;
     const crashing = createMessenger({ clock: runtime.clock, wrapReservations: crashBeforeRecordingSent });
-    const crashed = await crashing.send(recallMessage(user.userId, key, 'sms')).catch((error: Error) => error);
+    const crashed = await crashing.send(recallMessage(user.userId, key, { channel: 'sms' })).catch((error: Error) => error);
 
     // Act
     await advanceThroughSweep(sendingTimeoutSeconds * 1000 + SWEEP_PERIOD_MS);
-    const retry = await createMessenger({ clock: runtime.clock }).send(recallMessage(user.userId, key, 'sms'));
+    const retry = await createMessenger({ clock: runtime.clock }).send(recallMessage(user.userId, key, { channel: 'sms' }));
 
     // Assess
     expect(crashed).toBeInstanceOf(Error);

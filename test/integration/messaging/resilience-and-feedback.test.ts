@@ -1,12 +1,12 @@
-import { TooManyRequestsException, SESv2Client, type SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { TooManyRequestsException, type SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { createMessenger } from '../../../shared/adapters/messaging';
-import type { SendRequest, SendReservations } from '../../../shared/domain/messaging';
+import type { SendReservations } from '../../../shared/domain/messaging';
 import { startTestRuntime } from '../../support/test-runtime';
-import { alignClockToShanghaiMidday, createUser, functionIdOf, mailTo, sendTest } from './support';
+import { alignClockToShanghaiMidday, createUser, functionIdOf, mailTo, sendTest, recallMessage, sesToEmulator } from './support';
 
 let runtime: LocalRuntime;
 
@@ -17,21 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime?.stop();
 });
-
-function marketingEmail(userId: string, idempotencyKey: string): SendRequest {
-  return {
-    userId,
-    channel: 'email',
-    templateId: 'recall-r1',
-    data: { firstName: 'Ada', appUrl: 'https://app.example.test' },
-    priority: 'non-core',
-    idempotencyKey,
-    onQuietHours: 'drop',
-    source: { kind: 'journey', journeyId: 'j-1', executionName: `exec-${userId}`, step: 'r1-email' },
-  };
-}
-
-const sesToEmulator = () => new SESv2Client({ maxAttempts: 1 });
 
 describe('the send path under failure (in-process, as journeys call it)', () => {
   it('retries an SES throttle and sends exactly once', async () => {
@@ -48,7 +33,7 @@ describe('the send path under failure (in-process, as journeys call it)', () => 
     const messenger = createMessenger({ clock: runtime.clock, ses: throttlingOnce });
 
     // Act
-    const outcome = await messenger.send(marketingEmail(user.userId, `throttle-${user.userId}`));
+    const outcome = await messenger.send(recallMessage(user.userId, `throttle-${user.userId}`, { step: 'r1-email' }));
 
     // Assess
     expect(outcome.kind).toBe('sent');
@@ -72,7 +57,7 @@ describe('the send path under failure (in-process, as journeys call it)', () => 
       },
     });
     const messenger = createMessenger({ clock: runtime.clock, ses: sesToEmulator(), wrapReservations: crashOnce });
-    const request = marketingEmail(user.userId, `crash-${user.userId}`);
+    const request = recallMessage(user.userId, `crash-${user.userId}`, { step: 'r1-email' });
 
     // Act
     const first = await messenger.send(request).catch((error: Error) => error);

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
+import type { SendRequest } from '../../../shared/domain/messaging';
 import { call } from '../../support/test-runtime';
 
 /** One mail as the SES emulator's store keeps it. */
@@ -54,3 +56,20 @@ export function functionIdOf(runtime: LocalRuntime, entry: string): string {
   if (!found) throw new Error(`no function with entry ${entry}`);
   return found.logicalId;
 }
+
+/** A journey's recall message (R1 template) to `userId`, dropped rather than deferred in quiet hours. */
+export function recallMessage(userId: string, idempotencyKey: string, options: { channel?: 'email' | 'sms'; step?: string } = {}): SendRequest {
+  return {
+    userId,
+    channel: options.channel ?? 'email',
+    templateId: 'recall-r1',
+    data: { firstName: 'Ada', appUrl: 'https://app.example.test' },
+    priority: 'non-core',
+    idempotencyKey,
+    onQuietHours: 'drop',
+    source: { kind: 'journey', journeyId: 'j-1', executionName: `exec-${userId}`, step: options.step ?? 'r1' },
+  };
+}
+
+/** An SES v2 client for the runtime's emulator that does not retry, so a failure shows at once. */
+export const sesToEmulator = (): SESv2Client => new SESv2Client({ maxAttempts: 1 });
