@@ -62,7 +62,7 @@ export function renderMessage(
       if (options.unsubscribeUrl !== undefined) {
         const footer = catalog.unsubscribeFooter[locale];
         const footerValues = { unsubscribeUrl: options.unsubscribeUrl };
-        html += fill(footer.html, escapeHtml, footerValues);
+        html = insertBeforeBodyEnd(html, fill(footer.html, escapeHtml, footerValues));
         text += fill(footer.text, verbatim, footerValues);
       }
       return { channel, subject: fill(content.email.subject, singleLine), html, text };
@@ -74,6 +74,12 @@ export function renderMessage(
     default:
       return assertNever(channel);
   }
+}
+
+/** The footer belongs inside the document: before `</body>` when the template has one, else at the end. */
+function insertBeforeBodyEnd(html: string, footer: string): string {
+  const end = html.lastIndexOf('</body>');
+  return end === -1 ? html + footer : html.slice(0, end) + footer + html.slice(end);
 }
 
 function isWebLink(value: string): boolean {

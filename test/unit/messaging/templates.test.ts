@@ -99,6 +99,9 @@ describe('message templates', () => {
     const without = renderMessage(messageTemplates, template, 'email', 'zh-CN', data);
     if (withFooter.channel !== 'email' || without.channel !== 'email') throw new Error('wrong channel');
     expect(withFooter.html).toContain('<a href="https://u.example.com/?token=abc">一键退订</a>');
+    // Inside the document, not after it.
+    expect(withFooter.html.endsWith('</body></html>')).toBe(true);
+    expect(withFooter.html.indexOf('一键退订')).toBeLessThan(withFooter.html.indexOf('</body>'));
     expect(withFooter.text).toContain('一键退订：https://u.example.com/?token=abc');
     expect(without.html).not.toContain('退订');
     expect(withFooter.subject).toBe('小明，本周有新内容');
