@@ -23,20 +23,28 @@ const SEGMENTS = 8;
 const DAY = 86_400_000;
 
 /**
- * The app as deployed, less the rules that consume TierChanged (automatic recall): the local bus
- * runs consumers in this same process, and a first run over a fresh population enrols most of it,
- * which would time the journeys rather than the scoring.
+ * The app as deployed, less two things that would be timed with the scoring:
+ * - the rules that consume TierChanged (automatic recall): the local bus runs consumers in this
+ *   same process, and a first run over a fresh population enrols most of it;
+ * - the nightly schedule: the bench advances the clock a day between its two runs, which would
+ *   fire the scheduled run for that night at the same time as the bench's own.
  */
-function appWithoutTierChangedConsumers(): SynthesizedApp {
+const LEFT_OUT = new Set(['TierChangedRule', 'NightlyScoringSchedule']);
+
+function appForScoringBench(): SynthesizedApp {
   const { app, stacks } = buildRekindleApp({ bundle: false, nag: false });
   for (const stack of stacks) {
     for (const construct of stack.node.findAll()) {
       for (const child of [...construct.node.children]) {
-        if (child.node.id === 'TierChangedRule') construct.node.tryRemoveChild(child.node.id);
+        if (LEFT_OUT.has(child.node.id)) construct.node.tryRemoveChild(child.node.id);
       }
     }
   }
-  return SynthesizedApp.fromApp(app, stacks);
+  const synthesized = SynthesizedApp.fromApp(app, stacks);
+  // A renamed construct would silently bring the schedule back: fail instead.
+  const scheduled = synthesized.resourcesOfType('AWS::Scheduler::Schedule').filter((schedule) => schedule.logicalId.includes('NightlyScoringSchedule'));
+  if (scheduled.length > 0) throw new Error(`the scoring bench could not leave out ${scheduled.map((schedule) => schedule.logicalId).join(', ')}`);
+  return synthesized;
 }
 
 /** The bare work: scan every segment in parallel, 1 MB pages, then write `items` in batches of 25. */
@@ -69,7 +77,7 @@ export async function runScoringBenchmarks(): Promise<BenchRow[]> {
     dataDir: null,
     ports: { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), snsSqs: await freePort(), stepFunctions: await freePort(), eventBridge: await freePort() },
     logLevel: 'ERROR',
-  }, appWithoutTierChangedConsumers());
+  }, appForScoringBench());
   try {
     log(`ports ${JSON.stringify(runtime.options.ports)}`);
     const client = DynamoDBDocumentClient.from(runtime.dynamodb.client, { marshallOptions: { removeUndefinedValues: true } });
