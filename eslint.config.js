@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'cdk.out', '.rekindle', 'bin'] },
+  { ignores: ['node_modules', 'cdk.out', '.rekindle', 'bin', '.scratch'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -46,7 +46,7 @@ export class RecallJourneyWorkflow extends Construct {
       retryOnServiceExceptions: false,
     });
     checkExitAndSend.addRetry({
-      errors: ['JourneyStepRetryable', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'ProvisionedThroughputExceededException', 'ThrottlingException', 'States.Timeout'],
+      errors: ['JourneyStepRetryable', 'TransientDependencyError', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'ProvisionedThroughputExceededException', 'ThrottlingException', 'States.Timeout'],
       interval: Duration.seconds(5),
       backoffRate: 3,
       maxAttempts: 4,

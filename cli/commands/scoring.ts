@@ -1,13 +1,23 @@
 import type { Command } from 'commander';
 import { DEFAULT_DATA_DIR } from '../../infra/local/local-runtime';
+import { RECALL_TIERS, RFM_SEGMENTS, VALUE_QUADRANTS } from '../../shared/domain/models';
 import { nightlyRunCost, RunSummary, type RunCost } from '../../shared/domain/scoring-run';
 import { connectLocal, output, type LocalConnection } from '../local-connection';
 import { progressBar } from '../progress';
 
 const POLL_MS = 500;
 
-function table(counts: Record<string, number>, total: number): string {
+/** Canonical orders for the distributions (stored maps come back in any key order). */
+const ORDER = {
+  tiers: [...RECALL_TIERS, 'active'],
+  segments: [...RFM_SEGMENTS],
+  quadrants: [...VALUE_QUADRANTS],
+} as const;
+
+function table(counts: Record<string, number>, total: number, order: readonly string[]): string {
+  const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
   return Object.entries(counts)
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
     .map(([name, count]) => `    ${name.padEnd(20)} ${String(count).padStart(9)}  ${total > 0 ? ((100 * count) / total).toFixed(1).padStart(5) : '  0.0'}%`)
     .join('\n');
 }
@@ -21,11 +31,11 @@ function describeSummary(summary: RunSummary): string {
     `  capacity           ${t.readUnits.toFixed(1)} read units (sample ${summary.sampleReadUnits.toFixed(1)}) · ${t.writeUnits.toFixed(1)} write units`,
     `  state transitions  ${summary.stateTransitions}`,
     '  tiers',
-    table(t.tiers, t.usersScored),
+    table(t.tiers, t.usersScored, ORDER.tiers),
     '  RFM segments',
-    table(t.segments, t.usersScored),
+    table(t.segments, t.usersScored, ORDER.segments),
     '  quadrants',
-    table(t.quadrants, t.usersScored),
+    table(t.quadrants, t.usersScored, ORDER.quadrants),
   ].join('\n');
 }
 
@@ -90,11 +100,11 @@ export function registerScoringCommands(program: Command): void {
         [
           `latest scoring run ${String(body.runId)} for ${String(body.date)}: ${users} users`,
           '  tiers',
-          table(body.tiers as Record<string, number>, users),
+          table(body.tiers as Record<string, number>, users, ORDER.tiers),
           '  RFM segments',
-          table(body.segments as Record<string, number>, users),
+          table(body.segments as Record<string, number>, users, ORDER.segments),
           '  quadrants',
-          table(body.quadrants as Record<string, number>, users),
+          table(body.quadrants as Record<string, number>, users, ORDER.quadrants),
         ].join('\n'),
       );
     });

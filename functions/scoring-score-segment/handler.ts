@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import middy from '@middy/core';
+import { transientErrorsAsRetryable } from '../../shared/adapters/transient-errors';
 import type { Context } from 'aws-lambda';
 import { scoreSegment, SegmentTask, type SegmentTaskResult } from '../../shared/domain/scoring-run';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
@@ -26,7 +27,7 @@ const MAX_MARGIN_MS = 60_000;
  * ScoreSegment task: scores one parallel-scan segment, pausing before the function's timeout and
  * returning a cursor the state machine loops on, so no segment is ever too big for one Lambda.
  */
-export const handler = middy<unknown, SegmentTaskResult>().handler(async (event, context: Context) => {
+export const handler = middy<unknown, SegmentTaskResult>().use(transientErrorsAsRetryable()).handler(async (event, context: Context) => {
   const started = performance.now();
   const margin = Math.min(MAX_MARGIN_MS, context.getRemainingTimeInMillis() / 4);
   return scoreSegment(SegmentTask.parse(event), {

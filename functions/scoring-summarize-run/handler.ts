@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { transientErrorsAsRetryable } from '../../shared/adapters/transient-errors';
 import { summarizeRun, SummarizeRequest, type RunSummary } from '../../shared/domain/scoring-run';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { runtimeClock } from '../../shared/adapters/runtime-clock';
@@ -11,7 +12,7 @@ const config = readConfig(OperationsTableConfig);
 const stores = new DynamoScoringStores(dynamoDocumentClient(), config[ENV.operationsTable]);
 
 /** Summarize task: adds up the segments and stores the run summary. */
-export const handler = middy<unknown, RunSummary>().handler(async (event) => {
+export const handler = middy<unknown, RunSummary>().use(transientErrorsAsRetryable()).handler(async (event) => {
   const summary = await summarizeRun(SummarizeRequest.parse(event), { runs: stores, clock: runtimeClock });
   logger.info('scoring run finished', { runId: summary.runId, users: summary.totals.usersScored, written: summary.totals.itemsWritten, tierChanges: summary.totals.tierChanges });
   return summary;

@@ -92,6 +92,36 @@ describe('the stateless stack', () => {
     api.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible' });
   });
 
+  it('retries every Lambda task of every state machine on a transient dependency failure', () => {
+    type State = { Type: string; Resource?: string; Retry?: Array<{ ErrorEquals: string[] }>; States?: Record<string, State>; ItemProcessor?: { States: Record<string, State> }; Iterator?: { States: Record<string, State> }; Branches?: Array<{ States: Record<string, State> }> };
+    const lambdaTasks = (states: Record<string, State>): Array<[string, State]> =>
+      Object.entries(states).flatMap(([name, state]) => [
+        ...(state.Type === 'Task' && isLambda(state.Resource ?? '') ? [[name, state] as [string, State]] : []),
+        ...lambdaTasks(state.ItemProcessor?.States ?? state.Iterator?.States ?? {}),
+        ...(state.Branches ?? []).flatMap((branch) => lambdaTasks(branch.States)),
+      ]);
+    const functionIds = new Set(stacks.flatMap((stack) => Object.keys(Template.fromStack(stack).findResources('AWS::Lambda::Function'))));
+    // A Lambda task names its function directly (Fn::GetAtt, written GETATT:<id> below) or through lambda:invoke.
+    const isLambda = (resource: string) => resource.includes(':lambda:invoke') || functionIds.has(resource.replace(/^GETATT:/, ''));
+    let checked = 0;
+    for (const stack of stacks) {
+      for (const machine of Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'))) {
+        // The definition is a Fn::Join of JSON text and tokens (ARNs inside JSON strings).
+        const parts = (machine.Properties.DefinitionString?.['Fn::Join']?.[1] ?? [JSON.stringify(machine.Properties.Definition)]) as unknown[];
+        const token = (part: unknown) => {
+          const getAtt = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+          return getAtt ? `GETATT:${getAtt[0]}` : 'TOKEN';
+        };
+        const definition = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : token(part))).join('')) as { States: Record<string, State> };
+        for (const [name, task] of lambdaTasks(definition.States)) {
+          checked += 1;
+          expect({ name, retried: (task.Retry ?? []).some((retrier) => retrier.ErrorEquals.includes('TransientDependencyError')) }).toEqual({ name, retried: true });
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(4);
+  });
+
   it('declares no JSONata state anywhere (the local engine would silently ignore it)', () => {
     for (const stack of stacks) {
       const machines = Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine');

@@ -19,6 +19,8 @@ export interface ExecutionRecord {
   stopDate?: Date;
   /** States entered plus retries, as Standard Workflows bill them. */
   stateTransitions: number;
+  /** The retries among those transitions: what transient failures added to the designed path. */
+  retries: number;
 }
 
 /**

@@ -319,6 +319,7 @@ export class LocalStepFunctions {
       input: inputText,
       startDate: this.clock.now(),
       stateTransitions: 0,
+      retries: 0,
     };
     await this.store.put(record);
     this.launch(machine, record, input);
@@ -348,6 +349,7 @@ export class LocalStepFunctions {
     const counting = (async () => {
       for await (const event of run.eventLogs) {
         if (event.type === 'StateEntered' || event.type === 'StateRetried') live.record.stateTransitions += 1;
+        if (event.type === 'StateRetried') live.record.retries += 1;
       }
     })();
 
@@ -455,6 +457,7 @@ export class LocalStepFunctions {
       timeoutOnClock: waitsForToken,
       onRetry: () => {
         record.stateTransitions += 1;
+        record.retries += 1;
       },
       attempt: async (attemptSignal) => {
         const context = {

@@ -71,8 +71,9 @@ describe('executions', () => {
       send: { sent: true },
       failure: { Error: 'Rekindle.TemplateMissing', Cause: 'no template for locale xx' },
     });
-    // Send, Render, GaveUp entered, plus two billed retries.
+    // Send, Render, GaveUp entered, plus two billed retries, which are also counted apart.
     expect(finished.stateTransitions).toBe(5);
+    expect(finished.retries).toBe(2);
   });
 
   it('fails the execution with the error name and cause when no Catch matches', async () => {
