@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
+import { cancellationReasons, RETRYABLE_CANCELLATION_CODES } from './dynamodb/transaction-cancellation';
 import { logger } from './observability/logger';
 
 /**
@@ -12,26 +13,19 @@ export class TransientDependencyError extends Error {
   override readonly name = 'TransientDependencyError';
 }
 
-type MaybeSdkError = Error & {
-  code?: string;
-  $metadata?: { httpStatusCode?: number };
-  $retryable?: { throttling?: boolean };
-  CancellationReasons?: Array<{ Code?: string }>;
-};
-
 /**
  * Whether an error from an AWS SDK call (or the socket under it) is worth retrying. The SDK's own
- * classification decides, plus DynamoDB transactions cancelled only by a conflicting transaction.
+ * classification decides, plus DynamoDB transactions cancelled only for contention or throttling.
  */
 export function isTransientDependencyError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const candidate = error as MaybeSdkError;
-  if (candidate.name === 'TransactionConflictException') return true;
-  if (candidate.name === 'TransactionCanceledException') {
-    const codes = (candidate.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None').filter((code) => code !== 'None');
-    return codes.length > 0 && codes.every((code) => code === 'TransactionConflict' || code === 'ThrottlingError' || code === 'ProvisionedThroughputExceeded');
+  if (error.name === 'TransactionConflictException') return true;
+  const reasons = cancellationReasons(error);
+  if (reasons) {
+    const codes = reasons.map((reason) => reason.code ?? 'None').filter((code) => code !== 'None');
+    return codes.length > 0 && codes.every((code) => RETRYABLE_CANCELLATION_CODES.has(code));
   }
-  const sdkError = candidate as Parameters<typeof isTransientError>[0];
+  const sdkError = error as Parameters<typeof isTransientError>[0];
   return isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError);
 }
 

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type Dynamo
 import { z } from 'zod';
 import { JourneyExitReason } from '../../domain/journeys';
 import { forEachConcurrently } from '../dynamodb/client';
-import { cancellationReasons, conflictBackoff, TransactionContentionError, type CancellationReason } from '../loyalty/transaction-cancellation';
+import { cancellationReasons, conflictBackoff, RETRYABLE_CANCELLATION_CODES, TransactionContentionError, type CancellationReason } from '../dynamodb/transaction-cancellation';
 import { CorruptJourneyItem } from './errors';
 import { journeyKeys } from './journey-keys';
 import { JourneyMember } from './journey-store';
@@ -73,8 +73,6 @@ const enrollmentClauses = {
 /** Transactions in flight at once while enrolling many members (a launch). */
 const ENROLL_CONCURRENCY = 32;
 const MAX_ATTEMPTS = 8;
-/** Cancellation codes that mean "try again", not "already enrolled". */
-const RETRYABLE_CODES = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
 
 /**
  * Per-user journey records under the user's own partition, and the journey's member items they
@@ -132,7 +130,7 @@ export class DynamoEnrollmentStore {
         const reasons = cancellationReasons(error);
         if (!reasons) throw error;
         if (reasons.some((reason) => reason.code === 'ConditionalCheckFailed')) return { kind: 'already-enrolled', member: await this.storedMember(journeyId, member.userId, reasons) };
-        if (!reasons.some((reason) => RETRYABLE_CODES.has(reason.code ?? ''))) throw error;
+        if (!reasons.some((reason) => RETRYABLE_CANCELLATION_CODES.has(reason.code ?? ''))) throw error;
         if (attempt + 1 >= MAX_ATTEMPTS) throw new TransactionContentionError(`enrolling ${member.userId} in ${journeyId}`, MAX_ATTEMPTS, { cause: error });
         await conflictBackoff(attempt);
       }

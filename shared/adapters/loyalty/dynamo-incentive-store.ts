@@ -3,7 +3,7 @@ import { BatchGetCommand, GetCommand, TransactWriteCommand, UpdateCommand } from
 import { incentiveConversionFromCounts, type BehaviourEvent as IncentiveEvent, type IncentiveConversion } from '../../domain/loyalty';
 import type { LoyaltyTables } from './dynamo-reward-stores';
 import { INCENTIVE_STATS_SHARDS, loyaltyKeys, shardOf } from './loyalty-keys';
-import { cancellationReasons } from './transaction-cancellation';
+import { cancellationReasons } from '../dynamodb/transaction-cancellation';
 
 /** What counting one event into a rule's window found. */
 export interface WindowProgress {

@@ -11,7 +11,7 @@ import {
   type LedgerStore,
 } from '../../domain/loyalty';
 import { loyaltyKeys } from './loyalty-keys';
-import { cancellationReasons, conflictBackoff, isTransactionConflict, TransactionContentionError, type CancellationReason } from './transaction-cancellation';
+import { cancellationReasons, conflictBackoff, isTransactionConflict, TransactionContentionError, type CancellationReason } from '../dynamodb/transaction-cancellation';
 
 const MAX_ATTEMPTS = 8;
 

@@ -12,7 +12,7 @@ import {
   type ReferralStore,
 } from '../../domain/loyalty';
 import { DRAW_SHARDS, loyaltyKeys, shardOf } from './loyalty-keys';
-import { cancellationReasons, conflictBackoff, isTransactionConflict, TransactionContentionError } from './transaction-cancellation';
+import { cancellationReasons, conflictBackoff, isTransactionConflict, TransactionContentionError } from '../dynamodb/transaction-cancellation';
 
 /** The tables the loyalty adapters write to. */
 export interface LoyaltyTables {

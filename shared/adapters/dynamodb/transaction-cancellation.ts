@@ -19,6 +19,9 @@ export function cancellationReasons(error: unknown): CancellationReason[] | unde
   }));
 }
 
+/** Cancellation codes that mean "try again" (contention, throttling), not a failed condition. */
+export const RETRYABLE_CANCELLATION_CODES: ReadonlySet<string> = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+
 /** True when DynamoDB cancelled the transaction only because another one touched the same items. */
 export function isTransactionConflict(reasons: readonly CancellationReason[]): boolean {
   return reasons.some((reason) => reason.code === 'TransactionConflict') && !reasons.some((reason) => reason.code === 'ConditionalCheckFailed');
