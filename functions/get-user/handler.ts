@@ -1,9 +1,10 @@
+import { InvalidInputError, NotFoundError } from '../../shared/domain/common';
 import { runtimeClock } from '../../shared/adapters/runtime-clock';
 import { getUser } from '../../shared/domain/profiles/user-use-cases';
 import { DynamoUserStore } from '../../shared/adapters/dynamodb/user-store';
 import { DynamoScoreStore } from '../../shared/adapters/scoring/dynamo-score-sink';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
-import { HttpError, httpHandler, json, pathParameter } from '../../shared/adapters/http/http-api';
+import { httpHandler, json, pathParameter } from '../../shared/adapters/http/http-api';
 import { readConfig } from '../../shared/config/read-config';
 import { AggregationConfig, ENV } from '../../shared/config/tables';
 
@@ -16,9 +17,9 @@ export const handler = httpHandler(async (event) => {
   const outcome = await getUser(pathParameter(event, 'userId'), { profiles: store, activity: store, scores, clock: runtimeClock });
   switch (outcome.kind) {
     case 'invalid':
-      throw new HttpError(400, 'the user id is invalid', outcome.problems);
+      throw new InvalidInputError('the user id is invalid', outcome.problems);
     case 'not-found':
-      throw new HttpError(404, 'no such user');
+      throw new NotFoundError('no such user');
     case 'found':
       return json(200, { profile: outcome.profile, activity: outcome.activity, score: outcome.score });
   }

@@ -1,4 +1,5 @@
-import { httpHandler, InvalidRequestError, json, pathParameter } from '../../shared/adapters/http/http-api';
+import { InvalidInputError } from '../../shared/domain/common';
+import { httpHandler, json, pathParameter } from '../../shared/adapters/http/http-api';
 import { ExecutionStarter, stepFunctionsClient } from '../../shared/adapters/journeys/execution-starter';
 import { JourneyControlConfig, JOURNEY_ENV } from '../../shared/adapters/journeys/journey-config';
 import { asHttp, journeyStores } from '../../shared/adapters/journeys/journey-wiring';
@@ -13,7 +14,7 @@ const starter = new ExecutionStarter(stepFunctionsClient(), config[JOURNEY_ENV.s
 export const handler = httpHandler(async (event) => {
   const journeyId = pathParameter(event, 'journeyId');
   const command = JourneyControlCommand.safeParse(event.rawPath.split('/').pop());
-  if (!command.success) throw new InvalidRequestError('the command must be pause, resume or stop');
+  if (!command.success) throw new InvalidInputError('the command must be pause, resume or stop');
   const result = await asHttp(() => controlJourney(journeyId, command.data, { clock: stores.clock, journeys: stores.journeys, starter }));
   return json(200, { journeyId, status: result.journey.status, executionsStopped: result.executionsStopped });
 });

@@ -1,7 +1,8 @@
+import { ConflictError, InvalidInputError, NotFoundError } from '../../shared/domain/common';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { runtimeClock } from '../../shared/adapters/runtime-clock';
-import { HttpError, InvalidRequestError, httpHandler, json, jsonBody, pathParameter } from '../../shared/adapters/http/http-api';
+import { httpHandler, json, jsonBody, pathParameter } from '../../shared/adapters/http/http-api';
 import { logger } from '../../shared/adapters/observability/logger';
 import { loyaltyServicesFromEnv } from '../../shared/adapters/loyalty/loyalty-config';
 import { checkInNow, enrollInCheckin, incentiveReport, pointsOf, programsOf, referralCodeOf, runDraw, signUpWithCode } from '../../shared/adapters/loyalty/loyalty-use-cases';
@@ -24,7 +25,7 @@ const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM
 function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new InvalidRequestError(
+  throw new InvalidInputError(
     `${what} was rejected; nothing was written`,
     result.error.issues.map((issue) => ({ index: null, path: issue.path.join('.') || what, message: issue.message })),
   );
@@ -52,11 +53,11 @@ const routes: Record<string, Route> = {
     const userId = userIdOf(event);
     const request = parse(CheckinRequest, optionalBody(event), 'the check-in');
     const answer = await checkInNow(services, { userId, programId: request.programId });
-    if (answer.kind === 'unknown-program') throw new HttpError(404, `no check-in program ${answer.programId}`);
+    if (answer.kind === 'unknown-program') throw new NotFoundError(`no check-in program ${answer.programId}`);
     const { outcome, grantOutcomes } = answer.result;
     switch (outcome.kind) {
       case 'not-enrolled':
-        throw new HttpError(404, `user ${userId} is not enrolled in the check-in program`);
+        throw new NotFoundError(`user ${userId} is not enrolled in the check-in program`);
       case 'checked-in':
         logger.info('checked in', { dayNumber: outcome.dayNumber, streak: outcome.streak, grants: grantOutcomes.length });
         return json(201, { kind: outcome.kind, day: outcome.day, dayNumber: outcome.dayNumber, streak: outcome.streak, grants: outcome.grants, grantOutcomes, status: outcome.state.status });
@@ -84,13 +85,13 @@ const routes: Record<string, Route> = {
     const month = parse(Month, pathParameter(event, 'month'), 'month');
     const request = parse(DrawRequest, optionalBody(event), 'the draw');
     const outcome = await runDraw(services, { month, winners: request.winners });
-    if (outcome.kind === 'no-entries') throw new HttpError(409, `the draw of ${month} has no entries`);
+    if (outcome.kind === 'no-entries') throw new ConflictError(`the draw of ${month} has no entries`);
     return json(outcome.kind === 'drawn' ? 201 : 200, outcome);
   },
   'GET /v1/draws/{month}': async (event) => {
     const month = parse(Month, pathParameter(event, 'month'), 'month');
     const result = await services.drawEntries.resultOf(month);
-    if (!result) throw new HttpError(404, `the draw of ${month} has not run`);
+    if (!result) throw new NotFoundError(`the draw of ${month} has not run`);
     return json(200, { kind: 'drawn', result });
   },
   'GET /v1/incentives/report': async () => json(200, await incentiveReport(services)),
@@ -99,6 +100,6 @@ const routes: Record<string, Route> = {
 /** The loyalty HTTP API: one function, one thin adapter per route (fewer cold starts than eight functions). */
 export const handler = httpHandler(async (event) => {
   const route = routes[event.routeKey];
-  if (!route) throw new HttpError(404, `no loyalty route ${event.routeKey}`);
+  if (!route) throw new NotFoundError(`no loyalty route ${event.routeKey}`);
   return route(event);
 });

@@ -1,4 +1,5 @@
-import { HttpError, httpHandler, json, pathParameter } from '../../shared/adapters/http/http-api';
+import { InvalidInputError, NotFoundError } from '../../shared/domain/common';
+import { httpHandler, json, pathParameter } from '../../shared/adapters/http/http-api';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoScoringStores } from '../../shared/adapters/scoring/dynamo-scoring-stores';
 import { ScoringApiConfig, SCORING_ENV } from '../../shared/adapters/scoring/scoring-config';
@@ -15,12 +16,12 @@ export const handler = httpHandler(async (event) => {
   const runId = pathParameter(event, 'runId');
   if (runId === 'latest') {
     const summary = await stores.latestSummary();
-    if (!summary) throw new HttpError(404, 'no scoring run has finished yet');
+    if (!summary) throw new NotFoundError('no scoring run has finished yet');
     return json(200, { runId: summary.runId, status: 'SUCCEEDED', summary });
   }
-  if (!/^[A-Za-z0-9_.-]{1,80}$/.test(runId)) throw new HttpError(400, 'the run id is invalid');
+  if (!/^[A-Za-z0-9_.-]{1,80}$/.test(runId)) throw new InvalidInputError('the run id is invalid');
   const [execution, record] = await Promise.all([launcher.describe(runId), stores.getRun(runId)]);
-  if (!execution && !record.prepared) throw new HttpError(404, 'no such run');
+  if (!execution && !record.prepared) throw new NotFoundError('no such run');
   const segmentsDone = record.segments.filter((segment) => segment.done).length;
   const usersScored = record.segments.reduce((sum, segment) => sum + segment.counts.usersScored, 0);
   return json(200, {

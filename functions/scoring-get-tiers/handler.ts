@@ -1,5 +1,6 @@
+import { NotFoundError } from '../../shared/domain/common';
 import { tierDistribution } from '../../shared/domain/scoring-run';
-import { HttpError, httpHandler, json } from '../../shared/adapters/http/http-api';
+import { httpHandler, json } from '../../shared/adapters/http/http-api';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
 import { DynamoScoringStores } from '../../shared/adapters/scoring/dynamo-scoring-stores';
 import { readConfig } from '../../shared/config/read-config';
@@ -11,6 +12,6 @@ const stores = new DynamoScoringStores(dynamoDocumentClient(), config[ENV.operat
 /** GET /v1/tiers: the tier, RFM segment and quadrant distribution of the latest run. */
 export const handler = httpHandler(async () => {
   const summary = await stores.latestSummary();
-  if (!summary) throw new HttpError(404, 'no scoring run has finished yet: run `rekindle score`');
+  if (!summary) throw new NotFoundError('no scoring run has finished yet: run `rekindle score`');
   return json(200, tierDistribution(summary));
 });

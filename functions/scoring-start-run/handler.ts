@@ -1,6 +1,7 @@
+import { ConflictError, InvalidInputError } from '../../shared/domain/common';
 import { startScoringRun } from '../../shared/domain/scoring-run';
 import { runtimeClock } from '../../shared/adapters/runtime-clock';
-import { HttpError, headerOf, httpHandler, json, jsonBody } from '../../shared/adapters/http/http-api';
+import { headerOf, httpHandler, json, jsonBody } from '../../shared/adapters/http/http-api';
 import { ScoringApiConfig, SCORING_ENV } from '../../shared/adapters/scoring/scoring-config';
 import { StepFunctionsRunLauncher } from '../../shared/adapters/scoring/sfn-run-launcher';
 import { readConfig } from '../../shared/config/read-config';
@@ -14,9 +15,9 @@ export const handler = httpHandler(async (event) => {
   const outcome = await startScoringRun(body, { launcher, clock: runtimeClock });
   switch (outcome.kind) {
     case 'invalid':
-      throw new HttpError(400, 'the run request was rejected', outcome.problems);
+      throw new InvalidInputError('the run request was rejected', outcome.problems);
     case 'too-many-reruns':
-      throw new HttpError(409, `${outcome.date} has been scored too many times; nothing was started`);
+      throw new ConflictError(`${outcome.date} has been scored too many times; nothing was started`);
     case 'started':
       return json(202, { runId: outcome.runId, date: outcome.date });
   }

@@ -1,10 +1,11 @@
+import { InvalidInputError } from '../../shared/domain/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { problemsFromZod } from '../../shared/domain/events/validate-batch';
 import { Channel, Priority, QuietHoursChoice, TemplateData, type SendOutcome } from '../../shared/domain/messaging';
 import { UserId } from '../../shared/domain/profiles/user-profile';
 import { templateIds } from '../../shared/templates';
-import { HttpError, httpHandler, json, jsonBody } from '../../shared/adapters/http/http-api';
+import { httpHandler, json, jsonBody } from '../../shared/adapters/http/http-api';
 import { createMessenger, MESSAGING_DEFAULTS } from '../../shared/adapters/messaging';
 import { operatorOf } from '../../shared/adapters/messaging/operator';
 import { logger } from '../../shared/adapters/observability/logger';
@@ -30,7 +31,7 @@ const STATUS: Record<SendOutcome['kind'], number> = { sent: 200, deferred: 200, 
 /** POST /v1/messages/test: sends one message to a user through the one send path, policy included. */
 export const handler = httpHandler(async (event, context) => {
   const body = TestMessageRequest.safeParse(jsonBody(event));
-  if (!body.success) throw new HttpError(400, 'the test message request was rejected; nothing was sent', problemsFromZod(body.error));
+  if (!body.success) throw new InvalidInputError('the test message request was rejected; nothing was sent', problemsFromZod(body.error));
   const operator = operatorOf(event);
   const request = body.data;
   const outcome = await messenger.send({

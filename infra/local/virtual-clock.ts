@@ -1,4 +1,4 @@
-import type { Clock } from '../../shared/domain/clock';
+import type { Clock } from '../../shared/domain/common';
 
 interface Waiter {
   at: number;

@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../domain/clock';
+import { systemClock, type Clock } from '../domain/common';
 
 let installed: Clock = systemClock;
 

@@ -1,8 +1,9 @@
+import { InvalidInputError } from '../../../shared/domain/common';
 import { z } from 'zod';
 import { problemsFromZod } from '../../../shared/domain/events/validate-batch';
 import type { KillSwitchState } from '../../../shared/domain/messaging';
 import { runtimeClock } from '../../../shared/adapters/runtime-clock';
-import { HttpError, httpHandler, json, jsonBody } from '../../../shared/adapters/http/http-api';
+import { httpHandler, json, jsonBody } from '../../../shared/adapters/http/http-api';
 import { messagingStores } from '../../../shared/adapters/messaging/handler-wiring';
 import { operatorOf } from '../../../shared/adapters/messaging/operator';
 import { logger } from '../../../shared/adapters/observability/logger';
@@ -17,7 +18,7 @@ export type KillSwitchChange = z.infer<typeof KillSwitchChange>;
 /** PUT /v1/killswitch: turns the system-wide kill switch on or off. */
 export const handler = httpHandler(async (event) => {
   const change = KillSwitchChange.safeParse(jsonBody(event));
-  if (!change.success) throw new HttpError(400, 'the kill switch change was rejected; nothing was written', problemsFromZod(change.error));
+  if (!change.success) throw new InvalidInputError('the kill switch change was rejected; nothing was written', problemsFromZod(change.error));
   const now = runtimeClock.now();
   const by = operatorOf(event);
   const state: KillSwitchState = change.data.active ? { active: true, reason: change.data.reason, since: now.toISOString(), by } : { active: false };

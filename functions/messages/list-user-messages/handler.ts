@@ -1,6 +1,7 @@
+import { InvalidInputError } from '../../../shared/domain/common';
 import { z } from 'zod';
 import { UserId } from '../../../shared/domain/profiles/user-profile';
-import { InvalidRequestError, httpHandler, json, pathParameter } from '../../../shared/adapters/http/http-api';
+import { httpHandler, json, pathParameter } from '../../../shared/adapters/http/http-api';
 import { messagingStores } from '../../../shared/adapters/messaging/handler-wiring';
 
 const Query = z.object({ limit: z.coerce.number({ message: 'limit must be a number' }).int().min(1).max(200, 'limit must be at most 200').default(50) });
@@ -8,9 +9,9 @@ const Query = z.object({ limit: z.coerce.number({ message: 'limit must be a numb
 /** GET /v1/users/{userId}/messages: the user's message log, newest first, with decisions and reasons. */
 export const handler = httpHandler(async (event) => {
   const userId = UserId.safeParse(pathParameter(event, 'userId'));
-  if (!userId.success) throw new InvalidRequestError(`userId: ${userId.error.issues[0]?.message ?? 'invalid'}`);
+  if (!userId.success) throw new InvalidInputError(`userId: ${userId.error.issues[0]?.message ?? 'invalid'}`);
   const query = Query.safeParse(event.queryStringParameters ?? {});
-  if (!query.success) throw new InvalidRequestError(`limit: ${query.error.issues[0]?.message ?? 'invalid'}`);
+  if (!query.success) throw new InvalidInputError(`limit: ${query.error.issues[0]?.message ?? 'invalid'}`);
   const messages = await messagingStores().messageLog.listForUser(userId.data, query.data.limit);
   return json(200, { userId: userId.data, messages });
 });

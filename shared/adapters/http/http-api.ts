@@ -1,53 +1,58 @@
 import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { ValidationProblem } from '../../domain/events/validate-batch';
+import { InvalidInputError, RekindleError, type ErrorKind } from '../../domain/common';
 import { logger } from '../observability/logger';
 
-/** An error with an HTTP meaning; the one mapper below turns it into a response. */
-export class HttpError extends Error {
-  override readonly name: string = 'HttpError';
-  constructor(
-    readonly statusCode: number,
-    message: string,
-    readonly problems: ValidationProblem[] = [],
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
+/**
+ * The one table from error kind to HTTP status, for every route. Nothing else in the code base
+ * chooses a status for an error.
+ */
+export const HTTP_STATUS_OF_KIND: Record<ErrorKind, number> = {
+  invalid: 400,
+  forbidden: 403,
+  'not-found': 404,
+  'method-not-allowed': 405,
+  conflict: 409,
+  unsupported: 415,
+  internal: 500,
+  unavailable: 503,
+};
+
+/** Seconds a client is told to wait before retrying an `unavailable` answer. */
+const DEFAULT_RETRY_AFTER_SECONDS = 1;
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
 }
 
-export class InvalidRequestError extends HttpError {
-  override readonly name = 'InvalidRequestError';
-  constructor(message: string, problems: ValidationProblem[] = []) {
-    super(400, message, problems);
-  }
-}
-
-export function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
-  return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
-}
-
-/** The one place errors become HTTP answers; unknown errors never leak their details. */
+/**
+ * The one place errors become HTTP answers: `{error: <code>, message, problems?, requestId}`.
+ * A `RekindleError` answers by its kind; anything else is a 500 that never leaks its details.
+ */
 export function toHttpResponse(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
-  if (error instanceof HttpError) {
-    return json(error.statusCode, { error: error.name, message: error.message, ...(error.problems.length ? { problems: error.problems } : {}), requestId });
+  if (error instanceof RekindleError) {
+    const status = HTTP_STATUS_OF_KIND[error.kind];
+    if (status >= 500) logger.error('request failed', { error: { name: error.name, code: error.code, message: error.message } });
+    const headers: Record<string, string> = error.kind === 'unavailable' ? { 'retry-after': String(error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS) } : {};
+    return json(status, { error: error.code, message: error.message, ...(error.problems.length ? { problems: error.problems } : {}), requestId }, headers);
   }
   logger.error('unhandled error', { error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
-  return json(500, { error: 'InternalError', message: 'something went wrong; retry later', requestId });
+  return json(500, { error: 'internal', message: 'something went wrong; retry later', requestId });
 }
 
 /** Reads a JSON body: refuses another content type (415) and malformed JSON (400). */
 export function jsonBody(event: APIGatewayProxyEventV2): unknown {
   const contentType = headerOf(event, 'content-type') ?? '';
   if (!/^application\/json\b/i.test(contentType)) {
-    throw new HttpError(415, `content-type must be application/json, got ${contentType || 'none'}`);
+    throw new RekindleError('unsupported-media-type', `content-type must be application/json, got ${contentType || 'none'}`);
   }
   const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
-  if (raw.trim() === '') throw new InvalidRequestError('the request body is empty; send a JSON object');
+  if (raw.trim() === '') throw new InvalidInputError('the request body is empty; send a JSON object', [], { code: 'invalid-json' });
   try {
     return JSON.parse(raw) as unknown;
   } catch (error) {
-    throw new InvalidRequestError(`the request body is not valid JSON: ${(error as Error).message}`);
+    throw new InvalidInputError(`the request body is not valid JSON: ${(error as Error).message}`, [], { code: 'invalid-json' });
   }
 }
 
@@ -57,21 +62,37 @@ export function headerOf(event: APIGatewayProxyEventV2, name: string): string | 
   return undefined;
 }
 
+/** A path parameter, percent-decoded; a missing or malformed one is a 400 naming the parameter. */
 export function pathParameter(event: APIGatewayProxyEventV2, name: string): string {
   const value = event.pathParameters?.[name];
-  if (!value) throw new InvalidRequestError(`path parameter ${name} is required`);
-  return decodeURIComponent(value);
+  const problem = (message: string) => new InvalidInputError(message, [{ index: null, path: name, message }], { code: 'invalid-path-parameter' });
+  if (!value) throw problem(`path parameter ${name} is required`);
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw problem(`path parameter ${name} is not valid percent-encoded UTF-8`);
+  }
+}
+
+/** A query string parameter, if present (API Gateway has decoded it already). */
+export function queryParameter(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  return event.queryStringParameters?.[name];
 }
 
 type HttpUseCase = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** Wraps an HTTP use case adapter in the shared middy chain: structured logging and error mapping. */
+/**
+ * Wraps an HTTP route adapter in the shared middy chain: the logger carries the Lambda context
+ * (request id, cold start) on every line, and every error leaves through `toHttpResponse`.
+ */
 export function httpHandler(useCase: HttpUseCase) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(async (event, context) => {
-    try {
-      return await useCase(event, context);
-    } catch (error) {
-      return toHttpResponse(error, context.awsRequestId ?? event.requestContext?.requestId ?? 'local');
-    }
-  });
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event, context) => {
+      try {
+        return await useCase(event, context);
+      } catch (error) {
+        return toHttpResponse(error, context.awsRequestId ?? event.requestContext?.requestId ?? 'local');
+      }
+    });
 }

@@ -2,7 +2,7 @@
  * Errors of the journey adapters. Names are stable: the state machine's Retry matches
  * `JourneyStepRetryable`, and the HTTP mapper answers the others.
  */
-import { HttpError } from '../http/http-api';
+import { ConflictError, NotFoundError } from '../../domain/common';
 
 /** A step could not finish for a reason a retry may cure (throttled provider, in-flight send). */
 export class JourneyStepRetryable extends Error {
@@ -14,18 +14,18 @@ export class CorruptJourneyItem extends Error {
   override readonly name = 'CorruptJourneyItem';
 }
 
-export class JourneyNotFound extends HttpError {
+export class JourneyNotFound extends NotFoundError {
   override readonly name = 'JourneyNotFound';
   constructor(journeyId: string) {
-    super(404, `no journey ${journeyId}`);
+    super(`no journey ${journeyId}`);
   }
 }
 
 /** The id is taken by a journey with another definition, or one no longer running. */
-export class JourneyAlreadyExists extends HttpError {
+export class JourneyAlreadyExists extends ConflictError {
   override readonly name = 'JourneyAlreadyExists';
   constructor(journeyId: string, detail: string) {
-    super(409, `journey ${journeyId} already exists: ${detail}`);
+    super(`journey ${journeyId} already exists: ${detail}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { MS_PER_DAY, type Clock } from '../../domain/clock';
+import { MS_PER_DAY, type Clock } from '../../domain/common';
 import type { DailyActivity } from '../../domain/events/daily-activity';
 import type { JourneyChannel, PlanSendStep } from '../../domain/journeys';
 import type { Locale, SendOutcome, SendRequest, TemplateData } from '../../domain/messaging';

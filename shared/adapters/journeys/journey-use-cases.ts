@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Clock } from '../../domain/clock';
+import type { Clock } from '../../domain/common';
 import type { DailyActivity } from '../../domain/events/daily-activity';
 import {
   applyJourneyCommand,

@@ -1,9 +1,10 @@
+import { ConflictError, InvalidInputError } from '../../domain/common';
 import { z } from 'zod';
 import { IllegalJourneyTransition, JourneyDefinitionInvalid, JourneyInputInvalid } from '../../domain/journeys';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../dynamodb/client';
 import { DynamoUserStore } from '../dynamodb/user-store';
-import { HttpError, InvalidRequestError } from '../http/http-api';
+import {} from '../http/http-api';
 import { runtimeClock } from '../runtime-clock';
 import { DynamoEnrollmentStore } from './enrollment-store';
 import { ENV, type JourneyTablesConfig } from './journey-config';
@@ -38,7 +39,7 @@ export function journeyStores(config: z.infer<typeof JourneyTablesConfig>) {
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    throw new InvalidRequestError(
+    throw new InvalidInputError(
       'the request was rejected; nothing was written',
       parsed.error.issues.map((issue) => ({ index: null, path: issue.path.join('.'), message: issue.message })),
     );
@@ -52,10 +53,10 @@ export async function asHttp<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof JourneyDefinitionInvalid) {
-      throw new HttpError(400, error.message, error.problems.map((problem) => ({ index: null, path: `definition.${problem.path}`, message: problem.message })), { cause: error });
+      throw new InvalidInputError(error.message, error.problems.map((problem) => ({ index: null, path: `definition.${problem.path}`, message: problem.message })), { cause: error });
     }
-    if (error instanceof IllegalJourneyTransition) throw new HttpError(409, error.message, [], { cause: error });
-    if (error instanceof JourneyInputInvalid) throw new HttpError(400, error.message, [], { cause: error });
+    if (error instanceof IllegalJourneyTransition) throw new ConflictError(error.message, { cause: error });
+    if (error instanceof JourneyInputInvalid) throw new InvalidInputError(error.message, [], { cause: error });
     throw error;
   }
 }

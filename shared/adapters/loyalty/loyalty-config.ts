@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { CheckinProgramConfig, GrowthConfig, IncentiveRules, ReferralConfig, RewardBudgetConfig, type GrowthLevelChangePublisher } from '../../domain/loyalty';
-import type { Clock } from '../../domain/clock';
+import type { Clock } from '../../domain/common';
 import { readConfig, positiveIntFromEnv } from '../../config/read-config';
 import { ENV, OperationsTableConfig, UsersTableConfig } from '../../config/tables';
 import { DynamoUserStore } from '../dynamodb/user-store';

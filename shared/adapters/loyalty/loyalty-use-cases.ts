@@ -40,7 +40,7 @@ import {
   type RewardGrant,
   type ReferralSignupOutcome,
 } from '../../domain/loyalty';
-import type { Clock } from '../../domain/clock';
+import type { Clock } from '../../domain/common';
 import type { BehaviourEvent } from '../../domain/events/behaviour-event';
 import type { ProfileStore } from '../../domain/profiles/ports';
 import { PROFILE_DEFAULTS } from '../../domain/profiles/user-profile';

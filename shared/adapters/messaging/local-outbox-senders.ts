@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../domain/clock';
+import type { Clock } from '../../domain/common';
 import { maskContactPoint, type OutgoingPush, type OutgoingSms, type ProviderSendResult, type PushSender, type SmsSender } from '../../domain/messaging';
 import type { DynamoMessageLog } from './message-log';
 

@@ -1,7 +1,7 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Clock } from '../../domain/clock';
+import type { Clock } from '../../domain/common';
 import {
   contactHistoryLookbackMs,
   createChannelRateGates,

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SuppressionEntry, type Channel, type SuppressionList } from '../../domain/messaging';
-import { assertNever } from '../../domain/messaging/assert-never';
+import { assertNever } from '../../domain/common';
 import { keys } from '../dynamodb/keys';
 import { CorruptMessagingItemError } from './errors';
 import { messagingKeys } from './keys';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../domain/clock';
+import type { Clock } from '../../domain/common';
 import type { RawEventStore } from '../../domain/events/ports';
 import { verifyUnsubscribeToken, type Channel, type UnsubscribeKeyring } from '../../domain/messaging';
 import type { DynamoSuppressionList } from './suppressions';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Channel, identifier } from '../common';
 
 /**
  * Behaviour events, the raw material of every score, journey and program. One zod schema per
@@ -7,12 +8,6 @@ import { z } from 'zod';
 
 const isoTimestampWithOffset = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp with an offset, e.g. 2026-11-24T08:30:00Z' });
 
-const identifier = (what: string) =>
-  z
-    .string({ message: `${what} must be a string` })
-    .min(1, `${what} must not be empty`)
-    .max(128, `${what} must be at most 128 characters`)
-    .regex(/^[A-Za-z0-9._:@-]+$/, `${what} may contain only letters, digits and . _ : @ -`);
 
 const money = z.number({ message: 'must be a number' }).finite().positive('must be greater than 0').max(1e9, 'is implausibly large');
 
@@ -41,7 +36,7 @@ export const CheckinEvent = z.strictObject({ ...eventBase, type: z.literal('chec
 export const ReferralSignupEvent = z.strictObject({ ...eventBase, type: z.literal('referral_signup'), referrerId: identifier('referrerId') });
 export const MessageOpenEvent = z.strictObject({ ...eventBase, type: z.literal('message_open'), messageId: identifier('messageId') });
 export const MessageClickEvent = z.strictObject({ ...eventBase, type: z.literal('message_click'), messageId: identifier('messageId') });
-export const UnsubscribeEvent = z.strictObject({ ...eventBase, type: z.literal('unsubscribe'), channel: z.enum(['email', 'sms', 'push']) });
+export const UnsubscribeEvent = z.strictObject({ ...eventBase, type: z.literal('unsubscribe'), channel: Channel });
 
 export const BehaviourEvent = z.discriminatedUnion(
   'type',

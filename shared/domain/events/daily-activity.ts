@@ -1,6 +1,5 @@
 import type { BehaviourEvent } from './behaviour-event';
-import { MS_PER_DAY } from '../clock';
-import { assertNever } from '../assert-never';
+import { assertNever, daysBetween, utcDayOf } from '../common';
 
 /**
  * What one user did on one UTC day. Nightly work reads these, never raw events. Computed from the
@@ -28,14 +27,7 @@ export interface DailyActivity {
   lastEventAt: string;
 }
 
-export function utcDayOf(timestamp: string | Date): string {
-  const at = typeof timestamp === 'string' ? new Date(timestamp) : timestamp;
-  return at.toISOString().slice(0, 10);
-}
-
-export function daysBetween(fromDay: string, toDay: string): number {
-  return Math.round((Date.parse(`${toDay}T00:00:00Z`) - Date.parse(`${fromDay}T00:00:00Z`)) / MS_PER_DAY);
-}
+export { daysBetween, utcDayOf } from '../common';
 
 const roundCents = (value: number) => Math.round(value * 100) / 100;
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock';
+import type { Clock } from '../common';
 import type { BehaviourEvent } from './behaviour-event';
 import { aggregateDay, touchedUserDays } from './daily-activity';
 import type { DailyActivityStore, RawEventStore } from './ports';

@@ -1,15 +1,10 @@
 import { z } from 'zod';
 import { BehaviourEvent, EventBatch } from './behaviour-event';
-import { MS_PER_DAY } from '../clock';
+import { MS_PER_DAY, type Problem } from '../common';
+export { problemsFromZod } from '../common';
 
-/** One thing wrong with a batch: which event, which field, and why. */
-export interface ValidationProblem {
-  /** Index of the event in `events`, or null for a problem with the batch itself. */
-  index: number | null;
-  /** Dotted path of the field inside the event (or the body), e.g. `amount` or `events`. */
-  path: string;
-  message: string;
-}
+/** One thing wrong with a batch: which event (`index`), which field (`path`), and why. */
+export type ValidationProblem = Problem;
 
 export interface EventTimeWindow {
   /** Events older than this many days are refused. */
@@ -53,7 +48,3 @@ export function validateEventBatch(body: unknown, now: Date, window: EventTimeWi
   return problems.length > 0 ? { ok: false, problems } : { ok: true, events };
 }
 
-/** Formats zod issues of any schema into problems, for edges other than the event batch. */
-export function problemsFromZod(error: z.ZodError): ValidationProblem[] {
-  return error.issues.map((issue) => ({ index: null, path: pathOf(issue.path), message: issue.message }));
-}

@@ -45,7 +45,4 @@ export class JourneyInputInvalid extends Error {
   }
 }
 
-/** Compile-time exhaustiveness check for discriminated unions; throws if reached at run time. */
-export function assertNever(value: never): never {
-  throw new Error(`Unexpected variant: ${JSON.stringify(value)}`);
-}
+export { assertNever } from '../common';

@@ -19,10 +19,9 @@ export type RecallTier = z.infer<typeof RecallTier>;
 export const RECALL_TIERS: readonly RecallTier[] = RecallTier.options;
 
 /** Messaging channels a journey can send on. */
-export const JourneyChannel = z.enum(['email', 'sms', 'push']);
-export type JourneyChannel = z.infer<typeof JourneyChannel>;
-
-export const JOURNEY_CHANNELS: readonly JourneyChannel[] = JourneyChannel.options;
+import { Channel as JourneyChannel } from '../common';
+export { JourneyChannel };
+export { CHANNELS as JOURNEY_CHANNELS } from '../common';
 
 /**
  * Journey ids are lowercase slugs of at most 32 characters: they go into Step Functions execution

@@ -9,7 +9,7 @@
  * three states per send.
  */
 import { z } from 'zod';
-import { MS_PER_DAY } from '../clock';
+import { MS_PER_DAY } from '../common';
 import { assertNever, JourneyInputInvalid } from './errors';
 import {
   HandOverEscalation,

@@ -1,4 +1,4 @@
-import { assertNever } from './assert-never';
+import { assertNever } from '../common';
 import type { CheckInOutcome, CheckinProgramConfig, CheckinProgramState } from './checkin-program';
 import { CheckinProgramState as CheckinProgramStateSchema, checkIn, enrollInCheckinProgram } from './checkin-program';
 import { CheckinStateContentionError } from './errors';

@@ -4,17 +4,6 @@
  * that break a precondition, so a Step Functions Catch can match them by `name`.
  */
 
-/** An IANA time zone name that the runtime's Intl database does not know. */
-export class InvalidTimeZoneError extends Error {
-  override readonly name = 'InvalidTimeZoneError';
-  constructor(
-    readonly timeZone: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`Unknown IANA time zone: "${timeZone}"`, options);
-  }
-}
-
 /** A local calendar day that is not a real `YYYY-MM-DD` date. */
 export class InvalidLocalDayError extends Error {
   override readonly name = 'InvalidLocalDayError';

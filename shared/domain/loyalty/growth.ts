@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assertNever } from './assert-never';
+import { assertNever } from '../common';
 import { LedgerContentionError, LedgerStoreContractError } from './errors';
 import { ledgerEntryIds, rewardIds } from './ids';
 import type { AdjustmentEntry, GrantEntry, LedgerStore } from './ledger';

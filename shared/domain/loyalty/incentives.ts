@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assertNever } from './assert-never';
+import { assertNever } from '../common';
 import { grantCapKeys, ledgerEntryIds } from './ids';
 import type { GrantCap, GrantEntry, LedgerEntry } from './ledger';
 import { isoWeekOf, localDayOf } from './local-day';

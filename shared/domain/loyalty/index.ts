@@ -3,7 +3,7 @@
  * incentives, the monthly reward budget and the monthly draw. Pure rules plus the ports their
  * effects go through; adapters live in shared/adapters.
  */
-export * from './assert-never';
+export { assertNever } from '../common';
 export * from './checkin-program';
 export * from './errors';
 export * from './growth';

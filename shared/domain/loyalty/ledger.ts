@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assertNever } from './assert-never';
+import { assertNever } from '../common';
 
 /**
  * Which balance an entry moves. `points` are spendable loyalty points; `growth` is the growth

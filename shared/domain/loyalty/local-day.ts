@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { MS_PER_DAY } from '../clock';
-import { InvalidLocalDayError, InvalidTimeZoneError } from './errors';
-import { isKnownTimeZone as isKnownZone, UnknownTimeZoneError, wallClockAt as readWallClock } from '../time/wall-clock';
+import { MS_PER_DAY } from '../common';
+import { InvalidLocalDayError } from './errors';
+import { isKnownTimeZone as isKnownZone, wallClockAt as readWallClock } from '../common';
 
 /**
  * A calendar day in some user's time zone, `YYYY-MM-DD`. Plain strings so they sort
@@ -33,12 +33,7 @@ export function isKnownTimeZone(timeZone: string): boolean {
 }
 
 function wallClockAt(instant: Date, timeZone: string): WallClock {
-  try {
-    return readWallClock(instant, timeZone);
-  } catch (error) {
-    if (error instanceof UnknownTimeZoneError) throw new InvalidTimeZoneError(timeZone, { cause: error });
-    throw error;
-  }
+  return readWallClock(instant, timeZone);
 }
 
 function pad(value: number, width: number): string {
@@ -48,7 +43,7 @@ function pad(value: number, width: number): string {
 /**
  * The calendar day an instant falls on in a time zone. A check-in at 23:30 in Asia/Shanghai
  * belongs to that Shanghai day even though it is still afternoon in UTC.
- * @throws InvalidTimeZoneError for an unknown zone.
+ * @throws UnknownTimeZoneError for an unknown zone.
  */
 export function localDayOf(instant: Date, timeZone: string): LocalDay {
   const wall = wallClockAt(instant, timeZone);

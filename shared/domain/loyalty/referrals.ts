@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { MS_PER_DAY } from '../clock';
+import { MS_PER_DAY } from '../common';
 import { rewardIds } from './ids';
 import { utcMonthOf } from './local-day';
 import type { RewardGrant } from './rewards';

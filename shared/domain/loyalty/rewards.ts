@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assertNever } from './assert-never';
+import { assertNever } from '../common';
 import type { AppendOutcome, GrantEntry, LedgerStore } from './ledger';
 
 /** What a coupon takes off. */

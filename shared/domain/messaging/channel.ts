@@ -1,9 +1,6 @@
 import { z } from 'zod';
 
-/** The ways Rekindle reaches a person: SES v2 email, SNS SMS, SNS mobile push. */
-export const Channel = z.enum(['email', 'sms', 'push']);
-export type Channel = z.infer<typeof Channel>;
-export const channels: readonly Channel[] = Channel.options;
+export { Channel, CHANNELS as channels, Locale, LOCALES as locales } from '../common';
 
 /**
  * `core` is transactional (a coupon the user earned, a check-in summary they asked for): it passes
@@ -11,11 +8,6 @@ export const channels: readonly Channel[] = Channel.options;
  */
 export const Priority = z.enum(['core', 'non-core']);
 export type Priority = z.infer<typeof Priority>;
-
-/** Locales the templates are written in. */
-export const Locale = z.enum(['zh-CN', 'en']);
-export type Locale = z.infer<typeof Locale>;
-export const locales: readonly Locale[] = Locale.options;
 
 /**
  * A user's consent on one channel. `unknown` (never asked) is not consent: marketing needs

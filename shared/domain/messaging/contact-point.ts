@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Channel } from './channel';
-import { assertNever } from './assert-never';
+import { assertNever } from '../common';
 
 /**
  * Canonical form of a contact point, so `Alice@Example.com ` and `alice@example.com` are one

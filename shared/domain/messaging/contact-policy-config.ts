@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Locale } from '../common';
 import { ContactPolicyConfigError } from './errors';
 import { isKnownTimeZone } from './local-time';
 
@@ -58,7 +59,7 @@ export const ContactPolicyConfig = z.object({
       message: 'quiet hours start and end must differ (disable them with enabled: false)',
     }),
   fallbackTimeZone: z.string().refine(isKnownTimeZone, 'unknown IANA timezone').default('UTC'),
-  fallbackLocale: z.enum(['zh-CN', 'en']).default('en'),
+  fallbackLocale: Locale.default('en'),
   disturbance: z
     .object({
       halfLifeHours: z.number().positive().default(48),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Channel, ConsentState, Locale } from './channel';
-import { assertNever } from './assert-never';
+import { assertNever } from '../common';
 
 /**
  * What the send path needs to know about a user: the profiles store maps its own record to this.

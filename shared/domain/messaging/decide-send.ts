@@ -1,4 +1,4 @@
-import { assertNever } from './assert-never';
+import { assertNever } from '../common';
 import type { ConsentState } from './channel';
 import type { ContactPolicyConfig } from './contact-policy-config';
 import { contactPointFingerprint } from './contact-point';

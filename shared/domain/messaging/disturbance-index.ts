@@ -1,4 +1,4 @@
-import { MS_PER_DAY } from '../clock';
+import { MS_PER_DAY } from '../common';
 import type { Channel, Priority } from './channel';
 import type { ContactPolicyConfig } from './contact-policy-config';
 import type { ContactProfile } from './contact-profile';

@@ -43,17 +43,6 @@ export class TemplateNotFoundError extends Error {
   }
 }
 
-/** A timezone name that Intl does not know. */
-export class UnknownTimeZoneError extends Error {
-  override readonly name = 'UnknownTimeZoneError';
-  constructor(
-    readonly timeZone: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`Unknown IANA timezone "${timeZone}"`, options);
-  }
-}
-
 /** The unsubscribe signing keyring is unusable (no current key, key too short). */
 export class UnsubscribeKeyringError extends Error {
   override readonly name = 'UnsubscribeKeyringError';

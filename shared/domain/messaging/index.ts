@@ -1,5 +1,5 @@
 /** The messaging domain: one send path, one contact policy. */
-export * from './assert-never';
+export { assertNever } from '../common';
 export * from './channel';
 export * from './contact-point';
 export * from './contact-policy-config';

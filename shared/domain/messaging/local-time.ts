@@ -1,5 +1,4 @@
-import { isKnownTimeZone as isKnownZone, UnknownTimeZoneError as SharedUnknownTimeZoneError, wallClockAsUtcMs as wallClockUtcMs, wallClockAt } from '../time/wall-clock';
-import { UnknownTimeZoneError } from './errors';
+import { isKnownTimeZone as isKnownZone, wallClockAsUtcMs as wallClockUtcMs, wallClockAt } from '../common';
 
 /** A calendar date as people in some timezone read it. `month` is 1–12. */
 export interface LocalDate {
@@ -25,12 +24,7 @@ export function isKnownTimeZone(timeZone: string): boolean {
 
 /** The wall clock in `timeZone` at `instant`. Throws {@link UnknownTimeZoneError}. */
 export function localDateTimeAt(instant: Date, timeZone: string): LocalDateTime {
-  try {
-    return wallClockAt(instant, timeZone);
-  } catch (error) {
-    if (error instanceof SharedUnknownTimeZoneError) throw new UnknownTimeZoneError(timeZone, { cause: error });
-    throw error;
-  }
+  return wallClockAt(instant, timeZone);
 }
 
 function wallClockAsUtcMs(reading: LocalDateTime): number {

@@ -1,4 +1,4 @@
-import { assertNever } from './assert-never';
+import { assertNever } from '../common';
 import type { Channel } from './channel';
 
 /**

@@ -1,5 +1,5 @@
-import type { Clock } from '../clock';
-import { assertNever } from './assert-never';
+import type { Clock } from '../common';
+import { assertNever } from '../common';
 import type { Channel } from './channel';
 import type { ContactPolicyConfig } from './contact-policy-config';
 import type { ContactRecord } from './contact-record';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ContactPolicyConfig } from './contact-policy-config';
-import { assertNever } from './assert-never';
+import { assertNever } from '../common';
 import { ContactRecord } from './contact-record';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../clock';
-import { MS_PER_DAY } from '../clock';
-import { assertNever } from './assert-never';
+import type { Clock } from '../common';
+import { MS_PER_DAY } from '../common';
+import { assertNever } from '../common';
 import type { Locale } from './channel';
 import type { ContactPolicyConfig } from './contact-policy-config';
 import { contactPointFingerprint } from './contact-point';

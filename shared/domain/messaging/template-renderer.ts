@@ -1,4 +1,4 @@
-import { assertNever } from './assert-never';
+import { assertNever } from '../common';
 import type { Channel, Locale } from './channel';
 import { TemplateNotFoundError, TemplateVariableInvalidError, TemplateVariableMissingError } from './errors';
 import type { TemplateData } from './send-request';

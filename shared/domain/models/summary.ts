@@ -12,7 +12,7 @@
  *   including the holdout end, for customers seen in calibration.
  * Calibration takes the purchases up to and including the calibration end day; dates are UTC days.
  */
-import { MS_PER_DAY } from '../clock';
+import { MS_PER_DAY } from '../common';
 import { InvalidModelInputError } from './errors';
 
 /** Days or weeks: the period purchases are merged into. */

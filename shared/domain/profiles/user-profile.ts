@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isKnownTimeZone } from '../time/wall-clock';
+import { Channel, isKnownTimeZone, Locale } from '../common';
 
 /** True when `zone` is an IANA time zone this runtime knows (Intl is the reference). */
 export function isIanaTimeZone(zone: string): boolean {
@@ -7,11 +7,7 @@ export function isIanaTimeZone(zone: string): boolean {
   return isKnownTimeZone(zone);
 }
 
-export const Locale = z.enum(['zh-CN', 'en'], { message: 'locale must be zh-CN or en' });
-export type Locale = z.infer<typeof Locale>;
-
-export const Channel = z.enum(['email', 'sms', 'push']);
-export type Channel = z.infer<typeof Channel>;
+export { Channel, Locale } from '../common';
 
 const attributeValue = z.union([z.string().max(1024), z.number().finite(), z.boolean(), z.null()]);
 
@@ -83,8 +79,4 @@ function stripUndefined<T extends object>(value: T): { [K in keyof T]-?: Exclude
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]-?: Exclude<T[K], undefined> };
 }
 
-export const UserId = z
-  .string()
-  .min(1, 'userId must not be empty')
-  .max(128, 'userId must be at most 128 characters')
-  .regex(/^[A-Za-z0-9._:@-]+$/, 'userId may contain only letters, digits and . _ : @ -');
+export { UserId } from '../common';

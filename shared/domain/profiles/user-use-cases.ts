@@ -1,4 +1,4 @@
-import type { Clock } from '../clock';
+import type { Clock } from '../common';
 import { summarizeActivity, type ActivitySummary } from '../events/daily-activity';
 import type { DailyActivityStore } from '../events/ports';
 import { problemsFromZod, type ValidationProblem } from '../events/validate-batch';

@@ -4,7 +4,7 @@
  * next free suffix.
  */
 import { z } from 'zod';
-import type { Clock } from '../clock';
+import type { Clock } from '../common';
 import { problemsFromZod, type ValidationProblem } from '../events/validate-batch';
 import type { RunSummary } from './run-summary';
 import { InvalidRunDateError, runDateOf, runExecutionName } from './run-date';

@@ -15,7 +15,7 @@ import {
   type ScoringParams,
   type UserFeatures,
 } from '../models';
-import type { Clock } from '../clock';
+import type { Clock } from '../common';
 import { nightlyTransitions, emptyCounts, mergeCounts, RunSummary, SegmentCounts, tally } from './run-summary';
 import { decideScoreWrite, type StoredScore, type TierChange } from './score-record';
 import { buildScoringReference, ScoringReference, scoreAgainstReference } from './reference';

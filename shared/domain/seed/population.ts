@@ -12,6 +12,7 @@ import type { SyntheticEvent, SyntheticEventPayload, SyntheticProfile, Synthetic
 import { userIdForIndex } from './synthetic-user';
 import { localDayStartOf, planUser, RANDOM_STREAM, userRandom, type UserPlan } from './user-plan';
 import { ZoneClock } from './zone-clock';
+import { MS_PER_DAY } from '../common';
 
 /** What `npm start` seeds on an empty data folder. */
 export const POPULATION_DEFAULTS = { users: 5000, days: 120, seed: 42 } as const;
@@ -32,7 +33,6 @@ export interface PopulationOptions {
 
 const MS_PER_SECOND = 1000;
 const MS_PER_HOUR = 3_600_000;
-const MS_PER_DAY = 86_400_000;
 const REFERRER_ATTEMPTS = 4;
 // Sessions start at a random second of the chosen local hour.
 const SECONDS_PER_HOUR = 3600;

@@ -24,6 +24,7 @@ import {
   type SyntheticFeature,
   type SyntheticProfile,
 } from './synthetic-user';
+import { MS_PER_DAY } from '../common';
 
 /** Separate streams per purpose, so drawing a profile never shifts the events and vice versa. */
 export const RANDOM_STREAM = { plan: 1, events: 2 } as const;
@@ -68,7 +69,6 @@ const TIME_ZONE_CHOICE = new WeightedChoice(TIME_ZONE_SHARES);
 const HEX_DIGITS = '0123456789abcdef';
 const PUSH_TOKEN_LENGTH = 64;
 const PHONE_NUMBERS_AVAILABLE = 10_000_000;
-const MS_PER_DAY = 86_400_000;
 // Users who are not new signed up at most this long before their first drawn activity.
 const MAX_TENURE_BEFORE_HISTORY_DAYS = 600;
 

@@ -1,4 +1,5 @@
-import { wallClockAsUtcMs, wallClockAt } from '../time/wall-clock';
+import { wallClockAsUtcMs, wallClockAt } from '../common';
+import { MS_PER_DAY } from '../common';
 /**
  * Wall-clock arithmetic for the synthetic population's time zones: habits are drawn in the
  * user's local time (people open apps in the evening where they live), events are stamped in
@@ -8,7 +9,6 @@ import { wallClockAsUtcMs, wallClockAt } from '../time/wall-clock';
 const MS_PER_SECOND = 1000;
 const MS_PER_MINUTE = 60_000;
 const MS_PER_HOUR = 3_600_000;
-const MS_PER_DAY = 86_400_000;
 const TWO_DIGITS = Array.from({ length: 60 }, (_, value) => String(value).padStart(2, '0'));
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MS_PER_DAY } from '../../../shared/domain/clock';
+import { MS_PER_DAY } from '../../../shared/domain/common';
 import {
   CheckinProgramConfig,
   type CheckinProgramState,

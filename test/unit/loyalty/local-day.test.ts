@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidTimeZoneError } from '../../../shared/domain/loyalty/errors';
+import { UnknownTimeZoneError } from '../../../shared/domain/common';
 import {
   addLocalDays,
   instantAtLocalTime,
@@ -39,7 +39,7 @@ describe('localDayOf', () => {
     const attempt = () => localDayOf(new Date(), 'Mars/Olympus_Mons');
 
     // Assess
-    expect(attempt).toThrow(InvalidTimeZoneError);
+    expect(attempt).toThrow(UnknownTimeZoneError);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MS_PER_DAY } from '../../../shared/domain/clock';
+import { MS_PER_DAY } from '../../../shared/domain/common';
 import {
   InMemoryReferralStore,
   ReferralConfig,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../../shared/domain/clock';
+import { fixedClock } from '../../../shared/domain/common';
 import { createChannelRateGates, createTokenBucketGate, fullTokenBucket, takeToken, throttleBackoffMs } from '../../../shared/domain/messaging';
 
 describe('token bucket', () => {

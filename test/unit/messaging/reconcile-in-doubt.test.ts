@@ -11,7 +11,7 @@ import {
   type SendingState,
   type StuckSend,
 } from '../../../shared/domain/messaging';
-import { fixedClock } from '../../../shared/domain/clock';
+import { fixedClock } from '../../../shared/domain/common';
 import { consentingProfile, marketingEmailRequest, shanghaiNoon, testSettings } from './support/fixtures';
 import { createTestWorld, type TestWorld } from './support/in-memory-ports';
 

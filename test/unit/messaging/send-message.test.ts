@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../../shared/domain/clock';
+import { fixedClock } from '../../../shared/domain/common';
 import {
   sendMessage,
   verifyUnsubscribeToken,

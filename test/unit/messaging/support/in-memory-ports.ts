@@ -1,4 +1,4 @@
-import type { Clock } from '../../../../shared/domain/clock';
+import type { Clock } from '../../../../shared/domain/common';
 import {
   isReservable,
   type ContactProfile,

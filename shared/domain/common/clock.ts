@@ -21,5 +21,3 @@ export function fixedClock(at: Date | string): Clock & { set(at: Date | string):
     },
   };
 }
-
-export const MS_PER_DAY = 86_400_000;

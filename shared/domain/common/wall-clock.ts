@@ -1,3 +1,5 @@
+import { InvalidInputError } from './errors';
+
 /**
  * Reading the wall clock of an IANA time zone at an instant, through Intl — the one place that
  * does it. Loyalty (local check-in days), messaging (quiet hours) and the seed generator build on it.
@@ -13,13 +15,14 @@ export interface WallClock {
   second: number;
 }
 
-export class UnknownTimeZoneError extends Error {
+/** A time zone name that the runtime's Intl database does not know (the one such error). */
+export class UnknownTimeZoneError extends InvalidInputError {
   override readonly name: string = 'UnknownTimeZoneError';
   constructor(
     readonly timeZone: string,
     options?: { cause?: unknown },
   ) {
-    super(`unknown IANA time zone: ${timeZone}`, options);
+    super(`unknown IANA time zone: ${timeZone}`, [{ index: null, path: 'timeZone', message: `${timeZone} is not an IANA time zone such as Asia/Shanghai` }], options);
   }
 }
 
