@@ -95,7 +95,10 @@ export class HttpGateway {
       return send(response, answer.status, answer.body);
     }
 
-    const route = this.matchers.find((candidate) => candidate.method === method && candidate.pattern.test(url.pathname));
+    // As in an HTTP API: a route with the request's method first, then an `ANY` route of the path.
+    const route =
+      this.matchers.find((candidate) => candidate.method === method && candidate.pattern.test(url.pathname)) ??
+      this.matchers.find((candidate) => candidate.method === 'ANY' && candidate.pattern.test(url.pathname));
     if (!route) return send(response, 404, { message: 'Not Found' });
     const denied = this.authorize(route.auth, request);
     if (denied) return send(response, denied.status, { message: denied.message });

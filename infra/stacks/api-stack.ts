@@ -9,6 +9,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import cdkNag from 'cdk-nag';
 import { RekindleFunction } from '../constructs/rekindle-function';
 import type { FeatureContext, RouteAudience } from '../features/feature-context';
 import { IngestionFeature } from '../features/ingestion';
@@ -18,6 +19,9 @@ import { LoyaltyFeature } from '../features/loyalty';
 import { ScoringFeature } from '../features/scoring';
 import type { RekindleSettings } from '../settings';
 import type { StatefulStack } from './stateful-stack';
+
+// cdk-nag is CommonJS built by jsii; its named exports are not visible to ESM importers.
+const { NagSuppressions } = cdkNag;
 
 export interface ApiStackProps extends StackProps {
   data: StatefulStack;
@@ -79,11 +83,14 @@ export class ApiStack extends Stack {
       }).addAlarmAction(new actions.SnsAction(this.alarmTopic));
     };
 
+    // Every path with the methods it takes; after the features, `ANY <path>` answers the others 405.
+    const methodsOfPath = new Map<string, apigw.HttpMethod[]>();
     const context: FeatureContext = {
       data,
       settings,
       api: this.api,
       addRoute: (method, path, fn, audience) => {
+        methodsOfPath.set(path, [...(methodsOfPath.get(path) ?? []), method]);
         this.api.addRoutes({ path, methods: [method], integration: new HttpLambdaIntegration(`${fn.node.id}${method}Integration`, fn), authorizer: authorizers[audience] });
       },
       alarmOnErrors: (fn) => alarm(`${fn.node.id}ErrorsAlarm`, fn.metricErrors({ period: Duration.minutes(5) }), `${fn.node.id} is failing`),
@@ -97,6 +104,22 @@ export class ApiStack extends Stack {
     new JourneysFeature(this, 'Journeys', context, { messaging });
     new LoyaltyFeature(this, 'Loyalty', context, { messaging });
     new ScoringFeature(this, 'Scoring', context);
+
+    const allowedMethods = Object.fromEntries([...methodsOfPath].map(([path, methods]) => [path, methods.map(String)]));
+    const methodNotAllowed = new RekindleFunction(this, 'MethodNotAllowed', {
+      entry: 'functions/method-not-allowed/handler.ts',
+      description: 'HTTP API: answers 405 with Allow for a method a known path does not take',
+      timeout: Duration.seconds(3),
+      environment: { ALLOWED_METHODS: JSON.stringify(allowedMethods) },
+    });
+    const notAllowed = new HttpLambdaIntegration('MethodNotAllowedIntegration', methodNotAllowed);
+    // Routes with a method take precedence over ANY in an HTTP API, so only unknown methods get here.
+    for (const path of methodsOfPath.keys()) {
+      const [route] = this.api.addRoutes({ path, methods: [apigw.HttpMethod.ANY], integration: notAllowed, authorizer: authorizers.public });
+      NagSuppressions.addResourceSuppressions(route!, [
+        { id: 'AwsSolutions-APIG4', reason: 'ANY <path> only answers 405 with the Allow header for a method the path does not take; it reads nothing and writes nothing, so it needs no caller identity.' },
+      ], true);
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
   }

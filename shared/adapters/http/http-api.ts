@@ -19,6 +19,18 @@ export const HTTP_STATUS_OF_KIND: Record<ErrorKind, number> = {
   unavailable: 503,
 };
 
+/** The path exists but not with this method: answered 405 with the `Allow` header. */
+export class MethodNotAllowedError extends RekindleError {
+  override readonly name = 'MethodNotAllowedError';
+  constructor(
+    method: string,
+    path: string,
+    readonly allow: readonly string[],
+  ) {
+    super('method-not-allowed', `${method} is not allowed on ${path}; it accepts ${allow.join(', ') || 'no method'}`);
+  }
+}
+
 /** Seconds a client is told to wait before retrying an `unavailable` answer. */
 const DEFAULT_RETRY_AFTER_SECONDS = 1;
 
@@ -34,7 +46,9 @@ export function toHttpResponse(error: unknown, requestId: string): APIGatewayPro
   if (error instanceof RekindleError) {
     const status = HTTP_STATUS_OF_KIND[error.kind];
     if (status >= 500) logger.error('request failed', { error: { name: error.name, code: error.code, message: error.message } });
-    const headers: Record<string, string> = error.kind === 'unavailable' ? { 'retry-after': String(error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS) } : {};
+    const headers: Record<string, string> = {};
+    if (error.kind === 'unavailable') headers['retry-after'] = String(error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS);
+    if (error instanceof MethodNotAllowedError) headers.allow = error.allow.join(', ');
     return json(status, { error: error.code, message: error.message, ...(error.problems.length ? { problems: error.problems } : {}), requestId }, headers);
   }
   logger.error('unhandled error', { error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BehaviourEvent, EventBatch } from './behaviour-event';
-import { MS_PER_DAY, type Problem } from '../common';
+import { MS_PER_DAY, problemsFromZod, type Problem } from '../common';
 export { problemsFromZod } from '../common';
 
 /** One thing wrong with a batch: which event (`index`), which field (`path`), and why. */
@@ -17,10 +17,6 @@ export type BatchValidation =
   | { ok: true; events: BehaviourEvent[] }
   | { ok: false; problems: ValidationProblem[] };
 
-function pathOf(issuePath: ReadonlyArray<PropertyKey>): string {
-  return issuePath.map(String).join('.') || '(root)';
-}
-
 /**
  * Validates a whole batch. Any invalid event rejects the batch: the caller writes nothing and
  * answers with every problem found, each naming the event's index and the field's path.
@@ -28,7 +24,7 @@ function pathOf(issuePath: ReadonlyArray<PropertyKey>): string {
 export function validateEventBatch(body: unknown, now: Date, window: EventTimeWindow): BatchValidation {
   const batch = EventBatch.safeParse(body);
   if (!batch.success) {
-    return { ok: false, problems: batch.error.issues.map((issue) => ({ index: null, path: pathOf(issue.path), message: issue.message })) };
+    return { ok: false, problems: problemsFromZod(batch.error) };
   }
   const problems: ValidationProblem[] = [];
   const events: BehaviourEvent[] = [];
@@ -37,7 +33,7 @@ export function validateEventBatch(body: unknown, now: Date, window: EventTimeWi
   batch.data.events.forEach((raw, index) => {
     const parsed = BehaviourEvent.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push({ index, path: pathOf(issue.path), message: issue.message });
+      problems.push(...problemsFromZod(parsed.error, '(root)', index));
       return;
     }
     const at = Date.parse(parsed.data.timestamp);
