@@ -85,72 +85,110 @@ export function bgnbdLogLikelihood(params: BgnbdParams, customers: readonly Purc
 /**
  * Customers compressed to distinct (x, t_x, T) patterns with weights (as Fader & Hardie do in
  * their spreadsheets), with time rescaled so that the largest T is 1: the likelihood is then
- * evaluated once per pattern and the optimiser works on well-scaled numbers.
+ * evaluated once per pattern and the optimiser works on well-scaled numbers. Summaries in whole
+ * days or weeks have few distinct ages and recencies, so log(α + T) and log(α + t_x) are computed
+ * once per distinct value, and the log-gammas once per distinct x.
  */
 interface CompressedPopulation {
   weights: Float64Array;
   frequencies: Float64Array;
-  recencies: Float64Array;
-  ages: Float64Array;
   /** Index into distinctFrequencies for each pattern. */
   frequencyIndex: Int32Array;
   distinctFrequencies: Float64Array;
+  /** Index into distinctTimes for each pattern's T and t_x (scaled). */
+  ageIndex: Int32Array;
+  recencyIndex: Int32Array;
+  distinctTimes: Float64Array;
   totalWeight: number;
+  /** Σ x over customers: the log-likelihood changes by Σ x · log(scale) when time is rescaled. */
+  totalFrequency: number;
   timeScale: number;
 }
 
 function compress(customers: readonly PurchaseHistory[]): CompressedPopulation {
   let maxAge = 0;
+  let totalFrequency = 0;
   customers.forEach((customer, index) => {
     validatePurchaseHistory(customer, index);
     maxAge = Math.max(maxAge, customer.T);
+    totalFrequency += customer.frequency;
   });
   const timeScale = maxAge > 0 ? 1 / maxAge : 1;
-  const patternIndex = new Map<string, number>();
+  // Nested maps on the numbers themselves: no string keys to build for every customer.
+  const patterns = new Map<number, Map<number, Map<number, number>>>();
+  const timePosition = new Map<number, number>();
+  const distinctTimes: number[] = [];
+  const timeIndex = (time: number): number => {
+    let position = timePosition.get(time);
+    if (position === undefined) {
+      position = distinctTimes.length;
+      timePosition.set(time, position);
+      distinctTimes.push(time * timeScale);
+    }
+    return position;
+  };
+  const frequencyPosition = new Map<number, number>();
+  const distinctFrequencies: number[] = [];
   const weights: number[] = [];
   const frequencies: number[] = [];
-  const recencies: number[] = [];
-  const ages: number[] = [];
+  const frequencyIndex: number[] = [];
+  const ageIndex: number[] = [];
+  const recencyIndex: number[] = [];
   for (const { frequency, recency, T } of customers) {
-    const key = `${frequency}|${recency}|${T}`;
-    const existing = patternIndex.get(key);
+    let byAge = patterns.get(frequency);
+    if (!byAge) {
+      byAge = new Map();
+      patterns.set(frequency, byAge);
+      frequencyPosition.set(frequency, distinctFrequencies.length);
+      distinctFrequencies.push(frequency);
+    }
+    let byRecency = byAge.get(T);
+    if (!byRecency) {
+      byRecency = new Map();
+      byAge.set(T, byRecency);
+    }
+    const existing = byRecency.get(recency);
     if (existing !== undefined) {
       weights[existing] = (weights[existing] ?? 0) + 1;
       continue;
     }
-    patternIndex.set(key, weights.length);
+    byRecency.set(recency, weights.length);
     weights.push(1);
     frequencies.push(frequency);
-    recencies.push(recency * timeScale);
-    ages.push(T * timeScale);
+    frequencyIndex.push(frequencyPosition.get(frequency) ?? 0);
+    ageIndex.push(timeIndex(T));
+    recencyIndex.push(timeIndex(recency));
   }
-  const distinct = [...new Set(frequencies)].sort((left, right) => left - right);
-  const position = new Map(distinct.map((value, index) => [value, index]));
   return {
     weights: Float64Array.from(weights),
     frequencies: Float64Array.from(frequencies),
-    recencies: Float64Array.from(recencies),
-    ages: Float64Array.from(ages),
-    frequencyIndex: Int32Array.from(frequencies.map((value) => position.get(value) ?? 0)),
-    distinctFrequencies: Float64Array.from(distinct),
+    frequencyIndex: Int32Array.from(frequencyIndex),
+    distinctFrequencies: Float64Array.from(distinctFrequencies),
+    ageIndex: Int32Array.from(ageIndex),
+    recencyIndex: Int32Array.from(recencyIndex),
+    distinctTimes: Float64Array.from(distinctTimes),
     totalWeight: customers.length,
+    totalFrequency,
     timeScale,
   };
 }
 
 /**
  * The mean negative log-likelihood over log-parameters [log r, log α, log a, log b] and its
- * analytic gradient. Terms that depend on x alone (log-gammas, digammas) are computed once per
- * distinct x.
+ * analytic gradient, over the compressed population. Terms that depend on x alone (log-gammas,
+ * digammas) are computed once per distinct x, logs of α + time once per distinct time.
  */
 function negativeLogLikelihoodObjective(population: CompressedPopulation): ValueAndGradient {
-  const { weights, frequencies, recencies, ages, frequencyIndex, distinctFrequencies, totalWeight } = population;
+  const { weights, frequencies, frequencyIndex, distinctFrequencies, ageIndex, recencyIndex, distinctTimes, totalWeight } = population;
   const distinctCount = distinctFrequencies.length;
   const baseByFrequency = new Float64Array(distinctCount);
   const dBaseDr = new Float64Array(distinctCount);
   const dBaseDa = new Float64Array(distinctCount);
   const dBaseDb = new Float64Array(distinctCount);
   const logDropoutOdds = new Float64Array(distinctCount);
+  const inverseBShift = new Float64Array(distinctCount);
+  const logAlphaPlusTime = new Float64Array(distinctTimes.length);
+  const inverseAlphaPlusTime = new Float64Array(distinctTimes.length);
   return (point, gradient) => {
     const r = Math.exp(point[0] ?? 0);
     const alpha = Math.exp(point[1] ?? 0);
@@ -170,40 +208,58 @@ function negativeLogLikelihoodObjective(population: CompressedPopulation): Value
       dBaseDa[d] = digammaAPlusB - digammaABX;
       dBaseDb[d] = digammaAPlusB + digamma(b + x) - digammaB - digammaABX;
       logDropoutOdds[d] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : Number.NEGATIVE_INFINITY;
+      inverseBShift[d] = x > 0 ? 1 / (b + x - 1) : 0;
+    }
+    for (let k = 0; k < distinctTimes.length; k += 1) {
+      const alphaPlusTime = alpha + (distinctTimes[k] ?? 0);
+      logAlphaPlusTime[k] = Math.log(alphaPlusTime);
+      inverseAlphaPlusTime[k] = 1 / alphaPlusTime;
     }
     let total = 0;
     let gradR = 0;
-    let gradAlpha = 0;
+    // Σ w (r + x)(share / (α + time)): the r/α part of dα is added once at the end.
+    let gradAlphaTimes = 0;
     let gradA = 0;
     let gradB = 0;
     for (let i = 0; i < weights.length; i += 1) {
       const weight = weights[i] ?? 0;
       const x = frequencies[i] ?? 0;
       const d = frequencyIndex[i] ?? 0;
-      const logAlphaPlusT = Math.log(alpha + (ages[i] ?? 0));
+      const age = ageIndex[i] ?? 0;
+      const logAlphaPlusT = logAlphaPlusTime[age] ?? 0;
       const survived = -(r + x) * logAlphaPlusT;
-      let mixture = survived;
-      // Share of the likelihood from "dropped out after the last purchase".
-      let dropoutShare = 0;
-      let logAlphaPlusRecency = 0;
-      if (x > 0) {
-        logAlphaPlusRecency = Math.log(alpha + (recencies[i] ?? 0));
-        const droppedOut = (logDropoutOdds[d] ?? 0) - (r + x) * logAlphaPlusRecency;
-        const larger = survived > droppedOut ? survived : droppedOut;
-        const survivedPart = Math.exp(survived - larger);
-        const droppedPart = Math.exp(droppedOut - larger);
-        mixture = larger + Math.log(survivedPart + droppedPart);
-        dropoutShare = droppedPart / (survivedPart + droppedPart);
+      if (x === 0) {
+        total += weight * ((baseByFrequency[d] ?? 0) + survived);
+        gradR += weight * ((dBaseDr[d] ?? 0) - logAlphaPlusT);
+        gradAlphaTimes += weight * r * (inverseAlphaPlusTime[age] ?? 0);
+        gradA += weight * (dBaseDa[d] ?? 0);
+        gradB += weight * (dBaseDb[d] ?? 0);
+        continue;
+      }
+      const recency = recencyIndex[i] ?? 0;
+      const logAlphaPlusRecency = logAlphaPlusTime[recency] ?? 0;
+      const droppedOut = (logDropoutOdds[d] ?? 0) - (r + x) * logAlphaPlusRecency;
+      // log(e^s + e^o) and the share of "dropped out after the last purchase", from one exp.
+      let mixture: number;
+      let dropoutShare: number;
+      if (droppedOut > survived) {
+        const ratio = Math.exp(survived - droppedOut);
+        mixture = droppedOut + Math.log1p(ratio);
+        dropoutShare = 1 / (1 + ratio);
+      } else {
+        const ratio = Math.exp(droppedOut - survived);
+        mixture = survived + Math.log1p(ratio);
+        dropoutShare = ratio / (1 + ratio);
       }
       const survivalShare = 1 - dropoutShare;
       total += weight * ((baseByFrequency[d] ?? 0) + mixture);
       gradR += weight * ((dBaseDr[d] ?? 0) - survivalShare * logAlphaPlusT - dropoutShare * logAlphaPlusRecency);
-      gradAlpha +=
-        weight *
-        (r / alpha - (r + x) * (survivalShare / (alpha + (ages[i] ?? 0)) + dropoutShare / (alpha + (recencies[i] ?? 0))));
+      gradAlphaTimes +=
+        weight * (r + x) * (survivalShare * (inverseAlphaPlusTime[age] ?? 0) + dropoutShare * (inverseAlphaPlusTime[recency] ?? 0));
       gradA += weight * ((dBaseDa[d] ?? 0) + dropoutShare / a);
-      gradB += weight * ((dBaseDb[d] ?? 0) - (x > 0 ? dropoutShare / (b + x - 1) : 0));
+      gradB += weight * ((dBaseDb[d] ?? 0) - dropoutShare * (inverseBShift[d] ?? 0));
     }
+    const gradAlpha = (totalWeight * r) / alpha - gradAlphaTimes;
     // Chain rule to log-parameters, negated and averaged.
     gradient[0] = (-gradR * r) / totalWeight;
     gradient[1] = (-gradAlpha * alpha) / totalWeight;
@@ -248,7 +304,8 @@ export function fitBgnbd(customers: readonly PurchaseHistory[], options: BgnbdFi
   };
   return {
     params,
-    logLikelihood: bgnbdLogLikelihood(params, customers),
+    // The objective is the mean over time-scaled data; undo both without another pass over customers.
+    logLikelihood: -result.value * population.totalWeight + population.totalFrequency * Math.log(population.timeScale),
     n: customers.length,
     converged: result.converged,
     iterations,

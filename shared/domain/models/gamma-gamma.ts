@@ -97,11 +97,10 @@ export function fitGammaGamma(customers: readonly SpendHistory[], options: { sta
   }
   const [logP = 0, logQ = 0, logV = 0] = result.point;
   const params: GammaGammaParams = { p: Math.exp(logP), q: Math.exp(logQ), v: Math.exp(logV) / moneyScale };
-  let logLikelihood = 0;
-  for (const customer of included) logLikelihood += gammaGammaCustomerLogLikelihood(params, customer);
   return {
     params,
-    logLikelihood,
+    // The objective is the mean over money rescaled by s: each density gains log s, undone here.
+    logLikelihood: -result.value * included.length + included.length * Math.log(moneyScale),
     n: included.length,
     excluded: customers.length - included.length,
     converged: result.converged,
@@ -110,19 +109,29 @@ export function fitGammaGamma(customers: readonly SpendHistory[], options: { sta
   };
 }
 
-/** The mean negative log-likelihood over [log p, log q, log v] and its gradient (exported for gradient checks). */
+/**
+ * The mean negative log-likelihood over [log p, log q, log v] and its gradient (exported for
+ * gradient checks). The terms in log m̄ and log x do not depend on the parameters and are summed
+ * once; the log-gammas and digammas are computed once per distinct x; each customer then costs one
+ * log and one division.
+ */
 export function gammaGammaObjective(customers: readonly SpendHistory[], moneyScale: number): ValueAndGradient {
   const count = customers.length;
   const frequencies = Float64Array.from(customers, (customer) => customer.frequency);
-  const means = Float64Array.from(customers, (customer) => customer.monetaryValue * moneyScale);
-  const logMeans = means.map(Math.log);
-  const logFrequencies = frequencies.map(Math.log);
-  const distinct = [...new Set(frequencies)].sort((left, right) => left - right);
-  const position = new Map(distinct.map((value, index) => [value, index]));
-  const frequencyIndex = Int32Array.from(frequencies, (value) => position.get(value) ?? 0);
-  const baseByFrequency = new Float64Array(distinct.length);
-  const dBaseDp = new Float64Array(distinct.length);
-  const dBaseDq = new Float64Array(distinct.length);
+  const spends = Float64Array.from(customers, (customer) => customer.frequency * customer.monetaryValue * moneyScale);
+  const customersByFrequency = new Map<number, number>();
+  // Σ x (log m̄ + log x) and Σ log m̄: the parameter-free parts of (px − 1) log m̄ + px log x.
+  let frequencyWeightedLogs = 0;
+  let sumLogMeans = 0;
+  for (let i = 0; i < count; i += 1) {
+    const x = frequencies[i] ?? 0;
+    const logMean = Math.log((spends[i] ?? 0) / x);
+    frequencyWeightedLogs += x * (logMean + Math.log(x));
+    sumLogMeans += logMean;
+    customersByFrequency.set(x, (customersByFrequency.get(x) ?? 0) + 1);
+  }
+  const distinct = Float64Array.from(customersByFrequency.keys());
+  const multiplicity = Float64Array.from(customersByFrequency.values());
   return (point, gradient) => {
     const p = Math.exp(point[0] ?? 0);
     const q = Math.exp(point[1] ?? 0);
@@ -130,28 +139,35 @@ export function gammaGammaObjective(customers: readonly SpendHistory[], moneySca
     const logV = Math.log(v);
     const logGammaQ = logGamma(q);
     const digammaQ = digamma(q);
-    distinct.forEach((x, d) => {
-      const digammaSum = digamma(p * x + q);
-      baseByFrequency[d] = logGamma(p * x + q) - logGamma(p * x) - logGammaQ + q * logV;
-      dBaseDp[d] = x * (digammaSum - digamma(p * x));
-      dBaseDq[d] = digammaSum - digammaQ + logV;
-    });
-    let total = 0;
-    let gradP = 0;
+    let total = p * frequencyWeightedLogs - sumLogMeans;
+    let gradP = frequencyWeightedLogs;
     let gradQ = 0;
-    let gradV = 0;
+    for (let d = 0; d < distinct.length; d += 1) {
+      const x = distinct[d] ?? 0;
+      const customersWithX = multiplicity[d] ?? 0;
+      const digammaSum = digamma(p * x + q);
+      total += customersWithX * (logGamma(p * x + q) - logGamma(p * x) - logGammaQ + q * logV);
+      gradP += customersWithX * x * (digammaSum - digamma(p * x));
+      gradQ += customersWithX * (digammaSum - digammaQ + logV);
+    }
+    let sumLogs = 0;
+    let sumFrequencyLogs = 0;
+    let sumInverse = 0;
+    let sumFrequencyInverse = 0;
     for (let i = 0; i < count; i += 1) {
       const x = frequencies[i] ?? 0;
-      const d = frequencyIndex[i] ?? 0;
-      const logMean = logMeans[i] ?? 0;
-      const logFrequency = logFrequencies[i] ?? 0;
-      const spendPlusV = x * (means[i] ?? 0) + v;
+      const spendPlusV = (spends[i] ?? 0) + v;
       const logSpendPlusV = Math.log(spendPlusV);
-      total += (baseByFrequency[d] ?? 0) + (p * x - 1) * logMean + p * x * logFrequency - (p * x + q) * logSpendPlusV;
-      gradP += (dBaseDp[d] ?? 0) + x * (logMean + logFrequency - logSpendPlusV);
-      gradQ += (dBaseDq[d] ?? 0) - logSpendPlusV;
-      gradV += q / v - (p * x + q) / spendPlusV;
+      const inverse = 1 / spendPlusV;
+      sumLogs += logSpendPlusV;
+      sumFrequencyLogs += x * logSpendPlusV;
+      sumInverse += inverse;
+      sumFrequencyInverse += x * inverse;
     }
+    total -= p * sumFrequencyLogs + q * sumLogs;
+    gradP -= sumFrequencyLogs;
+    gradQ -= sumLogs;
+    const gradV = (count * q) / v - p * sumFrequencyInverse - q * sumInverse;
     gradient[0] = (-gradP * p) / count;
     gradient[1] = (-gradQ * q) / count;
     gradient[2] = (-gradV * v) / count;

@@ -65,11 +65,17 @@ export function minimizeBfgs(
     let trialPoint = point;
     let trialValue = Number.POSITIVE_INFINITY;
     let accepted = false;
-    for (let halving = 0; halving < 60; halving += 1) {
+    // Near the optimum the decrease a step promises is below the objective's rounding, so the
+    // value cannot judge it: a step is taken there if it leaves the value unchanged to rounding
+    // and shrinks the gradient, and three failed halvings (not sixty) mean we are there.
+    const gradientSize = maxAbs(gradient);
+    const nearOptimum = gradientSize < STALLED_GRADIENT_TOLERANCE;
+    const rounding = 1e-14 * Math.max(1, Math.abs(value));
+    for (let halving = 0; halving < (nearOptimum ? 3 : 60); halving += 1) {
       trialPoint = point.map((component, index) => component + step * (direction[index] ?? 0));
       trialValue = safe(objective(trialPoint, trialGradient));
       evaluations += 1;
-      if (trialValue <= value + 1e-4 * step * slope) {
+      if (trialValue <= value + 1e-4 * step * slope || (nearOptimum && trialValue <= value + rounding && maxAbs(trialGradient) < gradientSize)) {
         accepted = true;
         break;
       }
