@@ -4,8 +4,19 @@ import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { dynamoDocumentClient } from '../../../shared/adapters/dynamodb/client';
 import { loyaltyKeys } from '../../../shared/adapters/loyalty/loyalty-keys';
 import { addLocalDays, growthEntryIdOf, isoWeekOf, localDayOf, rewardIds, type LocalDay } from '../../../shared/domain/loyalty';
+import { MS_PER_DAY, wallClockAsUtcMs, wallClockAt } from '../../../shared/domain/common';
 import { call, startTestRuntime } from '../../support/test-runtime';
 import { createProfile, freshUser, moveTo } from './loyalty-fixtures';
+
+/** The first local day after tomorrow on which `timeZone`'s clocks move forward (noon to noon is 23 hours). */
+function nextSpringForwardDay(now: Date, timeZone: string): LocalDay {
+  const offsetAt = (instant: Date) => wallClockAsUtcMs(wallClockAt(instant, timeZone)) - instant.getTime();
+  for (let days = 2; days <= 400; days++) {
+    const noon = new Date(now.getTime() + days * MS_PER_DAY);
+    if (offsetAt(noon) > offsetAt(new Date(noon.getTime() - MS_PER_DAY))) return localDayOf(noon, timeZone);
+  }
+  throw new Error(`${timeZone} has no spring-forward day within 400 days`);
+}
 
 const SHANGHAI = 'Asia/Shanghai';
 const NEW_YORK = 'America/New_York';
@@ -156,15 +167,18 @@ describe('growth level changes', () => {
 
 describe('check-in across a daylight-saving change', () => {
   it('counts each New York evening check-in for its local day and keeps the streak over the spring-forward day', async () => {
-    // Prepare: 2027-03-14 is the spring-forward day in America/New_York (the clock only moves forward).
+    // Prepare: the next spring-forward day in America/New_York after the clock's today (the clock
+    // only moves forward), and the check-in days around it.
+    const springForward = nextSpringForwardDay(runtime.clock.now(), NEW_YORK);
+    const [before, after, later] = [-1, 1, 2].map((days) => addLocalDays(springForward, days)) as [LocalDay, LocalDay, LocalDay];
     const userId = freshUser('dst');
     await createProfile(runtime, userId, NEW_YORK);
-    moveTo(runtime, '2027-03-13', '08:00', NEW_YORK);
+    moveTo(runtime, before, '08:00', NEW_YORK);
     const enrolled = await call(runtime, 'POST', '/v1/programs/checkin/enrollments', { body: { userId }, auth: 'marketer' });
 
     // Act
     const answers = [];
-    for (const day of ['2027-03-13', '2027-03-14', '2027-03-15', '2027-03-16']) {
+    for (const day of [before, springForward, after, later]) {
       moveTo(runtime, day, '21:30', NEW_YORK);
       answers.push((await call(runtime, 'POST', `/v1/users/${userId}/checkins`)).body);
     }
@@ -172,10 +186,10 @@ describe('check-in across a daylight-saving change', () => {
     // Assess
     expect(enrolled.status).toBe(201);
     expect(answers.map((answer) => [answer.day, answer.dayNumber, answer.streak])).toEqual([
-      ['2027-03-13', 1, 1],
-      ['2027-03-14', 2, 2],
-      ['2027-03-15', 3, 3],
-      ['2027-03-16', 4, 4],
+      [before, 1, 1],
+      [springForward, 2, 2],
+      [after, 3, 3],
+      [later, 4, 4],
     ]);
     expect((await pointsOf(userId)).points).toBe(40);
   }, 60_000);
