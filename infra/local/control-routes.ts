@@ -1,4 +1,5 @@
 import { parseDuration } from './duration';
+import type { SeedingProgress } from './background-seeding';
 import type { ControlRoute } from './http-gateway';
 import type { VirtualClock } from './virtual-clock';
 
@@ -7,12 +8,13 @@ export interface ControlledRuntime {
   readonly clock: VirtualClock;
   readonly tables: ReadonlyMap<string, string>;
   readonly streamFailures: unknown[];
+  readonly seedingProgress: SeedingProgress | null;
   saveClock(): void;
   settle(): Promise<void>;
 }
 
 /**
- * The local system's own control routes (clock, settle, health), served beside the template's
+ * The local system's own control routes (clock, settle, health, ready), served beside the template's
  * routes and, like the marketer routes, behind the marketer token.
  */
 export function localControlRoutes(runtime: ControlledRuntime): ControlRoute[] {
@@ -45,6 +47,15 @@ export function localControlRoutes(runtime: ControlledRuntime): ControlRoute[] {
       method: 'GET',
       path: '/local/health',
       handle: async () => ({ status: 200, body: { ok: true, tables: Object.fromEntries(runtime.tables), ...clockState() } }),
+    },
+    {
+      // The API answers before the demonstration population is in: ready once seeding is done.
+      method: 'GET',
+      path: '/local/ready',
+      handle: async () => {
+        const seeding = runtime.seedingProgress;
+        return { status: 200, body: { ready: seeding === null || seeding.state === 'done', seeding } };
+      },
     },
   ];
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { installRuntimeClock } from '../../shared/adapters/runtime-clock';
+import { BackgroundSeeding, type SeedingProgress, type SeedPlan } from './background-seeding';
 import { localControlRoutes } from './control-routes';
 import { loadOrCreateCredentials, type LocalCredentials } from './credentials';
 import { DynamoDbLocal } from './dynamodb-local';
@@ -9,6 +10,7 @@ import { LocalEventBus } from './event-bus';
 import { HttpGateway, type ControlRoute } from './http-gateway';
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
 import { requireJava, requirePortFree } from './preflight';
+import { seedTablesOf } from './seed-population';
 import { configureProcessEnvironment } from './process-environment';
 import { LocalQueues, provisionTables, startLocalStepFunctions } from './provisioning';
 import { QueueEventSources } from './queue-event-sources';
@@ -26,8 +28,11 @@ export interface LocalRuntimeOptions {
   ports: LocalPorts;
   /** Log level of the handlers' Powertools logger. */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  /** Called once the system is up and the data store is empty (seeding). */
-  onEmptyStore?: (runtime: LocalRuntime) => Promise<void>;
+  /**
+   * The demonstration population to seed on a fresh data store, behind the running API (an
+   * interrupted seeding is finished on the next start); `GET /local/ready` reports its progress.
+   */
+  seed?: SeedPlan & { onProgress?: (progress: SeedingProgress) => void };
   /** Progress lines for a person watching the start. */
   report?: (line: string) => void;
 }
@@ -73,6 +78,8 @@ export class LocalRuntime {
   private readonly values: TemplateValues;
   private readonly bindings: TemplateBindings;
   private readonly controls: ControlRoute[] = [];
+  private stopping: Promise<void> | undefined;
+  private seeding: BackgroundSeeding | null = null;
   /** Local names of the template's tables, by logical id. */
   readonly tables = new Map<string, string>();
 
@@ -126,6 +133,8 @@ export class LocalRuntime {
     await requirePortFree(ports.stepFunctions, 'the Step Functions endpoint', '--sfn-port');
     await requirePortFree(ports.eventBridge, 'the EventBridge endpoint', '--events-port');
     if (this.dataDir) mkdirSync(this.dataDir, { recursive: true });
+    const freshStore = !this.dataDir || !existsSync(join(this.dataDir, 'dynamodb'));
+    this.seeding = BackgroundSeeding.plan({ dataDir: this.dataDir, freshStore, plan: this.options.seed, now: this.clock.now() });
 
     report('starting DynamoDB Local');
     await this.dynamodb.start();
@@ -165,16 +174,17 @@ export class LocalRuntime {
     await this.bus.listen(ports.eventBridge);
 
     const checkpointFile = this.dataDir ? join(this.dataDir, 'stream-checkpoints.json') : null;
-    const firstStart = !checkpointFile || !existsSync(checkpointFile);
-    this.streams = new StreamEventSources(this.dynamodb.client, this.dynamodb.endpoint, { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }, this.bindings.streamSubscriptions(), checkpointFile);
-
-    if (this.options.onEmptyStore && firstStart) {
-      // Seeding writes aggregates itself; the stream consumer starts at the tip afterwards.
-      await this.options.onEmptyStore(this);
-      this.streams.start({ fromLatest: true });
-    } else {
-      this.streams.start({ fromLatest: false });
-    }
+    const seeding = this.seeding;
+    this.streams = new StreamEventSources(
+      this.dynamodb.client,
+      this.dynamodb.endpoint,
+      { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+      this.bindings.streamSubscriptions(),
+      checkpointFile,
+      // Seeding writes aggregates itself: its raw events must not be applied a second time.
+      seeding ? (record) => seeding.isSeeded(record) : undefined,
+    );
+    this.streams.start({ fromLatest: false });
     this.queues = new QueueEventSources(this.localQueues.sqsClient(), await this.bindings.queueSubscriptions());
     this.queues.start();
     this.scheduler = new LocalScheduler(this.clock);
@@ -184,9 +194,27 @@ export class LocalRuntime {
     this.gateway = new HttpGateway(this.bindings.gatewayRoutes(), this.controls, this.credentials);
     await this.gateway.listen(ports.api);
     report(`HTTP API listening on ${this.apiUrl}`);
+    this.seeding?.start(this.dynamodb.client, seedTablesOf(this.tables), this.options.seed?.onProgress);
   }
 
-  async stop(): Promise<void> {
+  /** The background seeding's progress; null when this start seeds nothing. */
+  get seedingProgress(): SeedingProgress | null {
+    return this.seeding?.progress ?? null;
+  }
+
+  /**
+   * Stops everything, once: a second call (a second Ctrl-C, a failed start) waits for the same
+   * shutdown. The clock is saved first, before the slow teardown, and again at the end.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.teardown();
+    return this.stopping;
+  }
+
+  private async teardown(): Promise<void> {
+    this.saveClock();
+    // Seeding stops after its current flush, so its marker names the next user to write.
+    await this.seeding?.stop();
     await this.gateway?.close();
     await this.scheduler?.stop();
     await this.stepFunctions?.stopAll().catch(() => undefined);
