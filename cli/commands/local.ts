@@ -69,9 +69,12 @@ function listenForStop(): { attach(runtime: LocalRuntime): void; detach(): void;
   const detach = () => {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    process.removeListener('SIGHUP', onSignal);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A closed terminal too: DynamoDB Local has its own process group, so it must be stopped by us.
+  process.on('SIGHUP', onSignal);
   let attached: () => void = () => undefined;
   const started = new Promise<void>((resolve) => (attached = resolve));
   const stopped = (async () => {
