@@ -31,7 +31,9 @@ export class DynamoDbLocal {
 
   async start(): Promise<void> {
     if (this.dataDir) mkdirSync(this.dataDir, { recursive: true });
-    const child = spawn({ port: this.port, path: this.dataDir, sharedDb: true, stdio: 'pipe' });
+    // Its own process group: a Ctrl-C in the terminal signals the whole foreground group, and the
+    // JVM must not die under writes in flight; the runtime stops it last, after everything else.
+    const child = spawn({ port: this.port, path: this.dataDir, sharedDb: true, stdio: 'pipe', detached: true });
     child.stdout?.resume(); // drain, or a full pipe stalls the JVM
     this.process = child;
     // If this process dies without a clean stop (a crash, an uncaught error), take the JVM along

@@ -1,30 +1,26 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { REPO_ROOT } from '../constructs/rekindle-function';
 import { installRuntimeClock } from '../../shared/adapters/runtime-clock';
+import { BackgroundSeeding, type SeedingProgress, type SeedPlan } from './background-seeding';
+import { localControlRoutes } from './control-routes';
 import { loadOrCreateCredentials, type LocalCredentials } from './credentials';
 import { DynamoDbLocal } from './dynamodb-local';
 import { MessagingEmulators } from './emulators';
-import { HttpGateway, type ControlRoute, type GatewayRoute, type HttpLambda, type RouteAuth } from './http-gateway';
+import { LocalEventBus } from './event-bus';
+import { HttpGateway, type ControlRoute } from './http-gateway';
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
 import { requireJava, requirePortFree } from './preflight';
-import { StreamEventSources, type StreamHandler, type StreamSubscription } from './stream-event-sources';
-import { SynthesizedApp, localArn, type LocatedResource } from './template';
+import { seedTablesOf } from './seed-population';
+import { configureProcessEnvironment } from './process-environment';
+import { LocalQueues, provisionTables, startLocalStepFunctions } from './provisioning';
+import { QueueEventSources } from './queue-event-sources';
+import { LocalScheduler } from './schedules';
+import type { LocalStepFunctions, StepFunctionsServer } from './step-functions';
+import { StreamEventSources } from './stream-event-sources';
+import { SynthesizedApp, localArn } from './template';
+import { LocalFunctions, TemplateBindings, type AnyHandler } from './template-bindings';
+import { TemplateValues } from './template-values';
 import { VirtualClock } from './virtual-clock';
-import { parseDuration } from './duration';
-import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { LocalStepFunctions, firstResolver, sdkIntegrationHandler, startStepFunctionsServer, type StepFunctionsServer, type TaskHandlerResolver } from './step-functions';
-import { LocalScheduler, type LocalSchedule } from './schedules';
-import { QueueEventSources, type QueueSubscription, type QueueHandler } from './queue-event-sources';
-import { LocalEventBus, type BusRule } from './event-bus';
-import { lambdaContext } from './http-gateway';
-import { randomUUID } from 'node:crypto';
 
 export interface LocalRuntimeOptions {
   /** Folder for DynamoDB data, the clock and credentials; null keeps everything in memory. */
@@ -32,8 +28,11 @@ export interface LocalRuntimeOptions {
   ports: LocalPorts;
   /** Log level of the handlers' Powertools logger. */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  /** Called once the system is up and the data store is empty (seeding). */
-  onEmptyStore?: (runtime: LocalRuntime) => Promise<void>;
+  /**
+   * The demonstration population to seed on a fresh data store, behind the running API (an
+   * interrupted seeding is finished on the next start); `GET /local/ready` reports its progress.
+   */
+  seed?: SeedPlan & { onProgress?: (progress: SeedingProgress) => void };
   /** Progress lines for a person watching the start. */
   report?: (line: string) => void;
 }
@@ -50,12 +49,15 @@ export interface LocalPorts {
 export const DEFAULT_PORTS: LocalPorts = { api: 3000, dynamodb: 8000, ses: 8005, snsSqs: 4566, stepFunctions: 8083, eventBridge: 8084 };
 export const DEFAULT_DATA_DIR = '.rekindle/data';
 
-type AnyHandler = (event: unknown, context?: unknown) => Promise<unknown>;
-
 /**
  * The whole system on one machine: synthesizes the same CDK app `cdk deploy` ships, creates its
  * tables in DynamoDB Local, wires its event source mappings and HTTP routes to the same handler
  * modules, starts the SES and SNS/SQS emulators, and runs everything on a controllable clock.
+ *
+ * This class is the lifecycle (start, settle, stop) and the facade callers use; the parts live
+ * beside it: `template-values` (intrinsics), `template-bindings` (functions, routes, event sources,
+ * rules, schedules), `provisioning` (tables, queues, topics, the Step Functions engine),
+ * `process-environment` (the handlers' variables) and `control-routes` (`/local/...`).
  */
 export class LocalRuntime {
   readonly clock: VirtualClock;
@@ -71,11 +73,13 @@ export class LocalRuntime {
   private sfnServer: StepFunctionsServer | undefined;
   /** The template's state machines, run by the local engine on the virtual clock. */
   stepFunctions: LocalStepFunctions | undefined;
-  private readonly queueUrls = new Map<string, string>();
-  private readonly functionArns = new Map<string, string>();
-  private inFlightInvocations = 0;
-  private readonly handlers = new Map<string, AnyHandler>();
+  private readonly localQueues: LocalQueues;
+  private readonly functions: LocalFunctions;
+  private readonly values: TemplateValues;
+  private readonly bindings: TemplateBindings;
   private readonly controls: ControlRoute[] = [];
+  private stopping: Promise<void> | undefined;
+  private seeding: BackgroundSeeding | null = null;
   /** Local names of the template's tables, by logical id. */
   readonly tables = new Map<string, string>();
 
@@ -89,6 +93,13 @@ export class LocalRuntime {
     this.clock = new VirtualClock({ offsetMs: readClockOffset(dataDir) });
     this.dynamodb = new DynamoDbLocal(options.ports.dynamodb, dataDir ? join(dataDir, 'dynamodb') : null);
     this.emulators = new MessagingEmulators({ ses: options.ports.ses, snsSqs: options.ports.snsSqs });
+    this.localQueues = new LocalQueues(app, this.emulators);
+    this.functions = new LocalFunctions(app);
+    this.values = new TemplateValues(app, { apiUrl: this.apiUrl, queueUrlOf: (resource) => this.localQueues.urlOf(resource) });
+    this.bindings = new TemplateBindings(app, this.values, this.functions, this.localQueues, () => {
+      if (!this.stepFunctions) throw new Error('the local Step Functions engine is not running');
+      return this.stepFunctions;
+    });
   }
 
   get apiUrl(): string {
@@ -122,47 +133,88 @@ export class LocalRuntime {
     await requirePortFree(ports.stepFunctions, 'the Step Functions endpoint', '--sfn-port');
     await requirePortFree(ports.eventBridge, 'the EventBridge endpoint', '--events-port');
     if (this.dataDir) mkdirSync(this.dataDir, { recursive: true });
+    const freshStore = !this.dataDir || !existsSync(join(this.dataDir, 'dynamodb'));
+    this.seeding = BackgroundSeeding.plan({ dataDir: this.dataDir, freshStore, plan: this.options.seed, now: this.clock.now() });
 
     report('starting DynamoDB Local');
     await this.dynamodb.start();
-    const created = await this.dynamodb.createTablesFrom(this.app);
-    for (const table of this.app.resourcesOfType('AWS::DynamoDB::Table')) this.tables.set(table.logicalId, SynthesizedApp.localName(table.stackName, table.logicalId));
+    const { created, tables } = await provisionTables(this.dynamodb, this.app);
+    for (const [logicalId, name] of tables) this.tables.set(logicalId, name);
     report(created.length ? `created tables: ${created.join(', ')}` : `tables ready: ${[...this.tables.values()].join(', ')}`);
 
     report('starting the SES and SNS/SQS emulators');
     await this.emulators.start();
 
-    await this.createQueuesAndTopics();
-    this.configureProcessEnvironment();
+    await this.localQueues.create();
+    configureProcessEnvironment({
+      app: this.app,
+      values: this.values,
+      endpoints: {
+        dynamodb: this.dynamodb.endpoint,
+        ses: this.emulators.sesEndpoint,
+        snsSqs: this.emulators.snsSqsEndpoint,
+        stepFunctions: `http://127.0.0.1:${ports.stepFunctions}`,
+        eventBridge: `http://127.0.0.1:${ports.eventBridge}`,
+      },
+      logLevel: this.options.logLevel ?? 'WARN',
+      unsubscribeSigningKey: this.credentials.unsubscribeSigningKey,
+    });
     installRuntimeClock(this.clock);
-    await this.loadHandlers();
-    await this.startStepFunctions();
-    await this.startEventBus();
+    await this.functions.load();
+    const stepFunctions = await startLocalStepFunctions({
+      clock: this.clock,
+      lambdaTasks: this.bindings.lambdaTasks(),
+      machines: this.bindings.stateMachines(),
+      endpoints: { dynamodb: this.dynamodb.endpoint, ses: this.emulators.sesEndpoint, snsSqs: this.emulators.snsSqsEndpoint },
+      ports,
+    });
+    this.stepFunctions = stepFunctions.engine;
+    this.sfnServer = stepFunctions.server;
+    this.bus = new LocalEventBus(this.bindings.busRules(), () => this.clock.now());
+    await this.bus.listen(ports.eventBridge);
 
-    const streamSubscriptions = this.streamSubscriptions();
     const checkpointFile = this.dataDir ? join(this.dataDir, 'stream-checkpoints.json') : null;
-    const firstStart = !checkpointFile || !existsSync(checkpointFile);
-    this.streams = new StreamEventSources(this.dynamodb.client, this.dynamodb.endpoint, { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }, streamSubscriptions, checkpointFile);
-
-    if (this.options.onEmptyStore && firstStart) {
-      // Seeding writes aggregates itself; the stream consumer starts at the tip afterwards.
-      await this.options.onEmptyStore(this);
-      this.streams.start({ fromLatest: true });
-    } else {
-      this.streams.start({ fromLatest: false });
-    }
-    this.queues = new QueueEventSources(this.sqsClient(), await this.queueSubscriptions());
+    const seeding = this.seeding;
+    this.streams = new StreamEventSources(
+      this.dynamodb.client,
+      this.dynamodb.endpoint,
+      { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+      this.bindings.streamSubscriptions(),
+      checkpointFile,
+      // Seeding writes aggregates itself: its raw events must not be applied a second time.
+      seeding ? (record) => seeding.isSeeded(record) : undefined,
+    );
+    this.streams.start({ fromLatest: false });
+    this.queues = new QueueEventSources(this.localQueues.sqsClient(), await this.bindings.queueSubscriptions());
     this.queues.start();
     this.scheduler = new LocalScheduler(this.clock);
-    this.scheduler.start(this.schedules());
+    this.scheduler.start(this.bindings.schedules());
 
-    this.addControlRoutes();
-    this.gateway = new HttpGateway(this.gatewayRoutes(), this.controls, this.credentials);
+    this.controls.push(...localControlRoutes(this));
+    this.gateway = new HttpGateway(this.bindings.gatewayRoutes(), this.controls, this.credentials);
     await this.gateway.listen(ports.api);
     report(`HTTP API listening on ${this.apiUrl}`);
+    this.seeding?.start(this.dynamodb.client, seedTablesOf(this.tables), this.options.seed?.onProgress);
   }
 
-  async stop(): Promise<void> {
+  /** The background seeding's progress; null when this start seeds nothing. */
+  get seedingProgress(): SeedingProgress | null {
+    return this.seeding?.progress ?? null;
+  }
+
+  /**
+   * Stops everything, once: a second call (a second Ctrl-C, a failed start) waits for the same
+   * shutdown. The clock is saved first, before the slow teardown, and again at the end.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.teardown();
+    return this.stopping;
+  }
+
+  private async teardown(): Promise<void> {
+    this.saveClock();
+    // Seeding stops after its current flush, so its marker names the next user to write.
+    await this.seeding?.stop();
     await this.gateway?.close();
     await this.scheduler?.stop();
     await this.stepFunctions?.stopAll().catch(() => undefined);
@@ -186,7 +238,7 @@ export class LocalRuntime {
     for (let quiet = 0; quiet < 3; ) {
       if (Date.now() > deadline) {
         throw new Error(
-          `settle: still busy after 300 s (invocations ${this.inFlightInvocations}, running executions ${this.stepFunctions?.runningExecutionCount ?? 0}, clock waiters ${this.clock.pending})`,
+          `settle: still busy after 300 s (invocations ${this.functions.inFlight}, running executions ${this.stepFunctions?.runningExecutionCount ?? 0}, clock waiters ${this.clock.pending})`,
         );
       }
       await this.streams?.settle();
@@ -196,7 +248,7 @@ export class LocalRuntime {
       // running execution is parked on the clock (each holds a clock waiter while it waits).
       const executionsOnClock = this.clock.pending - (this.scheduler?.waiting ?? 0);
       const executionsMoving = (this.stepFunctions?.runningExecutionCount ?? 0) > executionsOnClock;
-      const busy = this.inFlightInvocations > 0 || this.queues?.busy === true || executionsMoving;
+      const busy = this.functions.inFlight > 0 || this.queues?.busy === true || executionsMoving;
       quiet = drained === 0 && !delivered && !busy ? quiet + 1 : 0;
       await new Promise((resolve) => setTimeout(resolve, quiet > 0 ? 20 : 5));
     }
@@ -206,7 +258,7 @@ export class LocalRuntime {
   async invoke(logicalIdPrefix: string, event: unknown): Promise<unknown> {
     const fn = this.app.functions().find((candidate) => candidate.logicalId.startsWith(logicalIdPrefix));
     if (!fn) throw new Error(`no function whose logical id starts with ${logicalIdPrefix}`);
-    return this.invokeLogical(fn.logicalId, event);
+    return this.functions.invoke(fn.logicalId, event);
   }
 
   /** The local ARN of the state machine whose logical id starts with `logicalIdPrefix`. */
@@ -220,7 +272,7 @@ export class LocalRuntime {
   queueUrl(logicalIdPrefix: string): string {
     const queue = this.app.resourcesOfType('AWS::SQS::Queue').find((candidate) => candidate.logicalId.startsWith(logicalIdPrefix));
     if (!queue) throw new Error(`no queue whose logical id starts with ${logicalIdPrefix}`);
-    return this.queueUrlOf(queue);
+    return this.localQueues.urlOf(queue);
   }
 
   /** The local ARN of the topic whose logical id starts with `logicalIdPrefix`. */
@@ -235,206 +287,6 @@ export class LocalRuntime {
     return this.scheduler?.fired ?? [];
   }
 
-  private async invokeLogical(logicalId: string, event: unknown): Promise<unknown> {
-    this.inFlightInvocations += 1;
-    try {
-      const timeout = Number(this.app.functions().find((fn) => fn.logicalId === logicalId)?.Properties?.Timeout ?? 30);
-      return await this.handlerOf(logicalId)(event, lambdaContext(logicalId, randomUUID(), timeout));
-    } finally {
-      this.inFlightInvocations -= 1;
-    }
-  }
-
-  private sqsClient(): SQSClient {
-    return new SQSClient({ endpoint: this.emulators.snsSqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  }
-
-  /** Queues and topics of the template, created in the SNS/SQS emulator under their local names. */
-  private async createQueuesAndTopics(): Promise<void> {
-    const sqs = this.sqsClient();
-    // Dead-letter queues first, so a queue's redrive policy can name its DLQ's ARN.
-    const queues = this.app.resourcesOfType('AWS::SQS::Queue');
-    const hasRedrive = (queue: LocatedResource) => Boolean(queue.Properties?.RedrivePolicy);
-    for (const queue of [...queues.filter((q) => !hasRedrive(q)), ...queues.filter(hasRedrive)]) {
-      const fifo = queue.Properties?.FifoQueue === true;
-      const name = SynthesizedApp.localName(queue.stackName, queue.logicalId) + (fifo ? '.fifo' : '');
-      const redrive = queue.Properties?.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number } | undefined;
-      const dlq = redrive ? this.app.referencedResource(queue.stackName, redrive.deadLetterTargetArn) : undefined;
-      const created = await sqs.send(
-        new CreateQueueCommand({
-          QueueName: name,
-          Attributes: {
-            VisibilityTimeout: String(queue.Properties?.VisibilityTimeout ?? 30),
-            ...(fifo ? { FifoQueue: 'true', ContentBasedDeduplication: String(queue.Properties?.ContentBasedDeduplication === true) } : {}),
-            ...(redrive && dlq
-              ? {
-                  RedrivePolicy: JSON.stringify({
-                    deadLetterTargetArn: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${SynthesizedApp.localName(dlq.resource.stackName, dlq.resource.logicalId)}`,
-                    maxReceiveCount: redrive.maxReceiveCount,
-                  }),
-                }
-              : {}),
-          },
-        }),
-      );
-      this.queueUrls.set(`${queue.stackName}/${queue.logicalId}`, created.QueueUrl!);
-    }
-    const sns = new SNSClient({ endpoint: this.emulators.snsSqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    for (const topic of this.app.resourcesOfType('AWS::SNS::Topic')) {
-      await sns.send(new CreateTopicCommand({ Name: SynthesizedApp.localName(topic.stackName, topic.logicalId) }));
-    }
-  }
-
-  private queueUrlOf(resource: LocatedResource): string {
-    const url = this.queueUrls.get(`${resource.stackName}/${resource.logicalId}`);
-    if (!url) throw new Error(`queue ${resource.logicalId} was not created locally`);
-    return url;
-  }
-
-  private async queueSubscriptions(): Promise<QueueSubscription[]> {
-    const sqs = this.sqsClient();
-    const arnOf = async (url: string) =>
-      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn ?? url;
-    const subscriptions: QueueSubscription[] = [];
-    for (const mapping of this.app.resourcesOfType('AWS::Lambda::EventSourceMapping')) {
-      const source = this.app.referencedResource(mapping.stackName, mapping.Properties?.EventSourceArn);
-      if (!source || source.resource.Type !== 'AWS::SQS::Queue') continue;
-      const fn = this.functionOf(mapping.stackName, mapping.Properties?.FunctionName);
-      const url = this.queueUrlOf(source.resource);
-      subscriptions.push({
-        queueUrl: url,
-        queueArn: await arnOf(url),
-        functionName: fn.logicalId,
-        batchSize: Number(mapping.Properties?.BatchSize ?? 10),
-        handler: ((event) => this.invokeLogical(fn.logicalId, event)) as QueueHandler,
-        shape: 'sqs',
-      });
-    }
-    // SNS → Lambda: the emulator delivers to a queue, which is polled and handed over as SNS records.
-    const sns = new SNSClient({ endpoint: this.emulators.snsSqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    for (const subscription of this.app.resourcesOfType('AWS::SNS::Subscription')) {
-      if (subscription.Properties?.Protocol !== 'lambda') continue;
-      const topic = this.app.referencedResource(subscription.stackName, subscription.Properties?.TopicArn);
-      if (!topic) continue;
-      const fn = this.functionOf(subscription.stackName, subscription.Properties?.Endpoint);
-      const topicArn = localArn(topic.resource, null, LOCAL_REGION, LOCAL_ACCOUNT);
-      const created = await sqs.send(new CreateQueueCommand({ QueueName: `sns-${subscription.logicalId}`.slice(0, 80) }));
-      const queueArn = await arnOf(created.QueueUrl!);
-      await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
-      subscriptions.push({
-        queueUrl: created.QueueUrl!,
-        queueArn,
-        functionName: fn.logicalId,
-        batchSize: 10,
-        handler: ((event) => this.invokeLogical(fn.logicalId, event)) as QueueHandler,
-        shape: 'sns',
-        topicArn,
-      });
-    }
-    return subscriptions;
-  }
-
-  /** Registers every state machine of the template with the local engine and serves its API. */
-  private async startStepFunctions(): Promise<void> {
-    for (const fn of this.app.functions()) this.functionArns.set(localArn(fn, 'Arn', LOCAL_REGION, LOCAL_ACCOUNT), fn.logicalId);
-    const endpointOptions = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    const lambdaResolver: TaskHandlerResolver = (resource) => {
-      if (resource === 'arn:aws:states:::lambda:invoke') {
-        return async (input) => {
-          const { FunctionName, Payload } = input as { FunctionName: string; Payload?: unknown };
-          const logicalId = this.functionArns.get(FunctionName) ?? FunctionName;
-          return { ExecutedVersion: '$LATEST', StatusCode: 200, Payload: await this.invokeLogical(logicalId, Payload ?? {}) };
-        };
-      }
-      const logicalId = this.functionArns.get(resource);
-      return logicalId ? async (input) => this.invokeLogical(logicalId, input) : undefined;
-    };
-    const engine = new LocalStepFunctions({
-      clock: this.clock,
-      taskHandlers: firstResolver(
-        lambdaResolver,
-        sdkIntegrationHandler({
-          dynamodb: new DynamoDBClient({ endpoint: this.dynamodb.endpoint, ...endpointOptions }),
-          sqs: this.sqsClient(),
-          sns: new SNSClient({ endpoint: this.emulators.snsSqsEndpoint, ...endpointOptions }),
-          sesv2: new SESv2Client({ endpoint: this.emulators.sesEndpoint, ...endpointOptions }),
-          eventbridge: new EventBridgeClient({ endpoint: `http://127.0.0.1:${this.options.ports.eventBridge}`, ...endpointOptions }),
-          sfn: new SFNClient({ endpoint: `http://127.0.0.1:${this.options.ports.stepFunctions}`, ...endpointOptions }),
-        }),
-      ),
-    });
-    this.stepFunctions = engine;
-    for (const machine of this.app.resourcesOfType('AWS::StepFunctions::StateMachine')) {
-      const raw = machine.Properties?.DefinitionString ?? machine.Properties?.Definition;
-      const definition = typeof raw === 'string' || (raw && typeof raw === 'object' && ('Fn::Join' in raw || 'Ref' in raw)) ? this.resolveValue(machine.stackName, raw) : JSON.stringify(raw);
-      const substitutions = (machine.Properties?.DefinitionSubstitutions ?? {}) as Record<string, unknown>;
-      const substituted = Object.entries(substitutions).reduce(
-        (text, [key, value]) => text.split('${' + key + '}').join(this.resolveValue(machine.stackName, value)),
-        definition,
-      );
-      engine.registerStateMachine({
-        arn: localArn(machine, null, LOCAL_REGION, LOCAL_ACCOUNT),
-        name: SynthesizedApp.localName(machine.stackName, machine.logicalId),
-        definition: substituted,
-        type: machine.Properties?.StateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
-      });
-    }
-    this.sfnServer = await startStepFunctionsServer({ port: this.options.ports.stepFunctions, engine });
-  }
-
-  /** The template's EventBridge rules, delivering to state machines, functions and queues. */
-  private async startEventBus(): Promise<void> {
-    const rules: BusRule[] = this.app.resourcesOfType('AWS::Events::Rule').flatMap((rule) => {
-      const properties = rule.Properties ?? {};
-      if (!properties.EventPattern || properties.State === 'DISABLED') return [];
-      const busRef = properties.EventBusName;
-      const busName = busRef === undefined ? 'default' : this.resolveValue(rule.stackName, busRef).split('/').pop()!;
-      const targets = ((properties.Targets ?? []) as Array<Record<string, unknown>>).map((target) => {
-        const referenced = this.app.referencedResource(rule.stackName, target.Arn);
-        const id = String(target.Id);
-        const inputOf = (event: unknown) => (target.Input ? String(target.Input) : JSON.stringify(event));
-        if (referenced?.resource.Type === 'AWS::StepFunctions::StateMachine') {
-          const arn = localArn(referenced.resource, null, LOCAL_REGION, LOCAL_ACCOUNT);
-          return { id, deliver: async (event: unknown) => void (await this.stepFunctions!.startExecution({ stateMachineArn: arn, input: inputOf(event) })) };
-        }
-        if (referenced?.resource.Type === 'AWS::Lambda::Function') {
-          const logicalId = referenced.resource.logicalId;
-          return { id, deliver: async (event: unknown) => void (await this.invokeLogical(logicalId, JSON.parse(inputOf(event)))) };
-        }
-        if (referenced?.resource.Type === 'AWS::SQS::Queue') {
-          const url = this.queueUrlOf(referenced.resource);
-          return { id, deliver: async (event: unknown) => void (await this.sqsClient().send(new SendMessageCommand({ QueueUrl: url, MessageBody: inputOf(event) }))) };
-        }
-        throw new Error(`rule ${rule.logicalId}: the local bus cannot deliver to ${JSON.stringify(target.Arn)}`);
-      });
-      return [{ name: rule.logicalId, busName, pattern: properties.EventPattern as Record<string, unknown>, targets }];
-    });
-    this.bus = new LocalEventBus(rules, () => this.clock.now());
-    await this.bus.listen(this.options.ports.eventBridge);
-  }
-
-  /** The template's EventBridge Scheduler schedules, fired on the virtual clock. */
-  private schedules(): LocalSchedule[] {
-    return this.app.resourcesOfType('AWS::Scheduler::Schedule').flatMap((schedule) => {
-      const properties = schedule.Properties ?? {};
-      if (properties.State === 'DISABLED') return [];
-      const target = properties.Target as { Arn: unknown; Input?: string };
-      const referenced = this.app.referencedResource(schedule.stackName, target.Arn);
-      if (!referenced) throw new Error(`schedule ${schedule.logicalId}: cannot resolve its target`);
-      const inputAt = (time: Date) => (target.Input ?? '{}').split('<aws.scheduler.scheduled-time>').join(time.toISOString().replace(/\.\d{3}Z$/, 'Z'));
-      const fire = async (time: Date): Promise<void> => {
-        if (referenced.resource.Type === 'AWS::StepFunctions::StateMachine') {
-          await this.stepFunctions!.startExecution({ stateMachineArn: localArn(referenced.resource, null, LOCAL_REGION, LOCAL_ACCOUNT), input: inputAt(time) });
-        } else if (referenced.resource.Type === 'AWS::Lambda::Function') {
-          await this.invokeLogical(referenced.resource.logicalId, JSON.parse(inputAt(time)));
-        } else {
-          throw new Error(`schedule ${schedule.logicalId}: the local scheduler cannot fire ${referenced.resource.Type}`);
-        }
-      };
-      return [{ name: schedule.logicalId, expression: String(properties.ScheduleExpression), timezone: String(properties.ScheduleExpressionTimezone ?? 'UTC'), fire }];
-    });
-  }
-
   /** Failures the event source mappings gave up on (the local dead-letter record). */
   get streamFailures() {
     return this.streams?.failures ?? [];
@@ -447,149 +299,11 @@ export class LocalRuntime {
 
   /** A handler module by function logical id, loaded from the template's entry metadata. */
   handlerOf(logicalId: string): AnyHandler {
-    const handler = this.handlers.get(logicalId);
-    if (!handler) throw new Error(`no local handler for function ${logicalId}`);
-    return handler;
+    return this.functions.handlerOf(logicalId);
   }
 
   saveClock(): void {
     if (this.dataDir) writeFileSync(join(this.dataDir, 'clock.json'), JSON.stringify({ offsetMs: this.clock.offset }));
-  }
-
-  /** Every function's environment, resolved against local names; one process holds them all. */
-  private configureProcessEnvironment(): void {
-    const merged: Record<string, string> = {};
-    for (const fn of this.app.functions()) {
-      const variables = ((fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
-      for (const [name, raw] of Object.entries(variables)) {
-        const value = this.resolveValue(fn.stackName, raw);
-        if (name in merged && merged[name] !== value) {
-          throw new Error(`functions disagree on ${name} (${merged[name]} vs ${value}); the local runtime runs them in one process`);
-        }
-        merged[name] = value;
-      }
-    }
-    Object.assign(process.env, merged, {
-      AWS_REGION: LOCAL_REGION,
-      AWS_DEFAULT_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: this.dynamodb.endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: this.dynamodb.endpoint,
-      AWS_ENDPOINT_URL_SESV2: this.emulators.sesEndpoint,
-      AWS_ENDPOINT_URL_SES: this.emulators.sesEndpoint,
-      AWS_ENDPOINT_URL_SNS: this.emulators.snsSqsEndpoint,
-      AWS_ENDPOINT_URL_SQS: this.emulators.snsSqsEndpoint,
-      AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${this.options.ports.stepFunctions}`,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${this.options.ports.eventBridge}`,
-      POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? 'WARN',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      POWERTOOLS_DEV: 'true',
-      REKINDLE_LOCAL: 'true',
-      // In AWS the signing key comes from Secrets Manager; locally from the data folder's credentials.
-      REKINDLE_UNSUBSCRIBE_SIGNING_KEY: this.credentials.unsubscribeSigningKey,
-    });
-    delete process.env.AWS_PROFILE;
-  }
-
-  private async loadHandlers(): Promise<void> {
-    for (const fn of this.app.functions()) {
-      const module = (await import(pathToFileURL(join(REPO_ROOT, fn.entry)).href)) as { handler?: AnyHandler };
-      if (typeof module.handler !== 'function') throw new Error(`${fn.entry} does not export a handler`);
-      this.handlers.set(fn.logicalId, module.handler);
-    }
-  }
-
-  private resolveValue(stackName: string, raw: unknown): string {
-    if (typeof raw === 'string') return raw;
-    if (raw && typeof raw === 'object') {
-      const object = raw as Record<string, unknown>;
-      if (object.Ref === 'AWS::Region') return LOCAL_REGION;
-      if (object.Ref === 'AWS::AccountId') return LOCAL_ACCOUNT;
-      if (object.Ref === 'AWS::Partition') return 'aws';
-      if (object.Ref === 'AWS::URLSuffix') return 'amazonaws.com';
-      const join = object['Fn::Join'];
-      if (Array.isArray(join)) return (join[1] as unknown[]).map((part) => this.resolveValue(stackName, part)).join(String(join[0]));
-      const referenced = this.app.referencedResource(stackName, raw);
-      if (referenced?.resource.Type === 'AWS::ApiGatewayV2::Api' && referenced.attribute === 'ApiEndpoint') return this.apiUrl;
-      if (referenced?.resource.Type === 'AWS::SQS::Queue' && referenced.attribute === null) return this.queueUrlOf(referenced.resource);
-      if (referenced?.resource.Type === 'AWS::SQS::Queue' && referenced.attribute === 'QueueUrl') return this.queueUrlOf(referenced.resource);
-      if (referenced) return localArn(referenced.resource, referenced.attribute, LOCAL_REGION, LOCAL_ACCOUNT);
-    }
-    throw new Error(`cannot resolve ${JSON.stringify(raw)} in stack ${stackName} for the local runtime`);
-  }
-
-  private functionOf(stackName: string, reference: unknown): LocatedResource {
-    const referenced = this.app.referencedResource(stackName, reference);
-    if (!referenced || referenced.resource.Type !== 'AWS::Lambda::Function') throw new Error(`not a function reference: ${JSON.stringify(reference)}`);
-    return referenced.resource;
-  }
-
-  private streamSubscriptions(): StreamSubscription[] {
-    return this.app.resourcesOfType('AWS::Lambda::EventSourceMapping').flatMap((mapping) => {
-      const properties = mapping.Properties ?? {};
-      const source = this.app.referencedResource(mapping.stackName, properties.EventSourceArn);
-      if (!source || source.resource.Type !== 'AWS::DynamoDB::Table') return [];
-      const fn = this.functionOf(mapping.stackName, properties.FunctionName);
-      const filters = ((properties.FilterCriteria as { Filters?: Array<{ Pattern: string }> } | undefined)?.Filters ?? []).map(
-        (filter) => JSON.parse(filter.Pattern) as Record<string, unknown>,
-      );
-      return [
-        {
-          tableName: SynthesizedApp.localName(source.resource.stackName, source.resource.logicalId),
-          functionName: fn.logicalId,
-          handler: this.handlerOf(fn.logicalId) as StreamHandler,
-          batchSize: Math.min(Number(properties.BatchSize ?? 100), 1000),
-          filters,
-          batchingWindowMs: Number(properties.MaximumBatchingWindowInSeconds ?? 0) * 1000,
-        },
-      ];
-    });
-  }
-
-  private gatewayRoutes(): GatewayRoute[] {
-    return this.app.resourcesOfType('AWS::ApiGatewayV2::Route').map((route) => {
-      const properties = route.Properties ?? {};
-      const [method, path] = String(properties.RouteKey).split(' ') as [string, string];
-      const target = properties.Target as { 'Fn::Join': [string, unknown[]] };
-      const integrationRef = target['Fn::Join'][1].find((part) => typeof part === 'object') as { Ref: string };
-      const integration = this.app.resource(route.stackName, integrationRef.Ref);
-      const fn = this.functionOf(route.stackName, integration?.Properties?.IntegrationUri);
-      const authorization = String(properties.AuthorizationType ?? 'NONE');
-      const auth: RouteAuth = authorization === 'CUSTOM' ? 'ingest-key' : authorization === 'AWS_IAM' ? 'marketer' : 'none';
-      return { method, path, auth, functionName: fn.logicalId, handler: this.handlerOf(fn.logicalId) as HttpLambda };
-    });
-  }
-
-  private addControlRoutes(): void {
-    const clockState = () => ({ now: this.clock.now().toISOString(), offsetMs: this.clock.offset, waiting: this.clock.pending });
-    this.addControlRoute({ method: 'GET', path: '/local/clock', handle: async () => ({ status: 200, body: clockState() }) });
-    this.addControlRoute({
-      method: 'POST',
-      path: '/local/clock/advance',
-      handle: async (body) => {
-        const by = (body as { by?: unknown } | undefined)?.by;
-        const ms = typeof by === 'string' ? parseDuration(by) : null;
-        if (ms === null) return { status: 400, body: { error: 'InvalidRequestError', message: 'by must be a duration such as 30m, 6h, 1d or 2w' } };
-        this.clock.advance(ms);
-        this.saveClock();
-        await this.settle();
-        return { status: 200, body: clockState() };
-      },
-    });
-    this.addControlRoute({
-      method: 'POST',
-      path: '/local/settle',
-      handle: async () => {
-        await this.settle();
-        return { status: 200, body: { settled: true, failures: this.streamFailures } };
-      },
-    });
-    this.addControlRoute({
-      method: 'GET',
-      path: '/local/health',
-      handle: async () => ({ status: 200, body: { ok: true, tables: Object.fromEntries(this.tables), ...clockState() } }),
-    });
   }
 }
 

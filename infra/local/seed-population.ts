@@ -21,6 +21,17 @@ export interface SeedTables {
   operations: string;
 }
 
+/** The seed's tables among the template's local names (by logical id), found by logical id prefix. */
+export function seedTablesOf(tables: ReadonlyMap<string, string> | Record<string, string>): SeedTables {
+  const lookup: Record<string, string> = tables instanceof Map ? Object.fromEntries(tables) : (tables as Record<string, string>);
+  const find = (prefix: string) => {
+    const found = Object.entries(lookup).find(([logicalId]) => logicalId.startsWith(prefix));
+    if (!found) throw new Error(`no ${prefix} in the template`);
+    return found[1];
+  };
+  return { users: find('UsersTable'), events: find('EventsTable'), operations: find('OperationsTable') };
+}
+
 const USERS_PER_FLUSH = 100;
 const RAW_DAYS = 2;
 const MARKER_KEY = { pk: 'SYSTEM#SEED', sk: 'PROGRESS' };
@@ -35,7 +46,8 @@ export async function seedPopulation(
   tables: SeedTables,
   request: SeedRequest,
   onProgress: (done: number, total: number, events: number) => void = () => undefined,
-): Promise<{ users: number; events: number; resumedFrom: number }> {
+  hooks: SeedHooks = {},
+): Promise<{ users: number; events: number; resumedFrom: number; stopped: boolean }> {
   const rawEvents = new DynamoRawEventStore(client, tables.events, INGEST_DEFAULTS.rawEventRetentionDays);
   const userStore = new DynamoUserStore(client, tables.users, INGEST_DEFAULTS.aggregateRetentionDays);
   const marker = (await client.send(new GetCommand({ TableName: tables.operations, Key: MARKER_KEY, ConsistentRead: true }))).Item;
@@ -51,7 +63,8 @@ export async function seedPopulation(
     // Seeded history is written as aggregates (and profiles); raw events are kept only for the
     // last RAW_DAYS days, the window in which late events usually arrive. Writing a million raw
     // events on a first start would take minutes on DynamoDB Local's on-disk store.
-    const recent = events.filter((event) => Date.parse(event.timestamp) >= request.endDate.getTime() - RAW_DAYS * 86_400_000);
+    const recent = events.filter((event) => isWrittenRaw(event, request));
+    hooks.beforeRawWrite?.(recent);
     await Promise.all([userStore.putProfiles(profiles), userStore.putMonthsFresh(aggregates), rawEvents.putAll(recent)]);
     await client.send(
       new PutCommand({
@@ -72,10 +85,34 @@ export async function seedPopulation(
     for (const event of user.events) events.push(BehaviourEventSchema.parse(event));
     eventCount += user.events.length;
     done += 1;
-    if (done % USERS_PER_FLUSH === 0) await flush();
+    if (done % USERS_PER_FLUSH === 0) {
+      await flush();
+      // Stopping between flushes leaves the marker on the last user written: the next run resumes there.
+      if (hooks.signal?.aborted) return { users: done, events: eventCount, resumedFrom: startAt, stopped: true };
+    }
   }
   if (profiles.length > 0 || done === startAt) await flush();
-  return { users: request.users, events: eventCount, resumedFrom: startAt };
+  return { users: request.users, events: eventCount, resumedFrom: startAt, stopped: false };
+}
+
+export interface SeedHooks {
+  /** Called with the raw events of each flush before they are written. */
+  beforeRawWrite?: (events: readonly BehaviourEvent[]) => void;
+  /** Stops the seeding after the flush under way. */
+  signal?: AbortSignal;
+}
+
+/** Seeded history is kept as raw events only for its last RAW_DAYS days. */
+function isWrittenRaw(event: { timestamp: string }, request: SeedRequest): boolean {
+  return Date.parse(event.timestamp) >= request.endDate.getTime() - RAW_DAYS * 86_400_000;
+}
+
+/** The raw events a seeding of `request` writes (deterministic: the same request, the same events). */
+export function* seededRawEvents(request: SeedRequest): Generator<BehaviourEvent> {
+  for (const user of generatePopulation({ users: request.users, days: request.days, seed: request.seed, endDate: request.endDate })) {
+    // Only the last days are written raw: filter before parsing, which is the costly part.
+    for (const event of user.events) if (isWrittenRaw(event, request)) yield BehaviourEventSchema.parse(event);
+  }
 }
 
 function groupByUserDay(events: readonly BehaviourEvent[]): Array<[string, string, BehaviourEvent[]]> {

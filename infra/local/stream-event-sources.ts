@@ -50,6 +50,8 @@ export class StreamEventSources {
     clientOptions: { region: string; credentials: { accessKeyId: string; secretAccessKey: string } },
     private readonly subscriptions: StreamSubscription[],
     private readonly checkpointFile: string | null,
+    /** Records no subscription gets (the local seeder's own writes); checkpointed as delivered. */
+    private readonly skip: (record: _Record) => boolean = () => false,
   ) {
     this.streams = new DynamoDBStreamsClient({ endpoint: streamsEndpoint, ...clientOptions });
     this.batchingWindowMs = Math.max(100, ...subscriptions.map((subscription) => subscription.batchingWindowMs));
@@ -140,7 +142,7 @@ export class StreamEventSources {
       }
       const records = page.Records ?? [];
       if (records.length > 0) {
-        const matching = records.filter((record) => subscription.filters.length === 0 || subscription.filters.some((pattern) => matchesPattern(record, pattern)));
+        const matching = records.filter((record) => !this.skip(record)).filter((record) => subscription.filters.length === 0 || subscription.filters.some((pattern) => matchesPattern(record, pattern)));
         if (matching.length > 0) await this.deliver(subscription, matching);
         cursor.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber ?? cursor.lastSequence;
         if (cursor.lastSequence) this.saveCheckpoint(key, cursor.lastSequence);
