@@ -5,7 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { countGrowthEvent, countIncentiveEvent, countNewGrants } from '../../shared/application/loyalty';
+import { countLoyaltyEvent, countNewGrants } from '../../shared/application/loyalty';
 import { composeLoyalty } from '../../shared/composition/loyalty';
 import { logger } from '../../shared/adapters/observability/logger';
 import { countMetric, metrics } from '../../shared/adapters/observability/metrics';
@@ -26,7 +26,7 @@ export interface LoyaltyEventsReport {
 /**
  * The loyalty events consumer of the raw-event stream (filtered by the mapping to inserted
  * purchases, refunds and the event types of the incentive rules): counts growth and incentive
- * progress, two use cases per record because the stream delivers both facts in one record.
+ * progress (`countLoyaltyEvent`).
  *
  * Records are handled one by one in stream order and a failure fails the whole batch, rather
  * than through Powertools' BatchProcessor with partial batch responses: a refund must not be
@@ -44,12 +44,12 @@ export const handler = middy<DynamoDBStreamEvent, LoyaltyEventsReport>()
     for (const record of event.Records) {
       if (!record.dynamodb?.NewImage) continue;
       const stored = parseInput(StoredLoyaltyEvent, unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>), 'the stored raw event');
-      const result = await countGrowthEvent(loyalty, stored.event);
+      const { growth: result, incentives } = await countLoyaltyEvent(loyalty, stored.event);
       if (result?.growth.kind === 'already-counted') duplicates += 1;
       else if (result) counted += 1;
       if (result?.growth.kind === 'growth-changed' && result.growth.levelChange) logger.info('growth level changed', { from: result.growth.levelChange.from, to: result.growth.levelChange.to });
       if (result) countMetric('LoyaltyCouponsIssued', countNewGrants(result.referralReward).couponsIssued);
-      for (const incentive of await countIncentiveEvent(loyalty, stored.event)) incentiveGrants += incentive.grants.filter((grant) => grant === 'appended').length;
+      for (const incentive of incentives) incentiveGrants += incentive.grants.filter((grant) => grant === 'appended').length;
     }
     countMetric('LoyaltyGrowthEventsCounted', counted);
     countMetric('LoyaltyGrowthEventsDuplicate', duplicates);
