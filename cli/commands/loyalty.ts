@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_DATA_DIR } from '../../infra/local/local-runtime';
-import type { PointsView, ProgramView } from '../../shared/adapters/loyalty/loyalty-use-cases';
-import type { RecordedMessage } from '../../shared/adapters/loyalty/reminder-sender';
-import type { DrawResult } from '../../shared/domain/loyalty';
+import type { PointsView, ProgramView } from '../../shared/application/loyalty';
+import type { DrawResult, RecordedMessage } from '../../shared/domain/loyalty';
 import { connectLocal, output } from '../local-connection';
 
 interface CommonOptions {

@@ -1,9 +1,10 @@
-import { runtimeClock } from '../../shared/adapters/runtime-clock';
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { sweepCheckinPrograms, type SweepReport } from '../../shared/application/loyalty';
+import { composeLoyalty } from '../../shared/composition/loyalty';
 import { logger } from '../../shared/adapters/observability/logger';
-import { loyaltyServicesFromEnv } from '../../shared/adapters/loyalty/loyalty-config';
-import { sweepCheckinPrograms, type SweepReport } from '../../shared/adapters/loyalty/loyalty-use-cases';
-
-const services = loyaltyServicesFromEnv(runtimeClock);
+import { countMetric, metrics } from '../../shared/adapters/observability/metrics';
 
 /**
  * How many due programs one shard handles per run. 16 shards × 2,000 fits the 5-minute timeout
@@ -12,8 +13,13 @@ const services = loyaltyServicesFromEnv(runtimeClock);
 const LIMIT_PER_SHARD = 2000;
 
 /** Invoked every 15 minutes by EventBridge Scheduler (the input is ignored: "now" is the clock). */
-export const handler = async (): Promise<SweepReport> => {
-  const report = await sweepCheckinPrograms(services, { limitPerShard: LIMIT_PER_SHARD });
-  logger.info('check-in sweep', { ...report });
-  return report;
-};
+export const handler = middy<unknown, SweepReport>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .handler(async () => {
+    const report = await sweepCheckinPrograms(composeLoyalty(), { limitPerShard: LIMIT_PER_SHARD });
+    countMetric('LoyaltyCheckinReminders', report.reminders);
+    countMetric('LoyaltyCouponsIssued', report.releasedCoupons);
+    logger.info('check-in sweep', { ...report });
+    return report;
+  });

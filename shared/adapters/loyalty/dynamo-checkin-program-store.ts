@@ -1,22 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CheckinProgramState, type CheckinProgramStore, type VersionedCheckinState } from '../../domain/loyalty';
+import { CheckinProgramState, type CheckinProgramStore, type DueWakeUp, type StoredCheckinProgram } from '../../domain/loyalty';
 import { loyaltyKeys, shardOf, WAKE_INDEX_NAME, WAKE_SHARDS } from './loyalty-keys';
 
 /** When orchestration should next wake for a state; `undefined` once the program is over. */
 export type WakeUpPolicy = (state: CheckinProgramState) => Date | undefined;
-
-/** A due wake-up read from the sparse index (keys only: the state is re-read consistently). */
-export interface DueWakeUp {
-  readonly userId: string;
-  readonly programId: string;
-  readonly wakeAt: string;
-}
-
-/** A stored program with the wake-up it is indexed under. */
-export interface StoredCheckinProgram extends VersionedCheckinState {
-  readonly wakeAt: string | undefined;
-}
 
 /**
  * Check-in program states in the users table (`PROGRAM#<programId>` under the user), versioned.
@@ -27,6 +15,8 @@ export interface StoredCheckinProgram extends VersionedCheckinState {
  * reads it again. State and wake-up change in the same conditional put: they cannot disagree.
  */
 export class DynamoCheckinProgramStore implements CheckinProgramStore {
+  readonly wakeShards = WAKE_SHARDS;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -68,7 +58,6 @@ export class DynamoCheckinProgramStore implements CheckinProgramStore {
     }
   }
 
-  /** Every program the user is or was enrolled in. */
   async programsOf(userId: string): Promise<StoredCheckinProgram[]> {
     const answer = await this.client.send(
       new QueryCommand({
@@ -81,7 +70,6 @@ export class DynamoCheckinProgramStore implements CheckinProgramStore {
     return (answer.Items ?? []).map(storedProgramOf);
   }
 
-  /** Wake-ups of one shard due at or before `now`, earliest first, at most `limit`. */
   async dueWakeUps(shard: number, now: Date, limit: number): Promise<DueWakeUp[]> {
     const due: DueWakeUp[] = [];
     let startKey: Record<string, unknown> | undefined;

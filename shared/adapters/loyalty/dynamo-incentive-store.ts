@@ -1,21 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { incentiveConversionFromCounts, type BehaviourEvent as IncentiveEvent, type IncentiveConversion } from '../../domain/loyalty';
+import { incentiveConversionFromCounts, type BehaviourEvent as IncentiveEvent, type IncentiveConversion, type IncentiveStore, type WindowProgress } from '../../domain/loyalty';
 import type { LoyaltyTables } from './dynamo-reward-stores';
 import { INCENTIVE_STATS_SHARDS, loyaltyKeys, shardOf } from './loyalty-keys';
 import { cancellationReasons } from '../dynamodb/transaction-cancellation';
-
-/** What counting one event into a rule's window found. */
-export interface WindowProgress {
-  /** The window held no other event before this one: the user is exposed to the rule. */
-  readonly firstInWindow: boolean;
-  /** How many distinct event ids the window holds (at most the rule's count: later ones are not kept). */
-  readonly distinctEvents: number;
-  /** The window's events, for the domain's evaluation (a re-sent id may appear twice; it counts once). */
-  readonly events: readonly IncentiveEvent[];
-  /** The window was already evaluated after it filled up (granted, or refused by the cap). */
-  readonly settled: boolean;
-}
 
 // A window counts distinct event ids (`eventIds`): a producer re-sending an event under another
 // timestamp is stored as a second raw event, but it is the same event. `eventKeys` keeps
@@ -39,7 +27,7 @@ function eventsOf(keys: ReadonlySet<string> | undefined, eventType: string): Inc
  *   a marker item written in the same transaction as an increment of a counter sharded by user
  *   hash (16 shards: no hot partition, and the report is 16 reads per rule instead of a Scan).
  */
-export class DynamoIncentiveStore {
+export class DynamoIncentiveStore implements IncentiveStore {
   constructor(private readonly tables: LoyaltyTables) {}
 
   /** Adds an event to its window unless the window already holds `count` events. */

@@ -8,7 +8,7 @@ import {
   type GrantCap,
   type LedgerAccount,
   type LedgerBalance,
-  type LedgerStore,
+  type LoyaltyLedger,
 } from '../../domain/loyalty';
 import { loyaltyKeys } from './loyalty-keys';
 import { cancellationReasons, conflictBackoff, isTransactionConflict, TransactionContentionError, type CancellationReason } from '../dynamodb/transaction-cancellation';
@@ -39,7 +39,7 @@ const capClauses = {
  * append the caller only ever sees `appended`, `already-granted`, `insufficient-balance` or, with
  * a cap, `cap-reached`.
  */
-export class DynamoLedgerStore implements LedgerStore {
+export class DynamoLedgerStore implements LoyaltyLedger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -4,12 +4,15 @@ import {
   Coupon,
   DrawEntry,
   Referral,
+  type BudgetedIssueOutcome,
+  type CodeAssignment,
   type CouponStore,
   type DrawEntryStore,
   type DrawResult,
   type GrowthLevelChanged,
   type LevelChangeLog,
   type ReferralStore,
+  type RewardBudgetStore,
 } from '../../domain/loyalty';
 import { DRAW_SHARDS, loyaltyKeys, shardOf } from './loyalty-keys';
 import { cancellationReasons, conflictBackoff, isTransactionConflict, TransactionContentionError } from '../dynamodb/transaction-cancellation';
@@ -44,9 +47,6 @@ async function queryAll(client: DynamoDBDocumentClient, input: { TableName: stri
   } while (startKey);
   return items;
 }
-
-/** What a budgeted issue did: the coupon and the month's spend move together or not at all. */
-export type BudgetedIssueOutcome = 'issued' | 'already-issued' | 'no-room';
 
 /** Coupons under the user's partition; amount-off coupons can be issued against the month's budget. */
 export class DynamoCouponStore implements CouponStore {
@@ -113,7 +113,7 @@ export class DynamoCouponStore implements CouponStore {
 }
 
 /** The monthly reward budget's spend, and the coupons waiting for a later month's budget. */
-export class DynamoRewardBudget {
+export class DynamoRewardBudget implements RewardBudgetStore {
   constructor(private readonly tables: LoyaltyTables) {}
 
   async spent(month: string): Promise<number> {
@@ -192,17 +192,9 @@ export class DynamoDrawEntryStore implements DrawEntryStore {
   }
 }
 
-/** What assigning a code to a user did. */
-export type CodeAssignment = 'assigned' | 'code-taken' | 'user-has-code';
-
 /** Referral codes (code → user in the operations table, user → code under the user) and accepted referrals. */
 export class DynamoReferralStore implements ReferralStore {
   constructor(private readonly tables: LoyaltyTables) {}
-
-  async claimCode(code: string, userId: string): Promise<'claimed' | 'taken'> {
-    const assignment = await this.assignCode(code, userId, new Date());
-    return assignment === 'code-taken' ? 'taken' : 'claimed';
-  }
 
   /**
    * Both directions of a code in one transaction, so a user never ends up with two codes and a

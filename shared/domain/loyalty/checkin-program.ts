@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assertNever } from '../common';
+import { assertNever, type Clock } from '../common';
 import { CheckinProgramMismatchError } from './errors';
 import { ledgerEntryIds, rewardIds } from './ids';
 import type { GrantEntry } from './ledger';
@@ -381,4 +381,17 @@ export function summarizeCheckinProgram(
     default:
       return assertNever(state.status);
   }
+}
+
+/**
+ * When the sweep must next look at a program: the next wake-up, or right away when completion
+ * has just become impossible (so the sweep records the end and sends the summary instead of the
+ * program silently leaving the wake index). Over: never.
+ */
+export function checkinWakeUpPolicy(config: CheckinProgramConfig, clock: Clock) {
+  return (state: CheckinProgramState): Date | undefined => {
+    if (state.status.kind !== 'active') return undefined;
+    const now = clock.now();
+    return nextWakeUpAt(state, now, config) ?? now;
+  };
 }

@@ -1,20 +1,26 @@
+import { InternalError, InvalidInputError, UnavailableError } from '../common';
+
 /**
- * Typed errors of the loyalty domain. Expected business outcomes (already granted, insufficient
- * balance, referral refused…) are returned as values, never thrown: these errors are for inputs
- * that break a precondition, so a Step Functions Catch can match them by `name`.
+ * Typed errors of the loyalty domain, each in the family of the common error model so every edge
+ * answers it by its kind. Expected business outcomes (already granted, insufficient balance,
+ * referral refused…) are returned as values, never thrown. Names are kept: a Step Functions
+ * Retry/Catch or a test matches them.
  */
 
+/** How long a client should wait before retrying a request that lost a race several times. */
+const CONTENTION_RETRY_AFTER_SECONDS = 1;
+
 /** A local calendar day that is not a real `YYYY-MM-DD` date. */
-export class InvalidLocalDayError extends Error {
-  override readonly name = 'InvalidLocalDayError';
+export class InvalidLocalDayError extends InvalidInputError {
+  override readonly name: string = 'InvalidLocalDayError';
   constructor(readonly localDay: string) {
-    super(`Not a calendar day in YYYY-MM-DD form: "${localDay}"`);
+    super(`Not a calendar day in YYYY-MM-DD form: "${localDay}"`, [{ index: null, path: 'day', message: `${localDay} is not a YYYY-MM-DD calendar day` }]);
   }
 }
 
 /** A check-in program state handed to a config of another program: a wiring bug. */
-export class CheckinProgramMismatchError extends Error {
-  override readonly name = 'CheckinProgramMismatchError';
+export class CheckinProgramMismatchError extends InternalError {
+  override readonly name: string = 'CheckinProgramMismatchError';
   constructor(
     readonly stateProgramId: string,
     readonly configProgramId: string,
@@ -25,22 +31,22 @@ export class CheckinProgramMismatchError extends Error {
 
 /**
  * An optimistic ledger write lost the race too many times in a row (the balance kept changing
- * between read and write). Retryable as a whole.
+ * between read and write). Retryable as a whole: 503 with Retry-After.
  */
-export class LedgerContentionError extends Error {
-  override readonly name = 'LedgerContentionError';
+export class LedgerContentionError extends UnavailableError {
+  override readonly name: string = 'LedgerContentionError';
   constructor(
     readonly userId: string,
     readonly attempts: number,
     options?: { cause?: unknown },
   ) {
-    super(`Ledger of user "${userId}" changed during ${attempts} consecutive attempts`, options);
+    super(`Ledger of user "${userId}" changed during ${attempts} consecutive attempts`, { ...options, retryAfterSeconds: CONTENTION_RETRY_AFTER_SECONDS });
   }
 }
 
 /** A store answered something its contract rules out (e.g. a version mismatch to an unconditional append). */
-export class LedgerStoreContractError extends Error {
-  override readonly name = 'LedgerStoreContractError';
+export class LedgerStoreContractError extends InternalError {
+  override readonly name: string = 'LedgerStoreContractError';
   constructor(
     readonly entryId: string,
     readonly answer: string,
@@ -50,21 +56,41 @@ export class LedgerStoreContractError extends Error {
 }
 
 /** A draw entry that cannot be listed unambiguously (empty, or holding a line break). */
-export class InvalidDrawEntryError extends Error {
-  override readonly name = 'InvalidDrawEntryError';
+export class InvalidDrawEntryError extends InvalidInputError {
+  override readonly name: string = 'InvalidDrawEntryError';
   constructor(readonly entry: string) {
     super(`Draw entries must be non-empty and hold no line break: ${JSON.stringify(entry)}`);
   }
 }
 
-/** A check-in program state kept changing under a request for every attempt. Retryable. */
-export class CheckinStateContentionError extends Error {
-  override readonly name = 'CheckinStateContentionError';
+/** A check-in program state kept changing under a request for every attempt. Retryable: 503 with Retry-After. */
+export class CheckinStateContentionError extends UnavailableError {
+  override readonly name: string = 'CheckinStateContentionError';
   constructor(
     readonly userId: string,
     readonly programId: string,
     readonly attempts: number,
   ) {
-    super(`Check-in state of user "${userId}" in "${programId}" changed during ${attempts} consecutive attempts`);
+    super(`Check-in state of user "${userId}" in "${programId}" changed during ${attempts} consecutive attempts`, { retryAfterSeconds: CONTENTION_RETRY_AFTER_SECONDS });
+  }
+}
+
+/** The month's reward budget kept moving under a coupon for every attempt. Retryable. */
+export class RewardBudgetContentionError extends UnavailableError {
+  override readonly name: string = 'RewardBudgetContentionError';
+  constructor(
+    readonly month: string,
+    readonly couponId: string,
+    readonly attempts: number,
+  ) {
+    super(`the reward budget of ${month} kept moving during ${attempts} attempts to issue coupon ${couponId}`, { retryAfterSeconds: CONTENTION_RETRY_AFTER_SECONDS });
+  }
+}
+
+/** Every referral code drawn for a user was taken: vanishingly rare, and a retry draws afresh. */
+export class ReferralCodeExhaustedError extends UnavailableError {
+  override readonly name: string = 'ReferralCodeExhaustedError';
+  constructor(readonly attempts: number) {
+    super(`could not find a free referral code for a user after ${attempts} attempts`, { retryAfterSeconds: CONTENTION_RETRY_AFTER_SECONDS });
   }
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { assertNever } from '../common';
 import { LedgerContentionError, LedgerStoreContractError } from './errors';
 import { ledgerEntryIds, rewardIds } from './ids';
-import type { AdjustmentEntry, GrantEntry, LedgerStore } from './ledger';
+import type { AdjustmentEntry, GrantEntry } from './ledger';
+import type { GrowthLevelChangePublisher, LedgerStore, LevelChangeLog } from './ports';
 
 /**
  * Growth levels, lowest first. The first starts at 0 so every user has a level; thresholds
@@ -47,22 +48,6 @@ export interface GrowthLevelChanged {
   readonly direction: 'up' | 'down';
   readonly growth: number;
   readonly occurredAt: string;
-}
-
-/** Publishes level changes to the outside world (EventBridge when deployed). */
-export interface GrowthLevelChangePublisher {
-  publish(change: GrowthLevelChanged): Promise<void>;
-}
-
-/**
- * The record of level changes, which also remembers which ones were published: a change is
- * recorded before it is published and marked after, so a retry publishes what a crash left over.
- */
-export interface LevelChangeLog {
-  record(change: GrowthLevelChanged): Promise<'recorded' | 'already-recorded'>;
-  /** The recorded change with this id when it has not been published yet. */
-  unpublished(userId: string, changeId: string): Promise<GrowthLevelChanged | undefined>;
-  markPublished(change: GrowthLevelChanged): Promise<void>;
 }
 
 /**

@@ -197,41 +197,6 @@ export function decideAppend(context: AppendContext, entry: LedgerEntry, conditi
   }
 }
 
-/**
- * The append-only ledger, per user. Ids are unique per user across both accounts.
- *
- * DynamoDB adapter contract: one `TransactWriteItems`, so the entry, its balance change and its
- * count against a cap are written together or not at all. Its items, in this order:
- * 1. **Put** the entry, key `pk = USER#<userId>`, `sk = LEDGER#<entry.id>`, with
- *    `ConditionExpression: attribute_not_exists(pk)`. Its cancellation reason
- *    `ConditionalCheckFailed` → `already-granted` (checked first, like `decideAppend`).
- * 2. **Update** the balance item, key `pk = USER#<userId>`, `sk = BALANCE#<account>`, with
- *    `SET amount = if_not_exists(amount, :zero) + :delta, version = if_not_exists(version, :zero) + :one`
- *    and a condition made of these named clauses, joined with AND:
- *    - when `delta < 0`: `amount >= :needed` with `:needed = -delta` (a missing balance item fails
- *      the comparison, which is right: its balance is 0);
- *    - when `expectedBalanceVersion` is given: `version = :expected`, or
- *      `attribute_not_exists(version)` when it is 0;
- *    - otherwise no condition.
- *    Use `ReturnValuesOnConditionCheckFailure: ALL_OLD` on this item; on its cancellation compare
- *    the old `version` with the expected one to answer `balance-version-mismatch`, else
- *    `insufficient-balance` with the old amount.
- * 3. Only with a cap: **Update** the cap's counter, key `pk = USER#<userId>`, `sk = GRANTCAP#<cap.key>`,
- *    with `ADD grants :one` and `attribute_not_exists(grants) OR grants < :max`. Its cancellation
- *    reason `ConditionalCheckFailed` → `cap-reached`. A repeated id fails item 1, which cancels
- *    the whole transaction, so a retry never counts twice against the cap.
- * All items share the user's partition: a user's ledger never spans partitions, and distinct
- * users never contend.
- */
-export interface LedgerStore {
-  /** Appends atomically under the `decideAppend` rule. */
-  append(entry: LedgerEntry, conditions?: AppendConditions): Promise<AppendOutcome>;
-  /** The current balance of one account (zero, version 0, before the first entry). */
-  balance(userId: string, account: LedgerAccount): Promise<LedgerBalance>;
-  /** Every entry of the user, oldest first. */
-  history(userId: string): Promise<readonly LedgerEntry[]>;
-}
-
 /** Sum of the deltas of one account's entries: what its balance must equal. */
 export function balanceFromHistory(entries: readonly LedgerEntry[], account: LedgerAccount): number {
   return entries

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MS_PER_DAY } from '../common';
+import { MS_PER_DAY, utcDayOf } from '../common';
 import { InvalidLocalDayError } from './errors';
 import { isKnownTimeZone as isKnownZone, wallClockAt as readWallClock } from '../common';
 
@@ -57,13 +57,13 @@ function utcMidnightOf(localDay: LocalDay): number {
   const [, year, month, day] = match;
   const midnight = Date.UTC(Number(year), Number(month) - 1, Number(day));
   // Date.UTC rolls 2025-02-30 over to March: a round trip tells real dates from invalid ones.
-  if (new Date(midnight).toISOString().slice(0, 10) !== localDay) throw new InvalidLocalDayError(localDay);
+  if (utcDayOf(new Date(midnight)) !== localDay) throw new InvalidLocalDayError(localDay);
   return midnight;
 }
 
 /** The local day `days` calendar days after (or before, if negative) `localDay`. */
 export function addLocalDays(localDay: LocalDay, days: number): LocalDay {
-  return new Date(utcMidnightOf(localDay) + days * MS_PER_DAY).toISOString().slice(0, 10);
+  return utcDayOf(new Date(utcMidnightOf(localDay) + days * MS_PER_DAY));
 }
 
 /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */

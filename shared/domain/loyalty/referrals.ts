@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MS_PER_DAY } from '../common';
 import { rewardIds } from './ids';
 import { utcMonthOf } from './local-day';
+import type { ReferralStore } from './ports';
 import type { RewardGrant } from './rewards';
 
 /** Referral rules. Coupon amounts are in the program's currency units. */
@@ -27,7 +28,7 @@ export type Referral = z.infer<typeof Referral>;
 
 // Crockford base32: no I, L, O, U, so a code read aloud or typed from a screenshot survives.
 const CROCKFORD_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-/** 10 symbols = 50 bits: collisions among 10M users are unlikely but possible, see `ReferralStore.claimCode`. */
+/** 10 symbols = 50 bits: collisions among 10M users are unlikely but possible, see `ReferralStore.assignCode`. */
 export const REFERRAL_CODE_LENGTH = 10;
 
 function encodeCrockford(bytes: Uint8Array, length: number): string {
@@ -191,22 +192,6 @@ export function rewardForRefereePurchase(
 }
 
 /**
- * Referral codes and accepted referrals.
- *
- * DynamoDB adapter: a code item `pk = REFCODE#<code>` holding the user id, written with
- * `attribute_not_exists(pk)` (`claimCode` → `taken` on failure: fall back to a random code); a
- * referral item `pk = USER#<refereeId>`, `sk = REFERRED_BY` written with
- * `attribute_not_exists(pk)` (`record` → `already-referred` on failure). The referee-keyed
- * condition is what refuses counting a referee twice under concurrent sign-ups.
- */
-export interface ReferralStore {
-  claimCode(code: string, userId: string): Promise<'claimed' | 'taken'>;
-  userForCode(code: string): Promise<string | undefined>;
-  referralOf(refereeId: string): Promise<Referral | undefined>;
-  record(referral: Referral): Promise<'recorded' | 'already-referred'>;
-}
-
-/**
  * Walks up from `userId` through referrers: `[referrer of userId, their referrer, …]`, at most
  * `maxDepth` long. Stops at a repeat, so corrupt cyclic data cannot hang it.
  */
@@ -266,32 +251,4 @@ export async function signUpWithReferralCode(
   // The conditional write settles a race between two sign-ups of the same referee.
   const recorded = await referrals.record(outcome.referral);
   return recorded === 'recorded' ? outcome : { kind: 'refused', reason: 'already-referred' };
-}
-
-/** In-memory `ReferralStore` for tests and the sandbox. */
-export class InMemoryReferralStore implements ReferralStore {
-  private readonly usersByCode = new Map<string, string>();
-  private readonly referralsByReferee = new Map<string, Referral>();
-
-  async claimCode(code: string, userId: string): Promise<'claimed' | 'taken'> {
-    const owner = this.usersByCode.get(code);
-    if (owner !== undefined) return owner === userId ? 'claimed' : 'taken';
-    this.usersByCode.set(code, userId);
-    return 'claimed';
-  }
-
-  async userForCode(code: string): Promise<string | undefined> {
-    return this.usersByCode.get(code);
-  }
-
-  async referralOf(refereeId: string): Promise<Referral | undefined> {
-    return this.referralsByReferee.get(refereeId);
-  }
-
-  async record(referral: Referral): Promise<'recorded' | 'already-referred'> {
-    const valid = Referral.parse(referral);
-    if (this.referralsByReferee.has(valid.refereeId)) return 'already-referred';
-    this.referralsByReferee.set(valid.refereeId, valid);
-    return 'recorded';
-  }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
-import { sweepCheckinPrograms, type LoyaltyServices } from '../../../shared/adapters/loyalty/loyalty-use-cases';
+import { sweepCheckinPrograms } from '../../../shared/application/loyalty';
+import type { LoyaltyPorts as LoyaltyServices } from '../../../shared/domain/loyalty';
 import { addLocalDays } from '../../../shared/domain/loyalty';
 import { call, startTestRuntime } from '../../support/test-runtime';
 import { createProfile, dayAhead, freshUser, mailSubjectsOf, moveTo, servicesOn } from './loyalty-fixtures';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
-import { countIncentiveEvent } from '../../../shared/adapters/loyalty/loyalty-use-cases';
+import { countIncentiveEvent } from '../../../shared/application/loyalty';
 import type { BehaviourEvent } from '../../../shared/domain/events/behaviour-event';
 import { IncentiveRule, incentiveGrantCap, type GrantEntry } from '../../../shared/domain/loyalty';
 import { startTestRuntime } from '../../support/test-runtime';

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { dynamoDocumentClient } from '../../../shared/adapters/dynamodb/client';
-import { createLoyaltyServices, loyaltyRulesOf, type LoyaltyConfig } from '../../../shared/adapters/loyalty/loyalty-config';
+import { loyaltyPortsOver, loyaltyRulesOf } from '../../../shared/composition/loyalty';
 import { LOYALTY_DEFAULTS } from '../../../shared/adapters/loyalty/loyalty-env';
-import type { LoyaltyRules, LoyaltyServices } from '../../../shared/adapters/loyalty/loyalty-use-cases';
-import { DEFAULT_INCENTIVE_RULES, addLocalDays, instantAtLocalTime, localDayOf, type LocalDay } from '../../../shared/domain/loyalty';
+import { DEFAULT_INCENTIVE_RULES, addLocalDays, instantAtLocalTime, localDayOf, type LocalDay, type LoyaltyPorts, type LoyaltyRules } from '../../../shared/domain/loyalty';
 import { call } from '../../support/test-runtime';
 
 export function freshUser(prefix = 'loy'): string {
@@ -23,12 +22,12 @@ export function defaultRules(): LoyaltyRules {
     LOYALTY_MONTHLY_REWARD_BUDGET: LOYALTY_DEFAULTS.monthlyRewardBudget,
     LOYALTY_WHEN_BUDGET_EXHAUSTED: LOYALTY_DEFAULTS.whenBudgetExhausted,
     LOYALTY_INCENTIVE_RULES: DEFAULT_INCENTIVE_RULES,
-  } as LoyaltyConfig);
+  });
 }
 
-/** The loyalty use cases over the runtime's real tables and virtual clock, with the given rules. */
-export function servicesOn(runtime: LocalRuntime, rules: LoyaltyRules = defaultRules()): LoyaltyServices {
-  return createLoyaltyServices({
+/** The loyalty ports over the runtime's real tables and virtual clock, with the given rules. */
+export function servicesOn(runtime: LocalRuntime, rules: LoyaltyRules = defaultRules()): LoyaltyPorts {
+  return loyaltyPortsOver({
     tables: { client: dynamoDocumentClient(), usersTable: tableOf(runtime, 'UsersTable'), operationsTable: tableOf(runtime, 'OperationsTable') },
     rules,
     clock: runtime.clock,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
-import { signUpWithCode, referralCodeOf, sweepCheckinPrograms, type LoyaltyServices } from '../../../shared/adapters/loyalty/loyalty-use-cases';
+import { signUpWithCode, referralCodeOf, sweepCheckinPrograms } from '../../../shared/application/loyalty';
+import type { LoyaltyPorts as LoyaltyServices } from '../../../shared/domain/loyalty';
 import { nextMonthOf, runMonthlyDraw, utcMonthOf, verifyMonthlyDraw, type DrawResult } from '../../../shared/domain/loyalty';
 import { call, startTestRuntime } from '../../support/test-runtime';
 import { createProfile, defaultRules, freshUser, mailSubjectsOf, messageLogOf, servicesOn } from './loyalty-fixtures';

@@ -10,14 +10,11 @@ import {
   nextWakeUpAt,
   summarizeCheckinProgram,
 } from '../../../shared/domain/loyalty/checkin-program';
-import { InMemoryLedgerStore } from '../../../shared/domain/loyalty/in-memory-ledger-store';
+import { InMemoryLedgerStore } from '../../support/fakes/ledger-store';
 import { instantAtLocalTime, addLocalDays } from '../../../shared/domain/loyalty/local-day';
-import {
-  InMemoryCouponStore,
-  InMemoryDrawEntryStore,
-  applyRewardGrants,
-  type RewardPorts,
-} from '../../../shared/domain/loyalty/rewards';
+import { applyRewardGrants, type RewardPorts } from '../../support/apply-reward-grants';
+import { InMemoryCouponStore } from '../../support/fakes/coupon-store';
+import { InMemoryDrawEntryStore } from '../../support/fakes/draw-entry-store';
 
 const defaults = CheckinProgramConfig.parse({});
 const userId = 'user-1';

@@ -3,11 +3,10 @@ import {
   GrowthConfig,
   countGrowthAndPublish,
   type GrowthEvent,
-  type GrowthLevelChangePublisher,
   type GrowthLevelChanged,
-  type LevelChangeLog,
 } from '../../../shared/domain/loyalty/growth';
-import { InMemoryLedgerStore } from '../../../shared/domain/loyalty/in-memory-ledger-store';
+import type { GrowthLevelChangePublisher, LevelChangeLog } from '../../../shared/domain/loyalty/ports';
+import { InMemoryLedgerStore } from '../../support/fakes/ledger-store';
 
 const config = GrowthConfig.parse({});
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GrowthConfig, type GrowthEvent, growthLevelOf, recordGrowthEvent } from '../../../shared/domain/loyalty/growth';
-import { InMemoryLedgerStore } from '../../../shared/domain/loyalty/in-memory-ledger-store';
+import { InMemoryLedgerStore } from '../../support/fakes/ledger-store';
 
 const config = GrowthConfig.parse({});
 

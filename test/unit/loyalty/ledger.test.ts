@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InMemoryLedgerStore } from '../../../shared/domain/loyalty/in-memory-ledger-store';
+import { InMemoryLedgerStore } from '../../support/fakes/ledger-store';
 import {
   type GrantCap,
   type LedgerAccount,

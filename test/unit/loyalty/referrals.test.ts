@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MS_PER_DAY } from '../../../shared/domain/common';
 import {
-  InMemoryReferralStore,
   ReferralConfig,
   type ReferralSignupFacts,
   deterministicReferralCode,
@@ -11,12 +10,11 @@ import {
   rewardForRefereePurchase,
   signUpWithReferralCode,
 } from '../../../shared/domain/loyalty/referrals';
-import {
-  InMemoryCouponStore,
-  InMemoryDrawEntryStore,
-  applyRewardGrants,
-} from '../../../shared/domain/loyalty/rewards';
-import { InMemoryLedgerStore } from '../../../shared/domain/loyalty/in-memory-ledger-store';
+import { applyRewardGrants } from '../../support/apply-reward-grants';
+import { InMemoryCouponStore } from '../../support/fakes/coupon-store';
+import { InMemoryDrawEntryStore } from '../../support/fakes/draw-entry-store';
+import { InMemoryReferralStore } from '../../support/fakes/referral-store';
+import { InMemoryLedgerStore } from '../../support/fakes/ledger-store';
 
 const config = ReferralConfig.parse({});
 const secret = 'test-secret';

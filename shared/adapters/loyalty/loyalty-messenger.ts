@@ -1,52 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { CheckinProgramSummary, Coupon, LocalDay } from '../../domain/loyalty';
+import type { LoyaltyMessage, LoyaltyMessenger, LoyaltyProfiles, RecordedMessage, ReminderOutcome } from '../../domain/loyalty';
 import { assertNever, type Channel, type MessageLogEntry, type Priority, type SendOutcome, type SendRequest, type TemplateData } from '../../domain/messaging';
-import type { ProfileStore } from '../../domain/profiles/ports';
 import type { UserProfile } from '../../domain/profiles/user-profile';
 import { couponExpiryText, couponValueText, firstNameFor } from '../../templates';
-
-/** A message loyalty asks the send path to deliver. `messageId` is its idempotency key. */
-export type LoyaltyMessage =
-  | {
-      readonly kind: 'checkin-reminder';
-      readonly messageId: string;
-      readonly userId: string;
-      readonly programId: string;
-      readonly day: LocalDay;
-      /** Consecutive days up to the last check-in. */
-      readonly streak: number;
-      /** Check-ins still needed to complete the program. */
-      readonly daysLeft: number;
-    }
-  | { readonly kind: 'program-summary'; readonly messageId: string; readonly userId: string; readonly programId: string; readonly summary: CheckinProgramSummary }
-  /** `programId` names what earned the coupon: the check-in program, or `referral`. */
-  | { readonly kind: 'coupon-issued'; readonly messageId: string; readonly userId: string; readonly programId: string; readonly coupon: Coupon };
-
-/**
- * What handing a message over did. A retry with the same id is `already-sent`, never a second
- * send; `failed` says whether trying the same id again later may succeed.
- */
-export type ReminderOutcome =
-  | { readonly kind: 'sent' }
-  | { readonly kind: 'already-sent' }
-  | { readonly kind: 'skipped'; readonly reason: string }
-  | { readonly kind: 'failed'; readonly retryable: boolean; readonly reason: string };
-
-/** The port reminders, summaries and coupon messages go through. */
-export interface ReminderSender {
-  send(message: LoyaltyMessage, at: Date): Promise<ReminderOutcome>;
-}
-
-/** A loyalty message as the message log recorded it, for `GET /v1/users/{id}/programs`. */
-export interface RecordedMessage {
-  readonly messageId: string;
-  readonly templateId: string;
-  readonly channel: Channel;
-  readonly outcome: SendOutcome['kind'];
-  readonly reason?: string;
-  readonly at: string;
-  readonly programId: string;
-}
 
 /** The one send path as loyalty uses it: `createMessenger()`. */
 export interface MessengerPort {
@@ -126,10 +82,10 @@ export function loyaltyTemplateData(message: LoyaltyMessage, profile: UserProfil
  * hours, budget and kill switch apply as the contact policy says for the message's priority. A
  * reminder in quiet hours is dropped, not deferred: it is about today's check-in.
  */
-export class MessengerReminderSender implements ReminderSender {
+export class MessengerLoyaltyMessenger implements LoyaltyMessenger {
   constructor(
     private readonly messenger: MessengerPort,
-    private readonly profiles: Pick<ProfileStore, 'getProfile'>,
+    private readonly profiles: LoyaltyProfiles,
     private readonly messageLog: MessageLogReader,
     private readonly appUrl: string,
   ) {}

@@ -1,5 +1,4 @@
-import type { AppendConditions, AppendOutcome, LedgerAccount, LedgerBalance, LedgerStore } from './ledger';
-import { EMPTY_BALANCE, LedgerEntry, decideAppend } from './ledger';
+import { EMPTY_BALANCE, LedgerEntry, decideAppend, type AppendConditions, type AppendOutcome, type LedgerAccount, type LedgerBalance, type LoyaltyLedger } from '../../../shared/domain/loyalty';
 
 interface UserLedger {
   readonly entries: LedgerEntry[];
@@ -10,11 +9,11 @@ interface UserLedger {
 }
 
 /**
- * A `LedgerStore` in memory, for tests and the strategy sandbox. Each append decides and writes
+ * The loyalty ledger in memory, for unit tests. Each append decides and writes
  * in one synchronous step (no `await` between the check and the write), which is as atomic as
  * the DynamoDB transaction it stands for: concurrent appends interleave only between calls.
  */
-export class InMemoryLedgerStore implements LedgerStore {
+export class InMemoryLedgerStore implements LoyaltyLedger {
   private readonly ledgers = new Map<string, UserLedger>();
 
   async append(entry: LedgerEntry, conditions: AppendConditions = {}): Promise<AppendOutcome> {
@@ -43,6 +42,10 @@ export class InMemoryLedgerStore implements LedgerStore {
 
   async history(userId: string): Promise<readonly LedgerEntry[]> {
     return [...(this.ledgers.get(userId)?.entries ?? [])];
+  }
+
+  async entriesWithIdPrefix(userId: string, idPrefix: string): Promise<readonly LedgerEntry[]> {
+    return (await this.history(userId)).filter((entry) => entry.id.startsWith(idPrefix));
   }
 
   private ledgerOf(userId: string): UserLedger {

@@ -1,0 +1,50 @@
+import { growthLevelOf, summarizeCheckinProgram, type CheckinProgramState, type CheckinProgramSummary, type Coupon, type LedgerEntry, type LoyaltyPorts, type RecordedMessage } from '../../domain/loyalty';
+
+/** A user's points, growth and level, ledger history and coupons. */
+export interface PointsView {
+  readonly userId: string;
+  readonly points: number;
+  readonly growth: number;
+  readonly level: string;
+  readonly nextLevel: { readonly name: string; readonly minGrowth: number } | undefined;
+  readonly history: readonly LedgerEntry[];
+  readonly coupons: readonly Coupon[];
+}
+
+/** A user's balances, growth level (and the next one), ledger history and coupons. */
+export async function pointsOf(ports: Pick<LoyaltyPorts, 'ledger' | 'coupons' | 'rules'>, userId: string): Promise<PointsView> {
+  const [points, growth, history, coupons] = await Promise.all([
+    ports.ledger.balance(userId, 'points'),
+    ports.ledger.balance(userId, 'growth'),
+    ports.ledger.history(userId),
+    ports.coupons.couponsOf(userId),
+  ]);
+  const next = ports.rules.growth.levels.find((level) => level.minGrowth > growth.amount);
+  return {
+    userId,
+    points: points.amount,
+    growth: growth.amount,
+    level: growthLevelOf(growth.amount, ports.rules.growth),
+    nextLevel: next ? { name: next.name, minGrowth: next.minGrowth } : undefined,
+    history,
+    coupons,
+  };
+}
+
+/** One program as `GET /v1/users/{id}/programs` shows it. */
+export interface ProgramView {
+  readonly state: CheckinProgramState;
+  readonly summary: CheckinProgramSummary;
+  readonly nextWakeAt: string | undefined;
+}
+
+/** The user's check-in program (progress, summary, next wake-up) and the loyalty messages sent to them. */
+export async function programsOf(ports: Pick<LoyaltyPorts, 'programs' | 'messages' | 'rules'>, userId: string): Promise<{ programs: ProgramView[]; messages: RecordedMessage[] }> {
+  const [stored, messages] = await Promise.all([ports.programs.programsOf(userId), ports.messages.messagesOf(userId)]);
+  return {
+    programs: stored
+      .filter((program) => program.state.programId === ports.rules.checkin.programId)
+      .map((program) => ({ state: program.state, summary: summarizeCheckinProgram(program.state, ports.rules.checkin), nextWakeAt: program.wakeAt })),
+    messages,
+  };
+}

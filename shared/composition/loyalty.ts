@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { readConfig, positiveIntFromEnv } from '../config/read-config';
+import { ENV, OperationsTableConfig, UsersTableConfig } from '../config/tables';
+import type { Clock } from '../domain/common';
+import { CheckinProgramConfig, GrowthConfig, IncentiveRules, ReferralConfig, RewardBudgetConfig, checkinWakeUpPolicy, type GrowthLevelChangePublisher, type LoyaltyPorts, type LoyaltyRules } from '../domain/loyalty';
+import { dynamoDocumentClient } from '../adapters/dynamodb/client';
+import { DynamoUserStore } from '../adapters/dynamodb/user-store';
+import { DynamoCheckinProgramStore } from '../adapters/loyalty/dynamo-checkin-program-store';
+import { DynamoIncentiveStore } from '../adapters/loyalty/dynamo-incentive-store';
+import { DynamoLedgerStore } from '../adapters/loyalty/dynamo-ledger-store';
+import { DynamoCouponStore, DynamoDrawEntryStore, DynamoLevelChanges, DynamoReferralStore, DynamoRewardBudget, type LoyaltyTables } from '../adapters/loyalty/dynamo-reward-stores';
+import { EventBridgeGrowthPublisher } from '../adapters/loyalty/eventbridge-growth-publisher';
+import { LOYALTY_ENV } from '../adapters/loyalty/loyalty-env';
+import { MessengerLoyaltyMessenger, type MessengerPort } from '../adapters/loyalty/loyalty-messenger';
+import { createMessenger, MESSAGING_DEFAULTS } from '../adapters/messaging';
+import { DynamoMessageLog } from '../adapters/messaging/message-log';
+import { runtimeClock } from '../adapters/runtime-clock';
+
+/** The loyalty functions' environment (set by infra/features/loyalty.ts), validated once. */
+export const LoyaltyConfig = UsersTableConfig.extend(OperationsTableConfig.shape).extend({
+  [LOYALTY_ENV.monthlyRewardBudget]: z.coerce.number().int().nonnegative(),
+  [LOYALTY_ENV.whenBudgetExhausted]: RewardBudgetConfig.shape.whenExhausted,
+  [LOYALTY_ENV.aggregateRetentionDays]: positiveIntFromEnv,
+  [LOYALTY_ENV.incentiveRules]: z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be a JSON array of incentive rules' });
+        return z.NEVER;
+      }
+    })
+    .pipe(IncentiveRules),
+});
+export type LoyaltyConfig = z.infer<typeof LoyaltyConfig>;
+
+/** Program rules: the domain's defaults (the product's 21-day program), budget and incentive rules from configuration. */
+export function loyaltyRulesOf(config: Pick<LoyaltyConfig, typeof LOYALTY_ENV.monthlyRewardBudget | typeof LOYALTY_ENV.whenBudgetExhausted | typeof LOYALTY_ENV.incentiveRules>): LoyaltyRules {
+  return {
+    checkin: CheckinProgramConfig.parse({}),
+    growth: GrowthConfig.parse({}),
+    referral: ReferralConfig.parse({}),
+    budget: RewardBudgetConfig.parse({ monthlyBudget: config[LOYALTY_ENV.monthlyRewardBudget], whenExhausted: config[LOYALTY_ENV.whenBudgetExhausted] }),
+    incentives: config[LOYALTY_ENV.incentiveRules],
+  };
+}
+
+/**
+ * The loyalty ports over DynamoDB, EventBridge and the one send path. Messages go through
+ * `createMessenger()` (its configuration comes from the environment `MessagingFeature.grantSend`
+ * sets, read on the first send) unless a messenger is given. The integration tests build theirs
+ * here, over the local runtime's tables and clock.
+ */
+export function loyaltyPortsOver(input: {
+  readonly tables: LoyaltyTables;
+  readonly rules: LoyaltyRules;
+  readonly clock: Clock;
+  readonly aggregateRetentionDays: number;
+  readonly messenger?: MessengerPort;
+  readonly levelChangePublisher?: GrowthLevelChangePublisher;
+}): LoyaltyPorts {
+  const { tables, rules, clock } = input;
+  const profiles = new DynamoUserStore(tables.client, tables.usersTable, input.aggregateRetentionDays);
+  // Only read here; the retention applies to writes, which the messenger does with its own.
+  const messageLog = new DynamoMessageLog(tables.client, { users: tables.usersTable, operations: tables.operationsTable }, 1);
+  const messenger = input.messenger ?? createMessenger({ clock });
+  return {
+    clock,
+    rules,
+    ledger: new DynamoLedgerStore(tables.client, tables.usersTable),
+    programs: new DynamoCheckinProgramStore(tables.client, tables.usersTable, checkinWakeUpPolicy(rules.checkin, clock)),
+    coupons: new DynamoCouponStore(tables),
+    drawEntries: new DynamoDrawEntryStore(tables),
+    referrals: new DynamoReferralStore(tables),
+    budget: new DynamoRewardBudget(tables),
+    levelChanges: new DynamoLevelChanges(tables),
+    levelChangePublisher: input.levelChangePublisher ?? new EventBridgeGrowthPublisher(),
+    incentives: new DynamoIncentiveStore(tables),
+    messages: new MessengerLoyaltyMessenger(messenger, profiles, messageLog, MESSAGING_DEFAULTS.appUrl),
+    profiles,
+    randomBytes: (length) => randomBytes(length),
+  };
+}
+
+let composed: LoyaltyPorts | undefined;
+
+/**
+ * The loyalty ports every loyalty handler uses: configuration read once from the validated
+ * environment (a missing value throws at cold start), adapters built once, on the runtime clock.
+ */
+export function composeLoyalty(): LoyaltyPorts {
+  if (composed) return composed;
+  const config = readConfig(LoyaltyConfig);
+  composed = loyaltyPortsOver({
+    tables: { client: dynamoDocumentClient(), usersTable: config[ENV.usersTable], operationsTable: config[ENV.operationsTable] },
+    rules: loyaltyRulesOf(config),
+    clock: runtimeClock,
+    aggregateRetentionDays: config[LOYALTY_ENV.aggregateRetentionDays],
+  });
+  return composed;
+}
