@@ -12,7 +12,7 @@ import {
 } from '../../domain/journeys';
 import type { Clock } from '../../domain/common';
 import { enrollMembers, type EnrollPorts } from './enroll-members';
-import { selectAudience } from './select-audience';
+import { findAudience } from './find-audience';
 
 export interface LaunchPorts extends EnrollPorts {
   clock: Clock;
@@ -65,7 +65,7 @@ export async function launchJourney(request: LaunchRequest, ports: LaunchPorts):
     return { journeyId: definition.id, status: journey.status, relaunch: true, ...launch, transitionsPerTreatedUser: estimateTransitions(definition) };
   }
   const journeyChannels = new Set(definition.steps.flatMap((step) => (step.kind === 'send' ? step.channels : [])));
-  const reachable = (await selectAudience(journey.audience, ports)).filter((user) => reachableChannels(user).some((channel) => journeyChannels.has(channel)));
+  const reachable = (await findAudience(journey.audience, ports)).filter((user) => reachableChannels(user).some((channel) => journeyChannels.has(channel)));
   const members: JourneyMember[] = reachable.map((user) => ({
     userId: user.userId,
     tier: user.tier ?? definition.tier,

@@ -1,5 +1,5 @@
 import { definitionOf, previewJourneyLaunch, type JourneyLaunchPreview, type JourneyStore, type LaunchRequest, type ScoreReader } from '../../domain/journeys';
-import { selectAudience } from './select-audience';
+import { findAudience } from './find-audience';
 
 export interface PreviewPorts {
   scores: ScoreReader;
@@ -13,7 +13,7 @@ export interface PreviewPorts {
  */
 export async function previewLaunch(request: LaunchRequest, ports: PreviewPorts): Promise<JourneyLaunchPreview> {
   const definition = definitionOf(request);
-  const users = await selectAudience(request.audience, ports);
+  const users = await findAudience(request.audience, ports);
   const members = (await ports.journeys.get(definition.id)) ? await ports.journeys.membersAmong(definition.id, users.map((user) => user.userId)) : new Set<string>();
   return previewJourneyLaunch(definition, users, members);
 }
