@@ -7,7 +7,6 @@
  * first use, and reading their configuration then throws naming the missing variable, so a handler
  * fails at cold start for what it uses and never for what it does not.
  */
-import type { z } from 'zod';
 import type { JourneyPorts } from '../domain/journeys';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client';
 import { DynamoUserStore } from '../adapters/dynamodb/user-store';
@@ -29,13 +28,14 @@ export interface ComposedJourneys extends JourneyPorts {
   readonly startsPerSecond: number;
 }
 
+/** Builds on first call, then answers the same value. */
 function once<T>(build: () => T): () => T {
   let built: { value: T } | undefined;
   return () => (built ??= { value: build() }).value;
 }
 
 function compose(env: NodeJS.ProcessEnv): ComposedJourneys {
-  const config: z.infer<typeof JourneyTablesConfig> = readConfig(JourneyTablesConfig, env);
+  const config = readConfig(JourneyTablesConfig, env);
   const client = dynamoDocumentClient();
   const tables = { users: config[ENV.usersTable], operations: config[ENV.operationsTable] };
   const users = new DynamoUserStore(client, tables.users, config[ENV.aggregateRetentionDays]);
