@@ -5,6 +5,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { journeyKeys } from '../shared/adapters/journeys/journey-keys';
+
+/** The placeholder `States.Format` fills in: the key layout is written once, in journey-keys.ts. */
+const FILLED_IN = '{}';
 
 export interface RecallJourneyProps {
   /** The CheckExitAndSend Lambda: takes the execution state, returns the next cursor. */
@@ -57,8 +61,8 @@ export class RecallJourneyWorkflow extends Construct {
     const recordFailure = new tasks.DynamoPutItem(this, 'RecordFailure', {
       table: props.usersTable,
       item: {
-        pk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format('USER#{}', sfn.JsonPath.stringAt('$.userId'))),
-        sk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format('JOURNEY#{}#FAILURE', sfn.JsonPath.stringAt('$.journeyId'))),
+        pk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format(journeyKeys.userPk(FILLED_IN), sfn.JsonPath.stringAt('$.userId'))),
+        sk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format(journeyKeys.failureSk(FILLED_IN), sfn.JsonPath.stringAt('$.journeyId'))),
         journeyId: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.journeyId')),
         error: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.failure.Error')),
         cause: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.failure.Cause')),

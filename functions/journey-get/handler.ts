@@ -1,16 +1,8 @@
-import { estimateTransitions } from '../../shared/domain/journeys';
+import { getJourney } from '../../shared/application/journeys/read-journeys';
 import { httpHandler, json, pathParameter } from '../../shared/adapters/http/http-api';
-import { JourneyNotFound } from '../../shared/adapters/journeys/errors';
-import { JourneyTablesConfig } from '../../shared/adapters/journeys/journey-config';
-import { journeyStores } from '../../shared/adapters/journeys/journey-wiring';
-import { readConfig } from '../../shared/config/read-config';
+import { composeJourneys } from '../../shared/composition/journeys';
 
-const stores = journeyStores(readConfig(JourneyTablesConfig));
+const journeys = composeJourneys();
 
 /** GET /v1/journeys/{journeyId}: the definition, audience, status and launch counts. */
-export const handler = httpHandler(async (event) => {
-  const journeyId = pathParameter(event, 'journeyId');
-  const journey = await stores.journeys.get(journeyId);
-  if (!journey) throw new JourneyNotFound(journeyId);
-  return json(200, { ...journey, transitionsPerTreatedUser: estimateTransitions(journey.definition) });
-});
+export const handler = httpHandler(async (event) => json(200, await getJourney(pathParameter(event, 'journeyId'), journeys)));

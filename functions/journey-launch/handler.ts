@@ -1,17 +1,17 @@
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { parseInput } from '../../shared/domain/common';
+import { LaunchRequest } from '../../shared/domain/journeys';
+import { launchJourney } from '../../shared/application/journeys/launch-journey';
 import { httpHandler, json, jsonBody } from '../../shared/adapters/http/http-api';
-import { JourneyLaunchConfig, JOURNEY_ENV } from '../../shared/adapters/journeys/journey-config';
-import { asHttp, journeyStores, parseBody } from '../../shared/adapters/journeys/journey-wiring';
-import { SqsLaunchQueue } from '../../shared/adapters/journeys/launch-queue';
-import { launchJourney, LaunchRequest } from '../../shared/adapters/journeys/journey-use-cases';
-import { readConfig } from '../../shared/config/read-config';
+import { countMetric, metrics } from '../../shared/adapters/observability/metrics';
+import { composeJourneys } from '../../shared/composition/journeys';
 
-const config = readConfig(JourneyLaunchConfig);
-const stores = journeyStores(config);
-const queue = new SqsLaunchQueue(config[JOURNEY_ENV.launchQueueUrl]);
+const journeys = composeJourneys();
 
 /** POST /v1/journeys: launches a journey on an audience; executions start from the launch queue. */
 export const handler = httpHandler(async (event) => {
-  const request = parseBody(LaunchRequest, jsonBody(event));
-  const result = await asHttp(() => launchJourney(request, { ...stores, queue }));
+  const result = await launchJourney(parseInput(LaunchRequest, jsonBody(event), 'the request'), journeys);
+  countMetric('JourneyEnrollments', result.enrolled - result.holdout);
+  countMetric('JourneyHoldoutEnrollments', result.holdout);
   return json(result.relaunch ? 200 : 202, result);
-});
+}).use(logMetrics(metrics));

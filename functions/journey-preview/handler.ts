@@ -1,13 +1,10 @@
+import { parseInput } from '../../shared/domain/common';
+import { LaunchRequest } from '../../shared/domain/journeys';
+import { previewLaunch } from '../../shared/application/journeys/preview-launch';
 import { httpHandler, json, jsonBody } from '../../shared/adapters/http/http-api';
-import { JourneyTablesConfig } from '../../shared/adapters/journeys/journey-config';
-import { asHttp, journeyStores, parseBody } from '../../shared/adapters/journeys/journey-wiring';
-import { LaunchRequest, previewLaunch } from '../../shared/adapters/journeys/journey-use-cases';
-import { readConfig } from '../../shared/config/read-config';
+import { composeJourneys } from '../../shared/composition/journeys';
 
-const stores = journeyStores(readConfig(JourneyTablesConfig));
+const journeys = composeJourneys();
 
 /** POST /v1/journeys/preview: who a launch would reach, the holdout, messages and cost. Writes nothing. */
-export const handler = httpHandler(async (event) => {
-  const request = parseBody(LaunchRequest, jsonBody(event));
-  return json(200, await asHttp(() => previewLaunch(request, stores)));
-});
+export const handler = httpHandler(async (event) => json(200, await previewLaunch(parseInput(LaunchRequest, jsonBody(event), 'the request'), journeys)));

@@ -1,46 +1,47 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { ExecutionStarter, stepFunctionsClient } from '../../shared/adapters/journeys/execution-starter';
-import { JOURNEY_ENV, JourneyStarterConfig } from '../../shared/adapters/journeys/journey-config';
-import { journeyStores } from '../../shared/adapters/journeys/journey-wiring';
-import { EnrollmentMessage } from '../../shared/adapters/journeys/launch-queue';
-import type { StoredJourney } from '../../shared/adapters/journeys/journey-store';
-import { startEnrollment } from '../../shared/adapters/journeys/journey-use-cases';
-import { readConfig } from '../../shared/config/read-config';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { EnrollmentMessage } from '../../shared/domain/journeys';
+import { readingEachJourneyOnce, startEnrollment } from '../../shared/application/journeys/start-enrollment';
 import { logger } from '../../shared/adapters/observability/logger';
+import { countMetric, metrics } from '../../shared/adapters/observability/metrics';
+import { composeJourneys } from '../../shared/composition/journeys';
 
-const config = readConfig(JourneyStarterConfig);
-const stores = journeyStores(config);
-const starter = new ExecutionStarter(stepFunctionsClient(), config[JOURNEY_ENV.stateMachineArn]);
+const journeys = composeJourneys();
 /** Per invocation: the event source's maximum concurrency shares the account's start rate. */
-const startsPerSecond = config[JOURNEY_ENV.startRatePerSecond];
+const startsPerSecond = journeys.startsPerSecond;
+const processor = new BatchProcessor(EventType.SQS);
+
+/** Metric per outcome of a queued enrollment. */
+const METRIC_OF = { started: 'JourneyExecutionsStarted', 'already-enrolled': 'JourneyStartsAlreadyEnrolled', 'journey-closed': 'JourneyStartsJourneyClosed', 'journey-missing': 'JourneyStartsJourneyMissing' } as const;
 
 /**
  * Consumes the launch queue: starts one execution per enrollment, paced to the configured rate,
- * under its deterministic name. "Already exists" is "already enrolled"; a start that keeps failing
- * goes back to the queue (batchItemFailures) and is retried there, so none is lost.
+ * under its deterministic name. "Already exists" is "already enrolled"; a message that does not
+ * parse, or whose start keeps failing (StartExecutionFailed), is reported as a batch item failure
+ * and goes back to the queue to be retried there (then to its dead-letter queue), so none is lost.
  */
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const journeys = new Map<string, StoredJourney | undefined>();
-  const failures: SQSBatchResponse['batchItemFailures'] = [];
-  const counts: Record<string, number> = {};
-  const began = Date.now();
-  await Promise.all(
-    event.Records.map(async (record, i) => {
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .handler(async (event, context) => {
+    const ports = { journeys: readingEachJourneyOnce(journeys.journeys), starter: journeys.starter };
+    const began = Date.now();
+    const position = new Map(event.Records.map((record, i) => [record.messageId, i]));
+    const startOne = async (record: SQSRecord) => {
       // Pacing is wall-clock: it protects the Step Functions quota, not business time.
-      const due = began + (i * 1000) / startsPerSecond;
+      const due = began + ((position.get(record.messageId) ?? 0) * 1000) / startsPerSecond;
       if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
       try {
-        const message = EnrollmentMessage.parse(JSON.parse(record.body));
-        if (!journeys.has(message.journeyId)) journeys.set(message.journeyId, await stores.journeys.get(message.journeyId));
-        const journey = journeys.get(message.journeyId);
-        const outcome = journey ? await startEnrollment(message, journey, { journeys: stores.journeys, starter }) : 'journey-missing';
-        counts[outcome] = (counts[outcome] ?? 0) + 1;
+        const outcome = await startEnrollment(EnrollmentMessage.parse(JSON.parse(record.body)), ports);
+        countMetric(METRIC_OF[outcome]);
       } catch (error) {
         logger.warn('enrollment not started; back to the queue', { messageId: record.messageId, error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
-        failures.push({ itemIdentifier: record.messageId });
+        throw error;
       }
-    }),
-  );
-  logger.debug('enrollments handled', { ...counts, failed: failures.length });
-  return { batchItemFailures: failures };
-};
+    };
+    // A batch that fails whole is answered like any other, every item back to the queue, as before.
+    return processPartialResponse(event, startOne, processor, { context, throwOnFullBatchFailure: false });
+  });

@@ -1,68 +1,17 @@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { JourneyExitReason } from '../../domain/journeys';
+import {
+  CorruptJourneyItem,
+  ExitRecord,
+  JourneyMember,
+  StepRecord,
+  type EnrollmentStore,
+  type EnrollOnceOutcome,
+  type UserJourneyRecords,
+} from '../../domain/journeys';
 import { forEachConcurrently } from '../dynamodb/client';
 import { cancellationReasons, conflictBackoff, RETRYABLE_CANCELLATION_CODES, TransactionContentionError, type CancellationReason } from '../dynamodb/transaction-cancellation';
-import { CorruptJourneyItem } from './errors';
 import { journeyKeys } from './journey-keys';
-import { JourneyMember } from './journey-store';
-
-/** What one send of one step came to, per channel (the send path's outcome kind and reason). */
-export const ChannelOutcome = z.object({
-  kind: z.enum(['sent', 'deferred', 'skipped', 'failed-retryable', 'failed-permanent']),
-  reason: z.string().optional(),
-  messageId: z.string().optional(),
-});
-export type ChannelOutcome = z.infer<typeof ChannelOutcome>;
-
-/**
- * What an escalation step did: a sunset suppression written (or found already there), the user
- * handed over to the standing journey of a later tier, or nothing handed over because none runs.
- */
-export const EscalationOutcome = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('sunset'), suppression: z.enum(['added', 'already-there']) }),
-  z.object({
-    kind: z.literal('handed-over'),
-    toTier: z.string(),
-    journeyId: z.string(),
-    holdout: z.boolean(),
-    /** True when the user already was a member, enrolled by something else: their enrollment was kept. Absent on older records. */
-    alreadyEnrolled: z.boolean().optional(),
-    /** When the membership began: the hand-over's time, or the earlier enrollment's. Absent on older records. */
-    enrolledAt: z.iso.datetime().optional(),
-  }),
-  z.object({ kind: z.literal('nothing-handed-over'), toTier: z.string(), reason: z.literal('no-running-journey') }),
-]);
-export type EscalationOutcome = z.infer<typeof EscalationOutcome>;
-
-export const StepRecord = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('send'), stepIndex: z.number().int(), templateId: z.string(), at: z.iso.datetime(), channels: z.record(z.string(), ChannelOutcome) }),
-  z.object({
-    kind: z.literal('escalate'),
-    stepIndex: z.number().int(),
-    at: z.iso.datetime(),
-    escalation: z.string(),
-    /** What the escalation did; absent on records written before escalations acted. */
-    outcome: EscalationOutcome.optional(),
-  }),
-]);
-export type StepRecord = z.infer<typeof StepRecord>;
-
-export const ExitRecord = z.object({ reason: JourneyExitReason, at: z.iso.datetime(), stepIndex: z.number().int() });
-export type ExitRecord = z.infer<typeof ExitRecord>;
-
-/** Everything recorded for one user in one journey. */
-export interface UserJourneyRecords {
-  steps: StepRecord[];
-  exit?: ExitRecord;
-  failure?: { error: string; cause: string };
-}
-
-/**
- * What writing one enrollment came to: the member written now, or the member found already
- * enrolled (as stored: their first enrollment time, tier and holdout), whose records were left alone.
- */
-export type EnrollOnceOutcome = { kind: 'enrolled'; member: JourneyMember } | { kind: 'already-enrolled'; member: JourneyMember };
 
 /** Condition clauses of the enrollment writes, named so the transaction reads as the rule. */
 const enrollmentClauses = {
@@ -78,7 +27,7 @@ const MAX_ATTEMPTS = 8;
  * Per-user journey records under the user's own partition, and the journey's member items they
  * are written with (layout in journey-keys.ts).
  */
-export class DynamoEnrollmentStore {
+export class DynamoEnrollmentStore implements EnrollmentStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tables: { users: string; operations: string },

@@ -1,4 +1,5 @@
 import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import type { ExecutionStarter, StartOutcome } from '../../domain/journeys';
 import { StartExecutionFailed } from './errors';
 
 let sfnClient: SFNClient | undefined;
@@ -8,8 +9,6 @@ export function stepFunctionsClient(): SFNClient {
   sfnClient ??= new SFNClient({ maxAttempts: 3 });
   return sfnClient;
 }
-
-export type StartOutcome = 'started' | 'already-enrolled';
 
 const THROTTLE_NAMES = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'InternalFailure', 'ServiceUnavailable']);
 const MAX_ATTEMPTS = 6;
@@ -25,7 +24,7 @@ function fullJitter(attempt: number): Promise<void> {
  * jitter on top of the SDK's own retries; what still fails throws {@link StartExecutionFailed} so the
  * message returns to the queue.
  */
-export class ExecutionStarter {
+export class StepFunctionsExecutionStarter implements ExecutionStarter {
   constructor(
     private readonly client: SFNClient,
     private readonly stateMachineArn: string,

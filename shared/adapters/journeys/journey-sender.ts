@@ -1,84 +1,21 @@
-import { MS_PER_DAY, type Clock } from '../../domain/common';
-import type { DailyActivity } from '../../domain/events/daily-activity';
-import type { JourneyChannel, PlanSendStep } from '../../domain/journeys';
-import type { Locale, SendOutcome, SendRequest, TemplateData } from '../../domain/messaging';
+import { addDays, utcDayOf, type Clock } from '../../domain/common';
+import {
+  ACTIVITY_REPORT_DAYS,
+  activityTotals,
+  journeyTemplateData,
+  type ActivityReader,
+  type ChannelSend,
+  type JourneyRecipient,
+  type JourneySender,
+  type JourneyStepSend,
+} from '../../domain/journeys';
+import type { SendOutcome, SendRequest } from '../../domain/messaging';
 import type { ProfileStore } from '../../domain/profiles/ports';
-import { activitySummaryText, couponExpiryText, couponValueText, firstNameFor, templateDeclares, type ActivityTotals } from '../../templates';
-
-/** One send step of one user's journey, as CheckExitAndSend hands it over. */
-export interface JourneyStepSend {
-  userId: string;
-  journeyId: string;
-  executionName: string;
-  step: PlanSendStep;
-  /** The journey's maximum duration ends then: a journey coupon is valid until that moment. */
-  endsAt: Date;
-}
-
-/** What one channel of a step came to. */
-export interface ChannelSend {
-  channel: JourneyChannel;
-  outcome: SendOutcome;
-}
-
-/** The port a journey step sends through. */
-export interface JourneySender {
-  /**
-   * Sends the step on each of its channels, one after another (the send path serializes a user's
-   * sends to keep the budget exact), and answers each channel's typed outcome. Errors of the
-   * stores are thrown for the state machine's Retry; the idempotency keys make that retry safe.
-   */
-  sendStep(send: JourneyStepSend): Promise<ChannelSend[]>;
-}
+import { templateDeclares, type ActivityTotals } from '../../templates';
 
 /** The one send path as the journey sender uses it: `createMessenger()`. */
 export interface MessengerPort {
   send(request: SendRequest): Promise<SendOutcome>;
-}
-
-/** Who a message is addressed to, as far as the template data needs to know. */
-export interface JourneyRecipient {
-  firstName: string | undefined;
-  locale: Locale;
-  timeZone: string;
-}
-
-/** Days of the user's own activity an R2 report looks back on. */
-export const ACTIVITY_REPORT_DAYS = 30;
-
-/**
- * The template data of a journey step, built the same way for every channel: the user's first
- * name (or a neutral form of address), the app link, the step's coupon when it has one (code from
- * the journey and send number, valid until the journey ends) and, when given, the activity report.
- */
-export function journeyTemplateData(input: {
-  journeyId: string;
-  step: PlanSendStep;
-  endsAt: Date;
-  recipient: JourneyRecipient;
-  activity: ActivityTotals | undefined;
-  appUrl: string;
-}): TemplateData {
-  const { step, recipient } = input;
-  const data: TemplateData = { firstName: firstNameFor(recipient.locale, recipient.firstName), appUrl: input.appUrl };
-  if (step.offer.kind === 'coupon') {
-    data.couponValue = couponValueText({ kind: step.offer.unit === 'percent' ? 'percent' : 'amount', value: step.offer.value });
-    data.couponCode = `${input.journeyId.toUpperCase()}-${step.sendNumber}`;
-    data.couponExpiresOn = couponExpiryText(recipient.locale, input.endsAt, recipient.timeZone);
-  }
-  if (input.activity !== undefined) data.activitySummary = activitySummaryText(recipient.locale, input.activity);
-  return data;
-}
-
-/** Sums the daily aggregates of the window. */
-export function activityTotals(days: readonly DailyActivity[], windowDays: number): ActivityTotals {
-  const active = days.filter((day) => day.eventCount > 0);
-  return {
-    windowDays,
-    activeDays: active.length,
-    sessions: active.reduce((sum, day) => sum + day.sessions, 0),
-    purchases: active.reduce((sum, day) => sum + day.purchases, 0),
-  };
 }
 
 /**
@@ -95,7 +32,7 @@ export class MessengerJourneySender implements JourneySender {
     private readonly ports: {
       clock: Clock;
       profiles: Pick<ProfileStore, 'getProfile'>;
-      activitySince(userId: string, fromDay: string): Promise<DailyActivity[]>;
+      activity: ActivityReader;
     },
     private readonly appUrl: string,
   ) {}
@@ -111,8 +48,8 @@ export class MessengerJourneySender implements JourneySender {
     };
     let activity: ActivityTotals | undefined;
     if (templateDeclares(step.templateId, 'activitySummary')) {
-      const fromDay = new Date(this.ports.clock.now().getTime() - ACTIVITY_REPORT_DAYS * MS_PER_DAY).toISOString().slice(0, 10);
-      activity = activityTotals(await this.ports.activitySince(userId, fromDay), ACTIVITY_REPORT_DAYS);
+      const fromDay = addDays(utcDayOf(this.ports.clock.now()), -ACTIVITY_REPORT_DAYS);
+      activity = activityTotals(await this.ports.activity.activitySince(userId, fromDay), ACTIVITY_REPORT_DAYS);
     }
     const data = journeyTemplateData({ journeyId, step, endsAt: send.endsAt, recipient, activity, appUrl: this.appUrl });
     const sends: ChannelSend[] = [];

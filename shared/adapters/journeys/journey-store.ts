@@ -1,41 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
-import { AudienceFilter, JourneyDefinition, JourneyStatus, RecallTier } from '../../domain/journeys';
+import { CorruptJourneyItem, JourneyMember, StoredJourney, type CreateJourneyOutcome, type JourneyStatus, type JourneyStore, type LaunchCounts } from '../../domain/journeys';
 import { batchGet } from '../dynamodb/batch';
 import { forEachConcurrently } from '../dynamodb/client';
-import { CorruptJourneyItem } from './errors';
 import { journeyKeys, MEMBER_SHARDS } from './journey-keys';
-
-/** A launched journey as stored: what runs, on whom, and where it stands. */
-export const StoredJourney = z.object({
-  journeyId: z.string().min(1),
-  definition: JourneyDefinition,
-  audience: AudienceFilter,
-  status: JourneyStatus,
-  launchedAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  launch: z
-    .object({
-      matched: z.number().int(),
-      enrolled: z.number().int(),
-      /** Matched users who were members already (enrolled by automatic recall or a hand-over meanwhile); absent on older items. */
-      alreadyEnrolled: z.number().int().optional(),
-      holdout: z.number().int(),
-      queued: z.number().int(),
-    })
-    .optional(),
-});
-export type StoredJourney = z.infer<typeof StoredJourney>;
-
-/** One enrolled user, as the journey's member list keeps them. */
-export const JourneyMember = z.object({
-  userId: z.string().min(1),
-  tier: RecallTier,
-  holdout: z.boolean(),
-  enrolledAt: z.iso.datetime(),
-});
-export type JourneyMember = z.infer<typeof JourneyMember>;
 
 function parseJourney(item: Record<string, unknown>): StoredJourney {
   const parsed = StoredJourney.safeParse(item);
@@ -43,10 +11,8 @@ function parseJourney(item: Record<string, unknown>): StoredJourney {
   return parsed.data;
 }
 
-export type CreateJourneyOutcome = { kind: 'created'; journey: StoredJourney } | { kind: 'exists'; journey: StoredJourney };
-
 /** Journeys and their member lists in the operations table (layout in journey-keys.ts). */
-export class DynamoJourneyStore {
+export class DynamoJourneyStore implements JourneyStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly operationsTable: string,
@@ -115,7 +81,7 @@ export class DynamoJourneyStore {
     }
   }
 
-  async recordLaunch(journeyId: string, launch: NonNullable<StoredJourney['launch']>): Promise<void> {
+  async recordLaunch(journeyId: string, launch: LaunchCounts): Promise<void> {
     await this.client.send(
       new UpdateCommand({ TableName: this.operationsTable, Key: journeyKeys.stateKey(journeyId), UpdateExpression: 'SET launch = :launch', ExpressionAttributeValues: { ':launch': launch } }),
     );

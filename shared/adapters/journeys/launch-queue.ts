@@ -1,24 +1,13 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import type { EnrollmentMessage, LaunchQueue } from '../../domain/journeys';
 import { chunk, forEachConcurrently } from '../dynamodb/client';
-
-/** One enrollment waiting for its execution to be started. */
-export const EnrollmentMessage = z.object({
-  journeyId: z.string().min(1),
-  userId: z.string().min(1),
-  enrolledAt: z.iso.datetime(),
-});
-export type EnrollmentMessage = z.infer<typeof EnrollmentMessage>;
+import { EnqueueFailed } from './errors';
 
 // The endpoint comes from the SDK's configuration (AWS_ENDPOINT_URL_SQS locally), not from the queue URL's host.
 let sqsClient: SQSClient | undefined;
 
-export class EnqueueFailed extends Error {
-  override readonly name = 'EnqueueFailed';
-}
-
 /** The launch queue: enrollments in, the starter Lambda out at a controlled rate. */
-export class SqsLaunchQueue {
+export class SqsLaunchQueue implements LaunchQueue {
   constructor(
     private readonly queueUrl: string,
     private readonly client: SQSClient = (sqsClient ??= new SQSClient({ useQueueUrlAsEndpoint: false })),

@@ -1,9 +1,8 @@
 import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { RecallTier, RfmSegment, ValueQuadrant, type ScoredUser } from '../../domain/journeys';
+import { CorruptJourneyItem, RecallTier, RfmSegment, ValueQuadrant, type ScoredUser, type ScoreReader, type UserScore } from '../../domain/journeys';
 import { batchGet } from '../dynamodb/batch';
 import { forEachConcurrently } from '../dynamodb/client';
-import { CorruptJourneyItem } from './errors';
 import { journeyKeys } from './journey-keys';
 
 const slug = (name: string) => name.toLowerCase().replace(/'/g, '').replace(/\s+/g, '-');
@@ -44,13 +43,13 @@ export const AUDIENCE_SCAN_SEGMENTS = 4;
  * then the matching profiles by BatchGet for locale and consents. `prefilter` runs on the score
  * alone so profiles are fetched only for candidates.
  */
-export class DynamoScoreReader {
+export class DynamoScoreReader implements ScoreReader {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly usersTable: string,
   ) {}
 
-  async scoredUsers(prefilter: (score: z.infer<typeof ScoreItem>) => boolean): Promise<ScoredUser[]> {
+  async scoredUsers(prefilter: (score: UserScore) => boolean): Promise<ScoredUser[]> {
     const scores: z.infer<typeof ScoreItem>[] = [];
     await forEachConcurrently([...Array(AUDIENCE_SCAN_SEGMENTS).keys()], AUDIENCE_SCAN_SEGMENTS, async (segment) => {
       let startKey: Record<string, unknown> | undefined;

@@ -203,7 +203,7 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
 
 /** Turns zod issues into problems that name the field path. */
 export function problemsFromZodError(error: z.ZodError): JourneyDefinitionProblem[] {
-  return error.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message }));
+  return error.issues.map((issue) => ({ index: null, path: formatIssuePath(issue.path), message: issue.message }));
 }
 
 /**

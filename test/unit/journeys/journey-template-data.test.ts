@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activityTotals, journeyTemplateData } from '../../../shared/adapters/journeys/journey-sender';
-import { compileJourneyPlan, DEFAULT_JOURNEYS, type PlanSendStep } from '../../../shared/domain/journeys';
+import { activityTotals, compileJourneyPlan, DEFAULT_JOURNEYS, journeyTemplateData, type PlanSendStep } from '../../../shared/domain/journeys';
 import { findTemplate, locales, renderMessage } from '../../../shared/domain/messaging';
 import { messageTemplates, templateDeclares } from '../../../shared/templates';
 

@@ -1,0 +1,82 @@
+/**
+ * The one composition module of the journeys feature: reads its configuration once, builds the
+ * adapters and hands the handlers the ports of shared/domain/journeys/ports.ts.
+ *
+ * Every journey handler gets the two tables; only some get the launch queue (launch, automatic
+ * recall, the step task) or the state machine (control, the starter). Those adapters are built on
+ * first use, and reading their configuration then throws naming the missing variable, so a handler
+ * fails at cold start for what it uses and never for what it does not.
+ */
+import type { JourneyPorts } from '../domain/journeys';
+import { dynamoDocumentClient } from '../adapters/dynamodb/client';
+import { DynamoUserStore } from '../adapters/dynamodb/user-store';
+import { DynamoEnrollmentStore } from '../adapters/journeys/enrollment-store';
+import { StepFunctionsExecutionStarter, stepFunctionsClient } from '../adapters/journeys/execution-starter';
+import { ENV, JOURNEY_ENV, JourneyLaunchConfig, JourneyStarterConfig, JourneyTablesConfig, JourneyControlConfig } from '../adapters/journeys/journey-config';
+import { MessengerJourneySender } from '../adapters/journeys/journey-sender';
+import { DynamoJourneyStore } from '../adapters/journeys/journey-store';
+import { SqsLaunchQueue } from '../adapters/journeys/launch-queue';
+import { DynamoScoreReader } from '../adapters/journeys/score-reader';
+import { createMessenger, DynamoSuppressionList, MESSAGING_DEFAULTS } from '../adapters/messaging';
+import { DynamoKillSwitch } from '../adapters/messaging/kill-switch';
+import { runtimeClock } from '../adapters/runtime-clock';
+import { readConfig } from '../config/read-config';
+
+/** What the journey handlers are given: the ports, and the start rate the starter paces to. */
+export interface ComposedJourneys extends JourneyPorts {
+  /** StartExecution calls per second one starter invocation may make (JOURNEY_START_RATE_PER_SECOND). */
+  readonly startsPerSecond: number;
+}
+
+/** Builds on first call, then answers the same value. */
+function once<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}
+
+function compose(env: NodeJS.ProcessEnv): ComposedJourneys {
+  const config = readConfig(JourneyTablesConfig, env);
+  const client = dynamoDocumentClient();
+  const tables = { users: config[ENV.usersTable], operations: config[ENV.operationsTable] };
+  const users = new DynamoUserStore(client, tables.users, config[ENV.aggregateRetentionDays]);
+  const activity = { activitySince: (userId: string, fromDay: string) => users.listForUser(userId, fromDay) };
+  const suppressions = new DynamoSuppressionList(client, tables);
+  const queue = once(() => new SqsLaunchQueue(readConfig(JourneyLaunchConfig, env)[JOURNEY_ENV.launchQueueUrl]));
+  const starter = once(() => new StepFunctionsExecutionStarter(stepFunctionsClient(), readConfig(JourneyControlConfig, env)[JOURNEY_ENV.stateMachineArn]));
+  const startsPerSecond = once(() => readConfig(JourneyStarterConfig, env)[JOURNEY_ENV.startRatePerSecond]);
+  const sender = once(() => new MessengerJourneySender(createMessenger({ clock: runtimeClock }), { clock: runtimeClock, profiles: users, activity }, MESSAGING_DEFAULTS.appUrl));
+  return {
+    clock: runtimeClock,
+    journeys: new DynamoJourneyStore(client, tables.operations),
+    enrollments: new DynamoEnrollmentStore(client, tables),
+    scores: new DynamoScoreReader(client, tables.users),
+    activity,
+    // The item the messaging feature owns, read strongly consistent at every step.
+    killSwitch: new DynamoKillSwitch(client, tables.operations),
+    sunsets: { sunset: async (userId, at) => ((await suppressions.add({ kind: 'sunset', userId, at: at.toISOString() })) ? 'added' : 'already-there') },
+    get queue() {
+      return queue();
+    },
+    get starter() {
+      return starter();
+    },
+    get sender() {
+      return sender();
+    },
+    get startsPerSecond() {
+      return startsPerSecond();
+    },
+  };
+}
+
+let composed: ComposedJourneys | undefined;
+
+/**
+ * The journey ports of this process, built once from the environment. Adapters a handler does not
+ * use are built (and their configuration read) on first use; don't spread the answer, which
+ * would build them all.
+ */
+export function composeJourneys(): ComposedJourneys {
+  composed ??= compose(process.env);
+  return composed;
+}

@@ -1,0 +1,123 @@
+/**
+ * The ports the journey use cases (shared/application/journeys) run on. Adapters in
+ * shared/adapters/journeys implement them over DynamoDB, SQS, Step Functions and the send path;
+ * test/support/fakes implements them in memory.
+ */
+import type { Clock } from '../common';
+import type { DailyActivity } from '../events/daily-activity';
+import type { SendOutcome } from '../messaging';
+import type { ScoredUser } from './audience';
+import type { JourneyChannel } from './journey-definition';
+import type { JourneyStatus } from './journey-lifecycle';
+import type { PlanSendStep } from './journey-plan';
+import type { ExitRecord, StepRecord, UserJourneyRecords } from './journey-records';
+import type { CreateJourneyOutcome, EnrollOnceOutcome, EnrollmentMessage, JourneyMember, LaunchCounts, StartOutcome, StoredJourney } from './stored-journey';
+
+/** Journeys and their member lists. */
+export interface JourneyStore {
+  /** Creates the journey; an existing id answers `exists` with what is stored. */
+  create(journey: StoredJourney): Promise<CreateJourneyOutcome>;
+  /** Read strongly consistent: every step of every execution asks for the status. */
+  get(journeyId: string): Promise<StoredJourney | undefined>;
+  /** Every journey, newest launch first. */
+  list(): Promise<StoredJourney[]>;
+  /** Moves the journey from `from` to `to` only if it is still `from`; false when it had changed. */
+  transition(journeyId: string, from: JourneyStatus, to: JourneyStatus, at: Date): Promise<boolean>;
+  recordLaunch(journeyId: string, launch: LaunchCounts): Promise<void>;
+  /** Which of `userIds` are members of the journey. */
+  membersAmong(journeyId: string, userIds: readonly string[]): Promise<Set<string>>;
+  /** Every member, by user id. */
+  listMembers(journeyId: string): Promise<JourneyMember[]>;
+}
+
+/** The per-user records of a journey: enrollments, what each step did, why an execution left. */
+export interface EnrollmentStore {
+  /**
+   * Enrolls each member once (member item and enrollment record together, each only if absent);
+   * a user who is already a member keeps the first enrollment and is answered `already-enrolled`
+   * with it. Outcomes come in the members' order.
+   */
+  enrollOnce(journeyId: string, members: readonly JourneyMember[], executionNameOf: (userId: string) => string): Promise<EnrollOnceOutcome[]>;
+  /** Records what a step did; a retried step overwrites its own record with the same facts. */
+  putStep(journeyId: string, userId: string, record: StepRecord): Promise<void>;
+  putExit(journeyId: string, userId: string, record: ExitRecord): Promise<void>;
+  /** The records of many users, keyed by user id. */
+  recordsOf(journeyId: string, userIds: readonly string[]): Promise<Map<string, UserJourneyRecords>>;
+}
+
+/** A user's nightly scores, before the profile (locale, consents) is read. */
+export type UserScore = Omit<ScoredUser, 'locale' | 'consents' | 'suppressed' | 'unsubscribed' | 'sunset'>;
+
+/** Scored users for audience selection; `prefilter` runs on the score alone, before profiles are read. */
+export interface ScoreReader {
+  scoredUsers(prefilter: (score: UserScore) => boolean): Promise<ScoredUser[]>;
+}
+
+/** Daily aggregates of a user from `fromDay` (UTC, inclusive). */
+export interface ActivityReader {
+  activitySince(userId: string, fromDay: string): Promise<DailyActivity[]>;
+}
+
+/** The launch queue: enrollments in, the starter out at a controlled rate. */
+export interface LaunchQueue {
+  enqueue(messages: readonly EnrollmentMessage[]): Promise<void>;
+}
+
+/** Starts and stops journey executions by their deterministic names. */
+export interface ExecutionStarter {
+  /** `already-enrolled` when the name exists; throws a named retryable error when starting keeps failing. */
+  start(name: string, input: string): Promise<StartOutcome>;
+  /** Stops the execution if it runs; one never started (or already closed) is fine. */
+  stop(name: string, cause: string): Promise<void>;
+}
+
+/** The system kill switch the messaging feature owns: read at every step, never cached. */
+export interface KillSwitch {
+  read(): Promise<{ active: boolean }>;
+}
+
+/** The send path's suppressions, as far as a sunset escalation writes them. */
+export interface SunsetList {
+  /** Stops all marketing to the user. */
+  sunset(userId: string, at: Date): Promise<'added' | 'already-there'>;
+}
+
+/** One send step of one user's journey, as CheckExitAndSend hands it over. */
+export interface JourneyStepSend {
+  userId: string;
+  journeyId: string;
+  executionName: string;
+  step: PlanSendStep;
+  /** The journey's maximum duration ends then: a journey coupon is valid until that moment. */
+  endsAt: Date;
+}
+
+/** What one channel of a step came to. */
+export interface ChannelSend {
+  channel: JourneyChannel;
+  outcome: SendOutcome;
+}
+
+/** The port a journey step sends through. */
+export interface JourneySender {
+  /**
+   * Sends the step on each of its channels, one after another (the send path serializes a user's
+   * sends to keep the budget exact), and answers each channel's typed outcome. Errors of the
+   * stores are thrown for the state machine's Retry; the idempotency keys make that retry safe.
+   */
+  sendStep(send: JourneyStepSend): Promise<ChannelSend[]>;
+}
+
+/** Everything the journey use cases run on; each use case picks what it needs. */
+export interface JourneyPorts {
+  clock: Clock;
+  journeys: JourneyStore;
+  enrollments: EnrollmentStore;
+  scores: ScoreReader;
+  activity: ActivityReader;
+  queue: LaunchQueue;
+  starter: ExecutionStarter;
+  killSwitch: KillSwitch;
+  sunsets: SunsetList;
+  sender: JourneySender;
+}

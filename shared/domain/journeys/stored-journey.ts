@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { AudienceFilter } from './audience';
+import { JourneyDefinition, RecallTier } from './journey-definition';
+import { JourneyStatus } from './journey-lifecycle';
+
+/** A launched journey as stored: what runs, on whom, and where it stands. */
+export const StoredJourney = z.object({
+  journeyId: z.string().min(1),
+  definition: JourneyDefinition,
+  audience: AudienceFilter,
+  status: JourneyStatus,
+  launchedAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  launch: z
+    .object({
+      matched: z.number().int(),
+      enrolled: z.number().int(),
+      /** Matched users who were members already (enrolled by automatic recall or a hand-over meanwhile); absent on older items. */
+      alreadyEnrolled: z.number().int().optional(),
+      holdout: z.number().int(),
+      queued: z.number().int(),
+    })
+    .optional(),
+});
+export type StoredJourney = z.infer<typeof StoredJourney>;
+
+/** What a first launch counted, as the journey keeps it. */
+export type LaunchCounts = NonNullable<StoredJourney['launch']>;
+
+/** One enrolled user, as the journey's member list keeps them. */
+export const JourneyMember = z.object({
+  userId: z.string().min(1),
+  tier: RecallTier,
+  holdout: z.boolean(),
+  enrolledAt: z.iso.datetime(),
+});
+export type JourneyMember = z.infer<typeof JourneyMember>;
+
+export type CreateJourneyOutcome = { kind: 'created'; journey: StoredJourney } | { kind: 'exists'; journey: StoredJourney };
+
+/**
+ * What writing one enrollment came to: the member written now, or the member found already
+ * enrolled (as stored: their first enrollment time, tier and holdout), whose records were left alone.
+ */
+export type EnrollOnceOutcome = { kind: 'enrolled'; member: JourneyMember } | { kind: 'already-enrolled'; member: JourneyMember };
+
+/** One enrollment waiting for its execution to be started (the launch queue's message). */
+export const EnrollmentMessage = z.object({
+  journeyId: z.string().min(1),
+  userId: z.string().min(1),
+  enrolledAt: z.iso.datetime(),
+});
+export type EnrollmentMessage = z.infer<typeof EnrollmentMessage>;
+
+/** What starting one execution came to: `already-enrolled` when its deterministic name exists. */
+export type StartOutcome = 'started' | 'already-enrolled';
