@@ -1,9 +1,8 @@
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parseInput } from '../../shared/domain/common';
 import { LaunchRequest } from '../../shared/domain/journeys';
 import { launchJourney } from '../../shared/application/journeys/launch-journey';
 import { httpHandler, json, jsonBody } from '../../shared/adapters/http/http-api';
-import { countMetric, metrics } from '../../shared/adapters/observability/metrics';
+import { countMetric, publishCountedMetrics } from '../../shared/adapters/observability/metrics';
 import { composeJourneys } from '../../shared/composition/journeys';
 
 const journeys = composeJourneys();
@@ -14,4 +13,4 @@ export const handler = httpHandler(async (event) => {
   countMetric('JourneyEnrollments', result.enrolled - result.holdout);
   countMetric('JourneyHoldoutEnrollments', result.holdout);
   return json(result.relaunch ? 200 : 202, result);
-}).use(logMetrics(metrics));
+}).use(publishCountedMetrics());

@@ -1,12 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { EnrollmentMessage } from '../../shared/domain/journeys';
 import { readingEachJourneyOnce, startEnrollment } from '../../shared/application/journeys/start-enrollment';
 import { logger } from '../../shared/adapters/observability/logger';
-import { countMetric, metrics } from '../../shared/adapters/observability/metrics';
+import { countMetric, publishCountedMetrics } from '../../shared/adapters/observability/metrics';
 import { composeJourneys } from '../../shared/composition/journeys';
 
 const journeys = composeJourneys();
@@ -25,7 +24,7 @@ const METRIC_OF = { started: 'JourneyExecutionsStarted', 'already-enrolled': 'Jo
  */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
+  .use(publishCountedMetrics())
   .handler(async (event, context) => {
     const ports = { journeys: readingEachJourneyOnce(journeys.journeys), starter: journeys.starter };
     const began = Date.now();

@@ -1,11 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { z } from 'zod';
 import { checkInNow, countNewGrants, enrollInCheckin, incentiveReport, pointsOf, programsOf, publishedDraw, referralCodeOf, runDraw, signUpWithCode, type AppliedGrant } from '../../shared/application/loyalty';
 import { composeLoyalty } from '../../shared/composition/loyalty';
 import { httpHandler, json, jsonBody, pathParameter } from '../../shared/adapters/http/http-api';
 import { logger } from '../../shared/adapters/observability/logger';
-import { countMetric, metrics } from '../../shared/adapters/observability/metrics';
+import { countMetric, publishCountedMetrics } from '../../shared/adapters/observability/metrics';
 import { NotFoundError, UserId, parseInput } from '../../shared/domain/common';
 import { TimeZone } from '../../shared/domain/loyalty';
 
@@ -101,4 +100,4 @@ export const handler = httpHandler(async (event) => {
   const route = routes[event.routeKey];
   if (!route) throw new NotFoundError(`no loyalty route ${event.routeKey}`);
   return route(event);
-}).use(logMetrics(metrics));
+}).use(publishCountedMetrics());

@@ -1,10 +1,9 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { sweepCheckinPrograms, type SweepReport } from '../../shared/application/loyalty';
 import { composeLoyalty } from '../../shared/composition/loyalty';
 import { logger } from '../../shared/adapters/observability/logger';
-import { countMetric, metrics } from '../../shared/adapters/observability/metrics';
+import { countMetric, publishCountedMetrics } from '../../shared/adapters/observability/metrics';
 
 /**
  * How many due programs one shard handles per run. 16 shards × 2,000 fits the 5-minute timeout
@@ -15,7 +14,7 @@ const LIMIT_PER_SHARD = 2000;
 /** Invoked every 15 minutes by EventBridge Scheduler (the input is ignored: "now" is the clock). */
 export const handler = middy<unknown, SweepReport>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
+  .use(publishCountedMetrics())
   .handler(async () => {
     const report = await sweepCheckinPrograms(composeLoyalty(), { limitPerShard: LIMIT_PER_SHARD });
     countMetric('LoyaltyCheckinReminders', report.reminders);

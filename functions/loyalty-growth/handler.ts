@@ -2,13 +2,12 @@ import middy from '@middy/core';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { countLoyaltyEvent, countNewGrants } from '../../shared/application/loyalty';
 import { composeLoyalty } from '../../shared/composition/loyalty';
 import { logger } from '../../shared/adapters/observability/logger';
-import { countMetric, metrics } from '../../shared/adapters/observability/metrics';
+import { countMetric, publishCountedMetrics } from '../../shared/adapters/observability/metrics';
 import { StoredBehaviourEvent } from '../../shared/adapters/dynamodb/raw-event-store';
 import { parseInput } from '../../shared/domain/common';
 
@@ -35,7 +34,7 @@ export interface LoyaltyEventsReport {
  */
 export const handler = middy<DynamoDBStreamEvent, LoyaltyEventsReport>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
+  .use(publishCountedMetrics())
   .handler(async (event) => {
     const loyalty = composeLoyalty();
     let counted = 0;

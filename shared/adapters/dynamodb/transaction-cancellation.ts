@@ -1,5 +1,6 @@
 import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { UnavailableError } from '../../domain/common';
 
 /** One item's reason in a cancelled transaction, with the old item when the request asked for it. */
 export interface CancellationReason {
@@ -34,9 +35,9 @@ export function conflictBackoff(attempt: number): Promise<void> {
 }
 
 /** Too many transaction conflicts in a row on the same items. Retryable as a whole. */
-export class TransactionContentionError extends Error {
+export class TransactionContentionError extends UnavailableError {
   override readonly name = 'TransactionContentionError';
   constructor(what: string, attempts: number, options?: { cause?: unknown }) {
-    super(`${what}: transaction conflicted ${attempts} times in a row`, options);
+    super(`${what}: transaction conflicted ${attempts} times in a row`, { ...options, retryAfterSeconds: 1 });
   }
 }

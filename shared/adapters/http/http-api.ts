@@ -49,7 +49,9 @@ export function toHttpResponse(error: unknown, requestId: string): APIGatewayPro
     const headers: Record<string, string> = {};
     if (error.kind === 'unavailable') headers['retry-after'] = String(error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS);
     if (error instanceof MethodNotAllowedError) headers.allow = error.allow.join(', ');
-    return json(status, { error: error.code, message: error.message, ...(error.problems.length ? { problems: error.problems } : {}), requestId }, headers);
+    // A fault of ours is logged, never shown: its message may name items and keys.
+    const message = error.kind === 'internal' ? 'something went wrong; retry later' : error.message;
+    return json(status, { error: error.code, message, ...(error.problems.length ? { problems: error.problems } : {}), requestId }, headers);
   }
   logger.error('unhandled error', { error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
   return json(500, { error: 'internal', message: 'something went wrong; retry later', requestId });
