@@ -43,12 +43,7 @@ import { unsubscribeKeyringLoader } from '../adapters/messaging/unsubscribe-keyr
 import { countMetric } from '../adapters/observability/metrics';
 import { runtimeClock } from '../adapters/runtime-clock';
 import { messageTemplates } from '../templates';
-
-/** Memoizes a factory: configuration is read once, on first use. */
-export function once<T>(factory: () => T): () => T {
-  let made: { value: T } | undefined;
-  return () => (made ??= { value: factory() }).value;
-}
+import { once } from './once';
 
 /** Pieces tests swap; a Lambda passes none. */
 export interface MessengerOptions {
