@@ -165,7 +165,7 @@ export class MessagingFeature extends Construct {
   }
 
   /**
-   * Lets a function call `createMessenger()`: sets the send path's environment and grants exactly
+   * Lets a function call `composeMessaging().messenger`: sets the send path's environment and grants exactly
    * what it uses (the two tables, SES on the sender identity and configuration set, SNS publish for
    * SMS and push, the unsubscribe key).
    */
