@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { INGEST_DEFAULTS } from '../shared/config/tables';
 import { DEFAULT_INCENTIVE_RULES, IncentiveRules } from '../shared/domain/loyalty/incentives';
 import { BehaviourEvent } from '../shared/domain/events/behaviour-event';
+import { MESSAGING_DEFAULTS } from '../shared/adapters/messaging/config';
+import { parseContactPolicyConfig } from '../shared/domain/messaging/contact-policy-config';
 
 const behaviourEventTypes = new Set<string>(BehaviourEvent.options.map((option) => option.shape.type.value));
 
@@ -20,6 +22,28 @@ const IncentiveRulesSetting = z
   }, IncentiveRules)
   .refine((rules) => rules.every((rule) => behaviourEventTypes.has(rule.eventType)), { message: `every rule's eventType must be one of ${[...behaviourEventTypes].join(', ')}` });
 
+/** Messaging settings from CDK context `rekindle.messaging` (infra/features/messaging.ts). */
+export const MessagingSettings = z
+  .object({
+    fromAddress: z.string().min(3).default(MESSAGING_DEFAULTS.fromAddress),
+    /** A custom domain for unsubscribe links; the API's own endpoint otherwise. */
+    unsubscribeBaseUrl: z.url().optional(),
+    /** The contact policy (see shared/domain/messaging/contact-policy-config.ts); {} is the documented default. */
+    contactPolicy: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .superRefine((policy, context) => {
+        // Checked at synth, with the same parser the functions use at cold start.
+        try {
+          parseContactPolicyConfig(policy);
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        }
+      }),
+    messageLogRetentionDays: z.coerce.number().int().positive().default(MESSAGING_DEFAULTS.messageLogRetentionDays),
+  })
+  .prefault({});
+
 /** Deployment settings, read once from CDK context (`cdk.json` or `-c key=value`). */
 export const RekindleSettings = z.object({
   eventMaxAgeDays: z.coerce.number().int().positive().default(INGEST_DEFAULTS.eventMaxAgeDays),
@@ -37,6 +61,8 @@ export const RekindleSettings = z.object({
   scoringCoreFeatures: z.string().min(1).default('playlist,upload,share'),
   // Key-behaviour incentives (infra/features/loyalty.ts), e.g. -c 'rekindle={"incentiveRules":[...]}'.
   incentiveRules: IncentiveRulesSetting.default(DEFAULT_INCENTIVE_RULES),
+  // Messaging and contact policy, e.g. -c 'rekindle={"messaging":{"fromAddress":"…"}}'.
+  messaging: MessagingSettings,
 });
 export type RekindleSettings = z.infer<typeof RekindleSettings>;
 

@@ -1,7 +1,7 @@
-import { reconciliationServices } from '../../shared/adapters/messaging/handler-wiring';
 import { logger } from '../../shared/adapters/observability/logger';
-import { runtimeClock } from '../../shared/adapters/runtime-clock';
-import { reconcileInDoubtSends, ReconcileSweepIncompleteError, type ReconcileReport } from '../../shared/domain/messaging';
+import { reconcileInDoubtSends } from '../../shared/application/messaging/reconcile-in-doubt-sends';
+import { composeMessaging } from '../../shared/composition/messaging';
+import { ReconcileSweepIncompleteError, type ReconcileReport } from '../../shared/domain/messaging';
 
 /**
  * Invoked every 15 minutes by EventBridge Scheduler (the input is ignored: "now" is the clock).
@@ -10,9 +10,10 @@ import { reconcileInDoubtSends, ReconcileSweepIncompleteError, type ReconcileRep
  * evidence horizon. Logs counts and message ids only: never an address or a number.
  */
 export const handler = async (): Promise<ReconcileReport> => {
-  const { ports, reservation } = reconciliationServices();
+  const messaging = composeMessaging();
+  const { ports, reservation } = messaging.reconciliation();
   try {
-    const report = await reconcileInDoubtSends(ports, runtimeClock, reservation);
+    const report = await reconcileInDoubtSends(ports, messaging.clock, reservation);
     if (report.leftInDoubt.length > 0) {
       // SMS and push in AWS: SNS keeps no record readable by our id. Needs a person to decide.
       logger.warn('messages left in doubt: no provider evidence for their channel', { messageIds: report.leftInDoubt.slice(0, 50), count: report.leftInDoubt.length });

@@ -6,11 +6,12 @@ import { Channel, Priority, QuietHoursChoice, TemplateData, type SendOutcome } f
 import { UserId } from '../../shared/domain/profiles/user-profile';
 import { templateIds } from '../../shared/templates';
 import { httpHandler, json, jsonBody } from '../../shared/adapters/http/http-api';
-import { createMessenger, MESSAGING_DEFAULTS } from '../../shared/adapters/messaging';
+import { MESSAGING_DEFAULTS } from '../../shared/adapters/messaging/config';
 import { operatorOf } from '../../shared/adapters/messaging/operator';
 import { logger } from '../../shared/adapters/observability/logger';
-
-const messenger = createMessenger();
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { metrics } from '../../shared/adapters/observability/metrics';
+import { composeMessaging } from '../../shared/composition/messaging';
 
 /** The body of `POST /v1/messages/test`. */
 export const TestMessageRequest = z.strictObject({
@@ -34,7 +35,7 @@ export const handler = httpHandler(async (event, context) => {
   if (!body.success) throw new InvalidInputError('the test message request was rejected; nothing was sent', problemsFromZod(body.error));
   const operator = operatorOf(event);
   const request = body.data;
-  const outcome = await messenger.send({
+  const outcome = await composeMessaging().messenger.send({
     userId: request.userId,
     channel: request.channel,
     templateId: request.templateId,
@@ -47,4 +48,4 @@ export const handler = httpHandler(async (event, context) => {
   });
   logger.info('test message', { messageId: outcome.messageId, outcome: outcome.kind, channel: request.channel });
   return json(STATUS[outcome.kind], { outcome });
-});
+}).use(logMetrics(metrics));

@@ -1,7 +1,8 @@
 import type { SNSEvent } from 'aws-lambda';
-import { feedbackStores } from '../../shared/adapters/messaging/handler-wiring';
-import { applySesFeedback, SesEvent, type FeedbackOutcome } from '../../shared/adapters/messaging/ses-feedback';
 import { logger } from '../../shared/adapters/observability/logger';
+import { applySesFeedback } from '../../shared/application/messaging/apply-ses-feedback';
+import { composeMessaging } from '../../shared/composition/messaging';
+import { SesEvent, type FeedbackOutcome } from '../../shared/domain/messaging';
 
 /**
  * SES configuration-set events, delivered by SNS: a provider receipt for every tagged message
@@ -9,9 +10,13 @@ import { logger } from '../../shared/adapters/observability/logger';
  * and clicks into behaviour events. A message that is not an SES event is logged (its
  * type and problems only, never its content: it holds addresses) and dropped, since a retry cannot
  * fix it; a store failure throws, so SNS retries and then dead-letters the notification.
+ *
+ * Not a Powertools `BatchProcessor`: SNS invokes with one record and has no partial batch
+ * response (the processor knows SQS, Kinesis and DynamoDB streams only); SNS's own retry and
+ * dead-letter queue are the failure path.
  */
 export const handler = async (event: SNSEvent): Promise<{ applied: FeedbackOutcome['kind'][]; invalid: number }> => {
-  const { suppressions, rawEvents, messageLog, receipts } = feedbackStores();
+  const ports = composeMessaging().feedback();
   const applied: FeedbackOutcome['kind'][] = [];
   let invalid = 0;
   for (const record of event.Records) {
@@ -29,7 +34,7 @@ export const handler = async (event: SNSEvent): Promise<{ applied: FeedbackOutco
       logger.warn('SES feedback not understood', { snsMessageId: record.Sns.MessageId, problems: parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.code}`) });
       continue;
     }
-    const outcome = await applySesFeedback(parsed.data, { suppressions, rawEvents, receipts, userOfMessage: (id) => messageLog.userOf(id) });
+    const outcome = await applySesFeedback(parsed.data, ports);
     applied.push(outcome.kind);
   }
   logger.info('SES feedback applied', { records: event.Records.length, applied, invalid });

@@ -11,25 +11,12 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import cdkNag from 'cdk-nag';
 import { Construct } from 'constructs';
-import { z } from 'zod';
 import { ENV } from '../../shared/config/tables';
-import { MESSAGING_DEFAULTS, MESSAGING_ENV } from '../../shared/adapters/messaging/config';
+import { MESSAGING_ENV } from '../../shared/adapters/messaging/config';
 import { RekindleFunction } from '../constructs/rekindle-function';
 import type { FeatureContext } from './feature-context';
 
 const { NagSuppressions } = cdkNag;
-
-/** Messaging settings from CDK context `rekindle.messaging` (cdk.json or `-c`); all have defaults. */
-const MessagingSettings = z
-  .object({
-    fromAddress: z.string().min(3).default(MESSAGING_DEFAULTS.fromAddress),
-    /** A custom domain for unsubscribe links; the API's own endpoint otherwise. */
-    unsubscribeBaseUrl: z.url().optional(),
-    /** The contact policy (see shared/domain/messaging/contact-policy-config.ts); {} is the documented default. */
-    contactPolicy: z.record(z.string(), z.unknown()).default({}),
-    messageLogRetentionDays: z.coerce.number().int().positive().default(MESSAGING_DEFAULTS.messageLogRetentionDays),
-  })
-  .prefault({});
 
 function domainOf(address: string): string {
   const match = /@([^>\s]+)>?\s*$/.exec(address);
@@ -39,7 +26,7 @@ function domainOf(address: string): string {
 
 /**
  * Messaging and contact policy: the one send path (used in-process by every feature through
- * `createMessenger()`; a feature's function gets what it needs with {@link MessagingFeature.grantSend}),
+ * `composeMessaging().messenger`, shared/composition/messaging.ts; a feature's function gets what it needs with {@link MessagingFeature.grantSend}),
  * the SES configuration set whose events come back through SNS into the suppression list and the
  * behaviour events, the unsubscribe endpoint (public: the signed token is the authority), the kill
  * switch and the message log API.
@@ -65,7 +52,7 @@ export class MessagingFeature extends Construct {
     this.context = context;
     const { data, settings } = context;
     const stack = Stack.of(this);
-    const messaging = MessagingSettings.parse((this.node.tryGetContext('rekindle') as { messaging?: unknown } | undefined)?.messaging ?? {});
+    const { messaging } = settings;
 
     // Retained: tokens in inboxes stay verifiable for 90 days, whatever happens to this stack.
     this.unsubscribeKey = new secretsmanager.Secret(this, 'UnsubscribeKey', {
@@ -178,7 +165,7 @@ export class MessagingFeature extends Construct {
   }
 
   /**
-   * Lets a function call `createMessenger()`: sets the send path's environment and grants exactly
+   * Lets a function call `composeMessaging().messenger`: sets the send path's environment and grants exactly
    * what it uses (the two tables, SES on the sender identity and configuration set, SNS publish for
    * SMS and push, the unsubscribe key).
    */

@@ -1,12 +1,11 @@
 import { InvalidInputError } from '../../../shared/domain/common';
 import { z } from 'zod';
 import { problemsFromZod } from '../../../shared/domain/events/validate-batch';
-import type { KillSwitchState } from '../../../shared/domain/messaging';
-import { runtimeClock } from '../../../shared/adapters/runtime-clock';
 import { httpHandler, json, jsonBody } from '../../../shared/adapters/http/http-api';
-import { messagingStores } from '../../../shared/adapters/messaging/handler-wiring';
 import { operatorOf } from '../../../shared/adapters/messaging/operator';
 import { logger } from '../../../shared/adapters/observability/logger';
+import { changeKillSwitch } from '../../../shared/application/messaging/kill-switch';
+import { composeMessaging } from '../../../shared/composition/messaging';
 
 /** The body of `PUT /v1/killswitch`: a reason is required either way, so the change is explained. */
 export const KillSwitchChange = z.strictObject({
@@ -19,10 +18,9 @@ export type KillSwitchChange = z.infer<typeof KillSwitchChange>;
 export const handler = httpHandler(async (event) => {
   const change = KillSwitchChange.safeParse(jsonBody(event));
   if (!change.success) throw new InvalidInputError('the kill switch change was rejected; nothing was written', problemsFromZod(change.error));
-  const now = runtimeClock.now();
   const by = operatorOf(event);
-  const state: KillSwitchState = change.data.active ? { active: true, reason: change.data.reason, since: now.toISOString(), by } : { active: false };
-  await messagingStores().killSwitch.write(state, now);
+  const messaging = composeMessaging();
+  const state = await changeKillSwitch({ ...change.data, by }, { killSwitch: messaging.records().killSwitch, clock: messaging.clock });
   logger.warn('kill switch changed', { active: change.data.active, reason: change.data.reason, by });
   return json(200, { killSwitch: state });
 });

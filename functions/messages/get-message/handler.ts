@@ -1,7 +1,8 @@
 import { InvalidInputError, NotFoundError } from '../../../shared/domain/common';
 import { z } from 'zod';
 import { httpHandler, json, pathParameter } from '../../../shared/adapters/http/http-api';
-import { messagingStores } from '../../../shared/adapters/messaging/handler-wiring';
+import { getMessage } from '../../../shared/application/messaging/message-queries';
+import { composeMessaging } from '../../../shared/composition/messaging';
 
 const MessageId = z.string().regex(/^msg_[A-Za-z0-9_-]{10,40}$/, 'messageId must look like msg_…');
 
@@ -12,9 +13,8 @@ const MessageId = z.string().regex(/^msg_[A-Za-z0-9_-]{10,40}$/, 'messageId must
 export const handler = httpHandler(async (event) => {
   const messageId = MessageId.safeParse(pathParameter(event, 'messageId'));
   if (!messageId.success) throw new InvalidInputError(`messageId: ${messageId.error.issues[0]?.message ?? 'invalid'}`);
-  const { messageLog } = messagingStores();
-  const userId = await messageLog.userOf(messageId.data);
-  if (userId === undefined) throw new NotFoundError('no such message');
-  const [entries, outbox] = await Promise.all([messageLog.listForUser(userId, 200), messageLog.findOutbox(userId, messageId.data)]);
-  return json(200, { messageId: messageId.data, userId, entries: entries.filter((entry) => entry.messageId === messageId.data), ...(outbox ? { rendered: outbox } : {}) });
+  const found = await getMessage(messageId.data, composeMessaging().records());
+  if (found.kind === 'not-found') throw new NotFoundError('no such message');
+  const { kind: _kind, ...body } = found;
+  return json(200, body);
 });

@@ -2,7 +2,8 @@ import { InvalidInputError } from '../../../shared/domain/common';
 import { z } from 'zod';
 import { UserId } from '../../../shared/domain/profiles/user-profile';
 import { httpHandler, json, pathParameter } from '../../../shared/adapters/http/http-api';
-import { messagingStores } from '../../../shared/adapters/messaging/handler-wiring';
+import { listUserMessages } from '../../../shared/application/messaging/message-queries';
+import { composeMessaging } from '../../../shared/composition/messaging';
 
 const Query = z.object({ limit: z.coerce.number({ message: 'limit must be a number' }).int().min(1).max(200, 'limit must be at most 200').default(50) });
 
@@ -12,6 +13,6 @@ export const handler = httpHandler(async (event) => {
   if (!userId.success) throw new InvalidInputError(`userId: ${userId.error.issues[0]?.message ?? 'invalid'}`);
   const query = Query.safeParse(event.queryStringParameters ?? {});
   if (!query.success) throw new InvalidInputError(`limit: ${query.error.issues[0]?.message ?? 'invalid'}`);
-  const messages = await messagingStores().messageLog.listForUser(userId.data, query.data.limit);
+  const messages = await listUserMessages(userId.data, query.data.limit, composeMessaging().records());
   return json(200, { userId: userId.data, messages });
 });

@@ -1,9 +1,8 @@
-import { runtimeClock } from '../../../shared/adapters/runtime-clock';
 import { httpHandler } from '../../../shared/adapters/http/http-api';
-import { feedbackStores, unsubscribeKeyring } from '../../../shared/adapters/messaging/handler-wiring';
-import { unsubscribeWithToken } from '../../../shared/adapters/messaging/unsubscribe';
 import { refusedResponse, tokenOf, unsubscribedPage } from '../../../shared/adapters/messaging/unsubscribe-page';
 import { logger } from '../../../shared/adapters/observability/logger';
+import { unsubscribeWithToken } from '../../../shared/application/messaging/unsubscribe';
+import { composeMessaging } from '../../../shared/composition/messaging';
 
 /**
  * POST /v1/unsubscribe?token=…: the RFC 8058 one-click unsubscribe. The body
@@ -11,8 +10,9 @@ import { logger } from '../../../shared/adapters/observability/logger';
  * signed token alone decides, and a tampered or expired one changes nothing.
  */
 export const handler = httpHandler(async (event) => {
-  const { suppressions, rawEvents } = feedbackStores();
-  const outcome = await unsubscribeWithToken(tokenOf(event), { keyring: await unsubscribeKeyring()(), suppressions, rawEvents, clock: runtimeClock });
+  const messaging = composeMessaging();
+  const { suppressions, rawEvents } = messaging.feedback();
+  const outcome = await unsubscribeWithToken(tokenOf(event), { keyring: await messaging.unsubscribeKeyring(), suppressions, rawEvents, clock: messaging.clock });
   if (outcome.kind === 'refused') {
     logger.info('unsubscribe refused', { reason: outcome.reason });
     return refusedResponse(event, outcome.reason);

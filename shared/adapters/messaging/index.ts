@@ -1,10 +1,18 @@
 /**
- * The send path's adapters. Other features import {@link createMessenger} from here and call it
- * in-process from their own Lambdas; their construct gives the function the environment with
- * `MessagingFeature.grantSend(fn)` (infra/features/messaging.ts).
+ * The send path's adapters. Other features get the one send path from
+ * `composeMessaging().messenger` (shared/composition/messaging.ts); their construct gives the
+ * function the environment with `MessagingFeature.grantSend(fn)` (infra/features/messaging.ts).
  */
 export * from './config';
 export * from './errors';
-export * from './messenger';
 export { DynamoSuppressionList } from './suppressions';
 export type { OutboxMessage } from './message-log';
+export type { Messenger } from '../../domain/messaging';
+export type { MessengerOptions } from '../../composition/messaging';
+import { buildMessenger } from '../../composition/messaging';
+
+/**
+ * @deprecated Use `composeMessaging().messenger` (or `buildMessenger(options)` in tests) from
+ * shared/composition/messaging.ts. Kept while journeys and loyalty still import it from here.
+ */
+export const createMessenger = buildMessenger;

@@ -1,24 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { Channel, MessageLogEntry, type MessageLog } from '../../domain/messaging';
+import { MessageLogEntry, OutboxMessage, type MessageLog, type MessageQueries } from '../../domain/messaging';
 import { expiresAfterDays, keys } from '../dynamodb/keys';
 import { CorruptMessagingItemError } from './errors';
 import { messagingKeys } from './keys';
 
-/** What the local outbox keeps of an SMS or push message: the rendered text, the address masked. */
-export const OutboxMessage = z.object({
-  messageId: z.string(),
-  userId: z.string(),
-  channel: Channel,
-  providerMessageId: z.string(),
-  /** Masked, never in clear. */
-  to: z.string(),
-  title: z.string().optional(),
-  body: z.string(),
-  sentAt: z.iso.datetime(),
-});
-export type OutboxMessage = z.infer<typeof OutboxMessage>;
+export { OutboxMessage } from '../../domain/messaging';
 
 /**
  * The message log, one item per send call under the user's partition, newest sorting last. Each
@@ -26,7 +14,7 @@ export type OutboxMessage = z.infer<typeof OutboxMessage>;
  * domain before they get here. A pointer item in the operations table maps a message id to its
  * user, so a message can be looked up by id alone.
  */
-export class DynamoMessageLog implements MessageLog {
+export class DynamoMessageLog implements MessageLog, MessageQueries {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tables: { users: string; operations: string },

@@ -1,6 +1,5 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
-import { assertNever, type Channel, type ProviderRecord, type ProviderRecords } from '../../domain/messaging';
+import { assertNever, ProviderReceipt, type Channel, type ProviderRecord, type ProviderRecords } from '../../domain/messaging';
 import { expiresAfterDays } from '../dynamodb/keys';
 import { CorruptMessagingItemError } from './errors';
 import { messagingKeys } from './keys';
@@ -12,16 +11,7 @@ import type { OutboxMessage } from './message-log';
  */
 const RECEIPT_RETENTION_DAYS = 30;
 
-/** The provider published an event for one of our messages: it took the message. */
-export const ProviderReceipt = z.object({
-  messageId: z.string().min(1),
-  providerMessageId: z.string().min(1),
-  /** When the provider took the message (SES: the `mail.timestamp` every event of it carries). */
-  acceptedAt: z.iso.datetime(),
-  /** The event that last confirmed it (Send, Delivery, Bounce, …), for whoever reads the item. */
-  lastEventType: z.string().min(1),
-});
-export type ProviderReceipt = z.infer<typeof ProviderReceipt>;
+export { ProviderReceipt } from '../../domain/messaging';
 
 /**
  * Provider receipts in the operations table, keyed by our message id (high cardinality, no hot

@@ -1,5 +1,7 @@
 import { SESv2ServiceException, SendEmailCommand, type SendEmailCommandOutput } from '@aws-sdk/client-sesv2';
-import type { EmailSender, OutgoingEmail, ProviderSendResult } from '../../domain/messaging';
+import { encodeTagValue, type EmailSender, type OutgoingEmail, type ProviderSendResult } from '../../domain/messaging';
+
+export { decodeTagValue, encodeTagValue } from '../../domain/messaging';
 
 /** The one call the sender makes; the SESv2Client satisfies it, and a test can wrap it. */
 export interface SesSendEmail {
@@ -10,12 +12,6 @@ export interface SesSendEmail {
 const THROTTLING = new Set(['TooManyRequestsException', 'LimitExceededException', 'ThrottlingException']);
 
 /** SES tag values allow only letters, digits, `_` and `-`; user ids may hold more, so they travel encoded. */
-export function encodeTagValue(value: string): string {
-  return Buffer.from(value, 'utf8').toString('base64url');
-}
-export function decodeTagValue(value: string): string {
-  return Buffer.from(value, 'base64url').toString('utf8');
-}
 
 /**
  * Email through SES v2 SendEmail with Simple content, the RFC 8058 headers and the configuration

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { escapeHtml, type Channel } from '../../domain/messaging';
 import { headerOf, json } from '../http/http-api';
-import type { TokenRefusal } from './unsubscribe';
+import type { TokenRefusal } from '../../application/messaging/unsubscribe';
 
 /** The token from the query string, or an empty string (which verifies as malformed). */
 export function tokenOf(event: APIGatewayProxyEventV2): string {

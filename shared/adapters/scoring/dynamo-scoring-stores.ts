@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { BgnbdParams, GammaGammaParams } from '../../domain/models';
-import { RunSummary, SegmentCounts, type ModelParameterSet, type ModelParamsStore, type RunStore } from '../../domain/scoring-run';
+import { RunSummary, SegmentCounts, type ModelParameterSet, type ModelParamsStore, type RunReader, type RunRecord, type RunStore } from '../../domain/scoring-run';
 import { scoringKeys } from './scoring-keys';
 
 const StoredParams = z.object({
@@ -17,15 +17,10 @@ const StoredParams = z.object({
 const SegmentProgress = z.object({ segment: z.number().int().min(0), done: z.boolean(), counts: SegmentCounts });
 const Prepared = z.object({ date: z.string(), totalSegments: z.number().int(), estimatedUsers: z.number().int(), startedAt: z.string() });
 
-/** What the API reads of a run: its preparation, per-segment progress and (once done) summary. */
-export interface RunRecord {
-  prepared: z.infer<typeof Prepared> | null;
-  segments: Array<z.infer<typeof SegmentProgress>>;
-  summary: RunSummary | null;
-}
+export type { RunRecord } from '../../domain/scoring-run';
 
 /** Model parameter sets and run bookkeeping in the operations table (keys in scoring-keys.ts). */
-export class DynamoScoringStores implements ModelParamsStore, RunStore {
+export class DynamoScoringStores implements ModelParamsStore, RunStore, RunReader {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

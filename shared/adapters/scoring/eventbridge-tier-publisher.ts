@@ -1,10 +1,12 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { TierChange, TierChangePublisher } from '../../domain/scoring-run';
+import { UnavailableError } from '../../domain/common';
 import { chunk, forEachConcurrently } from '../dynamodb/client';
 
 export const TIER_CHANGED = { source: 'rekindle.scoring', detailType: 'TierChanged' } as const;
 
-export class TierEventsNotPublishedError extends Error {
+/** EventBridge kept refusing some entries; the nightly workflow's Retry matches this name. */
+export class TierEventsNotPublishedError extends UnavailableError {
   override readonly name = 'TierEventsNotPublishedError';
 }
 

@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { RunLauncher } from '../../domain/scoring-run';
+import type { ExecutionStatus, RunLauncher } from '../../domain/scoring-run';
 
 let sfn: SFNClient | undefined;
 
@@ -14,13 +14,7 @@ export function executionArnOf(stateMachineArn: string, name: string): string {
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 }
 
-export interface ExecutionStatus {
-  status: string;
-  startDate: string | null;
-  stopDate: string | null;
-  error: string | null;
-  cause: string | null;
-}
+export type { ExecutionStatus } from '../../domain/scoring-run';
 
 /** Starts and describes executions of the nightly scoring machine. */
 export class StepFunctionsRunLauncher implements RunLauncher {

@@ -1,7 +1,11 @@
-import type { ReconcileReport } from './reconcile-in-doubt';
+import { InternalError, InvalidInputError, NotFoundError, UnavailableError, type Problem } from '../common';
+import type { ReconcileReport } from './reconcile-stuck-send';
 
-/** The configuration of the contact policy is invalid; `issues` names each bad field. */
-export class ContactPolicyConfigError extends Error {
+// Each error keeps its own `name` (tests and logs match on it) and extends the common error of its
+// kind, so an edge answers it from the one kind table.
+
+/** The configuration of the contact policy is invalid; `issues` names each bad field. A fault of the deployment. */
+export class ContactPolicyConfigError extends InternalError {
   override readonly name = 'ContactPolicyConfigError';
   constructor(
     readonly issues: readonly string[],
@@ -11,40 +15,40 @@ export class ContactPolicyConfigError extends Error {
   }
 }
 
-/** A template was rendered without a value for one of its variables. */
-export class TemplateVariableMissingError extends Error {
+/** A template was rendered without a value for one of its variables: the caller's data is incomplete. */
+export class TemplateVariableMissingError extends InvalidInputError {
   override readonly name = 'TemplateVariableMissingError';
   constructor(
     readonly templateId: string,
     readonly locale: string,
     readonly variable: string,
   ) {
-    super(`Template ${templateId} (${locale}) needs variable "${variable}" and none was given`);
+    super(`Template ${templateId} (${locale}) needs variable "${variable}" and none was given`, [{ index: null, path: `data.${variable}`, message: 'required by the template' }]);
   }
 }
 
 /** A variable's value cannot be put in the message safely (e.g. a link that is not http(s)). */
-export class TemplateVariableInvalidError extends Error {
+export class TemplateVariableInvalidError extends InvalidInputError {
   override readonly name = 'TemplateVariableInvalidError';
   constructor(
     readonly templateId: string,
     readonly variable: string,
     readonly reason: string,
   ) {
-    super(`Template ${templateId}: variable "${variable}" is invalid: ${reason}`);
+    super(`Template ${templateId}: variable "${variable}" is invalid: ${reason}`, [{ index: null, path: `data.${variable}`, message: reason }]);
   }
 }
 
 /** The send path was asked for a template the catalog does not hold. */
-export class TemplateNotFoundError extends Error {
+export class TemplateNotFoundError extends NotFoundError {
   override readonly name = 'TemplateNotFoundError';
   constructor(readonly templateId: string) {
     super(`No message template with id "${templateId}"`);
   }
 }
 
-/** The unsubscribe signing keyring is unusable (no current key, key too short). */
-export class UnsubscribeKeyringError extends Error {
+/** The unsubscribe signing keyring is unusable (no current key, key too short): a fault of the deployment. */
+export class UnsubscribeKeyringError extends InternalError {
   override readonly name = 'UnsubscribeKeyringError';
   constructor(message: string) {
     super(message);
@@ -52,7 +56,7 @@ export class UnsubscribeKeyringError extends Error {
 }
 
 /** A List-Unsubscribe link would not be accepted by mailbox providers (RFC 8058 needs https). */
-export class UnsubscribeUrlError extends Error {
+export class UnsubscribeUrlError extends InternalError {
   override readonly name = 'UnsubscribeUrlError';
   constructor(
     readonly url: string,
@@ -64,9 +68,10 @@ export class UnsubscribeUrlError extends Error {
 
 /**
  * The reconciliation sweep could not settle some in-doubt keys (a store error); the others were
- * settled, as `report` shows. Thrown so the run counts as failed (alarm); the next run retries.
+ * settled, as `report` shows. Thrown so the run counts as failed (alarm); the next run retries,
+ * hence `unavailable`.
  */
-export class ReconcileSweepIncompleteError extends Error {
+export class ReconcileSweepIncompleteError extends UnavailableError {
   override readonly name = 'ReconcileSweepIncompleteError';
   constructor(
     readonly report: ReconcileReport,
@@ -74,5 +79,14 @@ export class ReconcileSweepIncompleteError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/** A request handed to the send path did not validate; nothing was sent or recorded. */
+export class InvalidSendRequestError extends InvalidInputError {
+  override readonly name = 'InvalidSendRequestError';
+  constructor(problems: ReadonlyArray<{ path: string; message: string }>, options?: { cause?: unknown }) {
+    const named: Problem[] = problems.map((problem) => ({ index: null, ...problem }));
+    super(`invalid send request: ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`, named, options);
   }
 }

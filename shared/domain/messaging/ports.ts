@@ -8,7 +8,9 @@ import type { MailHeader } from './list-unsubscribe';
 import type { RateGate } from './rate-limiter';
 import type { ReservationState } from './reservation';
 import { SendOutcome } from './send-outcome';
-import { SendSource } from './send-request';
+import type { RawEventStore } from '../events/ports';
+import type { OutboxMessage, ProviderReceipt } from './provider-feedback';
+import { SendSource, type SendRequest } from './send-request';
 import type { SuppressionEntry } from './suppression';
 
 /** Reads the contact side of a user's profile. */
@@ -134,4 +136,48 @@ export interface SendPorts {
   /** Waits between throttled attempts; tests move a clock instead of sleeping. */
   pause(ms: number): Promise<void>;
   messageLog: MessageLog;
+}
+
+/** Adds suppressions; `false` when the entry was there already (its first time is kept). */
+export interface SuppressionWriter {
+  add(entry: SuppressionEntry): Promise<boolean>;
+}
+
+/** The kill switch as the operator API changes it. */
+export interface KillSwitchStore extends KillSwitchReader {
+  write(state: KillSwitchState, at: Date): Promise<void>;
+}
+
+/** Reading the message log back: per user, and one message by id. */
+export interface MessageQueries {
+  listForUser(userId: string, limit: number): Promise<MessageLogEntry[]>;
+  /** The user a message was sent to, from its id alone. */
+  userOf(messageId: string): Promise<string | undefined>;
+  /** What the local outbox kept of an SMS or push message (local runtime only). */
+  findOutbox(userId: string, messageId: string): Promise<OutboxMessage | undefined>;
+}
+
+/** The effects of applying provider feedback. */
+export interface FeedbackPorts {
+  suppressions: SuppressionWriter;
+  rawEvents: Pick<RawEventStore, 'putAll'>;
+  /** Proof that SES took a message: what the reconciliation sweep settles an in-doubt send from. */
+  receipts: { record(receipt: ProviderReceipt): Promise<void> };
+  /** Finds the user of a message when the event carries no user tag (mail sent before tags). */
+  userOfMessage(messageId: string): Promise<string | undefined>;
+}
+
+/**
+ * The one send path as every feature calls it (journeys, loyalty, the test-message API): built by
+ * `composeMessaging()` in shared/composition/messaging.ts.
+ */
+export interface Messenger {
+  /**
+   * Validates the request, runs the contact policy and sends at most once per idempotency key.
+   * Resolves to a typed outcome (sent, deferred, skipped with reason, failed-retryable,
+   * failed-permanent) and records it in the message log. Throws `InvalidSendRequestError` for a
+   * request that does not validate (nothing recorded), and lets infrastructure errors through so
+   * the caller's retry runs: the reservation makes that retry safe.
+   */
+  send(request: SendRequest): Promise<SendOutcome>;
 }

@@ -5,6 +5,6 @@ export * from './reference';
 export * from './run-date';
 export * from './run-summary';
 export * from './score-record';
-export * from './use-cases';
+export * from './run-tasks';
 export * from './user-features';
 export * from './run-requests';

@@ -74,3 +74,32 @@ export interface RunStore {
   putSegmentProgress(runId: string, segment: number, counts: SegmentCounts, done: boolean): Promise<void>;
   putSummary(summary: RunSummary): Promise<void>;
 }
+
+/** How a run's execution stands, as the state machine reports it. */
+export interface ExecutionStatus {
+  status: string;
+  startDate: string | null;
+  stopDate: string | null;
+  error: string | null;
+  cause: string | null;
+}
+
+/** Starts and describes executions of the nightly machine by name. */
+export interface RunLauncher {
+  /** 'exists' when an execution of that name exists with another input or has closed. */
+  start(name: string, input: string): Promise<'started' | 'exists'>;
+  describe(name: string): Promise<ExecutionStatus | null>;
+}
+
+/** What the API reads of a run: its preparation, per-segment progress and (once done) summary. */
+export interface RunRecord {
+  prepared: { date: string; totalSegments: number; estimatedUsers: number; startedAt: string } | null;
+  segments: Array<{ segment: number; done: boolean; counts: SegmentCounts }>;
+  summary: RunSummary | null;
+}
+
+/** Reads runs back for the API. */
+export interface RunReader {
+  getRun(runId: string): Promise<RunRecord>;
+  latestSummary(): Promise<RunSummary | null>;
+}

@@ -1,8 +1,13 @@
 /** Which day a run scores, and the execution names that make starts idempotent per day. */
 import { z } from 'zod';
+import { InvalidInputError } from '../common';
 
-export class InvalidRunDateError extends Error {
+/** The requested run date is neither a calendar day nor an ISO 8601 timestamp. */
+export class InvalidRunDateError extends InvalidInputError {
   override readonly name = 'InvalidRunDateError';
+  constructor(message: string) {
+    super(message, [{ index: null, path: 'date', message }]);
+  }
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

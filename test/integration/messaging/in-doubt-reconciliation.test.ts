@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/local-aws';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
-import { createMessenger } from '../../../shared/adapters/messaging';
+import { buildMessenger as createMessenger } from '../../../shared/composition/messaging';
 import { DynamoSendReservations } from '../../../shared/adapters/messaging/reservations';
 import { encodeTagValue } from '../../../shared/adapters/messaging/ses-email-sender';
 import { defaultContactPolicyConfig, messageIdFor, type SendReservations } from '../../../shared/domain/messaging';

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
-import { createMessenger } from '../../../shared/adapters/messaging';
+import { buildMessenger as createMessenger } from '../../../shared/composition/messaging';
 import type { SendReservations } from '../../../shared/domain/messaging';
 import { startTestRuntime } from '../../support/test-runtime';
 import { alignClockToShanghaiMidday, createUser, functionIdOf, mailTo, sendTest, recallMessage, sesToEmulator } from './support';

@@ -1,4 +1,5 @@
-import { createUnsubscribeKeyring, defaultContactPolicyConfig, type ContactProfile, type SendRequest, type SendSettings } from '../../../../shared/domain/messaging';
+import { createUnsubscribeKeyring, defaultContactPolicyConfig, type ContactProfile, type SendRequest } from '../../../../shared/domain/messaging';
+import type { SendSettings } from '../../../../shared/application/messaging/send-message';
 import { messageTemplates } from '../../../../shared/templates';
 
 /** A user who agreed to everything, in Shanghai, not high-value. */

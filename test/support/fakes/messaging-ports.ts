@@ -1,4 +1,4 @@
-import type { Clock } from '../../../../shared/domain/common';
+import type { Clock } from '../../../shared/domain/common';
 import {
   isReservable,
   type ContactProfile,
@@ -14,7 +14,7 @@ import {
   type SendPorts,
   type SendReservations,
   type SuppressionEntry,
-} from '../../../../shared/domain/messaging';
+} from '../../../shared/domain/messaging';
 
 /** A point where concurrent attempts may interleave; fast-check's scheduler decides the order. */
 export type YieldPoint = () => Promise<void>;

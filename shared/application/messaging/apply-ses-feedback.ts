@@ -1,55 +1,5 @@
-import { z } from 'zod';
-import type { RawEventStore } from '../../domain/events/ports';
 import type { BehaviourEvent } from '../../domain/events/behaviour-event';
-import { contactPointFingerprint, type SuppressionEntry } from '../../domain/messaging';
-import type { ProviderReceipt } from './provider-receipts';
-import { decodeTagValue } from './ses-email-sender';
-
-const tags = z.record(z.string(), z.array(z.string())).default({});
-const mail = z.object({ messageId: z.string().min(1), timestamp: z.iso.datetime({ offset: true }), tags });
-
-/**
- * An SES configuration-set event as its SNS destination publishes it (the `Message` of the SNS
- * notification). Only the fields Rekindle acts on are read; the rest is ignored.
- */
-export const SesEvent = z.discriminatedUnion('eventType', [
-  z.object({
-    eventType: z.literal('Bounce'),
-    mail,
-    bounce: z.object({
-      bounceType: z.enum(['Permanent', 'Transient', 'Undetermined']),
-      bouncedRecipients: z.array(z.object({ emailAddress: z.string().min(3) })),
-      timestamp: z.iso.datetime({ offset: true }),
-    }),
-  }),
-  z.object({
-    eventType: z.literal('Complaint'),
-    mail,
-    complaint: z.object({ timestamp: z.iso.datetime({ offset: true }) }),
-  }),
-  z.object({ eventType: z.literal('Open'), mail, open: z.object({ timestamp: z.iso.datetime({ offset: true }) }) }),
-  z.object({ eventType: z.literal('Click'), mail, click: z.object({ timestamp: z.iso.datetime({ offset: true }) }) }),
-  z.object({ eventType: z.enum(['Send', 'Delivery', 'Reject', 'DeliveryDelay', 'Rendering Failure', 'Subscription']), mail }),
-]);
-export type SesEvent = z.infer<typeof SesEvent>;
-
-/** What one SES event did. */
-export type FeedbackOutcome =
-  | { kind: 'address-suppressed'; newly: number }
-  | { kind: 'marketing-stopped'; userId: string; newly: boolean }
-  | { kind: 'event-recorded'; type: 'message_open' | 'message_click' }
-  /** Nothing to act on but the proof that SES took the message (Send, Delivery, …). */
-  | { kind: 'receipt-recorded' }
-  | { kind: 'ignored'; why: string };
-
-export interface FeedbackDependencies {
-  suppressions: { add(entry: SuppressionEntry): Promise<boolean> };
-  rawEvents: Pick<RawEventStore, 'putAll'>;
-  /** Proof that SES took a message: what the reconciliation sweep settles an in-doubt send from. */
-  receipts: { record(receipt: ProviderReceipt): Promise<void> };
-  /** Finds the user of a message when the event carries no user tag (mail sent before tags). */
-  userOfMessage(messageId: string): Promise<string | undefined>;
-}
+import { contactPointFingerprint, decodeTagValue, type FeedbackOutcome, type FeedbackPorts, type SesEvent } from '../../domain/messaging';
 
 const first = (values: Record<string, string[]>, name: string) => values[name]?.[0];
 
@@ -62,7 +12,7 @@ const first = (values: Record<string, string[]>, name: string) => values[name]?.
  * `message_open` / `message_click` behaviour events in the raw-event store, which aggregates them
  * like any other event. Transient bounces and delivery events change nothing else.
  */
-export async function applySesFeedback(event: SesEvent, deps: FeedbackDependencies): Promise<FeedbackOutcome> {
+export async function applySesFeedback(event: SesEvent, deps: FeedbackPorts): Promise<FeedbackOutcome> {
   const messageId = first(event.mail.tags, 'messageId');
   const taggedUser = first(event.mail.tags, 'userId');
   const userId = taggedUser !== undefined ? decodeTagValue(taggedUser) : messageId !== undefined ? await deps.userOfMessage(messageId) : undefined;

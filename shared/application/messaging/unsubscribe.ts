@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../domain/common';
 import type { RawEventStore } from '../../domain/events/ports';
-import { verifyUnsubscribeToken, type Channel, type UnsubscribeKeyring } from '../../domain/messaging';
-import type { DynamoSuppressionList } from './suppressions';
+import { verifyUnsubscribeToken, type Channel, type SuppressionWriter, type UnsubscribeKeyring } from '../../domain/messaging';
 
 /** Why a presented token unsubscribes nobody. */
 export type TokenRefusal = 'malformed' | 'unknown-key' | 'bad-signature' | 'expired';
@@ -13,9 +12,9 @@ export type UnsubscribeOutcome =
 
 export type UnsubscribePreview = { kind: 'valid'; channel: Channel } | { kind: 'refused'; reason: TokenRefusal };
 
-export interface UnsubscribeDependencies {
+export interface UnsubscribePorts {
   keyring: UnsubscribeKeyring;
-  suppressions: Pick<DynamoSuppressionList, 'add'>;
+  suppressions: SuppressionWriter;
   rawEvents: Pick<RawEventStore, 'putAll'>;
   clock: Clock;
 }
@@ -31,7 +30,7 @@ export function previewUnsubscribe(token: string, keyring: UnsubscribeKeyring, c
  * its user and channel and records an `unsubscribe` behaviour event, so scoring sees it. Repeating
  * it is harmless: the suppression keeps its first time and the event id is derived from the claim.
  */
-export async function unsubscribeWithToken(token: string, deps: UnsubscribeDependencies): Promise<UnsubscribeOutcome> {
+export async function unsubscribeWithToken(token: string, deps: UnsubscribePorts): Promise<UnsubscribeOutcome> {
   const now = deps.clock.now();
   const verified = verifyUnsubscribeToken(token, deps.keyring, now);
   if (verified.kind !== 'valid') return { kind: 'refused', reason: verified.kind };

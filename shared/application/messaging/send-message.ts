@@ -1,25 +1,38 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../common';
-import { MS_PER_DAY } from '../common';
-import { assertNever } from '../common';
-import type { Locale } from './channel';
-import type { ContactPolicyConfig } from './contact-policy-config';
-import { contactPointFingerprint } from './contact-point';
-import { contactPointFor, type ContactProfile } from './contact-profile';
-import type { Decision } from './decision';
-import { decideSend } from './decide-send';
-import { contactHistoryLookbackMs } from './disturbance-index';
-import { TemplateNotFoundError, TemplateVariableInvalidError, TemplateVariableMissingError } from './errors';
-import { listUnsubscribeHeaders, unsubscribeUrlFor } from './list-unsubscribe';
-import { maskContactPoint, redactContactPoints } from './masking';
-import type { MessageLogEntry, ProviderSendResult, SendPorts } from './ports';
-import { throttleBackoffMs } from './rate-limiter';
-import { classifyReservation, messageIdFor, type ReservationStanding } from './reservation';
-import type { SendOutcome } from './send-outcome';
-import type { SendRequest } from './send-request';
-import type { MessageTemplate, RenderedMessage, TemplateCatalog } from './template';
-import { findTemplate, renderMessage } from './template-renderer';
-import { signUnsubscribeToken, type UnsubscribeKeyring } from './unsubscribe-token';
+import { assertNever, type Clock, MS_PER_DAY } from '../../domain/common';
+import {
+  classifyReservation,
+  contactHistoryLookbackMs,
+  contactPointFingerprint,
+  contactPointFor,
+  type ContactPolicyConfig,
+  type ContactProfile,
+  decideSend,
+  type Decision,
+  findTemplate,
+  listUnsubscribeHeaders,
+  type Locale,
+  maskContactPoint,
+  messageIdFor,
+  type MessageLogEntry,
+  type MessageTemplate,
+  type ProviderSendResult,
+  redactContactPoints,
+  type RenderedMessage,
+  renderMessage,
+  type ReservationStanding,
+  type SendOutcome,
+  type SendPorts,
+  type SendRequest,
+  signUnsubscribeToken,
+  type TemplateCatalog,
+  TemplateNotFoundError,
+  TemplateVariableInvalidError,
+  TemplateVariableMissingError,
+  throttleBackoffMs,
+  type UnsubscribeKeyring,
+  unsubscribeUrlFor,
+} from '../../domain/messaging';
 
 /** What the send path is configured with, built once at start-up. */
 export interface SendSettings {

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../../shared/domain/common';
+import { sendMessage } from '../../../../shared/application/messaging/send-message';
+import { fixedClock } from '../../../../shared/domain/common';
 import {
-  sendMessage,
   verifyUnsubscribeToken,
   type SendOutcome,
   type SendRequest,
-} from '../../../shared/domain/messaging';
-import { createTestWorld, type TestWorld } from './support/in-memory-ports';
-import { consentingProfile, marketingEmailRequest, shanghaiNoon, testKeyring, testSettings } from './support/fixtures';
+} from '../../../../shared/domain/messaging';
+import { createTestWorld, type TestWorld } from '../../../support/fakes/messaging-ports';
+import { consentingProfile, marketingEmailRequest, shanghaiNoon, testKeyring, testSettings } from '../../messaging/support/fixtures';
 
 function worldAt(at: string = shanghaiNoon) {
   const clock = fixedClock(at);

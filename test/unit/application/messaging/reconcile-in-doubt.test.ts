@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { reconcileInDoubtSends } from '../../../../shared/application/messaging/reconcile-in-doubt-sends';
+import { sendMessage } from '../../../../shared/application/messaging/send-message';
 import {
   defaultContactPolicyConfig,
   messageIdFor,
-  reconcileInDoubtSends,
   ReconcileSweepIncompleteError,
   reconcileStuckSend,
-  sendMessage,
   type ProviderRecord,
   type ReconcilePorts,
   type SendingState,
   type StuckSend,
-} from '../../../shared/domain/messaging';
-import { fixedClock } from '../../../shared/domain/common';
-import { consentingProfile, marketingEmailRequest, shanghaiNoon, testSettings } from './support/fixtures';
-import { createTestWorld, type TestWorld } from './support/in-memory-ports';
+} from '../../../../shared/domain/messaging';
+import { fixedClock } from '../../../../shared/domain/common';
+import { consentingProfile, marketingEmailRequest, shanghaiNoon, testSettings } from '../../messaging/support/fixtures';
+import { createTestWorld, type TestWorld } from '../../../support/fakes/messaging-ports';
 
 const config = defaultContactPolicyConfig.reservation;
 const KEY = 'exec-1:step-1';

@@ -1,0 +1,85 @@
+import {
+  decideScoreWrite,
+  emptyCounts,
+  featureOptions,
+  featuresOf,
+  mergeCounts,
+  scoreAgainstReference,
+  tally,
+  type RunStore,
+  type ScannedUserRecord,
+  type ScoreSink,
+  type ScoringSettings,
+  type SegmentTask,
+  type SegmentTaskResult,
+  type StoredScore,
+  type TierChange,
+  type TierChangePublisher,
+  type UserScanner,
+} from '../../domain/scoring-run';
+
+/**
+ * Scores one segment until it ends or the invocation's budget is spent (`outOfTime`, or the
+ * task's user cap), returning the cursor to resume from. Per page: features, scores against the
+ * run's reference, tier changes published, then only the changed items written — events before
+ * writes, so a retry after a failure re-sends an event (consumers are idempotent) rather than
+ * losing one.
+ */
+export async function scoreSegment(
+  task: SegmentTask,
+  deps: { scanner: UserScanner; sink: ScoreSink; events: TierChangePublisher; runs: RunStore; settings: ScoringSettings; outOfTime: () => boolean; elapsedMs: () => number; memoryMb: number },
+): Promise<SegmentTaskResult> {
+  const counts = emptyCounts();
+  const options = featureOptions(task.date, deps.settings);
+  // Writes of a page overlap the next page's scan; a failed write is kept (never left unhandled)
+  // and rethrown at the next flush, so the task fails and the state machine retries it.
+  const pendingWrites: Promise<void>[] = [];
+  let writeFailure: unknown = null;
+  const flushWrites = async () => {
+    await Promise.all(pendingWrites.splice(0));
+    if (writeFailure !== null) throw writeFailure;
+  };
+  const onUsers = async (users: ScannedUserRecord[]) => {
+    const features = users.map((user) => featuresOf(user, options));
+    const scores = scoreAgainstReference(features, task.params, deps.settings.config, task.reference);
+    tally(counts, scores);
+    const items: StoredScore[] = [];
+    const changes: TierChange[] = [];
+    scores.forEach((score, i) => {
+      const decision = decideScoreWrite(score, users[i]?.previous ?? null, task.date);
+      if (decision.kind === 'unchanged') return;
+      items.push(decision.item);
+      if (decision.tierChange) changes.push(decision.tierChange);
+    });
+    if (changes.length > 0) await deps.events.publish(changes);
+    counts.tierChanges += changes.length;
+    counts.itemsWritten += items.length;
+    if (items.length > 0) {
+      pendingWrites.push(
+        deps.sink.write(items).then(
+          ({ writeUnits }) => void (counts.writeUnits += writeUnits),
+          (error: unknown) => void (writeFailure ??= error),
+        ),
+      );
+      if (pendingWrites.length >= 2) await flushWrites();
+    }
+  };
+  const cap = task.maxUsersPerInvocation;
+  // With a user cap, read in pages small enough for the cap to take effect (a 1 MB page can hold a
+  // whole segment's users); without one, full pages.
+  const scan = await deps.scanner.scanSegment(
+    cap === null ? task : { ...task, pageItems: Math.max(10, cap * 2) },
+    onUsers,
+    () => deps.outOfTime() || (cap !== null && counts.usersScored >= cap),
+  );
+  await flushWrites();
+  counts.readUnits = scan.readUnits;
+  counts.itemsRead = scan.itemsRead;
+  counts.invocations = 1;
+  counts.lambdaMs = deps.elapsedMs();
+  const total = task.counts ? mergeCounts(task.counts, counts) : counts;
+  const done = scan.cursor === null;
+  await deps.runs.putSegmentProgress(task.runId, task.segment, total, done);
+  return { ...task, cursor: scan.cursor, counts: total, done, memoryMb: deps.memoryMb };
+}
+
