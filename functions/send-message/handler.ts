@@ -9,8 +9,7 @@ import { httpHandler, json, jsonBody } from '../../shared/adapters/http/http-api
 import { MESSAGING_DEFAULTS } from '../../shared/adapters/messaging/config';
 import { operatorOf } from '../../shared/adapters/messaging/operator';
 import { logger } from '../../shared/adapters/observability/logger';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { metrics } from '../../shared/adapters/observability/metrics';
+import { publishCountedMetrics } from '../../shared/adapters/observability/metrics';
 import { composeMessaging } from '../../shared/composition/messaging';
 
 /** The body of `POST /v1/messages/test`. */
@@ -48,4 +47,4 @@ export const handler = httpHandler(async (event, context) => {
   });
   logger.info('test message', { messageId: outcome.messageId, outcome: outcome.kind, channel: request.channel });
   return json(STATUS[outcome.kind], { outcome });
-}).use(logMetrics(metrics));
+}).use(publishCountedMetrics());

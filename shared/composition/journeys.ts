@@ -17,7 +17,8 @@ import { MessengerJourneySender } from '../adapters/journeys/journey-sender';
 import { DynamoJourneyStore } from '../adapters/journeys/journey-store';
 import { SqsLaunchQueue } from '../adapters/journeys/launch-queue';
 import { DynamoScoreReader } from '../adapters/journeys/score-reader';
-import { createMessenger, DynamoSuppressionList, MESSAGING_DEFAULTS } from '../adapters/messaging';
+import { DynamoSuppressionList, MESSAGING_DEFAULTS } from '../adapters/messaging';
+import { composeMessaging } from './messaging';
 import { DynamoKillSwitch } from '../adapters/messaging/kill-switch';
 import { runtimeClock } from '../adapters/runtime-clock';
 import { readConfig } from '../config/read-config';
@@ -44,7 +45,7 @@ function compose(env: NodeJS.ProcessEnv): ComposedJourneys {
   const queue = once(() => new SqsLaunchQueue(readConfig(JourneyLaunchConfig, env)[JOURNEY_ENV.launchQueueUrl]));
   const starter = once(() => new StepFunctionsExecutionStarter(stepFunctionsClient(), readConfig(JourneyControlConfig, env)[JOURNEY_ENV.stateMachineArn]));
   const startsPerSecond = once(() => readConfig(JourneyStarterConfig, env)[JOURNEY_ENV.startRatePerSecond]);
-  const sender = once(() => new MessengerJourneySender(createMessenger({ clock: runtimeClock }), { clock: runtimeClock, profiles: users, activity }, MESSAGING_DEFAULTS.appUrl));
+  const sender = once(() => new MessengerJourneySender(composeMessaging().messenger, { clock: runtimeClock, profiles: users, activity }, MESSAGING_DEFAULTS.appUrl));
   return {
     clock: runtimeClock,
     journeys: new DynamoJourneyStore(client, tables.operations),

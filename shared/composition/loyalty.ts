@@ -13,7 +13,8 @@ import { DynamoCouponStore, DynamoDrawEntryStore, DynamoLevelChanges, DynamoRefe
 import { EventBridgeGrowthPublisher } from '../adapters/loyalty/eventbridge-growth-publisher';
 import { LOYALTY_ENV } from '../adapters/loyalty/loyalty-env';
 import { MessengerLoyaltyMessenger, type MessengerPort } from '../adapters/loyalty/loyalty-messenger';
-import { createMessenger, MESSAGING_DEFAULTS } from '../adapters/messaging';
+import { MESSAGING_DEFAULTS } from '../adapters/messaging';
+import { buildMessenger } from './messaging';
 import { DynamoMessageLog } from '../adapters/messaging/message-log';
 import { runtimeClock } from '../adapters/runtime-clock';
 
@@ -49,7 +50,7 @@ export function loyaltyRulesOf(config: Pick<LoyaltyConfig, typeof LOYALTY_ENV.mo
 
 /**
  * The loyalty ports over DynamoDB, EventBridge and the one send path. Messages go through
- * `createMessenger()` (its configuration comes from the environment `MessagingFeature.grantSend`
+ * `buildMessenger()` (its configuration comes from the environment `MessagingFeature.grantSend`
  * sets, read on the first send) unless a messenger is given. The integration tests build theirs
  * here, over the local runtime's tables and clock.
  */
@@ -65,7 +66,7 @@ export function loyaltyPortsOver(input: {
   const profiles = new DynamoUserStore(tables.client, tables.usersTable, input.aggregateRetentionDays);
   // Only read here; the retention applies to writes, which the messenger does with its own.
   const messageLog = new DynamoMessageLog(tables.client, { users: tables.usersTable, operations: tables.operationsTable }, 1);
-  const messenger = input.messenger ?? createMessenger({ clock });
+  const messenger = input.messenger ?? buildMessenger({ clock });
   return {
     clock,
     rules,

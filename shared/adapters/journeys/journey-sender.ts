@@ -9,17 +9,15 @@ import {
   type JourneySender,
   type JourneyStepSend,
 } from '../../domain/journeys';
-import type { SendOutcome, SendRequest } from '../../domain/messaging';
 import type { ProfileStore } from '../../domain/profiles/ports';
 import { templateDeclares, type ActivityTotals } from '../../templates';
+import type { Messenger } from '../../domain/messaging';
 
-/** The one send path as the journey sender uses it: `createMessenger()`. */
-export interface MessengerPort {
-  send(request: SendRequest): Promise<SendOutcome>;
-}
+/** The one send path (`composeMessaging().messenger`), as the journey sender uses it. */
+export type MessengerPort = Pick<Messenger, 'send'>;
 
 /**
- * The journey sender over the one send path (`createMessenger()`): every message is non-core
+ * The journey sender over the one send path (`composeMessaging().messenger`): every message is non-core
  * marketing, keyed `<execution name>:<step>:<channel>` so a retried or relaunched step sends only
  * what was not sent, one touch `<execution name>:<step>` per step so the contact budget counts a
  * step on several channels once, deferred (not dropped) in quiet hours, and logged with the journey, execution

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { LoyaltyMessage, LoyaltyMessenger, LoyaltyProfiles, RecordedMessage, ReminderOutcome } from '../../domain/loyalty';
-import { assertNever, type Channel, type MessageLogEntry, type Priority, type SendOutcome, type SendRequest, type TemplateData } from '../../domain/messaging';
+import { assertNever, type Channel, type MessageLogEntry, type Priority, type SendOutcome, type TemplateData } from '../../domain/messaging';
 import type { UserProfile } from '../../domain/profiles/user-profile';
 import { couponExpiryText, couponValueText, firstNameFor } from '../../templates';
+import type { Messenger } from '../../domain/messaging';
 
-/** The one send path as loyalty uses it: `createMessenger()`. */
-export interface MessengerPort {
-  send(request: SendRequest): Promise<SendOutcome>;
-}
+/** The one send path (`composeMessaging().messenger`), as loyalty uses it. */
+export type MessengerPort = Pick<Messenger, 'send'>;
 
 /** Reads the message log (the messaging feature's `DynamoMessageLog`). */
 export interface MessageLogReader {
@@ -78,7 +77,7 @@ export function loyaltyTemplateData(message: LoyaltyMessage, profile: UserProfil
 }
 
 /**
- * Loyalty messages through the one send path (`createMessenger()`): consent, suppression, quiet
+ * Loyalty messages through the one send path (`composeMessaging().messenger`): consent, suppression, quiet
  * hours, budget and kill switch apply as the contact policy says for the message's priority. A
  * reminder in quiet hours is dropped, not deferred: it is about today's check-in.
  */

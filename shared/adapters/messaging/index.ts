@@ -9,10 +9,3 @@ export { DynamoSuppressionList } from './suppressions';
 export type { OutboxMessage } from './message-log';
 export type { Messenger } from '../../domain/messaging';
 export type { MessengerOptions } from '../../composition/messaging';
-import { buildMessenger } from '../../composition/messaging';
-
-/**
- * @deprecated Use `composeMessaging().messenger` (or `buildMessenger(options)` in tests) from
- * shared/composition/messaging.ts. Kept while journeys and loyalty still import it from here.
- */
-export const createMessenger = buildMessenger;
