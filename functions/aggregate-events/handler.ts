@@ -2,19 +2,12 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { aggregateUserDays } from '../../shared/domain/events/ingest-events';
-import { utcDayOf } from '../../shared/domain/events/daily-activity';
-import { DynamoRawEventStore } from '../../shared/adapters/dynamodb/raw-event-store';
-import { DynamoUserStore } from '../../shared/adapters/dynamodb/user-store';
-import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
-import { readConfig } from '../../shared/config/read-config';
-import { AggregationConfig, ENV } from '../../shared/config/tables';
+import { aggregateUserDays } from '../../shared/application/events/aggregate-user-days';
+import { utcDayOf } from '../../shared/domain/common';
+import { composeEvents } from '../../shared/composition/events';
 import { logger } from '../../shared/adapters/observability/logger';
 
-const config = readConfig(AggregationConfig);
-const client = dynamoDocumentClient();
-const rawEvents = new DynamoRawEventStore(client, config[ENV.eventsTable], config[ENV.rawEventRetentionDays]);
-const activity = new DynamoUserStore(client, config[ENV.usersTable], config[ENV.aggregateRetentionDays]);
+const ports = composeEvents().aggregation();
 
 const StoredEventKey = z.object({ userId: z.string().min(1), occurredAt: z.iso.datetime() });
 
@@ -30,7 +23,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<{ aggregated:
     const day = utcDayOf(key.occurredAt);
     touched.set(`${key.userId}\u0000${day}`, { userId: key.userId, day });
   }
-  const result = await aggregateUserDays([...touched.values()], { rawEvents, activity });
+  const result = await aggregateUserDays([...touched.values()], ports);
   logger.debug('aggregated', { records: event.Records.length, userDays: result.aggregated });
   return result;
 };

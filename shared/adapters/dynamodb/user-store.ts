@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import type { DailyActivity } from '../../domain/events/daily-activity';
 import type { DailyActivityStore } from '../../domain/events/ports';
 import type { ProfileStore } from '../../domain/profiles/ports';
-import type { UserProfile } from '../../domain/profiles/user-profile';
+import { PROFILE_DEFAULTS, type UserProfile } from '../../domain/profiles/user-profile';
 import { batchPut } from './batch';
 import { forEachConcurrently } from './client';
 import { expiresAfterDays, keys } from './keys';
@@ -25,6 +25,17 @@ function groupByUserMonth(activities: readonly DailyActivity[]): Map<string, Dai
   return groups;
 }
 
+
+/** A profile as written before `timezone` was renamed `timeZone`. */
+export type LegacyUserProfile = Omit<UserProfile, 'timeZone'> & { timezone: string };
+
+function renameLegacyZone({ timezone, ...profile }: LegacyUserProfile): UserProfile {
+  return { ...profile, timeZone: timezone };
+}
+
+function profileItem(profile: UserProfile) {
+  return { pk: keys.userPk(profile.userId), sk: keys.profileSk, ...profile };
+}
 
 /** Profiles and daily aggregates, both under the user's own partition key. */
 export class DynamoUserStore implements DailyActivityStore, ProfileStore {
@@ -121,16 +132,20 @@ export class DynamoUserStore implements DailyActivityStore, ProfileStore {
   async getProfile(userId: string): Promise<UserProfile | null> {
     const answer = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: keys.userPk(userId), sk: keys.profileSk }, ConsistentRead: true }));
     if (!answer.Item) return null;
-    const { pk: _pk, sk: _sk, ...profile } = answer.Item;
-    return profile as UserProfile;
+    const { pk: _pk, sk: _sk, timezone, ...profile } = answer.Item;
+    // Items written before the rename spell the zone `timezone`.
+    return { ...profile, timeZone: profile.timeZone ?? timezone ?? PROFILE_DEFAULTS.timeZone } as UserProfile;
   }
 
   async putProfile(profile: UserProfile): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: keys.userPk(profile.userId), sk: keys.profileSk, ...profile } }));
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: profileItem(profile) }));
   }
 
-  /** Writes many profiles at once (seeding). */
-  async putProfiles(profiles: readonly UserProfile[]): Promise<void> {
-    await batchPut(this.client, this.tableName, profiles.map((profile) => ({ pk: keys.userPk(profile.userId), sk: keys.profileSk, ...profile })));
+  /**
+   * Writes many profiles at once (seeding). Takes the legacy spelling `timezone` too, for the
+   * seeders not renamed yet; the stored item always says `timeZone`.
+   */
+  async putProfiles(profiles: ReadonlyArray<UserProfile | LegacyUserProfile>): Promise<void> {
+    await batchPut(this.client, this.tableName, profiles.map((profile) => profileItem('timeZone' in profile ? profile : renameLegacyZone(profile))));
   }
 }

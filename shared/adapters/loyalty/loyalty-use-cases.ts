@@ -120,7 +120,7 @@ async function sendCouponIssued(services: LoyaltyServices, coupon: Coupon): Prom
 
 /** Enrols a user in the check-in program, in the time zone given or else their profile's. */
 export async function enrollInCheckin(services: LoyaltyServices, input: { readonly userId: string; readonly timeZone?: string | undefined }): Promise<EnrollOutcome> {
-  const timeZone = input.timeZone ?? (await services.profiles.getProfile(input.userId))?.timezone ?? PROFILE_DEFAULTS.timezone;
+  const timeZone = input.timeZone ?? (await services.profiles.getProfile(input.userId))?.timeZone ?? PROFILE_DEFAULTS.timeZone;
   return enrollUser(services.programs, { userId: input.userId, timeZone, at: services.clock.now() }, services.rules.checkin);
 }
 
@@ -398,7 +398,7 @@ async function appendIncentiveGrant(services: LoyaltyServices, entry: GrantEntry
 export async function countIncentiveEvent(services: LoyaltyServices, event: BehaviourEvent): Promise<IncentiveEventResult[]> {
   const rules = services.rules.incentives.filter((rule) => rule.eventType === event.type);
   if (rules.length === 0) return [];
-  const timeZone = (await services.profiles.getProfile(event.userId))?.timezone ?? PROFILE_DEFAULTS.timezone;
+  const timeZone = (await services.profiles.getProfile(event.userId))?.timeZone ?? PROFILE_DEFAULTS.timeZone;
   const occurredAt = new Date(event.timestamp);
   const now = services.clock.now();
   const results: IncentiveEventResult[] = [];

@@ -1,8 +1,7 @@
-import type { Clock } from '../common';
-import type { BehaviourEvent } from './behaviour-event';
-import { aggregateDay, touchedUserDays } from './daily-activity';
-import type { DailyActivityStore, RawEventStore } from './ports';
-import { validateEventBatch, type EventTimeWindow, type ValidationProblem } from './validate-batch';
+import type { Clock } from '../../domain/common';
+import type { BehaviourEvent } from '../../domain/events/behaviour-event';
+import type { RawEventStore } from '../../domain/events/ports';
+import { validateEventBatch, type EventTimeWindow, type ValidationProblem } from '../../domain/events/validate-batch';
 
 export type IngestOutcome =
   | { kind: 'accepted'; accepted: number; new: number; duplicates: number }
@@ -11,7 +10,7 @@ export type IngestOutcome =
 /**
  * Accepts a batch of behaviour events: validates it whole, then stores every event durably before
  * answering. An event whose key is stored already counts as a duplicate; aggregation happens
- * after, from the stored events (see {@link aggregateUserDays}), so a duplicate never counts twice.
+ * after, from the stored events (see `aggregateUserDays`), so a duplicate never counts twice.
  */
 export async function ingestEvents(
   body: unknown,
@@ -34,26 +33,3 @@ function dedupeById(events: readonly BehaviourEvent[]): BehaviourEvent[] {
   for (const event of events) if (!byId.has(event.eventId)) byId.set(event.eventId, event);
   return [...byId.values()];
 }
-
-/**
- * Recomputes the daily aggregates of the given (user, day) pairs from the stored raw events.
- * A pure function of what is stored, so retries and duplicate triggers change nothing.
- */
-export async function aggregateUserDays(
-  keys: ReadonlyArray<{ userId: string; day: string }>,
-  deps: { rawEvents: RawEventStore; activity: DailyActivityStore; concurrency?: number },
-): Promise<{ aggregated: number }> {
-  const queue = [...keys];
-  const results: ReturnType<typeof aggregateDay>[] = [];
-  const workers = Array.from({ length: Math.min(deps.concurrency ?? 8, queue.length) }, async () => {
-    for (let key = queue.shift(); key; key = queue.shift()) {
-      const events = await deps.rawEvents.eventsOfUserDay(key.userId, key.day);
-      results.push(aggregateDay(key.userId, key.day, events));
-    }
-  });
-  await Promise.all(workers);
-  await deps.activity.putAll(results.filter((activity) => activity.eventCount > 0));
-  return { aggregated: results.length };
-}
-
-export { touchedUserDays };
