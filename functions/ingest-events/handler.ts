@@ -16,6 +16,6 @@ export const handler = httpHandler(async (event) => {
   }
   countMetric('EventsAccepted', outcome.new);
   countMetric('EventsDuplicate', outcome.duplicates);
-  logger.info('events accepted', { accepted: outcome.accepted, new: outcome.new, duplicates: outcome.duplicates });
-  return json(202, { accepted: outcome.accepted, new: outcome.new, duplicates: outcome.duplicates });
+  logger.info('events accepted', { accepted: outcome.accepted, new: outcome.new, duplicates: outcome.duplicates, conflicting: outcome.conflicting.length });
+  return json(202, { accepted: outcome.accepted, new: outcome.new, duplicates: outcome.duplicates, conflicting: outcome.conflicting });
 }).use(logMetrics(metrics));

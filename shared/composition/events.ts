@@ -7,7 +7,7 @@ import { runtimeClock } from '../adapters/runtime-clock';
 import { readConfig } from '../config/read-config';
 import { AggregationConfig, ENV, INGEST_DEFAULTS, IngestConfig } from '../config/tables';
 import type { Clock } from '../domain/common';
-import type { DailyActivityStore, RawEventStore } from '../domain/events/ports';
+import type { MonthActivityStore, RawEventStore } from '../domain/events/ports';
 import type { EventTimeWindow } from '../domain/events/validate-batch';
 
 export interface EventIngestPorts {
@@ -17,8 +17,7 @@ export interface EventIngestPorts {
 }
 
 export interface EventAggregationPorts {
-  rawEvents: RawEventStore;
-  activity: DailyActivityStore;
+  months: MonthActivityStore;
 }
 
 export interface EventsComposition {
@@ -54,11 +53,7 @@ export function composeEvents(): EventsComposition {
     aggregation() {
       if (!aggregationPorts) {
         const config = readConfig(AggregationConfig);
-        const client = dynamoDocumentClient();
-        aggregationPorts = {
-          rawEvents: new DynamoRawEventStore(client, config[ENV.eventsTable], config[ENV.rawEventRetentionDays]),
-          activity: new DynamoUserStore(client, config[ENV.usersTable], config[ENV.aggregateRetentionDays]),
-        };
+        aggregationPorts = { months: new DynamoUserStore(dynamoDocumentClient(), config[ENV.usersTable], config[ENV.aggregateRetentionDays]) };
       }
       return aggregationPorts;
     },
