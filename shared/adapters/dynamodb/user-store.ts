@@ -1,11 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DailyActivity } from '../../domain/events/daily-activity';
-import { MonthChangedError, type DailyActivityStore, type MonthActivityStore } from '../../domain/events/ports';
+import type { DailyActivityStore, MonthActivityStore } from '../../domain/events/ports';
 import type { MonthActivity } from '../../domain/events/month-activity';
 import type { ProfileStore } from '../../domain/profiles/ports';
 import { PROFILE_DEFAULTS, type UserProfile } from '../../domain/profiles/user-profile';
 import { batchGet, batchPut } from './batch';
+import { forEachConcurrently } from './client';
 import { expiresAfterDays, keys } from './keys';
 import { APPLIED_ATTRIBUTE, DAYS_ATTRIBUTE, dayKey, decodeMonthDays, encodeDay, SEEDED_ATTRIBUTE, VERSION_ATTRIBUTE } from './daily-activity-codec';
 
@@ -67,35 +68,41 @@ export class DynamoUserStore implements DailyActivityStore, MonthActivityStore, 
     });
   }
 
-  /** Writes the whole month item if nobody wrote it since it was read (by its version). */
-  async putMonth(month: MonthActivity): Promise<void> {
-    const days = [...month.days.values()];
-    const condition =
-      month.version === null
-        ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : month.version === 0
-          ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': VERSION_ATTRIBUTE } }
-          : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': VERSION_ATTRIBUTE }, ExpressionAttributeValues: { ':v': month.version } };
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: keys.userPk(month.userId),
-            sk: keys.monthSk(month.month),
-            [DAYS_ATTRIBUTE]: Object.fromEntries(days.map((a) => [dayKey(a.day), encodeDay(a)])),
-            [APPLIED_ATTRIBUTE]: month.appliedThrough ?? undefined,
-            [VERSION_ATTRIBUTE]: (month.version ?? 0) + 1,
-            [SEEDED_ATTRIBUTE]: month.seededThrough ?? undefined,
-            expiresAt: expiresAfterDays(monthEnd(`${month.month}-01`), this.aggregateRetentionDays),
-          },
-          ...condition,
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new MonthChangedError(`the aggregates of ${month.userId} for ${month.month} changed meanwhile`, { cause: error });
-      throw error;
-    }
+  async putMonths(months: readonly MonthActivity[]): Promise<{ changed: MonthActivity[] }> {
+    // A month the aggregator wrote before has one writer at a time (the stream hands each user's
+    // records to one batch at a time, in order): BatchWriteItem, 25 a call. A month read absent or
+    // as seeded may race the seeder: a conditional put each.
+    const owned = months.filter((month) => month.version !== null && month.version > 0);
+    const contested = months.filter((month) => month.version === null || month.version === 0);
+    const changed: MonthActivity[] = [];
+    await Promise.all([
+      batchPut(this.client, this.tableName, owned.map((month) => this.monthItem(month))),
+      forEachConcurrently(contested, 16, async (month) => {
+        const condition =
+          month.version === null
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': VERSION_ATTRIBUTE } };
+        try {
+          await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.monthItem(month), ...condition }));
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          changed.push(month);
+        }
+      }),
+    ]);
+    return { changed };
+  }
+
+  private monthItem(month: MonthActivity) {
+    return {
+      pk: keys.userPk(month.userId),
+      sk: keys.monthSk(month.month),
+      [DAYS_ATTRIBUTE]: Object.fromEntries([...month.days.values()].map((a) => [dayKey(a.day), encodeDay(a)])),
+      [APPLIED_ATTRIBUTE]: month.appliedThrough ?? undefined,
+      [VERSION_ATTRIBUTE]: (month.version ?? 0) + 1,
+      [SEEDED_ATTRIBUTE]: month.seededThrough ?? undefined,
+      expiresAt: expiresAfterDays(monthEnd(`${month.month}-01`), this.aggregateRetentionDays),
+    };
   }
 
   /**

@@ -1,10 +1,8 @@
-import { emptyMonth, mergeNewEvents, monthKeyOf, type MonthActivity, type NewEventRecord } from '../../domain/events/month-activity';
+import { emptyMonth, mergeNewEvents, monthKeyOf, type NewEventRecord } from '../../domain/events/month-activity';
 import { MonthChangedError, type MonthActivityStore } from '../../domain/events/ports';
 
 export interface ApplyNewEventsPorts {
   months: MonthActivityStore;
-  /** Months written at once; each is one read-merge-write. */
-  concurrency?: number;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -12,11 +10,11 @@ const MAX_ATTEMPTS = 5;
 const monthId = (key: { userId: string; month: string }) => `${key.userId}\u0000${key.month}`;
 
 /**
- * Adds newly stored events to the daily aggregates: per (user, month), one read of the month item,
- * a merge of only the new events, one conditional write. A record applied already (a redelivered
- * batch) is skipped by its stream position, so nothing counts twice; a month changed by another
- * writer meanwhile is read and merged again. Throws if any month could not be written: the whole
- * batch is then redelivered, and what was written is skipped.
+ * Adds newly stored events to the daily aggregates: per (user, month), one read of the month item
+ * (batched), a merge of only the new events, one write (batched). A record applied already (a
+ * redelivered batch) is skipped by its stream position, so nothing counts twice; a month changed
+ * by another writer meanwhile (seeding) is read and merged again. Throws if a write fails: the
+ * whole batch is then redelivered, and what was written is skipped.
  */
 export async function applyNewEvents(records: readonly NewEventRecord[], ports: ApplyNewEventsPorts): Promise<{ applied: number; months: number }> {
   const groups = new Map<string, { key: { userId: string; month: string }; records: NewEventRecord[] }>();
@@ -28,33 +26,15 @@ export async function applyNewEvents(records: readonly NewEventRecord[], ports: 
   }
   let pending = [...groups.values()];
   let applied = 0;
-  const failures: unknown[] = [];
   for (let attempt = 1; pending.length > 0; attempt++) {
+    if (attempt > MAX_ATTEMPTS) throw new MonthChangedError(`${pending.length} months kept changing under the merge; the batch will be redelivered`);
     const stored = new Map((await ports.months.getMonths(pending.map((group) => group.key))).map((month) => [monthId(month), month] as const));
-    const retry: typeof pending = [];
-    await forEachConcurrently(pending, ports.concurrency ?? 16, async (group) => {
-      const current: MonthActivity = stored.get(monthId(group.key)) ?? emptyMonth(group.key.userId, group.key.month);
-      const merged = mergeNewEvents(current, group.records);
-      if (merged.applied === 0) return;
-      try {
-        await ports.months.putMonth(merged.month);
-        applied += merged.applied;
-      } catch (error) {
-        if (error instanceof MonthChangedError && attempt < MAX_ATTEMPTS) retry.push(group);
-        else failures.push(error);
-      }
-    });
-    pending = retry;
+    const merges = pending.map((group) => ({ group, ...mergeNewEvents(stored.get(monthId(group.key)) ?? emptyMonth(group.key.userId, group.key.month), group.records) }));
+    const changed = merges.filter((merge) => merge.applied > 0);
+    const { changed: raced } = await ports.months.putMonths(changed.map((merge) => merge.month));
+    const racedIds = new Set(raced.map(monthId));
+    for (const merge of changed) if (!racedIds.has(monthId(merge.month))) applied += merge.applied;
+    pending = changed.filter((merge) => racedIds.has(monthId(merge.month))).map((merge) => merge.group);
   }
-  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} of ${groups.size} months could not be written; the batch will be redelivered`);
   return { applied, months: groups.size };
-}
-
-async function forEachConcurrently<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
 }

@@ -29,8 +29,10 @@ export interface MonthActivityStore {
   /** The stored months among these keys (strongly consistent: the previous batch's writes show). */
   getMonths(keys: ReadonlyArray<{ userId: string; month: string }>): Promise<MonthActivity[]>;
   /**
-   * Writes a month if nobody wrote it since it was read (its `version`); throws
-   * {@link MonthChangedError} otherwise.
+   * Writes months merged from what `getMonths` read. A month the aggregator wrote before is
+   * written as is (one stream batch at a time per user: no other merge races it); a month read
+   * absent or as seeded is written only if still so. Answers the months that changed meanwhile
+   * (to read and merge again).
    */
-  putMonth(month: MonthActivity): Promise<void>;
+  putMonths(months: readonly MonthActivity[]): Promise<{ changed: MonthActivity[] }>;
 }

@@ -1,5 +1,5 @@
 import type { MonthActivity } from '../../../shared/domain/events/month-activity';
-import { MonthChangedError, type MonthActivityStore } from '../../../shared/domain/events/ports';
+import type { MonthActivityStore } from '../../../shared/domain/events/ports';
 
 /** Month items in memory, with the adapter's optimistic concurrency; `failNextPutOf` injects a failure. */
 export class InMemoryMonthActivityStore implements MonthActivityStore {
@@ -17,12 +17,22 @@ export class InMemoryMonthActivityStore implements MonthActivityStore {
     });
   }
 
-  async putMonth(month: MonthActivity): Promise<void> {
-    const id = `${month.userId}|${month.month}`;
-    if (this.failures.delete(id)) throw new Error(`injected failure writing ${id}`);
-    const stored = this.months.get(id);
-    if ((stored?.version ?? null) !== month.version) throw new MonthChangedError(`${id} changed meanwhile`);
-    this.months.set(id, structuredClone({ ...month, version: (month.version ?? 0) + 1 }));
+  /** Like the adapter: writes each month it can, then fails if a failure was injected for one. */
+  async putMonths(months: readonly MonthActivity[]): Promise<{ changed: MonthActivity[] }> {
+    const changed: MonthActivity[] = [];
+    let failure: Error | undefined;
+    for (const month of months) {
+      const id = `${month.userId}|${month.month}`;
+      if (this.failures.delete(id)) {
+        failure = new Error(`injected failure writing ${id}`);
+        continue;
+      }
+      const stored = this.months.get(id);
+      if ((stored?.version ?? null) !== month.version) changed.push(month);
+      else this.months.set(id, structuredClone({ ...month, version: (month.version ?? 0) + 1 }));
+    }
+    if (failure) throw failure;
+    return { changed };
   }
 
   dayOf(userId: string, day: string) {
