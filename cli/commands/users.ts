@@ -40,7 +40,7 @@ export function registerUserCommands(program: Command): void {
         const features = Object.entries(a.featureUsesLast30).map(([f, n]) => `${f} ${n}`).join(', ') || '—';
         return [
           `user ${userId}`,
-          p ? `  locale ${p.locale} · timezone ${p.timezone} · consents ${Object.entries(p.consents).filter(([, v]) => v).map(([k]) => k).join(', ') || 'none'}` : '  (no profile yet)',
+          p ? `  locale ${p.locale} · time zone ${p.timeZone} · consents ${Object.entries(p.consents).filter(([, v]) => v).map(([k]) => k).join(', ') || 'none'}` : '  (no profile yet)',
           p ? `  email ${mask(p.email)} · phone ${mask(p.phone)}` : '',
           `  last seen          ${a.lastSeenAt ?? 'never'}${a.daysSinceLastSeen !== null ? ` (${a.daysSinceLastSeen} days ago)` : ''}`,
           `  last purchase      ${a.lastPurchaseAt ?? 'never'}`,

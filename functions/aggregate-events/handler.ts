@@ -1,36 +1,22 @@
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { z } from 'zod';
-import { aggregateUserDays } from '../../shared/domain/events/ingest-events';
-import { utcDayOf } from '../../shared/domain/events/daily-activity';
-import { DynamoRawEventStore } from '../../shared/adapters/dynamodb/raw-event-store';
-import { DynamoUserStore } from '../../shared/adapters/dynamodb/user-store';
-import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client';
-import { readConfig } from '../../shared/config/read-config';
-import { AggregationConfig, ENV } from '../../shared/config/tables';
+import { applyNewEvents } from '../../shared/application/events/apply-new-events';
+import { composeEvents } from '../../shared/composition/events';
+import { newEventRecordsOf } from '../../shared/adapters/dynamodb/raw-event-stream';
 import { logger } from '../../shared/adapters/observability/logger';
 
-const config = readConfig(AggregationConfig);
-const client = dynamoDocumentClient();
-const rawEvents = new DynamoRawEventStore(client, config[ENV.eventsTable], config[ENV.rawEventRetentionDays]);
-const activity = new DynamoUserStore(client, config[ENV.usersTable], config[ENV.aggregateRetentionDays]);
-
-const StoredEventKey = z.object({ userId: z.string().min(1), occurredAt: z.iso.datetime() });
+const ports = composeEvents().aggregation();
 
 /**
- * Consumes the raw-event table's stream and recomputes the touched daily aggregates from the stored
- * events. Recomputing (rather than incrementing) makes a redelivered record harmless.
+ * Consumes the raw-event table's stream: adds each newly stored event to its daily aggregate once.
+ *
+ * Not Powertools' BatchProcessor: it handles records one by one, and the point here is to merge a
+ * whole batch per (user, month), one read and one write each. A failure throws, so the batch is
+ * redelivered whole; that is safe because each month item records the stream position it has
+ * applied (see `mergeNewEvents`), and the local runtime's stream source retries whole batches and
+ * ignores `batchItemFailures` anyway.
  */
-export const handler = async (event: DynamoDBStreamEvent): Promise<{ aggregated: number }> => {
-  const touched = new Map<string, { userId: string; day: string }>();
-  for (const record of event.Records) {
-    if (record.eventName === 'REMOVE' || !record.dynamodb?.NewImage) continue; // TTL expiry: aggregates stay
-    const key = StoredEventKey.parse(unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>));
-    const day = utcDayOf(key.occurredAt);
-    touched.set(`${key.userId}\u0000${day}`, { userId: key.userId, day });
-  }
-  const result = await aggregateUserDays([...touched.values()], { rawEvents, activity });
-  logger.debug('aggregated', { records: event.Records.length, userDays: result.aggregated });
-  return result;
+export const handler = async (event: DynamoDBStreamEvent): Promise<{ applied: number }> => {
+  const result = await applyNewEvents(newEventRecordsOf(event), ports);
+  logger.debug('applied new events', { records: event.Records.length, applied: result.applied, months: result.months });
+  return { applied: result.applied };
 };

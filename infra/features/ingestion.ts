@@ -30,7 +30,7 @@ export class IngestionFeature extends Construct {
 
     const aggregateEvents = new RekindleFunction(this, 'AggregateEvents', {
       entry: 'functions/aggregate-events/handler.ts',
-      description: 'Recomputes daily aggregates from the raw-event stream',
+      description: 'Adds newly stored raw events to the daily aggregates, once each',
       timeout: Duration.minutes(2),
       environment,
     })
@@ -51,7 +51,8 @@ export class IngestionFeature extends Construct {
         retryAttempts: 5,
         parallelizationFactor: 4,
         onFailure: new SqsDlq(aggregationFailures),
-        filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.or('INSERT', 'MODIFY') })],
+        // Only an event's first write is applied: a MODIFY is a second write of a stored id.
+        filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.or('INSERT') })],
       }),
     );
 

@@ -46,7 +46,7 @@ export async function batchGet(
   client: DynamoDBDocumentClient,
   tableName: string,
   keys: readonly Key[],
-  options: { projection?: string[]; concurrency?: number } = {},
+  options: { projection?: string[]; concurrency?: number; consistentRead?: boolean } = {},
 ): Promise<Item[]> {
   const found: Item[] = [];
   const names = options.projection ? Object.fromEntries(options.projection.map((name, i) => [`#p${i}`, name])) : undefined;
@@ -60,6 +60,7 @@ export async function batchGet(
           RequestItems: {
             [tableName]: {
               Keys: pending,
+              ...(options.consistentRead ? { ConsistentRead: true } : {}),
               ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}),
             },
           },

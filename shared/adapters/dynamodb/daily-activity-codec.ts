@@ -9,18 +9,27 @@ import type { DailyActivity } from '../../domain/events/daily-activity';
  * Position → field (append only; never reorder):
  * 0 eventCount, 1 sessions, 2 searches, 3 purchases, 4 purchaseAmount, 5 refunds, 6 refundAmount,
  * 7 checkins, 8 referralSignups, 9 messageOpens, 10 messageClicks, 11 unsubscribes,
- * 12 firstEventAt (epoch seconds), 13 lastEventAt (epoch seconds), 14 featureUses (map).
+ * 12 firstEventAt (epoch seconds), 13 lastEventAt (epoch seconds), 14 featureUses (map),
+ * 15 activeQuarterHours (24 hex digits; absent on days written before it).
+ *
+ * Next to `d`, the aggregator keeps `applied` (the stream position merged so far), `v` (a write
+ * version) and seeding `seededThrough` (events up to this instant are in the seeded days).
  */
 export const DAYS_ATTRIBUTE = 'd';
+export const APPLIED_ATTRIBUTE = 'applied';
+export const VERSION_ATTRIBUTE = 'v';
+export const SEEDED_ATTRIBUTE = 'seededThrough';
 
-export type StoredDay = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, Record<string, number>];
+export type StoredDay =
+  | [number, number, number, number, number, number, number, number, number, number, number, number, number, number, Record<string, number>]
+  | [number, number, number, number, number, number, number, number, number, number, number, number, number, number, Record<string, number>, string];
 
 const toEpochSeconds = (iso: string) => (iso ? Math.floor(Date.parse(iso) / 1000) : 0);
 const fromEpochSeconds = (seconds: number) => (seconds > 0 ? new Date(seconds * 1000).toISOString() : '');
 const num = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
 export function encodeDay(activity: DailyActivity): StoredDay {
-  return [
+  const counts = [
     activity.eventCount,
     activity.sessions,
     activity.searches,
@@ -36,7 +45,8 @@ export function encodeDay(activity: DailyActivity): StoredDay {
     toEpochSeconds(activity.firstEventAt),
     toEpochSeconds(activity.lastEventAt),
     activity.featureUses,
-  ];
+  ] as const;
+  return activity.activeQuarterHours === undefined ? [...counts] : [...counts, activity.activeQuarterHours];
 }
 
 /** The key of a day inside its month item. */
@@ -68,6 +78,7 @@ export function decodeMonthDays(userId: string, monthSk: string, item: Record<st
       firstEventAt: fromEpochSeconds(num(raw[12])),
       lastEventAt: fromEpochSeconds(num(raw[13])),
       featureUses: Object.fromEntries(Object.entries(features).map(([feature, count]) => [feature, num(count)])),
+      ...(typeof raw[15] === 'string' && /^[0-9a-f]{24}$/.test(raw[15]) ? { activeQuarterHours: raw[15] } : {}),
     });
   }
   return days.sort((a, b) => a.day.localeCompare(b.day));

@@ -2,7 +2,7 @@
  * Key layout. Every partition key holds one user's items, so no partition is hot however many
  * users there are; system-wide items live in the operations table under sharded keys.
  *
- * Events table:  pk USER#<userId>  sk EVENT#<UTC ISO timestamp>#<eventId>   (raw events, TTL)
+ * Events table:  pk USER#<userId>  sk EVENT#<eventId>                       (raw events, TTL; the id decides)
  * Users table:   pk USER#<userId>  sk PROFILE                               (profile)
  *                                  sk MONTH#<YYYY-MM>                       (that month's daily aggregates, TTL)
  *
@@ -15,8 +15,7 @@ export const keys = {
   profileSk: 'PROFILE',
   monthSk: (day: string) => `MONTH#${day.slice(0, 7)}`,
   monthPrefix: 'MONTH#',
-  eventSk: (utcTimestamp: string, eventId: string) => `EVENT#${utcTimestamp}#${eventId}`,
-  eventDayRange: (day: string) => [`EVENT#${day}T`, `EVENT#${day}T~`] as const,
+  eventSk: (eventId: string) => `EVENT#${eventId}`,
 };
 
 /** Epoch seconds `days` after `from`, for a TTL attribute. */

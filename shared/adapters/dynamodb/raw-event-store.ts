@@ -1,12 +1,13 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { BehaviourEvent } from '../../domain/events/behaviour-event';
+import { eventKeyOf } from '../../domain/events/event-identity';
 import type { RawEventStore } from '../../domain/events/ports';
 import { batchGet, batchPut } from './batch';
 import { expiresAfterDays, keys } from './keys';
 
 function keyOf(event: BehaviourEvent) {
-  return { pk: keys.userPk(event.userId), sk: keys.eventSk(new Date(event.timestamp).toISOString(), event.eventId) };
+  return { pk: keys.userPk(event.userId), sk: keys.eventSk(event.eventId) };
 }
 
 /**
@@ -45,36 +46,26 @@ export class DynamoRawEventStore implements RawEventStore {
     private readonly retentionDays: number,
   ) {}
 
-  async findStored(events: readonly BehaviourEvent[]): Promise<Set<string>> {
-    const found = await batchGet(this.client, this.tableName, events.map(keyOf), { projection: ['eventId'] });
-    return new Set(found.map((item) => String(item.eventId)));
+  async findStored(events: readonly BehaviourEvent[]): Promise<Map<string, BehaviourEvent>> {
+    const found = await batchGet(this.client, this.tableName, events.map(keyOf), { projection: ['event'] });
+    const stored = new Map<string, BehaviourEvent>();
+    for (const item of found) {
+      const event = StoredBehaviourEvent.parse(item.event);
+      stored.set(eventKeyOf(event), event);
+    }
+    return stored;
   }
 
+  /**
+   * Writes the events (new ones: the ingest path checked). Only an item's first write is an
+   * INSERT on the stream, and only INSERTs are aggregated, so a racing second writer of the same
+   * id never counts twice (in that race the stored content is the last writer's).
+   */
   async putAll(events: readonly BehaviourEvent[]): Promise<void> {
     await batchPut(
       this.client,
       this.tableName,
       events.map((event) => rawEventItem(event, this.retentionDays)),
     );
-  }
-
-  async eventsOfUserDay(userId: string, day: string): Promise<BehaviourEvent[]> {
-    const [from, to] = keys.eventDayRange(day);
-    const events: BehaviourEvent[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': keys.userPk(userId), ':from': from, ':to': to },
-          ProjectionExpression: 'event',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) events.push(StoredBehaviourEvent.parse(item.event));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return events;
   }
 }

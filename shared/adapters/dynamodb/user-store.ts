@@ -1,13 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DailyActivity } from '../../domain/events/daily-activity';
-import type { DailyActivityStore } from '../../domain/events/ports';
+import type { DailyActivityStore, MonthActivityStore } from '../../domain/events/ports';
+import type { MonthActivity } from '../../domain/events/month-activity';
 import type { ProfileStore } from '../../domain/profiles/ports';
-import type { UserProfile } from '../../domain/profiles/user-profile';
-import { batchPut } from './batch';
+import { PROFILE_DEFAULTS, type UserProfile } from '../../domain/profiles/user-profile';
+import { batchGet, batchPut } from './batch';
 import { forEachConcurrently } from './client';
 import { expiresAfterDays, keys } from './keys';
-import { DAYS_ATTRIBUTE, dayKey, decodeMonthDays, encodeDay } from './daily-activity-codec';
+import { APPLIED_ATTRIBUTE, DAYS_ATTRIBUTE, dayKey, decodeMonthDays, encodeDay, SEEDED_ATTRIBUTE, VERSION_ATTRIBUTE } from './daily-activity-codec';
 
 function monthEnd(day: string): string {
   const [year, month] = day.split('-').map(Number) as [number, number];
@@ -26,71 +27,95 @@ function groupByUserMonth(activities: readonly DailyActivity[]): Map<string, Dai
 }
 
 
+/** A profile as written before `timezone` was renamed `timeZone`. */
+export type LegacyUserProfile = Omit<UserProfile, 'timeZone'> & { timezone: string };
+
+function renameLegacyZone({ timezone, ...profile }: LegacyUserProfile): UserProfile {
+  return { ...profile, timeZone: timezone };
+}
+
+function profileItem(profile: UserProfile) {
+  return { pk: keys.userPk(profile.userId), sk: keys.profileSk, ...profile };
+}
+
 /** Profiles and daily aggregates, both under the user's own partition key. */
-export class DynamoUserStore implements DailyActivityStore, ProfileStore {
+export class DynamoUserStore implements DailyActivityStore, MonthActivityStore, ProfileStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly aggregateRetentionDays: number,
   ) {}
 
-  /**
-   * Replaces the given days inside their month items. Each day is replaced whole, so writing the
-   * same aggregate twice is harmless; other days of the month are left alone.
-   */
-  async putAll(activities: readonly DailyActivity[]): Promise<void> {
-    await forEachConcurrently([...groupByUserMonth(activities).values()], 16, (group) => this.putMonthDays(group));
-  }
-
-  private async putMonthDays(days: DailyActivity[]): Promise<void> {
-    const first = days[0]!;
-    const key = { pk: keys.userPk(first.userId), sk: keys.monthSk(first.day) };
-    const names: Record<string, string> = { '#days': DAYS_ATTRIBUTE };
-    const values: Record<string, unknown> = {};
-    const sets = days.map((activity, i) => {
-      names[`#d${i}`] = dayKey(activity.day);
-      values[`:d${i}`] = encodeDay(activity);
-      return `#days.#d${i} = :d${i}`;
+  async getMonths(monthKeys: ReadonlyArray<{ userId: string; month: string }>): Promise<MonthActivity[]> {
+    const found = await batchGet(
+      this.client,
+      this.tableName,
+      monthKeys.map(({ userId, month }) => ({ pk: keys.userPk(userId), sk: keys.monthSk(month) })),
+      { consistentRead: true },
+    );
+    return found.map((item) => {
+      const userId = keys.userIdOf(String(item.pk));
+      const sk = String(item.sk);
+      return {
+        userId,
+        month: sk.slice(keys.monthPrefix.length),
+        days: new Map(decodeMonthDays(userId, sk, item).map((activity) => [activity.day, activity])),
+        appliedThrough: typeof item[APPLIED_ATTRIBUTE] === 'string' ? item[APPLIED_ATTRIBUTE] : null,
+        // 0: the item exists but no merge wrote it yet (seeded); null is kept for "no item".
+        version: typeof item[VERSION_ATTRIBUTE] === 'number' ? item[VERSION_ATTRIBUTE] : 0,
+        seededThrough: typeof item[SEEDED_ATTRIBUTE] === 'string' ? item[SEEDED_ATTRIBUTE] : null,
+      };
     });
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: key,
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: 'attribute_exists(#days)',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-      // The month item does not exist yet: create it, unless another writer just did (then update).
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...key, [DAYS_ATTRIBUTE]: Object.fromEntries(days.map((a) => [dayKey(a.day), encodeDay(a)])), expiresAt: expiresAfterDays(monthEnd(first.day), this.aggregateRetentionDays) },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-    }
-    throw new Error(`could not write the aggregates of ${first.userId} for ${first.day.slice(0, 7)} after 5 attempts`);
   }
 
-  /** Writes whole month items at once, for a bulk load that owns these months (seeding). */
+  async putMonths(months: readonly MonthActivity[]): Promise<{ changed: MonthActivity[] }> {
+    // A month the aggregator wrote before has one writer at a time (the stream hands each user's
+    // records to one batch at a time, in order): BatchWriteItem, 25 a call. A month read absent or
+    // as seeded may race the seeder: a conditional put each.
+    const owned = months.filter((month) => month.version !== null && month.version > 0);
+    const contested = months.filter((month) => month.version === null || month.version === 0);
+    const changed: MonthActivity[] = [];
+    await Promise.all([
+      batchPut(this.client, this.tableName, owned.map((month) => this.monthItem(month))),
+      forEachConcurrently(contested, 16, async (month) => {
+        const condition =
+          month.version === null
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': VERSION_ATTRIBUTE } };
+        try {
+          await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.monthItem(month), ...condition }));
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          changed.push(month);
+        }
+      }),
+    ]);
+    return { changed };
+  }
+
+  private monthItem(month: MonthActivity) {
+    return {
+      pk: keys.userPk(month.userId),
+      sk: keys.monthSk(month.month),
+      [DAYS_ATTRIBUTE]: Object.fromEntries([...month.days.values()].map((a) => [dayKey(a.day), encodeDay(a)])),
+      [APPLIED_ATTRIBUTE]: month.appliedThrough ?? undefined,
+      [VERSION_ATTRIBUTE]: (month.version ?? 0) + 1,
+      [SEEDED_ATTRIBUTE]: month.seededThrough ?? undefined,
+      expiresAt: expiresAfterDays(monthEnd(`${month.month}-01`), this.aggregateRetentionDays),
+    };
+  }
+
+  /**
+   * Writes whole month items at once, for a bulk load that owns these months (seeding). Each
+   * records up to when its days hold the events (`seededThrough`), so the stream's copy of the
+   * same seeded raw events is not added a second time.
+   */
   async putMonthsFresh(activities: readonly DailyActivity[]): Promise<void> {
     const items = [...groupByUserMonth(activities).values()].map((days) => ({
       pk: keys.userPk(days[0]!.userId),
       sk: keys.monthSk(days[0]!.day),
       [DAYS_ATTRIBUTE]: Object.fromEntries(days.map((a) => [dayKey(a.day), encodeDay(a)])),
+      [SEEDED_ATTRIBUTE]: days.reduce((latest, a) => (a.lastEventAt > latest ? a.lastEventAt : latest), ''),
       expiresAt: expiresAfterDays(monthEnd(days[0]!.day), this.aggregateRetentionDays),
     }));
     await batchPut(this.client, this.tableName, items);
@@ -121,16 +146,20 @@ export class DynamoUserStore implements DailyActivityStore, ProfileStore {
   async getProfile(userId: string): Promise<UserProfile | null> {
     const answer = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: keys.userPk(userId), sk: keys.profileSk }, ConsistentRead: true }));
     if (!answer.Item) return null;
-    const { pk: _pk, sk: _sk, ...profile } = answer.Item;
-    return profile as UserProfile;
+    const { pk: _pk, sk: _sk, timezone, ...profile } = answer.Item;
+    // Items written before the rename spell the zone `timezone`.
+    return { ...profile, timeZone: profile.timeZone ?? timezone ?? PROFILE_DEFAULTS.timeZone } as UserProfile;
   }
 
   async putProfile(profile: UserProfile): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: keys.userPk(profile.userId), sk: keys.profileSk, ...profile } }));
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: profileItem(profile) }));
   }
 
-  /** Writes many profiles at once (seeding). */
-  async putProfiles(profiles: readonly UserProfile[]): Promise<void> {
-    await batchPut(this.client, this.tableName, profiles.map((profile) => ({ pk: keys.userPk(profile.userId), sk: keys.profileSk, ...profile })));
+  /**
+   * Writes many profiles at once (seeding). Takes the legacy spelling `timezone` too, for the
+   * seeders not renamed yet; the stored item always says `timeZone`.
+   */
+  async putProfiles(profiles: ReadonlyArray<UserProfile | LegacyUserProfile>): Promise<void> {
+    await batchPut(this.client, this.tableName, profiles.map((profile) => profileItem('timeZone' in profile ? profile : renameLegacyZone(profile))));
   }
 }

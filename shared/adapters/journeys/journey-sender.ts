@@ -42,7 +42,7 @@ export class MessengerJourneySender implements JourneySender {
     const recipient: JourneyRecipient = {
       firstName: typeof firstName === 'string' ? firstName : undefined,
       locale: profile?.locale ?? 'en',
-      timeZone: profile?.timezone ?? 'UTC',
+      timeZone: profile?.timeZone ?? 'UTC',
     };
     let activity: ActivityTotals | undefined;
     if (templateDeclares(step.templateId, 'activitySummary')) {

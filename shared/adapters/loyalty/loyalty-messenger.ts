@@ -67,7 +67,7 @@ export function loyaltyTemplateData(message: LoyaltyMessage, profile: UserProfil
         couponValue: couponValueText(discount.kind === 'percent-off' ? { kind: 'percent', value: discount.percent } : { kind: 'amount', value: discount.amount }),
         couponCode: couponCodeOf(message.coupon.id),
         // Loyalty coupons carry no end date.
-        couponExpiresOn: couponExpiryText(locale, undefined, profile?.timezone ?? 'UTC'),
+        couponExpiresOn: couponExpiryText(locale, undefined, profile?.timeZone ?? 'UTC'),
         appUrl,
       };
     }

@@ -15,7 +15,7 @@ export function toContactProfile(profile: UserProfile): ContactProfile {
     ...(profile.email ? { email: profile.email } : {}),
     ...(profile.phone ? { phone: profile.phone } : {}),
     ...(profile.pushToken ? { pushEndpoint: profile.pushToken } : {}),
-    timeZone: profile.timezone,
+    timeZone: profile.timeZone,
     locale: profile.locale,
     consents: {
       email: profile.consents.email ? 'granted' : 'denied',

@@ -17,7 +17,7 @@ export async function enrollInCheckin(
   input: { readonly userId: string; readonly timeZone?: string | undefined },
 ): Promise<EnrollOutcome> {
   const config = ports.rules.checkin;
-  const timeZone = input.timeZone ?? (await ports.profiles.getProfile(input.userId))?.timezone ?? PROFILE_DEFAULTS.timezone;
+  const timeZone = input.timeZone ?? (await ports.profiles.getProfile(input.userId))?.timeZone ?? PROFILE_DEFAULTS.timeZone;
   const state = enrollInCheckinProgram({ userId: input.userId, timeZone, at: ports.clock.now(), config });
   const created = await ports.programs.create(state);
   switch (created) {

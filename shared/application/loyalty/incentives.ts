@@ -64,7 +64,7 @@ async function appendIncentiveGrant(ports: IncentivePorts, entry: GrantEntry, ca
 export async function countIncentiveEvent(ports: IncentivePorts, event: BehaviourEvent): Promise<IncentiveEventResult[]> {
   const rules = ports.rules.incentives.filter((rule) => rule.eventType === event.type);
   if (rules.length === 0) return [];
-  const timeZone = (await ports.profiles.getProfile(event.userId))?.timezone ?? PROFILE_DEFAULTS.timezone;
+  const timeZone = (await ports.profiles.getProfile(event.userId))?.timeZone ?? PROFILE_DEFAULTS.timeZone;
   const occurredAt = new Date(event.timestamp);
   const now = ports.clock.now();
   const results: IncentiveEventResult[] = [];

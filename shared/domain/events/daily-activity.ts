@@ -1,10 +1,10 @@
 import type { BehaviourEvent } from './behaviour-event';
-import { assertNever, daysBetween, utcDayOf } from '../common';
+import { assertNever, daysBetween, MS_PER_DAY, utcDayOf, wallClockAt } from '../common';
 
 /**
- * What one user did on one UTC day. Nightly work reads these, never raw events. Computed from the
- * day's raw events as a pure function, so re-aggregating after a duplicate or a retry gives the
- * same item: exactly-once application without counters.
+ * What one user did on one UTC day. Nightly work reads these, never raw events. Built by adding
+ * each new event once (see `mergeNewEvents` in month-activity.ts); `aggregateDay` is the same fold
+ * over a whole day's events.
  */
 export interface DailyActivity {
   userId: string;
@@ -25,19 +25,63 @@ export interface DailyActivity {
   unsubscribes: number;
   firstEventAt: string;
   lastEventAt: string;
+  /**
+   * The quarter-hours of the UTC day in which the user was active (see {@link isActiveEvent}): 96
+   * bits as 24 hex digits, bit q for [q × 15 min, (q + 1) × 15 min). Every time zone's offset is a
+   * whole number of quarter-hours, so a quarter-hour never straddles a local midnight: from these
+   * bits the days active in any zone (the reporting zone, the user's own) are exact. Absent on
+   * aggregates written before it existed.
+   */
+  activeQuarterHours?: string;
 }
 
-export { daysBetween, utcDayOf } from '../common';
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
+const NO_QUARTER_HOURS = '0'.repeat(24);
 
-const roundCents = (value: number) => Math.round(value * 100) / 100;
+/** Events that count as the user being present (not just a message being opened). */
+export function isActiveEvent(event: BehaviourEvent): boolean {
+  return event.type === 'session' || event.type === 'feature_use' || event.type === 'search' || event.type === 'purchase' || event.type === 'checkin';
+}
+
+function withQuarterHour(bits: string, quarter: number): string {
+  const digit = Math.floor(quarter / 4);
+  const value = parseInt(bits[digit]!, 16) | (1 << (quarter % 4));
+  return bits.slice(0, digit) + value.toString(16) + bits.slice(digit + 1);
+}
+
+function quarterHoursOf(bits: string): number[] {
+  const quarters: number[] = [];
+  for (let digit = 0; digit < 24; digit++) {
+    const value = parseInt(bits[digit] ?? '0', 16);
+    for (let bit = 0; bit < 4; bit++) if (value & (1 << bit)) quarters.push(digit * 4 + bit);
+  }
+  return quarters;
+}
 
 /**
- * Aggregates the events of one user on one UTC day. Events with the same eventId count once
- * (the raw store may hold a re-sent event under a second key if its timestamp changed).
+ * The days, as people in `timeZone` read them, on which the user was active: exact in any zone,
+ * across DST changes, from the quarter-hours each UTC day records. Days written before the
+ * quarter-hours existed count on their UTC day.
  */
-export function aggregateDay(userId: string, day: string, events: readonly BehaviourEvent[]): DailyActivity {
-  const seen = new Set<string>();
-  const activity: DailyActivity = {
+export function activeLocalDays(days: readonly DailyActivity[], timeZone: string): string[] {
+  const local = new Set<string>();
+  for (const activity of days) {
+    if (activity.activeQuarterHours === undefined) {
+      if (isActiveDay(activity)) local.add(activity.day);
+      continue;
+    }
+    const dayStart = Date.parse(`${activity.day}T00:00:00Z`);
+    for (const quarter of quarterHoursOf(activity.activeQuarterHours)) {
+      const reading = wallClockAt(dayStart + quarter * QUARTER_HOUR_MS, timeZone);
+      local.add(`${reading.year}-${String(reading.month).padStart(2, '0')}-${String(reading.day).padStart(2, '0')}`);
+    }
+  }
+  return [...local].sort();
+}
+
+/** A day with nothing in it yet. */
+export function emptyDay(userId: string, day: string): DailyActivity {
+  return {
     userId,
     day,
     eventCount: 0,
@@ -55,56 +99,77 @@ export function aggregateDay(userId: string, day: string, events: readonly Behav
     unsubscribes: 0,
     firstEventAt: '',
     lastEventAt: '',
+    activeQuarterHours: NO_QUARTER_HOURS,
   };
-  let first = Infinity;
-  let last = -Infinity;
+}
+
+/**
+ * Adds one event of the activity's user and UTC day to it, in place. Not idempotent by itself:
+ * callers add each event once (by event id within a day's fold, by stream sequence across batches).
+ */
+export function addEvent(activity: DailyActivity, event: BehaviourEvent): void {
+  activity.eventCount += 1;
+  const at = Date.parse(event.timestamp);
+  const iso = new Date(at).toISOString();
+  if (activity.firstEventAt === '' || iso < activity.firstEventAt) activity.firstEventAt = iso;
+  if (activity.lastEventAt === '' || iso > activity.lastEventAt) activity.lastEventAt = iso;
+  if (isActiveEvent(event)) {
+    const quarter = Math.floor((at - Date.parse(`${activity.day}T00:00:00Z`)) / QUARTER_HOUR_MS);
+    if (quarter >= 0 && quarter < MS_PER_DAY / QUARTER_HOUR_MS) activity.activeQuarterHours = withQuarterHour(activity.activeQuarterHours ?? NO_QUARTER_HOURS, quarter);
+  }
+  switch (event.type) {
+    case 'session':
+      activity.sessions += 1;
+      break;
+    case 'feature_use':
+      activity.featureUses[event.feature] = (activity.featureUses[event.feature] ?? 0) + 1;
+      break;
+    case 'search':
+      activity.searches += 1;
+      break;
+    case 'purchase':
+      activity.purchases += 1;
+      activity.purchaseAmount = roundCents(activity.purchaseAmount + event.amount);
+      break;
+    case 'refund':
+      activity.refunds += 1;
+      activity.refundAmount = roundCents(activity.refundAmount + event.amount);
+      break;
+    case 'checkin':
+      activity.checkins += 1;
+      break;
+    case 'referral_signup':
+      activity.referralSignups += 1;
+      break;
+    case 'message_open':
+      activity.messageOpens += 1;
+      break;
+    case 'message_click':
+      activity.messageClicks += 1;
+      break;
+    case 'unsubscribe':
+      activity.unsubscribes += 1;
+      break;
+    default:
+      assertNever(event);
+  }
+}
+
+export { daysBetween, utcDayOf } from '../common';
+
+const roundCents = (value: number) => Math.round(value * 100) / 100;
+
+/**
+ * Aggregates the events of one user on one UTC day. Events with the same eventId count once
+ * (the raw store may hold a re-sent event under a second key if its timestamp changed).
+ */
+export function aggregateDay(userId: string, day: string, events: readonly BehaviourEvent[]): DailyActivity {
+  const seen = new Set<string>();
+  const activity = emptyDay(userId, day);
   for (const event of events) {
     if (event.userId !== userId || utcDayOf(event.timestamp) !== day || seen.has(event.eventId)) continue;
     seen.add(event.eventId);
-    activity.eventCount += 1;
-    const at = Date.parse(event.timestamp);
-    first = Math.min(first, at);
-    last = Math.max(last, at);
-    switch (event.type) {
-      case 'session':
-        activity.sessions += 1;
-        break;
-      case 'feature_use':
-        activity.featureUses[event.feature] = (activity.featureUses[event.feature] ?? 0) + 1;
-        break;
-      case 'search':
-        activity.searches += 1;
-        break;
-      case 'purchase':
-        activity.purchases += 1;
-        activity.purchaseAmount = roundCents(activity.purchaseAmount + event.amount);
-        break;
-      case 'refund':
-        activity.refunds += 1;
-        activity.refundAmount = roundCents(activity.refundAmount + event.amount);
-        break;
-      case 'checkin':
-        activity.checkins += 1;
-        break;
-      case 'referral_signup':
-        activity.referralSignups += 1;
-        break;
-      case 'message_open':
-        activity.messageOpens += 1;
-        break;
-      case 'message_click':
-        activity.messageClicks += 1;
-        break;
-      case 'unsubscribe':
-        activity.unsubscribes += 1;
-        break;
-      default:
-        assertNever(event);
-    }
-  }
-  if (activity.eventCount > 0) {
-    activity.firstEventAt = new Date(first).toISOString();
-    activity.lastEventAt = new Date(last).toISOString();
+    addEvent(activity, event);
   }
   return activity;
 }

@@ -1,18 +1,38 @@
+import { UnavailableError } from '../common';
 import type { BehaviourEvent } from './behaviour-event';
 import type { DailyActivity } from './daily-activity';
+import type { MonthActivity } from './month-activity';
 
-/** Raw events, kept for audit and replay. Writing an event again is harmless (same key). */
+/**
+ * Raw events, kept for audit and replay, one per (user, event id): the event id alone, within its
+ * user, decides whether an event is new.
+ */
 export interface RawEventStore {
-  /** Which of these events are stored already, by eventId. */
-  findStored(events: readonly BehaviourEvent[]): Promise<Set<string>>;
+  /** The stored events among these, by `eventKeyOf` (what was stored first, whatever is sent now). */
+  findStored(events: readonly BehaviourEvent[]): Promise<Map<string, BehaviourEvent>>;
   /** Stores every event durably; resolves only once all are written. */
   putAll(events: readonly BehaviourEvent[]): Promise<void>;
-  /** The raw events of one user on one UTC day. */
-  eventsOfUserDay(userId: string, day: string): Promise<BehaviourEvent[]>;
 }
 
 export interface DailyActivityStore {
-  putAll(activities: readonly DailyActivity[]): Promise<void>;
   /** The user's daily aggregates from `fromDay` (inclusive) on, oldest first. */
   listForUser(userId: string, fromDay?: string): Promise<DailyActivity[]>;
+}
+
+/** A month's aggregates changed under the writer since it read them: read again and merge again. */
+export class MonthChangedError extends UnavailableError {
+  override readonly name = 'MonthChangedError';
+}
+
+/** Month items of daily aggregates, as the aggregator merges into them. */
+export interface MonthActivityStore {
+  /** The stored months among these keys (strongly consistent: the previous batch's writes show). */
+  getMonths(keys: ReadonlyArray<{ userId: string; month: string }>): Promise<MonthActivity[]>;
+  /**
+   * Writes months merged from what `getMonths` read. A month the aggregator wrote before is
+   * written as is (one stream batch at a time per user: no other merge races it); a month read
+   * absent or as seeded is written only if still so. Answers the months that changed meanwhile
+   * (to read and merge again).
+   */
+  putMonths(months: readonly MonthActivity[]): Promise<{ changed: MonthActivity[] }>;
 }

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { BehaviourEvent, EventBatch } from './behaviour-event';
 import { MS_PER_DAY, problemsFromZod, type Problem } from '../common';
 export { problemsFromZod } from '../common';

@@ -9,6 +9,9 @@ export function isIanaTimeZone(zone: string): boolean {
 
 export { Channel, Locale } from '../common';
 
+const ianaTimeZone = (field: string) =>
+  z.string().refine(isIanaTimeZone, { message: `${field} must be an IANA time zone such as Asia/Shanghai` });
+
 const attributeValue = z.union([z.string().max(1024), z.number().finite(), z.boolean(), z.null()]);
 
 /** The body of `PUT /v1/users/{userId}`: every field optional, so a profile can be built up. */
@@ -19,10 +22,9 @@ export const ProfileUpdate = z.strictObject({
     .regex(/^\+[1-9]\d{6,14}$/, 'phone must be in E.164 form, e.g. +8613800138000')
     .optional(),
   pushToken: z.string().min(1).max(4096).optional(),
-  timezone: z
-    .string()
-    .refine(isIanaTimeZone, { message: 'timezone must be an IANA time zone such as Asia/Shanghai' })
-    .optional(),
+  timeZone: ianaTimeZone('timeZone').optional(),
+  /** Alias of `timeZone`, the spelling this API first accepted; kept for existing producers. */
+  timezone: ianaTimeZone('timezone').optional(),
   locale: Locale.optional(),
   consents: z
     .strictObject({ email: z.boolean().optional(), sms: z.boolean().optional(), push: z.boolean().optional() })
@@ -31,7 +33,13 @@ export const ProfileUpdate = z.strictObject({
     .record(z.string().min(1).max(64), attributeValue)
     .refine((record) => Object.keys(record).length <= 50, { message: 'attributes may hold at most 50 keys' })
     .optional(),
-});
+})
+  .superRefine((update, context) => {
+    if (update.timeZone !== undefined && update.timezone !== undefined && update.timeZone !== update.timezone) {
+      context.addIssue({ code: 'custom', path: ['timeZone'], message: `timeZone (${update.timeZone}) and its alias timezone (${update.timezone}) disagree: send one` });
+    }
+  })
+  .transform(({ timezone, ...update }) => ({ ...update, timeZone: update.timeZone ?? timezone }));
 export type ProfileUpdate = z.infer<typeof ProfileUpdate>;
 
 /** A stored profile. Contact points are personal data: encrypted at rest, masked in logs. */
@@ -40,7 +48,8 @@ export interface UserProfile {
   email?: string;
   phone?: string;
   pushToken?: string;
-  timezone: string;
+  /** IANA time zone the user lives in (quiet hours, local days). */
+  timeZone: string;
   locale: Locale;
   consents: Record<Channel, boolean>;
   attributes: Record<string, string | number | boolean | null>;
@@ -48,13 +57,13 @@ export interface UserProfile {
   updatedAt: string;
 }
 
-export const PROFILE_DEFAULTS = { timezone: 'UTC', locale: 'en' as Locale, consents: { email: false, sms: false, push: false } };
+export const PROFILE_DEFAULTS = { timeZone: 'UTC', locale: 'en' as Locale, consents: { email: false, sms: false, push: false } };
 
 /** Applies an update to a profile (or creates one): fields present in the update win. */
 export function applyProfileUpdate(userId: string, current: UserProfile | null, update: ProfileUpdate, now: Date): UserProfile {
   const base: UserProfile = current ?? {
     userId,
-    timezone: PROFILE_DEFAULTS.timezone,
+    timeZone: PROFILE_DEFAULTS.timeZone,
     locale: PROFILE_DEFAULTS.locale,
     consents: { ...PROFILE_DEFAULTS.consents },
     attributes: {},
@@ -70,7 +79,7 @@ export function applyProfileUpdate(userId: string, current: UserProfile | null, 
   if (update.email !== undefined) next.email = update.email;
   if (update.phone !== undefined) next.phone = update.phone;
   if (update.pushToken !== undefined) next.pushToken = update.pushToken;
-  if (update.timezone !== undefined) next.timezone = update.timezone;
+  if (update.timeZone !== undefined) next.timeZone = update.timeZone;
   if (update.locale !== undefined) next.locale = update.locale;
   return next;
 }

@@ -118,7 +118,7 @@ class PopulationDrawer {
     const drafts = this.drawEvents(plan, random);
     // Stable sort: events at the same second keep the order they were drawn in (session first).
     drafts.sort((left, right) => left.atMs - right.atMs);
-    const { userId, timezone } = plan.profile;
+    const { userId, timeZone: timezone } = plan.profile;
     const events = drafts.map(
       (draft, n): SyntheticEvent => ({
         eventId: `${userId}-${n}`,
@@ -134,12 +134,12 @@ class PopulationDrawer {
     return planUser(this.seed, userIndex, this.days, (timezone) => this.endLocalDayStart(timezone));
   }
 
-  private endLocalDayStart(timezone: SyntheticProfile['timezone']): number {
+  private endLocalDayStart(timezone: SyntheticProfile['timeZone']): number {
     return localDayStartOf(this.zoneClock.wallClockAt(timezone, this.endMs));
   }
 
   private drawEvents(plan: UserPlan, random: RandomSource): DraftEvent[] {
-    const timezone = plan.profile.timezone;
+    const timezone = plan.profile.timeZone;
     const endDayStart = this.endLocalDayStart(timezone);
     const windowFirstDayStart = localDayStartOf(this.zoneClock.wallClockAt(timezone, this.windowStartMs));
     const firstDaysAgo = Math.min(plan.signupDaysAgo, Math.round((endDayStart - windowFirstDayStart) / MS_PER_DAY));
@@ -178,7 +178,7 @@ class PopulationDrawer {
     for (let session = 0; session < sessions; session += 1) {
       const hour = SESSION_HOUR.pick(random);
       const wallClockMs = dayStartWallClockMs + hour * MS_PER_HOUR + Math.floor(random.next() * SECONDS_PER_HOUR) * MS_PER_SECOND;
-      starts.push(this.zoneClock.instantOfWallClock(plan.profile.timezone, wallClockMs));
+      starts.push(this.zoneClock.instantOfWallClock(plan.profile.timeZone, wallClockMs));
     }
     return starts.sort((left, right) => left - right);
   }

@@ -35,7 +35,7 @@ export interface SyntheticProfile {
   /** E.164 in the unassigned +1 555 area, so nobody real is ever texted. */
   phone: string;
   pushToken: string;
-  timezone: SyntheticTimeZone;
+  timeZone: SyntheticTimeZone;
   locale: SyntheticLocale;
   consents: { email: boolean; sms: boolean; push: boolean };
   attributes: {

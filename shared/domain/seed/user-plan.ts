@@ -135,7 +135,7 @@ export function planUser(
   seed: number,
   userIndex: number,
   days: number,
-  endLocalDayStartMs: (timezone: SyntheticProfile['timezone']) => number,
+  endLocalDayStartMs: (timezone: SyntheticProfile['timeZone']) => number,
 ): UserPlan {
   const random = userRandom(seed, userIndex, RANDOM_STREAM.plan);
   const userId = userIdForIndex(userIndex);
@@ -169,7 +169,7 @@ export function planUser(
       email: `user${number}@example.test`,
       phone: `+1555${String((userIndex + 1) % PHONE_NUMBERS_AVAILABLE).padStart(7, '0')}`,
       pushToken,
-      timezone,
+      timeZone: timezone,
       locale,
       consents,
       attributes: { archetype, signupDate },

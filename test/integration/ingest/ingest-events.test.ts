@@ -98,7 +98,7 @@ describe('PUT and GET /v1/users/{userId}', () => {
     expect(read.body.profile).toMatchObject({
       email: 'ada@example.test',
       phone: '+8613800138000',
-      timezone: 'Asia/Shanghai',
+      timeZone: 'Asia/Shanghai',
       locale: 'zh-CN',
       consents: { email: true, sms: true, push: false },
     });

@@ -56,7 +56,7 @@ describe('toContactProfile', () => {
     const profile = toContactProfile({
       userId: 'u',
       email: 'a@b.c',
-      timezone: 'Asia/Shanghai',
+      timeZone: 'Asia/Shanghai',
       locale: 'zh-CN',
       consents: { email: true, sms: false, push: false },
       attributes: { valueDecile: 10 },

@@ -120,7 +120,7 @@ describe('generatePopulation: events', () => {
 
     // Act
     const wrong = users.flatMap((user) => {
-      const zone = user.profile.timezone;
+      const zone = user.profile.timeZone;
       if (zone !== 'Asia/Shanghai' && zone !== 'Asia/Tokyo') return [];
       return user.events.filter((event) => !event.timestamp.endsWith(expectedOffset[zone]));
     });
@@ -284,12 +284,12 @@ describe('generatePopulation: profiles', () => {
     expect(profiles[0]).toMatchObject({ userId: 'u-000001', email: 'user000001@example.test', phone: '+15550000001' });
     expect(profiles.every((profile) => /^\+1555\d{7}$/.test(profile.phone) && /^[0-9a-f]{64}$/.test(profile.pushToken))).toBe(true);
     expect(new Set(profiles.map((profile) => profile.phone)).size).toBe(profiles.length);
-    const shanghai = profiles.filter((profile) => profile.timezone === 'Asia/Shanghai');
-    const elsewhere = profiles.filter((profile) => profile.timezone !== 'Asia/Shanghai');
+    const shanghai = profiles.filter((profile) => profile.timeZone === 'Asia/Shanghai');
+    const elsewhere = profiles.filter((profile) => profile.timeZone !== 'Asia/Shanghai');
     expect(shanghai.length / profiles.length).toBeGreaterThan(0.45);
     expect(shanghai.filter((profile) => profile.locale === 'zh-CN').length / shanghai.length).toBeGreaterThan(0.85);
     expect(elsewhere.filter((profile) => profile.locale === 'en').length / elsewhere.length).toBeGreaterThan(0.8);
-    expect(new Set(profiles.map((profile) => profile.timezone)).size).toBe(5);
+    expect(new Set(profiles.map((profile) => profile.timeZone)).size).toBe(5);
     expect(profiles.filter((profile) => profile.consents.email).length / profiles.length).toBeGreaterThan(0.8);
   });
 });

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ingestEvents } from '../../../../shared/application/events/ingest-events';
+import { fixedClock } from '../../../../shared/domain/common';
+import { InMemoryRawEventStore } from '../../../support/fakes/raw-event-store';
+
+const clock = fixedClock('2026-11-24T12:00:00Z');
+const window = { maxAgeDays: 400, maxFutureSkewMs: 300_000 };
+const purchase = (eventId: string, amount: number, timestamp = '2026-11-24T08:00:00Z') => ({ eventId, userId: 'u1', type: 'purchase', orderId: 'o1', amount, currency: 'CNY', timestamp });
+
+describe('ingestEvents', () => {
+  it('treats a re-send with another timestamp as a conflicting duplicate and keeps the first', async () => {
+    // Prepare
+    const rawEvents = new InMemoryRawEventStore();
+    await ingestEvents({ events: [purchase('p1', 10)] }, { rawEvents, clock, window });
+
+    // Act
+    const outcome = await ingestEvents({ events: [purchase('p1', 10, '2026-11-24T11:00:00Z')] }, { rawEvents, clock, window });
+
+    // Assess
+    expect(outcome).toEqual({ kind: 'accepted', accepted: 1, new: 0, duplicates: 1, conflicting: ['p1'] });
+    expect(rawEvents.inserts).toHaveLength(1);
+    expect(rawEvents.events.get('u1\u0000p1')?.timestamp).toBe('2026-11-24T08:00:00Z');
+  });
+
+  it('sees the same instant in another offset as the same content', async () => {
+    // Prepare
+    const rawEvents = new InMemoryRawEventStore();
+    await ingestEvents({ events: [purchase('p1', 10)] }, { rawEvents, clock, window });
+
+    // Act
+    const outcome = await ingestEvents({ events: [purchase('p1', 10, '2026-11-24T16:00:00+08:00')] }, { rawEvents, clock, window });
+
+    // Assess
+    expect(outcome).toMatchObject({ duplicates: 1, conflicting: [] });
+  });
+
+  it('rejects one id twice in a batch with different contents, naming both indexes, and stores nothing', async () => {
+    // Prepare
+    const rawEvents = new InMemoryRawEventStore();
+
+    // Act
+    const outcome = await ingestEvents({ events: [purchase('p1', 10), purchase('p2', 5), purchase('p1', 999)] }, { rawEvents, clock, window });
+
+    // Assess
+    expect(outcome.kind).toBe('invalid');
+    if (outcome.kind !== 'invalid') return;
+    expect(outcome.problems.map((problem) => [problem.index, problem.path])).toEqual([[0, 'eventId'], [2, 'eventId']]);
+    expect(outcome.problems[0]!.message).toContain('appears twice with different contents');
+    expect(rawEvents.events.size).toBe(0);
+  });
+
+  it('keeps identical copies inside a batch as duplicates', async () => {
+    // Prepare
+    const rawEvents = new InMemoryRawEventStore();
+
+    // Act
+    const outcome = await ingestEvents({ events: [purchase('p1', 10), purchase('p1', 10)] }, { rawEvents, clock, window });
+
+    // Assess
+    expect(outcome).toEqual({ kind: 'accepted', accepted: 2, new: 1, duplicates: 1, conflicting: [] });
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { BehaviourEvent } from '../../../shared/domain/events/behaviour-event';
+import { activeLocalDays, aggregateDay } from '../../../shared/domain/events/daily-activity';
+
+const session = (eventId: string, timestamp: string): BehaviourEvent => ({ eventId, userId: 'u', type: 'session', timestamp });
+
+function utcDays(events: BehaviourEvent[]) {
+  const days = [...new Set(events.map((event) => new Date(event.timestamp).toISOString().slice(0, 10)))];
+  return days.map((day) => aggregateDay('u', day, events));
+}
+
+describe('activeLocalDays', () => {
+  it('puts activity on both sides of midnight in Asia/Shanghai on the right local days', () => {
+    // Prepare: 23:59 and 00:01 Shanghai time are both on the UTC day 2026-11-24.
+    const events = [session('a', '2026-11-24T23:59:00+08:00'), session('b', '2026-11-25T00:01:00+08:00')];
+
+    // Act
+    const shanghai = activeLocalDays(utcDays(events), 'Asia/Shanghai');
+    const utc = activeLocalDays(utcDays(events), 'UTC');
+
+    // Assess
+    expect(shanghai).toEqual(['2026-11-24', '2026-11-25']);
+    expect(utc).toEqual(['2026-11-24']);
+  });
+
+  it('follows the reporting zone across a DST change', () => {
+    // Prepare: New York leaves DST on 2026-11-01 (UTC-4 before, UTC-5 after). 23:30 local on
+    // Oct 31 is 03:30Z Nov 1; 23:30 local on Nov 1 is 04:30Z Nov 2; 00:10 local on Nov 2 is 05:10Z.
+    const events = [session('a', '2026-11-01T03:30:00Z'), session('b', '2026-11-02T04:30:00Z'), session('c', '2026-11-02T05:10:00Z')];
+
+    // Act
+    const newYork = activeLocalDays(utcDays(events), 'America/New_York');
+
+    // Assess
+    expect(newYork).toEqual(['2026-10-31', '2026-11-01', '2026-11-02']);
+  });
+
+  it('counts message opens as no presence', () => {
+    // Prepare
+    const events: BehaviourEvent[] = [{ eventId: 'm', userId: 'u', type: 'message_open', messageId: 'x', timestamp: '2026-11-24T10:00:00Z' }];
+
+    // Act
+    const days = activeLocalDays(utcDays(events), 'Asia/Shanghai');
+
+    // Assess
+    expect(days).toEqual([]);
+  });
+});
