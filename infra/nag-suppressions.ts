@@ -20,7 +20,7 @@ export function applyNagSuppressions(stacks: Stack[]): void {
       {
         id: 'AwsSolutions-IAM5',
         reason:
-          'Resource::* is X-Ray tracing (xray:PutTraceSegments/PutTelemetryRecords accept no narrower resource); the kms:GenerateDataKey* and kms:ReEncrypt* action families are what CDK grants for the data key and are scoped to that one key ARN.',
+          'Resource::* only where the action takes no narrower resource: X-Ray segments (xray:PutTraceSegments/PutTelemetryRecords: Lambda and Step Functions record their own invocation segments under active tracing), sns:Publish of an SMS to a phone number (SMS has no topic ARN), dynamodb:ListStreams (stream event sources), the state machines\' log delivery (logs:*LogDelivery, DescribeLogGroups, PutResourcePolicy), and states:DescribeStateMachine/ListActivities that CDK grants beside DescribeExecution. The kms:GenerateDataKey* and kms:ReEncrypt* action families are what CDK grants for the data key and are scoped to that one key ARN.',
         appliesTo: ['Resource::*', 'Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'],
       },
       {
