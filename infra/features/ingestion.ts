@@ -45,7 +45,9 @@ export class IngestionFeature extends Construct {
     aggregateEvents.addEventSource(
       new DynamoEventSource(data.eventsTable, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 500,
+        // 1,000 records (GetRecords' most, and the local runtime's cap): the aggregator writes
+        // each (user, month) a batch touches once, so larger batches mean fewer writes per event.
+        batchSize: 1000,
         maxBatchingWindow: Duration.seconds(2),
         bisectBatchOnError: true,
         retryAttempts: 5,

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { InvalidInputError, RekindleError, type ErrorKind } from '../../domain/common';
+import { InvalidInputError, RekindleError, UnavailableError, type ErrorKind } from '../../domain/common';
 import { logger } from '../observability/logger';
 
 /**
@@ -97,18 +97,46 @@ export function queryParameter(event: APIGatewayProxyEventV2, name: string): str
 
 type HttpUseCase = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/** How long before the Lambda deadline a route gives up and answers 503, so its answer still leaves. */
+const DEADLINE_MARGIN_MS = 1_000;
+
+/**
+ * Rejects with `UnavailableError` (503 + Retry-After) shortly before the invocation's deadline.
+ * Without it middy's own early timeout answered a 500 "[AbortError]: The operation was aborted"
+ * when a busy machine or a slow table made a request outlast its function's timeout: a slow
+ * answer is a reason to retry, not an internal fault. Every route's writes are idempotent (ids,
+ * conditions), so a retry of a request cut short here changes nothing twice.
+ */
+function deadlineOf(context: Context): { reached: Promise<never>; clear: () => void } {
+  const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 0;
+  if (remaining <= 0) return { reached: new Promise<never>(() => undefined), clear: () => undefined };
+  let timer: NodeJS.Timeout | undefined;
+  const reached = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new UnavailableError('the request did not finish before its deadline; retry it', { retryAfterSeconds: 1 })),
+      Math.max(0, remaining - DEADLINE_MARGIN_MS),
+    );
+  });
+  return { reached, clear: () => clearTimeout(timer) };
+}
+
 /**
  * Wraps an HTTP route adapter in the shared middy chain: the logger carries the Lambda context
- * (request id, cold start) on every line, and every error leaves through `toHttpResponse`.
+ * (request id, cold start) on every line, every error leaves through `toHttpResponse`, and a
+ * request about to outlast its deadline answers 503 + Retry-After (see `deadlineOf`).
  */
 export function httpHandler(useCase: HttpUseCase) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  // middy's own early timeout stays off: it would answer before `deadlineOf`, and as a 500.
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({ timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) => {
+      const deadline = deadlineOf(context);
       try {
-        return await useCase(event, context);
+        return await Promise.race([useCase(event, context), deadline.reached]);
       } catch (error) {
         return toHttpResponse(error, context.awsRequestId ?? event.requestContext?.requestId ?? 'local');
+      } finally {
+        deadline.clear();
       }
     });
 }

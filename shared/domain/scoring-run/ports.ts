@@ -35,7 +35,7 @@ export interface UserScanner {
   ): Promise<SegmentScanResult>;
 }
 
-/** Draws the run's sample: whole segments of a fine split, in order, until enough users. */
+/** Draws the run's sample: whole segments of a fine split, in order, until enough users (or a capped share of the table). */
 export interface UserSampler {
   sample(targetUsers: number): Promise<{ users: ScannedUser[]; readUnits: number; fraction: number }>;
 }
