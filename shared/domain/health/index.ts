@@ -1,0 +1,7 @@
+/** Product health: the metric definitions, alert levels and the STOP rule (pure, no I/O). */
+export * from './alerts';
+export * from './config';
+export * from './feedback';
+export * from './metrics';
+export * from './ports';
+export * from './stop-flow';
