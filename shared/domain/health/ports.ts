@@ -1,7 +1,8 @@
 import type { KillSwitchStore } from '../messaging';
 import type { HealthAlert } from './alerts';
 import type { FeedbackEntry } from './feedback';
-import type { HealthTally, MessageDayCounts, HealthDay } from './metrics';
+import type { MessageDayCounts, HealthDay } from './metrics';
+import type { TallyChunk } from './tally-chunks';
 import type { Incident } from './stop-flow';
 
 /** The health time series: one point per reporting day, overwritten by a recompute. */
@@ -12,10 +13,11 @@ export interface HealthSeriesStore {
   listDays(from: string, to: string): Promise<HealthDay[]>;
 }
 
-/** Tallies of one day's scan segments, written by the nightly scan's segments. */
+/** Tallies of one day's scan segments, written by the nightly scan's segment tasks. */
 export interface HealthTallyStore {
-  putSegmentTally(day: string, segment: number, tally: HealthTally): Promise<void>;
-  listSegmentTallies(day: string): Promise<HealthTally[]>;
+  /** Stores (or overwrites, on a retry) one chunk. */
+  putChunk(chunk: TallyChunk): Promise<void>;
+  listChunks(day: string): Promise<TallyChunk[]>;
 }
 
 /** Alerts, raised once: `raise` answers false when the alert id exists already. */
