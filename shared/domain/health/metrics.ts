@@ -307,3 +307,12 @@ export function computeHealthDay(users: readonly HealthUser[], messages: Message
   for (const user of users) addUserToHealthTally(tally, user, options);
   return finishHealthDay(tally, messages, options);
 }
+
+/**
+ * The reporting day a run at `instant` closes: the day before the instant's local day in
+ * `timeZone` (the schedule fires after the reporting zone's midnight).
+ */
+export function reportingDayBefore(instant: Date, timeZone: string): string {
+  const reading = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return addDays(reading, -1);
+}
