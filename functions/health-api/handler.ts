@@ -19,8 +19,11 @@ const IncidentId = z.string().regex(/^stop-\d{4}-\d{2}-\d{2}$/, 'id must be an i
 type Route = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 const api = () => composeHealth().api();
-/** The newest reporting day that can be complete now (yesterday in the reporting zone). */
-const latestReportingDay = () => reportingDayBefore(api().clock.now(), api().settings.timeZone);
+/**
+ * Today in the reporting zone: the newest day that may hold a point (a day is computed after it
+ * ends, or during it on a recompute or a simulation), so listings end there.
+ */
+const latestReportingDay = () => addDays(reportingDayBefore(api().clock.now(), api().settings.timeZone), 1);
 
 /** One thin adapter per route; each calls one health use case. */
 const routes: Record<string, Route> = {
