@@ -59,6 +59,24 @@ describe('daily metrics across a DST change', () => {
   });
 });
 
+describe('daily metrics across the spring DST change', () => {
+  it('counts a day of 23 hours: 00:30 EDT on 03-09 is not on 03-08', () => {
+    // Prepare: New York enters DST on 2026-03-08 at 02:00; that day runs 05:00Z to 04:00Z next day.
+    const users = [
+      userActiveAt('early', ['2026-03-08T04:30:00Z']), // 03-07 23:30 EST
+      userActiveAt('late', ['2026-03-09T03:45:00Z']), // 03-08 23:45 EDT
+      userActiveAt('next', ['2026-03-09T04:30:00Z']), // 03-09 00:30 EDT (23:30 on 03-08 at the winter offset)
+    ];
+    const options = (day: string) => ({ ...shanghai(day), timeZone: 'America/New_York' });
+
+    // Act
+    const daus = ['2026-03-07', '2026-03-08', '2026-03-09'].map((day) => computeHealthDay(users, noMessages, options(day)).dau);
+
+    // Assess
+    expect(daus).toEqual([1, 1, 1]);
+  });
+});
+
 describe('weekly cohort retention', () => {
   // Cohort week of Monday 2026-11-02; reporting day Monday 2026-11-30 (noon in Shanghai each time).
   const cohort = [
