@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { registerEventCommands } from './events';
-import { registerHealthCommands } from './health';
+import { registerHealthCommands, registerSimulateCommand } from './health';
 import { registerJourneyCommands } from './journeys';
 import { registerLocalCommands } from './local';
 import { registerLoyaltyCommands } from './loyalty';
@@ -20,4 +20,5 @@ export function registerCommands(program: Command): void {
   registerMessagingCommands(program);
   registerScoringCommands(program);
   registerHealthCommands(program);
+  registerSimulateCommand(program);
 }
