@@ -1,3 +1,4 @@
+import { DEFAULT_HEALTH_THRESHOLDS, HealthThresholds } from '../shared/domain/health';
 import { z } from 'zod';
 import { INGEST_DEFAULTS } from '../shared/config/tables';
 import { DEFAULT_INCENTIVE_RULES, IncentiveRules } from '../shared/domain/loyalty/incentives';
@@ -59,6 +60,12 @@ export const RekindleSettings = z.object({
   scoringRefitEveryDays: z.coerce.number().int().positive().default(7),
   scoringSampleUsers: z.coerce.number().int().positive().default(5_000),
   scoringCoreFeatures: z.string().min(1).default('playlist,upload,share'),
+  // Product health (infra/features/health.ts): computed daily after the nightly scan, in the reporting zone.
+  healthSchedule: z.string().regex(/^cron\(.+\)$/, 'must be an EventBridge Scheduler cron(...) expression').default('cron(0 4 * * ? *)'),
+  healthTimezone: z.string().min(1).default('Asia/Shanghai'),
+  healthBenchmarks: z.record(z.string(), z.number().min(0).max(1)).default({ playlist: 0.3, upload: 0.1, share: 0.15 }),
+  healthCohortWeeks: z.coerce.number().int().positive().max(26).default(8),
+  healthThresholds: HealthThresholds.default(DEFAULT_HEALTH_THRESHOLDS),
   // Key-behaviour incentives (infra/features/loyalty.ts), e.g. -c 'rekindle={"incentiveRules":[...]}'.
   incentiveRules: IncentiveRulesSetting.default(DEFAULT_INCENTIVE_RULES),
   // Messaging and contact policy, e.g. -c 'rekindle={"messaging":{"fromAddress":"…"}}'.

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerEventCommands } from './events';
+import { registerHealthCommands, registerSimulateCommand } from './health';
 import { registerJourneyCommands } from './journeys';
 import { registerLocalCommands } from './local';
 import { registerLoyaltyCommands } from './loyalty';
@@ -18,4 +19,6 @@ export function registerCommands(program: Command): void {
   registerLoyaltyCommands(program);
   registerMessagingCommands(program);
   registerScoringCommands(program);
+  registerHealthCommands(program);
+  registerSimulateCommand(program);
 }

@@ -5,6 +5,7 @@ import type { Context } from 'aws-lambda';
 import { SegmentTask, type SegmentTaskResult } from '../../shared/domain/scoring-run';
 import { scoreSegment } from '../../shared/application/scoring/score-segment';
 import { composeScoring } from '../../shared/composition/scoring';
+import { composeHealth } from '../../shared/composition/health';
 
 // Read at cold start: a missing variable fails the first invocation, naming it.
 const ports = composeScoring().tasks();
@@ -19,7 +20,10 @@ const MAX_MARGIN_MS = 60_000;
 export const handler = middy<unknown, SegmentTaskResult>().use(transientErrorsAsRetryable()).handler(async (event, context: Context) => {
   const started = performance.now();
   const margin = Math.min(MAX_MARGIN_MS, context.getRemainingTimeInMillis() / 4);
-  return scoreSegment(SegmentTask.parse(event), {
+  const task = SegmentTask.parse(event);
+  // Product health folds the same pages (the nightly scan is read once for both).
+  const health = composeHealth().segmentFolder({ runId: task.runId, day: task.date, segment: task.segment, totalSegments: task.totalSegments, startCursor: task.cursor });
+  return scoreSegment(task, {
     scanner: ports.scanner,
     sink: ports.sink,
     events: ports.events,
@@ -28,5 +32,6 @@ export const handler = middy<unknown, SegmentTaskResult>().use(transientErrorsAs
     outOfTime: () => context.getRemainingTimeInMillis() < margin,
     elapsedMs: () => performance.now() - started,
     memoryMb: Number(context.memoryLimitInMB) || 1024,
+    observer: { onUsers: (users) => health.onUsers(users.map((user) => ({ userId: user.userId, days: user.days, segment: user.previous?.segment ?? null }))), finish: health.finish },
   });
 });

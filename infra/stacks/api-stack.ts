@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import cdkNag from 'cdk-nag';
 import { RekindleFunction } from '../constructs/rekindle-function';
 import type { FeatureContext, RouteAudience } from '../features/feature-context';
+import { HealthFeature } from '../features/health';
 import { IngestionFeature } from '../features/ingestion';
 import { JourneysFeature } from '../features/journeys';
 import { MessagingFeature } from '../features/messaging';
@@ -103,7 +104,8 @@ export class ApiStack extends Stack {
     const messaging = new MessagingFeature(this, 'Messaging', context);
     new JourneysFeature(this, 'Journeys', context, { messaging });
     new LoyaltyFeature(this, 'Loyalty', context, { messaging });
-    new ScoringFeature(this, 'Scoring', context);
+    const scoring = new ScoringFeature(this, 'Scoring', context);
+    new HealthFeature(this, 'Health', context, { alarmTopic: this.alarmTopic, scoring });
 
     const allowedMethods = Object.fromEntries([...methodsOfPath].map(([path, methods]) => [path, methods.map(String)]));
     const methodNotAllowed = new RekindleFunction(this, 'MethodNotAllowed', {

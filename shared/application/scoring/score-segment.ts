@@ -18,6 +18,12 @@ import {
   type UserScanner,
 } from '../../domain/scoring-run';
 
+/** What else reads the scanned users: sees each page, then stores its result before the progress is. */
+export interface ScanObserver {
+  onUsers(users: readonly ScannedUserRecord[]): void;
+  finish(segmentDone: boolean): Promise<void>;
+}
+
 /**
  * Scores one segment until it ends or the invocation's budget is spent (`outOfTime`, or the
  * task's user cap), returning the cursor to resume from. Per page: features, scores against the
@@ -27,7 +33,18 @@ import {
  */
 export async function scoreSegment(
   task: SegmentTask,
-  deps: { scanner: UserScanner; sink: ScoreSink; events: TierChangePublisher; runs: RunStore; settings: ScoringSettings; outOfTime: () => boolean; elapsedMs: () => number; memoryMb: number },
+  deps: {
+    scanner: UserScanner;
+    sink: ScoreSink;
+    events: TierChangePublisher;
+    runs: RunStore;
+    settings: ScoringSettings;
+    outOfTime: () => boolean;
+    elapsedMs: () => number;
+    memoryMb: number;
+    /** Also folds the users into another feature's tally (product health), so the users are read once. */
+    observer?: ScanObserver;
+  },
 ): Promise<SegmentTaskResult> {
   const counts = emptyCounts();
   const options = featureOptions(task.date, deps.settings);
@@ -40,6 +57,7 @@ export async function scoreSegment(
     if (writeFailure !== null) throw writeFailure;
   };
   const onUsers = async (users: ScannedUserRecord[]) => {
+    deps.observer?.onUsers(users);
     const features = users.map((user) => featuresOf(user, options));
     const scores = scoreAgainstReference(features, task.params, deps.settings.config, task.reference);
     tally(counts, scores);
@@ -79,6 +97,7 @@ export async function scoreSegment(
   counts.lambdaMs = deps.elapsedMs();
   const total = task.counts ? mergeCounts(task.counts, counts) : counts;
   const done = scan.cursor === null;
+  await deps.observer?.finish(done);
   await deps.runs.putSegmentProgress(task.runId, task.segment, total, done);
   return { ...task, cursor: scan.cursor, counts: total, done, memoryMb: deps.memoryMb };
 }

@@ -17,11 +17,13 @@ const eventBase = {
   timestamp: isoTimestampWithOffset,
 };
 
+const featureName = z.string().min(1, 'feature must not be empty').max(64).regex(/^[a-z0-9_-]+$/, 'feature must be lowercase letters, digits, _ or -');
+
 export const SessionEvent = z.strictObject({ ...eventBase, type: z.literal('session') });
 export const FeatureUseEvent = z.strictObject({
   ...eventBase,
   type: z.literal('feature_use'),
-  feature: z.string().min(1, 'feature must not be empty').max(64).regex(/^[a-z0-9_-]+$/, 'feature must be lowercase letters, digits, _ or -'),
+  feature: featureName,
 });
 export const SearchEvent = z.strictObject({ ...eventBase, type: z.literal('search'), query: z.string().max(512) });
 export const PurchaseEvent = z.strictObject({
@@ -37,6 +39,14 @@ export const ReferralSignupEvent = z.strictObject({ ...eventBase, type: z.litera
 export const MessageOpenEvent = z.strictObject({ ...eventBase, type: z.literal('message_open'), messageId: identifier('messageId') });
 export const MessageClickEvent = z.strictObject({ ...eventBase, type: z.literal('message_click'), messageId: identifier('messageId') });
 export const UnsubscribeEvent = z.strictObject({ ...eventBase, type: z.literal('unsubscribe'), channel: Channel });
+/** Experience feedback (15秒体验反馈): a rating of a feature, 1 (worst) to 5, and an optional short comment. */
+export const FeedbackEvent = z.strictObject({
+  ...eventBase,
+  type: z.literal('feedback'),
+  feature: featureName,
+  rating: z.number({ message: 'rating must be a whole number from 1 to 5' }).int('rating must be a whole number from 1 to 5').min(1, 'rating must be from 1 to 5').max(5, 'rating must be from 1 to 5'),
+  comment: z.string().max(500, 'comment must be at most 500 characters').optional(),
+});
 
 export const BehaviourEvent = z.discriminatedUnion(
   'type',
@@ -51,11 +61,12 @@ export const BehaviourEvent = z.discriminatedUnion(
     MessageOpenEvent,
     MessageClickEvent,
     UnsubscribeEvent,
+    FeedbackEvent,
   ],
   {
     error: (issue) =>
       issue.code === 'invalid_union'
-        ? 'type must be one of session, feature_use, search, purchase, refund, checkin, referral_signup, message_open, message_click, unsubscribe'
+        ? 'type must be one of session, feature_use, search, purchase, refund, checkin, referral_signup, message_open, message_click, unsubscribe, feedback'
         : undefined,
   },
 );

@@ -150,6 +150,9 @@ export function addEvent(activity: DailyActivity, event: BehaviourEvent): void {
     case 'unsubscribe':
       activity.unsubscribes += 1;
       break;
+    case 'feedback':
+      // Feedback is read from the raw events by the weekly report; the aggregate only counts it.
+      break;
     default:
       assertNever(event);
   }

@@ -1,0 +1,52 @@
+/**
+ * The one composition module of product health: reads its configuration once (a missing value
+ * throws naming the variable), builds the adapters and returns the ports. Sections match what each
+ * function is given: the nightly scan's segment task folds tallies, the daily task computes and
+ * alerts, the API reads and resumes.
+ */
+import { readConfig } from '../config/read-config';
+import { ENV } from '../config/tables';
+import { dynamoDocumentClient } from '../adapters/dynamodb/client';
+import { HEALTH_ENV, HealthConfig, HealthDailyConfig, healthSettingsOf } from '../adapters/health/health-config';
+import { DynamoHealthStores } from '../adapters/health/dynamo-health-stores';
+import { SnsAlertPublisher } from '../adapters/health/sns-alert-publisher';
+import { DynamoKillSwitch } from '../adapters/messaging/kill-switch';
+import { runtimeClock } from '../adapters/runtime-clock';
+import { healthSegmentFolder, type HealthScanScope } from '../application/health/fold-health-segment';
+import type { Clock } from '../domain/common';
+import type { HealthPorts, HealthSettings } from '../domain/health';
+import { once } from './once';
+
+const base = once(() => {
+  const config = readConfig(HealthConfig);
+  return { stores: new DynamoHealthStores(dynamoDocumentClient(), config[ENV.operationsTable]), killSwitch: new DynamoKillSwitch(dynamoDocumentClient(), config[ENV.operationsTable]), settings: healthSettingsOf(config) };
+});
+
+/** The daily task's ports: everything, with the alarm topic. */
+const daily = once((): HealthPorts & { settings: HealthSettings; clock: Clock } => {
+  const config = readConfig(HealthDailyConfig);
+  const { stores, killSwitch, settings } = base();
+  return { series: stores, tallies: stores, alerts: stores, incidents: stores, messages: stores, publisher: new SnsAlertPublisher(config[HEALTH_ENV.alarmTopicArn]), killSwitch, settings, clock: runtimeClock };
+});
+
+export interface HealthComposition {
+  clock: Clock;
+  /** The nightly scan's fold of one segment invocation. */
+  segmentFolder(scope: HealthScanScope): ReturnType<typeof healthSegmentFolder>;
+  daily(): HealthPorts & { settings: HealthSettings; clock: Clock };
+  /** The API's stores: series, alerts, incidents and the kill switch. */
+  api(): { series: DynamoHealthStores; alerts: DynamoHealthStores; incidents: DynamoHealthStores; killSwitch: DynamoKillSwitch; settings: HealthSettings; clock: Clock };
+}
+
+/** The health composition, built once per process; each section reads its configuration on first use. */
+export const composeHealth = once(
+  (): HealthComposition => ({
+    clock: runtimeClock,
+    segmentFolder: (scope) => healthSegmentFolder(scope, { tallies: base().stores, settings: base().settings, clock: runtimeClock }),
+    daily,
+    api: () => {
+      const { stores, killSwitch, settings } = base();
+      return { series: stores, alerts: stores, incidents: stores, killSwitch, settings, clock: runtimeClock };
+    },
+  }),
+);
