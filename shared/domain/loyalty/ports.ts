@@ -75,6 +75,12 @@ export interface DueWakeUp {
   readonly wakeAt: string;
 }
 
+/** One page of due wake-ups; `cursor` names where the next page starts, none when the shard is done. */
+export interface DueWakeUpPage {
+  readonly wakeUps: readonly DueWakeUp[];
+  readonly cursor: string | undefined;
+}
+
 /**
  * Check-in program states, one per user and program, each with when the sweep must next look at
  * it (see `checkinWakeUpPolicy`).
@@ -91,8 +97,12 @@ export interface CheckinProgramStore {
   save(state: CheckinProgramState, expectedVersion: number): Promise<'saved' | 'version-conflict'>;
   /** Every program the user is or was enrolled in. */
   programsOf(userId: string): Promise<readonly StoredCheckinProgram[]>;
-  /** Wake-ups of one shard due at or before `now`, earliest first, at most `limit`. */
-  dueWakeUps(shard: number, now: Date, limit: number): Promise<readonly DueWakeUp[]>;
+  /**
+   * Wake-ups of one shard due at or before `now`, earliest first, at most `limit`, from `cursor`
+   * (a previous page's) or the start. The cursor is opaque text, so it can travel through a state
+   * machine between invocations.
+   */
+  dueWakeUps(shard: number, now: Date, limit: number, cursor?: string): Promise<DueWakeUpPage>;
 }
 
 /** What a budgeted issue did: the coupon and the month's spend move together or not at all. */
