@@ -76,6 +76,8 @@ export class LoyaltyFeature extends Construct {
       [LOYALTY_ENV.whenBudgetExhausted]: LOYALTY_DEFAULTS.whenBudgetExhausted,
       [ENV.aggregateRetentionDays]: String(settings.aggregateRetentionDays),
       [LOYALTY_ENV.incentiveRules]: JSON.stringify(settings.incentiveRules),
+      [LOYALTY_ENV.pointsExpireAfterDays]: String(LOYALTY_DEFAULTS.pointsExpireAfterDays),
+      [LOYALTY_ENV.pointsExpiryNoticeDays]: String(LOYALTY_DEFAULTS.pointsExpiryNoticeDays),
     };
     const incentiveEventTypes = [...new Set(settings.incentiveRules.map((rule) => rule.eventType))].filter((type) => type !== 'purchase' && type !== 'refund');
 
@@ -169,6 +171,7 @@ export class LoyaltyFeature extends Construct {
     ] as const;
     for (const [method, path] of marketer) context.addRoute(method, path, api, 'marketer');
     context.addRoute(apigw.HttpMethod.POST, '/v1/users/{userId}/checkins', api, 'producer');
+    context.addRoute(apigw.HttpMethod.POST, '/v1/users/{userId}/redemptions', api, 'producer');
     context.addRoute(apigw.HttpMethod.POST, '/v1/referrals/signup', api, 'producer');
 
     // Every loyalty function sends: check-ins end programs (summary, coupon), referrals and

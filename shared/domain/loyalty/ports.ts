@@ -11,6 +11,7 @@ import type { GrowthConfig, GrowthLevelChanged } from './growth';
 import type { BehaviourEvent as IncentiveEvent, IncentiveConversion, IncentiveRules } from './incentives';
 import type { AppendConditions, AppendOutcome, LedgerAccount, LedgerBalance, LedgerEntry } from './ledger';
 import type { LocalDay } from './local-day';
+import type { PointsExpiryConfig } from './points-expiry';
 import type { DrawResult } from './monthly-draw';
 import type { RandomBytes, Referral, ReferralConfig } from './referrals';
 import type { RewardBudgetConfig } from './reward-budget';
@@ -265,6 +266,8 @@ export interface LoyaltyRules {
   readonly referral: ReferralConfig;
   readonly budget: RewardBudgetConfig;
   readonly incentives: IncentiveRules;
+  /** How long points last, and when the user is told before they expire. */
+  readonly points: PointsExpiryConfig;
 }
 
 /**
