@@ -40,10 +40,14 @@ async function runOnce(input: Record<string, unknown> = {}) {
   return { execution, summary: CheckinRunSummary.parse(JSON.parse(execution.output ?? 'null')) };
 }
 
-/** Every run of the machine so far (the schedule's and the test's), finished. */
+/**
+ * Every run of the machine so far (the schedule's and the test's), each waited for: a run pausing
+ * before a retry waits on the clock, which `settle` counts as settled.
+ */
 async function allRuns() {
   await runtime.settle();
-  return runtime.stepFunctions!.listExecutions(machineArn());
+  const runs = await runtime.stepFunctions!.listExecutions(machineArn());
+  return Promise.all(runs.map((run) => (run.status === 'RUNNING' ? runtime.stepFunctions!.waitForExecution(run.executionArn) : run)));
 }
 
 const remindersIn = (runs: Array<{ output?: string }>) => runs.reduce((sum, run) => sum + (run.output ? CheckinRunSummary.parse(JSON.parse(run.output)).totals.reminders : 0), 0);
