@@ -58,7 +58,8 @@ export function registerLoyaltyCommands(program: Command): void {
     output(Boolean(options.json), view, () =>
       [
         `user ${userId}`,
-        `  points ${view.points} · growth ${view.growth} · level ${view.level}${view.nextLevel ? ` (${view.nextLevel.name} at ${view.nextLevel.minGrowth})` : ''}`,
+        `  points ${view.points} · growth ${view.growth} · level ${view.level}${view.levelDetail.names ? ` (${Object.values(view.levelDetail.names).join(' / ')})` : ''}${view.nextLevel ? ` · next ${view.nextLevel.name} at ${view.nextLevel.minGrowth}` : ''}`,
+        `  perks ${view.levelDetail.perks.length ? view.levelDetail.perks.join(', ') : '—'}`,
         `  coupons ${view.coupons.length ? view.coupons.map((c) => `${c.reason} ${c.discount.kind === 'percent-off' ? `${c.discount.percent}% off` : `${c.discount.amount} off`}`).join(', ') : '—'}`,
         '  ledger:',
         ...view.history.map((e) => `    ${e.occurredAt}  ${e.account.padEnd(6)} ${e.kind === 'grant' ? `+${e.amount} ${e.reason}` : e.kind === 'adjustment' ? `${e.delta} ${e.reason}` : `-${e.amount} ${e.kind}`}`),

@@ -1,4 +1,4 @@
-import { growthLevelOf, pointsExpiringSoon, summarizeCheckinProgram, type CheckinProgramState, type CheckinProgramSummary, type Coupon, type LedgerEntry, type LoyaltyPorts, type RecordedMessage } from '../../domain/loyalty';
+import { growthLevelNamed, growthLevelOf, pointsExpiringSoon, type GrowthLevel, summarizeCheckinProgram, type CheckinProgramState, type CheckinProgramSummary, type Coupon, type LedgerEntry, type LoyaltyPorts, type RecordedMessage } from '../../domain/loyalty';
 
 /** A user's points, growth and level, ledger history and coupons. */
 export interface PointsView {
@@ -6,6 +6,8 @@ export interface PointsView {
   readonly points: number;
   readonly growth: number;
   readonly level: string;
+  /** The current level's names per locale and its perks. */
+  readonly levelDetail: GrowthLevel;
   readonly nextLevel: { readonly name: string; readonly minGrowth: number } | undefined;
   readonly history: readonly LedgerEntry[];
   readonly coupons: readonly Coupon[];
@@ -27,6 +29,7 @@ export async function pointsOf(ports: Pick<LoyaltyPorts, 'ledger' | 'coupons' | 
     points: points.amount,
     growth: growth.amount,
     level: growthLevelOf(growth.amount, ports.rules.growth),
+    levelDetail: growthLevelNamed(growthLevelOf(growth.amount, ports.rules.growth), ports.rules.growth),
     nextLevel: next ? { name: next.name, minGrowth: next.minGrowth } : undefined,
     history,
     coupons,

@@ -7,7 +7,7 @@ import type { Channel, Clock } from '../common';
 import type { SendOutcome } from '../messaging/send-outcome';
 import type { UserProfile } from '../profiles/user-profile';
 import type { CheckinProgramConfig, CheckinProgramState, CheckinProgramSummary } from './checkin-program';
-import type { GrowthConfig, GrowthLevelChanged } from './growth';
+import type { GrowthConfig, GrowthLevel, GrowthLevelChanged } from './growth';
 import type { BehaviourEvent as IncentiveEvent, IncentiveConversion, IncentiveRules } from './incentives';
 import type { AppendConditions, AppendOutcome, LedgerAccount, LedgerBalance, LedgerEntry } from './ledger';
 import type { LocalDay } from './local-day';
@@ -223,6 +223,15 @@ export type LoyaltyMessage =
       readonly daysLeft: number;
     }
   | { readonly kind: 'program-summary'; readonly messageId: string; readonly userId: string; readonly programId: string; readonly summary: CheckinProgramSummary }
+  /** The user reached a higher growth level; `programId` is `growth`. */
+  | {
+      readonly kind: 'level-up';
+      readonly messageId: string;
+      readonly userId: string;
+      readonly programId: string;
+      readonly level: GrowthLevel;
+      readonly priority: 'core' | 'non-core';
+    }
   /** `programId` names what earned the coupon: the check-in program, or `referral`. */
   | { readonly kind: 'coupon-issued'; readonly messageId: string; readonly userId: string; readonly programId: string; readonly coupon: Coupon };
 
