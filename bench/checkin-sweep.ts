@@ -7,7 +7,8 @@ import { forEachConcurrently } from '../shared/adapters/dynamodb/client';
 import { DynamoUserStore } from '../shared/adapters/dynamodb/user-store';
 import { LOYALTY_DEFAULTS } from '../shared/adapters/loyalty/loyalty-env';
 import { loyaltyKeys } from '../shared/adapters/loyalty/loyalty-keys';
-import { enrollInCheckin, type SweepReport } from '../shared/application/loyalty';
+import { enrollInCheckin } from '../shared/application/loyalty';
+import { CheckinRunSummary } from '../shared/domain/loyalty/checkin-run';
 import { loyaltyPortsOver, loyaltyRulesOf } from '../shared/composition/loyalty';
 import { addLocalDays, DEFAULT_INCENTIVE_RULES, instantAtLocalTime, localDayOf } from '../shared/domain/loyalty';
 import { appWithout } from './app-without';
@@ -32,7 +33,7 @@ export async function runCheckinSweepBenchmarks(): Promise<BenchRow[]> {
     dataDir: null,
     ports: { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), snsSqs: await freePort(), stepFunctions: await freePort(), eventBridge: await freePort() },
     logLevel: 'ERROR',
-  }, appWithout(new Set(['CheckinSweepSchedule', 'NightlyScoringSchedule', 'ReconcileSweepSchedule'])));
+  }, appWithout(new Set(['CheckinProgramsSchedule', 'NightlyScoringSchedule', 'ReconcileSweepSchedule'])));
   const log = (line: string) => process.stderr.write(`[checkin-sweep bench] ${line}\n`);
   try {
     const client = DynamoDBDocumentClient.from(runtime.dynamodb.client, { marshallOptions: { removeUndefinedValues: true } });
@@ -42,6 +43,8 @@ export async function runCheckinSweepBenchmarks(): Promise<BenchRow[]> {
       LOYALTY_MONTHLY_REWARD_BUDGET: LOYALTY_DEFAULTS.monthlyRewardBudget,
       LOYALTY_WHEN_BUDGET_EXHAUSTED: LOYALTY_DEFAULTS.whenBudgetExhausted,
       LOYALTY_INCENTIVE_RULES: DEFAULT_INCENTIVE_RULES,
+      LOYALTY_POINTS_EXPIRE_AFTER_DAYS: LOYALTY_DEFAULTS.pointsExpireAfterDays,
+      LOYALTY_POINTS_EXPIRY_NOTICE_DAYS: LOYALTY_DEFAULTS.pointsExpiryNoticeDays,
     });
     const ports = loyaltyPortsOver({ tables: { client, usersTable, operationsTable: table('OperationsTable') }, rules, clock: runtime.clock, aggregateRetentionDays: 400 });
 
@@ -64,7 +67,11 @@ export async function runCheckinSweepBenchmarks(): Promise<BenchRow[]> {
     runtime.clock.setTo(instantAtLocalTime(firstDay, '20:05', ZONE));
 
     const started = performance.now();
-    const report = (await runtime.invoke('LoyaltyLoyaltyCheckinSweep', {})) as SweepReport;
+    // The deployed orchestration: the check-in programs state machine, as its schedule starts it.
+    const { executionArn } = await runtime.stepFunctions!.startExecution({ stateMachineArn: runtime.stateMachineArn('LoyaltyCheckinProgramsStateMachine'), input: '{}' });
+    const execution = await runtime.stepFunctions!.waitForExecution(executionArn);
+    if (execution.status !== 'SUCCEEDED') throw new Error(`check-in run ${execution.status}: ${execution.error} ${execution.cause}`);
+    const report = CheckinRunSummary.parse(JSON.parse(execution.output ?? 'null')).totals;
     const sweepMs = performance.now() - started;
     log(`sweep: ${(sweepMs / 1000).toFixed(1)} s, ${JSON.stringify(report)}`);
     if (report.due !== users || report.reminders !== users) throw new Error(`the sweep found ${report.due} due and sent ${report.reminders} reminders of ${users}`);
@@ -89,7 +96,7 @@ export async function runCheckinSweepBenchmarks(): Promise<BenchRow[]> {
     const per10k = (ms: number) => (ms / 1000) * (10_000 / users);
     return [
       {
-        name: `check-in sweep, seconds per 10,000 enrolled users (the deployed sweep Lambda on main, ${users.toLocaleString('en')} enrolled and scaled linearly, all due: ${report.reminders} reminders sent)`,
+        name: `check-in sweep, seconds per 10,000 enrolled users (the check-in programs state machine over its 16 shards, ${users.toLocaleString('en')} enrolled and scaled linearly, all due: ${report.reminders} reminders sent)`,
         measured: per10k(sweepMs),
         unit: 's',
         baselineName: 'bare consistent BatchGetItem + BatchWriteItem of the same program items (no sends)',

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { DEFAULT_DATA_DIR } from '../../infra/local/local-runtime';
-import type { PointsView, ProgramView } from '../../shared/application/loyalty';
-import type { DrawResult, RecordedMessage } from '../../shared/domain/loyalty';
+import { randomUUID } from 'node:crypto';
+import type { PointsView, ProgramView, RedemptionOutcome } from '../../shared/application/loyalty';
+import type { DrawResult, LedgerEntry, RecordedMessage } from '../../shared/domain/loyalty';
 import { connectLocal, output } from '../local-connection';
 
 interface CommonOptions {
@@ -32,6 +33,11 @@ function describeProgram(view: ProgramView): string {
     .join('\n');
 }
 
+function describeEntry(entry: LedgerEntry): string {
+  const what = entry.kind === 'grant' ? `+${entry.amount} ${entry.reason}` : entry.kind === 'adjustment' ? `${entry.delta} ${entry.reason}` : entry.kind === 'redemption' ? `-${entry.amount} redeemed for ${entry.reference}` : `-${entry.amount} expired`;
+  return `  ${entry.occurredAt}  ${what}`;
+}
+
 function describeMessage(recorded: RecordedMessage): string {
   return `  ${recorded.at}  ${recorded.templateId} by ${recorded.channel}: ${recorded.outcome}${recorded.reason ? ` (${recorded.reason})` : ''}`;
 }
@@ -52,7 +58,8 @@ export function registerLoyaltyCommands(program: Command): void {
     output(Boolean(options.json), view, () =>
       [
         `user ${userId}`,
-        `  points ${view.points} · growth ${view.growth} · level ${view.level}${view.nextLevel ? ` (${view.nextLevel.name} at ${view.nextLevel.minGrowth})` : ''}`,
+        `  points ${view.points} · growth ${view.growth} · level ${view.level}${view.levelDetail.names ? ` (${Object.values(view.levelDetail.names).join(' / ')})` : ''}${view.nextLevel ? ` · next ${view.nextLevel.name} at ${view.nextLevel.minGrowth}` : ''}`,
+        `  perks ${view.levelDetail.perks.length ? view.levelDetail.perks.join(', ') : '—'}`,
         `  coupons ${view.coupons.length ? view.coupons.map((c) => `${c.reason} ${c.discount.kind === 'percent-off' ? `${c.discount.percent}% off` : `${c.discount.amount} off`}`).join(', ') : '—'}`,
         '  ledger:',
         ...view.history.map((e) => `    ${e.occurredAt}  ${e.account.padEnd(6)} ${e.kind === 'grant' ? `+${e.amount} ${e.reason}` : e.kind === 'adjustment' ? `${e.delta} ${e.reason}` : `-${e.amount} ${e.kind}`}`),
@@ -60,6 +67,39 @@ export function registerLoyaltyCommands(program: Command): void {
     );
   });
 
+  common(points.command('history').description('the points ledger, oldest first, and what expires soon').argument('<userId>')).action(async (userId: string, options: CommonOptions) => {
+    const view = (await request(options, 'GET', `${user(userId)}/points`, 'marketer')).body as PointsView;
+    const entries = view.history.filter((entry) => entry.account === 'points');
+    output(Boolean(options.json), { userId, points: view.points, entries, expiringSoon: view.expiringSoon }, () =>
+      [
+        `user ${userId}: ${view.points} points${view.expiringSoon ? ` (${view.expiringSoon.amount} expire from ${view.expiringSoon.from})` : ''}`,
+        ...(entries.length ? entries.map(describeEntry) : ['  —']),
+      ].join('\n'),
+    );
+  });
+  common(
+    points
+      .command('redeem')
+      .description('spend points (as the app does); the same --id never spends twice')
+      .argument('<userId>')
+      .argument('<amount>', 'points to spend')
+      .requiredOption('--reference <what>', 'what the points are spent on (catalogue item, order id)')
+      .option('--id <redemptionId>', 'the redemption id (default: a new one)'),
+  ).action(async (userId: string, amount: string, options: CommonOptions & { reference: string; id?: string }) => {
+    const body = { redemptionId: options.id ?? randomUUID(), amount: Number(amount), reference: options.reference };
+    const answer = await request(options, 'POST', `${user(userId)}/redemptions`, 'ingest', body, [200, 201, 409]);
+    const outcome = answer.body as RedemptionOutcome;
+    output(Boolean(options.json), outcome, () => {
+      switch (outcome.kind) {
+        case 'redeemed':
+          return `redeemed ${outcome.amount} points (${outcome.redemptionId}); balance ${outcome.balance}`;
+        case 'already-redeemed':
+          return `redemption ${outcome.redemptionId} was already made; balance ${outcome.balance}`;
+        case 'insufficient-balance':
+          return `refused: ${outcome.requested} points asked, the balance is ${outcome.balance}`;
+      }
+    });
+  });
   common(program.command('checkin').description('check a user in now (as the app does)').argument('<userId>').option('--program <programId>', 'check-in program')).action(
     async (userId: string, options: CommonOptions & { program?: string }) => {
       const answer = await request(options, 'POST', `${user(userId)}/checkins`, 'ingest', options.program ? { programId: options.program } : {}, [200, 201, 409]);

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { checkInNow, countNewGrants, enrollInCheckin, incentiveReport, pointsOf, programsOf, publishedDraw, referralCodeOf, runDraw, signUpWithCode, type AppliedGrant } from '../../shared/application/loyalty';
+import { checkInNow, countNewGrants, enrollInCheckin, incentiveReport, pointsOf, programsOf, publishedDraw, redeemPoints, referralCodeOf, runDraw, signUpWithCode, type AppliedGrant } from '../../shared/application/loyalty';
 import { composeLoyalty } from '../../shared/composition/loyalty';
 import { httpHandler, json, jsonBody, pathParameter } from '../../shared/adapters/http/http-api';
 import { logger } from '../../shared/adapters/observability/logger';
@@ -16,6 +16,14 @@ export const ReferralSignupRequest = z.strictObject({ refereeId: UserId, code: z
 export type ReferralSignupRequest = z.infer<typeof ReferralSignupRequest>;
 export const DrawRequest = z.strictObject({ winners: z.number().int().positive('winners must be a positive whole number').max(1000).default(1) });
 export type DrawRequest = z.infer<typeof DrawRequest>;
+export const RedemptionRequest = z.strictObject({
+  /** The client's id for this redemption: sending it again never spends twice. */
+  redemptionId: z.string().min(1, 'redemptionId must not be empty').max(128, 'redemptionId is too long'),
+  amount: z.number().int('amount must be a whole number of points').positive('amount must be positive'),
+  /** What the points are spent on (catalogue item, order id). */
+  reference: z.string().min(1, 'reference must not be empty').max(256, 'reference is too long'),
+});
+export type RedemptionRequest = z.infer<typeof RedemptionRequest>;
 const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM');
 
 /** A body that may be absent (check-in and draw take none by default). */
@@ -67,6 +75,20 @@ const routes: Record<string, Route> = {
         return json(409, outcome);
       case 'program-ended':
         return json(409, { kind: outcome.kind, status: outcome.state.status, summary: outcome.summary });
+    }
+  },
+  'POST /v1/users/{userId}/redemptions': async (event) => {
+    const userId = userIdOf(event);
+    const request = parseInput(RedemptionRequest, jsonBody(event), 'the redemption');
+    const outcome = await redeemPoints(composeLoyalty(), { userId, ...request });
+    switch (outcome.kind) {
+      case 'redeemed':
+        countMetric('LoyaltyPointsRedeemed', outcome.amount);
+        return json(201, outcome);
+      case 'already-redeemed':
+        return json(200, outcome);
+      case 'insufficient-balance':
+        return json(409, outcome);
     }
   },
   'GET /v1/users/{userId}/points': async (event) => json(200, await pointsOf(composeLoyalty(), userIdOf(event))),

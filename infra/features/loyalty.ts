@@ -9,9 +9,17 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/tables';
 import { LOYALTY_DEFAULTS, LOYALTY_ENV } from '../../shared/adapters/loyalty/loyalty-env';
+import { WAKE_SHARDS } from '../../shared/adapters/loyalty/loyalty-keys';
+import { CheckinProgramsWorkflow } from '../../workflows/checkin-programs';
 import { RekindleFunction } from '../constructs/rekindle-function';
 import type { FeatureContext } from './feature-context';
 import type { MessagingFeature } from './messaging';
+
+/**
+ * Due programs one SweepShard invocation takes: 2,000, 5 at a time (a few DynamoDB calls each),
+ * is well inside the 5-minute timeout; a larger shard loops on its cursor within the same run.
+ */
+const CHECKIN_PROGRAMS_PER_INVOCATION = 2000;
 
 export interface LoyaltyFeatureProps {
   /** The one send path: reminders, summaries and coupon messages go through it. */
@@ -33,10 +41,13 @@ export interface LoyaltyFeatureProps {
  * - **Incentive rules** are data: the `incentiveRules` setting (validated at synth), passed to
  *   the functions as JSON and validated again at cold start. Conversion counters are sharded in
  *   the operations table, so `GET /v1/incentives/report` is 16 reads per rule, never a Scan.
- * - **Check-in orchestration** is a sweep, not a Step Functions execution per user: an
- *   EventBridge Scheduler schedule every 15 minutes invokes a function that queries the sparse
- *   `WakeIndex` (16 shards) for programs whose next wake-up (the user's local 20:00) is due, and
- *   reminds, ends an impossible program with a summary, or moves the wake-up.
+ * - **Check-in orchestration** is one scheduled Step Functions Standard machine
+ *   (workflows/checkin-programs.ts), not an execution per user: every 15 minutes EventBridge
+ *   Scheduler starts a run that maps over the 16 shards of the sparse `WakeIndex`, one task per
+ *   shard looping on a cursor, which reminds on a missed day (the user's local 20:00), ends an
+ *   impossible program with a summary, or moves the wake-up; a last task releases queued coupons
+ *   and returns the run summary. Every task retries transient failures with jitter; a retried
+ *   page repeats nothing (messages are sent once by id, versions guard every save).
  *
  * Cost per enrolled user of the 21-day program (us-east-1 list prices; DynamoDB on-demand
  * 0.625 USD per million write units, 0.125 per million read units; items < 1 KB):
@@ -45,18 +56,18 @@ export interface LoyaltyFeatureProps {
  *   (entry + balance) 2 items × 2 = 4 WRU; program save 1 WRU + index 1 WRU when the wake-up
  *   moves; on days 7, 14, 21 another 1 RRU + 4 WRU for the streak bonus; the coupon 1 WRU.
  *   21 check-ins ≈ 21 × (2 RRU + 6 WRU) + 3 × (1 RRU + 4 WRU) + 1 ≈ 45 RRU + 139 WRU;
- * - sweep: one wake a day at most: index query ≈ 0.5 RRU shared by up to 4 KB of due keys
- *   (≈ 0.01 RRU per user), program read 1 RRU, save 1 WRU + 2 index WRU (old and new wake
- *   key), a reminder record 1 WRU on missed days: ≈ 21 × (1 RRU + 3 WRU) = 21 RRU + 63 WRU;
- * - Lambda: the sweep is 96 invocations a day whatever the number of users (≈ 0.0000002 USD
- *   each at 128 ms, 512 MB arm64): per user ≈ 0; the check-in request is one invocation a day
- *   the app makes anyway.
- * Total ≈ 66 RRU + 202 WRU ≈ 0.000008 + 0.000126 ≈ 0.00013 USD per enrolled user and program
- * (0 state transitions). A Step Functions Standard execution per user waiting day by day needs at
- * least ~4 transitions a day (Wait, Task, Choice, loop) ≈ 84 transitions ≈ 0.0021 USD, before its
- * own DynamoDB writes: the sweep is about 16× cheaper and keeps the same behaviour.
+ * - runs: one wake a day at most: index query ≈ 0.01 RRU per user, program read 1 RRU, save
+ *   1 WRU + 2 index WRU, a reminder record 1 WRU on missed days: ≈ 21 RRU + 63 WRU;
+ * - Step Functions: 96 runs a day × ≈ 52 transitions ≈ 5,000 transitions ≈ 0.125 USD a day
+ *   whatever the number of users, plus 2 transitions per 2,000 due programs: ≈ 0.00000053 USD
+ *   per user and program at scale; Lambda: ≈ 0 per user (pages of 2,000).
+ * Total ≈ 0.00013 USD per enrolled user and program. The README compares it with one execution
+ * per user (≈ 0.0021 USD each, and one open execution per enrolled user).
  */
 export class LoyaltyFeature extends Construct {
+  /** The scheduled state machine that runs the check-in programs. */
+  readonly checkinWorkflow: CheckinProgramsWorkflow;
+
   constructor(scope: Construct, id: string, context: FeatureContext, props: LoyaltyFeatureProps) {
     super(scope, id);
     const { data, settings } = context;
@@ -65,6 +76,8 @@ export class LoyaltyFeature extends Construct {
       [LOYALTY_ENV.whenBudgetExhausted]: LOYALTY_DEFAULTS.whenBudgetExhausted,
       [ENV.aggregateRetentionDays]: String(settings.aggregateRetentionDays),
       [LOYALTY_ENV.incentiveRules]: JSON.stringify(settings.incentiveRules),
+      [LOYALTY_ENV.pointsExpireAfterDays]: String(LOYALTY_DEFAULTS.pointsExpireAfterDays),
+      [LOYALTY_ENV.pointsExpiryNoticeDays]: String(LOYALTY_DEFAULTS.pointsExpiryNoticeDays),
     };
     const incentiveEventTypes = [...new Set(settings.incentiveRules.map((rule) => rule.eventType))].filter((type) => type !== 'purchase' && type !== 'refund');
 
@@ -114,18 +127,37 @@ export class LoyaltyFeature extends Construct {
       }),
     );
 
-    const sweep = new RekindleFunction(this, 'LoyaltyCheckinSweep', {
-      entry: 'functions/loyalty-checkin-sweep/handler.ts',
-      description: 'Every 15 minutes: check-in reminders, ends of impossible programs, released coupons',
+    const sweepShard = new RekindleFunction(this, 'LoyaltyCheckinShard', {
+      entry: 'functions/loyalty-checkin-shard/handler.ts',
+      description: 'Check-in state machine task: one page of one wake-index shard (reminders, ends of impossible programs)',
       timeout: Duration.minutes(5),
       environment,
     })
       .useTable(data.usersTable, ENV.usersTable, 'readWrite')
       .useTable(data.operationsTable, ENV.operationsTable, 'readWrite');
-    new scheduler.Schedule(this, 'CheckinSweepSchedule', {
-      description: 'Rekindle: check-in program sweep',
+    const summarizeRun = new RekindleFunction(this, 'LoyaltyCheckinSummary', {
+      entry: 'functions/loyalty-checkin-summary/handler.ts',
+      description: 'Check-in state machine task: releases queued coupons, adds up the run',
+      timeout: Duration.minutes(2),
+      environment,
+    })
+      .useTable(data.usersTable, ENV.usersTable, 'readWrite')
+      .useTable(data.operationsTable, ENV.operationsTable, 'readWrite');
+    this.checkinWorkflow = new CheckinProgramsWorkflow(this, 'CheckinPrograms', {
+      sweepShard,
+      summarizeRun,
+      wakeShards: WAKE_SHARDS,
+      maxConcurrency: WAKE_SHARDS,
+      maxProgramsPerInvocation: CHECKIN_PROGRAMS_PER_INVOCATION,
+    });
+    new scheduler.Schedule(this, 'CheckinProgramsSchedule', {
+      description: 'Rekindle: check-in programs run (every 15 minutes)',
       schedule: scheduler.ScheduleExpression.rate(Duration.minutes(15)),
-      target: new schedulerTargets.LambdaInvoke(sweep, { retryAttempts: 2, maxEventAge: Duration.minutes(10) }),
+      target: new schedulerTargets.StepFunctionsStartExecution(this.checkinWorkflow.stateMachine, {
+        input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(10),
+      }),
     });
 
     const marketer = [
@@ -139,13 +171,14 @@ export class LoyaltyFeature extends Construct {
     ] as const;
     for (const [method, path] of marketer) context.addRoute(method, path, api, 'marketer');
     context.addRoute(apigw.HttpMethod.POST, '/v1/users/{userId}/checkins', api, 'producer');
+    context.addRoute(apigw.HttpMethod.POST, '/v1/users/{userId}/redemptions', api, 'producer');
     context.addRoute(apigw.HttpMethod.POST, '/v1/referrals/signup', api, 'producer');
 
     // Every loyalty function sends: check-ins end programs (summary, coupon), referrals and
     // purchases issue coupons, the sweep reminds.
-    for (const fn of [api, growth, sweep]) props.messaging.grantSend(fn);
+    for (const fn of [api, growth, sweepShard, summarizeRun]) props.messaging.grantSend(fn);
 
     context.alarmOnMessages(growthFailures, 'Loyalty events (growth, incentives) that could not be counted after retries');
-    for (const fn of [api, growth, sweep]) context.alarmOnErrors(fn);
+    for (const fn of [api, growth, sweepShard, summarizeRun]) context.alarmOnErrors(fn);
   }
 }

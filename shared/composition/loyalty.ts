@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { readConfig, positiveIntFromEnv } from '../config/read-config';
 import { ENV, OperationsTableConfig, UsersTableConfig } from '../config/tables';
 import type { Clock } from '../domain/common';
-import { CheckinProgramConfig, GrowthConfig, IncentiveRules, ReferralConfig, RewardBudgetConfig, checkinWakeUpPolicy, type GrowthLevelChangePublisher, type LoyaltyPorts, type LoyaltyRules } from '../domain/loyalty';
+import { CheckinProgramConfig, GrowthConfig, IncentiveRules, PointsExpiryConfig, ReferralConfig, RewardBudgetConfig, checkinWakeUpPolicy, type GrowthLevelChangePublisher, type LoyaltyPorts, type LoyaltyRules } from '../domain/loyalty';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client';
 import { DynamoUserStore } from '../adapters/dynamodb/user-store';
 import { DynamoCheckinProgramStore } from '../adapters/loyalty/dynamo-checkin-program-store';
@@ -23,6 +23,8 @@ export const LoyaltyConfig = UsersTableConfig.extend(OperationsTableConfig.shape
   [LOYALTY_ENV.monthlyRewardBudget]: z.coerce.number().int().nonnegative(),
   [LOYALTY_ENV.whenBudgetExhausted]: RewardBudgetConfig.shape.whenExhausted,
   [LOYALTY_ENV.aggregateRetentionDays]: positiveIntFromEnv,
+  [LOYALTY_ENV.pointsExpireAfterDays]: positiveIntFromEnv,
+  [LOYALTY_ENV.pointsExpiryNoticeDays]: z.coerce.number().int().nonnegative(),
   [LOYALTY_ENV.incentiveRules]: z
     .string()
     .transform((text, context) => {
@@ -37,14 +39,20 @@ export const LoyaltyConfig = UsersTableConfig.extend(OperationsTableConfig.shape
 });
 export type LoyaltyConfig = z.infer<typeof LoyaltyConfig>;
 
-/** Program rules: the domain's defaults (the product's 21-day program), budget and incentive rules from configuration. */
-export function loyaltyRulesOf(config: Pick<LoyaltyConfig, typeof LOYALTY_ENV.monthlyRewardBudget | typeof LOYALTY_ENV.whenBudgetExhausted | typeof LOYALTY_ENV.incentiveRules>): LoyaltyRules {
+/** Program rules: the domain's defaults (the product's 21-day program), budget, incentive rules and points expiry from configuration. */
+export function loyaltyRulesOf(
+  config: Pick<
+    LoyaltyConfig,
+    typeof LOYALTY_ENV.monthlyRewardBudget | typeof LOYALTY_ENV.whenBudgetExhausted | typeof LOYALTY_ENV.incentiveRules | typeof LOYALTY_ENV.pointsExpireAfterDays | typeof LOYALTY_ENV.pointsExpiryNoticeDays
+  >,
+): LoyaltyRules {
   return {
     checkin: CheckinProgramConfig.parse({}),
     growth: GrowthConfig.parse({}),
     referral: ReferralConfig.parse({}),
     budget: RewardBudgetConfig.parse({ monthlyBudget: config[LOYALTY_ENV.monthlyRewardBudget], whenExhausted: config[LOYALTY_ENV.whenBudgetExhausted] }),
     incentives: config[LOYALTY_ENV.incentiveRules],
+    points: PointsExpiryConfig.parse({ expireAfterDays: config[LOYALTY_ENV.pointsExpireAfterDays], noticeDaysBefore: config[LOYALTY_ENV.pointsExpiryNoticeDays] }),
   };
 }
 

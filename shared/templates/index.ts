@@ -1,5 +1,5 @@
 import type { MessageTemplate, TemplateCatalog } from '../domain/messaging/template';
-import { checkinReminder, checkinSummary, couponIssued } from './loyalty';
+import { checkinReminder, checkinSummary, couponIssued, levelUp } from './loyalty';
 import { recallR1, recallR2, recallR3, recallR4, recallR5 } from './recall';
 import { testMessage } from './test-message';
 
@@ -12,6 +12,7 @@ const all: readonly MessageTemplate[] = [
   checkinReminder,
   checkinSummary,
   couponIssued,
+  levelUp,
   testMessage,
 ];
 

@@ -81,3 +81,30 @@ export const couponIssued: MessageTemplate = {
     },
   },
 };
+
+/** The user reached a higher growth level. */
+export const levelUp: MessageTemplate = {
+  id: 'level-up',
+  description: 'Growth ladder: the user reached a higher level',
+  variables: ['firstName', 'levelName', 'perks', 'appUrl'],
+  content: {
+    en: {
+      email: {
+        subject: '{{firstName}}, welcome to {{levelName}}',
+        html: emailHtml('en', ['Hi {{firstName}},', 'You have reached {{levelName}}. Your perks: {{perks}}.'], { label: 'See my level', urlVariable: 'appUrl' }),
+        text: 'Hi {{firstName}},\n\nYou have reached {{levelName}}. Your perks: {{perks}}.\n\n{{appUrl}}\n',
+      },
+      sms: { text: '{{firstName}}, you have reached {{levelName}}. Perks: {{perks}}. {{appUrl}}' },
+      push: { title: 'Welcome to {{levelName}}', body: '{{firstName}}, your perks: {{perks}}.' },
+    },
+    'zh-CN': {
+      email: {
+        subject: '{{firstName}}，欢迎来到{{levelName}}',
+        html: emailHtml('zh-CN', ['{{firstName}}，你好：', '你已升级到{{levelName}}。你的权益：{{perks}}。'], { label: '查看等级', urlVariable: 'appUrl' }),
+        text: '{{firstName}}，你好：\n\n你已升级到{{levelName}}。你的权益：{{perks}}。\n\n{{appUrl}}\n',
+      },
+      sms: { text: '{{firstName}}，你已升级到{{levelName}}，权益：{{perks}}。{{appUrl}}' },
+      push: { title: '欢迎来到{{levelName}}', body: '{{firstName}}，你的权益：{{perks}}。' },
+    },
+  },
+};

@@ -1,6 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CheckinProgramState, type CheckinProgramStore, type DueWakeUp, type StoredCheckinProgram } from '../../domain/loyalty';
+import { z } from 'zod';
+import { InvalidInputError } from '../../domain/common';
+import { CheckinProgramState, type CheckinProgramStore, type DueWakeUp, type DueWakeUpPage, type StoredCheckinProgram } from '../../domain/loyalty';
 import { loyaltyKeys, shardOf, WAKE_INDEX_NAME, WAKE_SHARDS } from './loyalty-keys';
 
 /** When orchestration should next wake for a state; `undefined` once the program is over. */
@@ -70,9 +72,9 @@ export class DynamoCheckinProgramStore implements CheckinProgramStore {
     return (answer.Items ?? []).map(storedProgramOf);
   }
 
-  async dueWakeUps(shard: number, now: Date, limit: number): Promise<DueWakeUp[]> {
+  async dueWakeUps(shard: number, now: Date, limit: number, cursor?: string): Promise<DueWakeUpPage> {
     const due: DueWakeUp[] = [];
-    let startKey: Record<string, unknown> | undefined;
+    let startKey = cursor === undefined ? undefined : startKeyOf(cursor);
     do {
       const page = await this.client.send(
         new QueryCommand({
@@ -89,7 +91,7 @@ export class DynamoCheckinProgramStore implements CheckinProgramStore {
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey && due.length < limit);
-    return due;
+    return { wakeUps: due, cursor: startKey ? cursorOf(startKey) : undefined };
   }
 
   private itemOf(state: CheckinProgramState, version: number): Record<string, unknown> {
@@ -107,4 +109,20 @@ export class DynamoCheckinProgramStore implements CheckinProgramStore {
 
 function storedProgramOf(item: Record<string, unknown>): StoredCheckinProgram {
   return { state: CheckinProgramState.parse(item.state), version: Number(item.version), wakeAt: typeof item.wakeAt === 'string' ? item.wakeAt : undefined };
+}
+
+/** The wake index's key attributes: what a query's LastEvaluatedKey holds. */
+const WakeIndexKey = z.object({ pk: z.string(), sk: z.string(), wakeShard: z.string(), wakeAt: z.string() });
+
+/** A LastEvaluatedKey as opaque, URL-safe text. */
+function cursorOf(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(WakeIndexKey.parse(key)), 'utf8').toString('base64url');
+}
+
+function startKeyOf(cursor: string): Record<string, unknown> {
+  try {
+    return WakeIndexKey.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch (error) {
+    throw new InvalidInputError('not a wake-index cursor', [{ index: null, path: 'cursor', message: 'not a cursor this store returned' }], { cause: error });
+  }
 }

@@ -7,7 +7,11 @@ export const LOYALTY_ENV = {
   aggregateRetentionDays: ENV.aggregateRetentionDays,
   /** The key-behaviour incentive rules, a JSON array of `IncentiveRule` (from the CDK settings). */
   incentiveRules: 'LOYALTY_INCENTIVE_RULES',
+  /** Points expire this many days after they were granted, oldest first. */
+  pointsExpireAfterDays: 'LOYALTY_POINTS_EXPIRE_AFTER_DAYS',
+  /** How many days before points expire the user is told (0: not told). */
+  pointsExpiryNoticeDays: 'LOYALTY_POINTS_EXPIRY_NOTICE_DAYS',
 } as const;
 
 /** Defaults the CDK app deploys with. The budget is in currency units of amount-off coupons. */
-export const LOYALTY_DEFAULTS = { monthlyRewardBudget: 100_000, whenBudgetExhausted: 'queue-for-next-month' } as const;
+export const LOYALTY_DEFAULTS = { monthlyRewardBudget: 100_000, whenBudgetExhausted: 'queue-for-next-month', pointsExpireAfterDays: 365, pointsExpiryNoticeDays: 30 } as const;

@@ -25,6 +25,8 @@ const PLANS: Record<LoyaltyMessage['kind'], MessagePlan> = {
   'checkin-reminder': { templateId: 'checkin-reminder', priority: 'non-core', channels: ['push', 'email'] },
   'program-summary': { templateId: 'checkin-summary', priority: 'core', channels: ['email', 'push'] },
   'coupon-issued': { templateId: 'coupon-issued', priority: 'core', channels: ['email', 'push'] },
+  // Its priority is configuration (GrowthConfig.levelUpMessage): the message carries it.
+  'level-up': { templateId: 'level-up', priority: 'non-core', channels: ['push', 'email'] },
 };
 
 const CONTACT_POINT: Record<Channel, (profile: UserProfile) => string | undefined> = {
@@ -71,6 +73,8 @@ export function loyaltyTemplateData(message: LoyaltyMessage, profile: UserProfil
         appUrl,
       };
     }
+    case 'level-up':
+      return { firstName, levelName: message.level.names?.[locale] ?? message.level.name, perks: message.level.perks.join(locale === 'zh-CN' ? '、' : ', ') || '—', appUrl };
     default:
       return assertNever(message);
   }
@@ -97,7 +101,7 @@ export class MessengerLoyaltyMessenger implements LoyaltyMessenger {
       channel: channelFor(profile, plan.channels),
       templateId: plan.templateId,
       data: loyaltyTemplateData(message, profile, this.appUrl),
-      priority: plan.priority,
+      priority: message.kind === 'level-up' ? message.priority : plan.priority,
       idempotencyKey: message.messageId,
       onQuietHours: 'drop',
       source: { kind: 'loyalty', programId: message.programId },

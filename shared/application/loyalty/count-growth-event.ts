@@ -1,4 +1,4 @@
-import { countGrowthAndPublish, rewardForRefereePurchase, type GrowthOutcome, type LoyaltyPorts } from '../../domain/loyalty';
+import { countGrowthAndPublish, growthLevelNamed, rewardForRefereePurchase, type GrowthOutcome, type LoyaltyPorts } from '../../domain/loyalty';
 import type { BehaviourEvent } from '../../domain/events/behaviour-event';
 import { grantRewards, type AppliedGrant, type GrantPorts } from './reward-grants';
 
@@ -13,7 +13,8 @@ export interface GrowthEventResult {
  * A purchase counts once per order id (a producer re-sending an order under a new event id adds
  * nothing); a refund once per event id, since an order can be refunded in parts. A referred
  * user's purchase earns the referrer the first-purchase coupon (once per referee, by id), through
- * the budget. Level changes are recorded and published (EventBridge `GrowthLevelChanged`) at least once.
+ * the budget. Level changes are recorded and published (EventBridge `GrowthLevelChanged`) at least once,
+ * up and down; a level-up also tells the user through the one send path (priority as configured).
  */
 export async function countGrowthEvent(
   ports: GrantPorts & Pick<LoyaltyPorts, 'levelChanges' | 'levelChangePublisher' | 'referrals'>,
@@ -32,6 +33,14 @@ export async function countGrowthEvent(
       break;
     default:
       return undefined;
+  }
+  if (growth.kind === 'growth-changed' && growth.levelChange?.direction === 'up' && ports.rules.growth.levelUpMessage !== 'off') {
+    const change = growth.levelChange;
+    // Once per level change, by its id: a redelivered event is `already-counted` and sends nothing.
+    await ports.messages.send(
+      { kind: 'level-up', messageId: change.eventId, userId: change.userId, programId: 'growth', level: growthLevelNamed(change.to, ports.rules.growth), priority: ports.rules.growth.levelUpMessage },
+      new Date(change.occurredAt),
+    );
   }
   let referralReward: AppliedGrant[] = [];
   if (event.type === 'purchase' && growth.kind !== 'already-counted') {

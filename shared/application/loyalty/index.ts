@@ -10,3 +10,4 @@ export * from './points-and-programs';
 export * from './referrals';
 export * from './reward-grants';
 export * from './sweep-checkin-programs';
+export * from './redeem-points';

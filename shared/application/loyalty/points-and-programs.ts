@@ -1,4 +1,4 @@
-import { growthLevelOf, summarizeCheckinProgram, type CheckinProgramState, type CheckinProgramSummary, type Coupon, type LedgerEntry, type LoyaltyPorts, type RecordedMessage } from '../../domain/loyalty';
+import { growthLevelNamed, growthLevelOf, pointsExpiringSoon, type GrowthLevel, summarizeCheckinProgram, type CheckinProgramState, type CheckinProgramSummary, type Coupon, type LedgerEntry, type LoyaltyPorts, type RecordedMessage } from '../../domain/loyalty';
 
 /** A user's points, growth and level, ledger history and coupons. */
 export interface PointsView {
@@ -6,13 +6,17 @@ export interface PointsView {
   readonly points: number;
   readonly growth: number;
   readonly level: string;
+  /** The current level's names per locale and its perks. */
+  readonly levelDetail: GrowthLevel;
   readonly nextLevel: { readonly name: string; readonly minGrowth: number } | undefined;
   readonly history: readonly LedgerEntry[];
   readonly coupons: readonly Coupon[];
+  /** Points that expire within the notice period, and when the first of them do. */
+  readonly expiringSoon: { readonly amount: number; readonly from: string } | undefined;
 }
 
 /** A user's balances, growth level (and the next one), ledger history and coupons. */
-export async function pointsOf(ports: Pick<LoyaltyPorts, 'ledger' | 'coupons' | 'rules'>, userId: string): Promise<PointsView> {
+export async function pointsOf(ports: Pick<LoyaltyPorts, 'ledger' | 'coupons' | 'rules' | 'clock'>, userId: string): Promise<PointsView> {
   const [points, growth, history, coupons] = await Promise.all([
     ports.ledger.balance(userId, 'points'),
     ports.ledger.balance(userId, 'growth'),
@@ -25,9 +29,11 @@ export async function pointsOf(ports: Pick<LoyaltyPorts, 'ledger' | 'coupons' | 
     points: points.amount,
     growth: growth.amount,
     level: growthLevelOf(growth.amount, ports.rules.growth),
+    levelDetail: growthLevelNamed(growthLevelOf(growth.amount, ports.rules.growth), ports.rules.growth),
     nextLevel: next ? { name: next.name, minGrowth: next.minGrowth } : undefined,
     history,
     coupons,
+    expiringSoon: pointsExpiringSoon(history, ports.clock.now(), ports.rules.points),
   };
 }
 

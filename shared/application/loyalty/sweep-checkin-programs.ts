@@ -1,87 +1,129 @@
-import { assertNever, evaluateDay, summarizeCheckinProgram, utcMonthOf, type LoyaltyPorts, type ReminderOutcome } from '../../domain/loyalty';
+import {
+  NO_SWEEP_COUNTS,
+  addSweepCounts,
+  assertNever,
+  evaluateDay,
+  summarizeCheckinProgram,
+  utcMonthOf,
+  type CheckinRunInput,
+  type CheckinRunSummary,
+  type CheckinSweepCounts,
+  type DueWakeUp,
+  type LoyaltyPorts,
+  type ReminderOutcome,
+} from '../../domain/loyalty';
 import { sendProgramSummary } from './loyalty-messages';
 import { releaseQueuedCoupons, type GrantPorts } from './reward-grants';
 
-/** What one sweep did. */
-export interface SweepReport {
-  readonly due: number;
-  readonly reminders: number;
-  readonly ended: number;
-  readonly rescheduled: number;
-  /** A concurrent check-in moved the state first: the next sweep looks again. */
-  readonly conflicts: number;
-  /** A reminder the send path could not send yet (throttled, in flight): left due for the next sweep. */
-  readonly retryLater: number;
+/** The ports a sweep needs. */
+export type SweepPorts = GrantPorts & Pick<LoyaltyPorts, 'programs'>;
+
+/** What one invocation over one shard did, and where the next one starts (none: the shard is done). */
+export interface ShardSweep {
+  readonly counts: CheckinSweepCounts;
+  readonly cursor: string | undefined;
+}
+
+const PROGRAMS_AT_ONCE = 5;
+
+/**
+ * One wake-index shard's due programs at `now`, one page of at most `limit` (from `cursor`).
+ * Each program is re-read consistently and the domain decides: remind (once per day, by id), end
+ * with a summary when completion became impossible, or just move the wake-up. Each save is
+ * conditional on the version, so a check-in racing the sweep wins and the next run looks again.
+ *
+ * Safe to repeat (a retried task, two overlapping runs): reminders and summaries go out once by
+ * id, and a sweep grants nothing (points come from check-ins only).
+ */
+export async function sweepWakeShard(
+  ports: SweepPorts,
+  input: { readonly shard: number; readonly now: Date; readonly limit: number; readonly cursor?: string | undefined },
+): Promise<ShardSweep> {
+  const page = await ports.programs.dueWakeUps(input.shard, input.now, input.limit, input.cursor);
+  let counts = NO_SWEEP_COUNTS;
+  // Distinct users never contend: a few at a time keeps one invocation's page well inside its timeout.
+  for (let start = 0; start < page.wakeUps.length; start += PROGRAMS_AT_ONCE) {
+    const woken = await Promise.all(page.wakeUps.slice(start, start + PROGRAMS_AT_ONCE).map((wake) => wakeProgram(ports, wake, input.now)));
+    counts = woken.reduce(addSweepCounts, counts);
+  }
+  return { counts, cursor: page.cursor };
+}
+
+async function wakeProgram(ports: SweepPorts, wake: DueWakeUp, now: Date): Promise<CheckinSweepCounts> {
+  const config = ports.rules.checkin;
+  const counted = (field: keyof CheckinSweepCounts, reminders = 0): CheckinSweepCounts => ({ ...NO_SWEEP_COUNTS, due: 1, reminders, [field]: 1 });
+  const stored = await ports.programs.load(wake.userId, wake.programId);
+  if (!stored || stored.state.programId !== config.programId) return { ...NO_SWEEP_COUNTS, due: 1 };
+  const evaluation = evaluateDay(stored.state, now, config);
+  let next = stored.state;
+  let reminder: ReminderOutcome | undefined;
+  switch (evaluation.kind) {
+    case 'reminder-due': {
+      const progress = summarizeCheckinProgram(stored.state, config);
+      reminder = await ports.messages.send(
+        {
+          kind: 'checkin-reminder',
+          messageId: evaluation.reminderId,
+          userId: wake.userId,
+          programId: wake.programId,
+          day: evaluation.day,
+          streak: stored.state.streak,
+          daysLeft: Math.max(0, progress.requiredCheckins - progress.checkIns),
+        },
+        now,
+      );
+      break;
+    }
+    case 'ended-impossible':
+      next = evaluation.state;
+      break;
+    case 'nothing-due':
+    case 'program-over':
+      break;
+    default:
+      assertNever(evaluation);
+  }
+  const reminders = reminder?.kind === 'sent' ? 1 : 0;
+  // Not saved: the wake-up stays due and the next run sends under the same id.
+  if (reminder?.kind === 'failed' && reminder.retryable) return counted('retryLater', reminders);
+  const saved = await ports.programs.save(next, stored.version);
+  if (saved === 'version-conflict') return counted('conflicts', reminders);
+  if (evaluation.kind !== 'ended-impossible') return counted('rescheduled', reminders);
+  await sendProgramSummary(ports, evaluation.summary);
+  return counted('ended', reminders);
+}
+
+/**
+ * A run's last step: releases the coupons queued for this month's budget (once each, by id) and
+ * adds up what the shards did.
+ */
+export async function summarizeCheckinRun(ports: GrantPorts, run: CheckinRunInput): Promise<CheckinRunSummary> {
+  const now = new Date(run.now);
+  return {
+    runId: run.runId,
+    now: run.now,
+    shards: run.shards.length,
+    invocations: run.shards.reduce((sum, shard) => sum + shard.invocations, 0),
+    totals: run.shards.reduce((sum, shard) => addSweepCounts(sum, shard.counts), NO_SWEEP_COUNTS),
+    releasedCoupons: await releaseQueuedCoupons(ports, utcMonthOf(now)),
+  };
+}
+
+/** What one in-process sweep did. */
+export interface SweepReport extends CheckinSweepCounts {
   readonly releasedCoupons: number;
 }
 
 /**
- * The check-in program's orchestration: run every 15 minutes by a schedule. Reads the programs
- * whose wake-up is due from the sparse wake index (all shards in parallel), re-reads each state
- * consistently and lets the domain decide: remind (once per day, by id), end with a summary when
- * completion became impossible, or just move the wake-up. Each save is conditional on the
- * version, so a check-in racing the sweep wins and the sweep looks again next time. It also
- * releases coupons queued for this month's budget.
+ * The whole run in one process, every shard in parallel, each until it has nothing due or
+ * `limitPerShard` programs: what the state machine does, for tests and tools that need a run
+ * to be over when the call returns. Deployed, the scheduled state machine runs it.
  */
-export async function sweepCheckinPrograms(
-  ports: GrantPorts & Pick<LoyaltyPorts, 'programs'>,
-  options: { readonly limitPerShard: number },
-): Promise<SweepReport> {
+export async function sweepCheckinPrograms(ports: SweepPorts, options: { readonly limitPerShard: number }): Promise<SweepReport> {
   const now = ports.clock.now();
-  const config = ports.rules.checkin;
-  const counts = { due: 0, reminders: 0, ended: 0, rescheduled: 0, conflicts: 0, retryLater: 0 };
-  await Promise.all(
-    Array.from({ length: ports.programs.wakeShards }, async (_, shard) => {
-      for (const wake of await ports.programs.dueWakeUps(shard, now, options.limitPerShard)) {
-        counts.due += 1;
-        const stored = await ports.programs.load(wake.userId, wake.programId);
-        if (!stored || stored.state.programId !== config.programId) continue;
-        const evaluation = evaluateDay(stored.state, now, config);
-        let next = stored.state;
-        let reminder: ReminderOutcome | undefined;
-        switch (evaluation.kind) {
-          case 'reminder-due': {
-            const progress = summarizeCheckinProgram(stored.state, config);
-            reminder = await ports.messages.send(
-              {
-                kind: 'checkin-reminder',
-                messageId: evaluation.reminderId,
-                userId: wake.userId,
-                programId: wake.programId,
-                day: evaluation.day,
-                streak: stored.state.streak,
-                daysLeft: Math.max(0, progress.requiredCheckins - progress.checkIns),
-              },
-              now,
-            );
-            if (reminder.kind === 'sent') counts.reminders += 1;
-            break;
-          }
-          case 'ended-impossible':
-            next = evaluation.state;
-            break;
-          case 'nothing-due':
-          case 'program-over':
-            break;
-          default:
-            assertNever(evaluation);
-        }
-        if (reminder?.kind === 'failed' && reminder.retryable) {
-          // Not saved: the wake-up stays due and the next sweep sends under the same id.
-          counts.retryLater += 1;
-          continue;
-        }
-        const saved = await ports.programs.save(next, stored.version);
-        if (saved === 'version-conflict') {
-          counts.conflicts += 1;
-          continue;
-        }
-        if (evaluation.kind === 'ended-impossible') {
-          counts.ended += 1;
-          await sendProgramSummary(ports, evaluation.summary);
-        } else counts.rescheduled += 1;
-      }
-    }),
+  const shards = await Promise.all(
+    Array.from({ length: ports.programs.wakeShards }, async (_, shard) => ({ shard, invocations: 1, counts: (await sweepWakeShard(ports, { shard, now, limit: options.limitPerShard })).counts })),
   );
-  return { ...counts, releasedCoupons: await releaseQueuedCoupons(ports, utcMonthOf(now)) };
+  const summary = await summarizeCheckinRun(ports, { runId: 'in-process', now: now.toISOString(), shards });
+  return { ...summary.totals, releasedCoupons: summary.releasedCoupons };
 }

@@ -1,26 +1,40 @@
 import { z } from 'zod';
-import { assertNever } from '../common';
+import { assertNever, Locale } from '../common';
 import { LedgerContentionError, LedgerStoreContractError } from './errors';
 import { ledgerEntryIds, rewardIds } from './ids';
 import type { AdjustmentEntry, GrantEntry } from './ledger';
 import type { GrowthLevelChangePublisher, LedgerStore, LevelChangeLog } from './ports';
 
+/** One rung of the growth ladder: its id, its name in each locale, where it starts, its perks. */
+export const GrowthLevel = z.object({
+  /** Stable id (API, events, CLI); `names` is what users read. */
+  name: z.string().min(1),
+  minGrowth: z.number().int().nonnegative(),
+  names: z.record(Locale, z.string().min(1)).optional(),
+  /** What the level gives, in words the app shows (free shipping, priority support…). */
+  perks: z.array(z.string().min(1)).default([]),
+});
+export type GrowthLevel = z.infer<typeof GrowthLevel>;
+
 /**
- * Growth levels, lowest first. The first starts at 0 so every user has a level; thresholds
- * strictly increase. Default: member from 0, VIP from 1,000 growth points.
+ * The growth ladder, lowest first. The first level starts at 0 so every user has a level;
+ * thresholds strictly increase. Default: the brief's newcomer village (member, from 0) and, at the
+ * top, the expert hall (VIP, from 1,000 growth points). More rungs are configuration. A level-up
+ * tells the user through the one send path, as a `core` or `non-core` message, or not at all.
  */
 export const GrowthConfig = z.object({
   levels: z
-    .array(z.object({ name: z.string().min(1), minGrowth: z.number().int().nonnegative() }))
+    .array(GrowthLevel)
     .min(1)
     .refine((levels) => levels[0]?.minGrowth === 0, { message: 'the first level must start at 0' })
     .refine((levels) => levels.every((level, index) => index === 0 || level.minGrowth > (levels[index - 1]?.minGrowth ?? 0)), {
       message: 'level thresholds must strictly increase',
     })
     .default([
-      { name: 'member', minGrowth: 0 },
-      { name: 'vip', minGrowth: 1000 },
+      { name: 'member', minGrowth: 0, names: { 'zh-CN': '新手村', en: 'Newcomer village' }, perks: [] },
+      { name: 'vip', minGrowth: 1000, names: { 'zh-CN': '专家殿堂', en: 'Expert hall' }, perks: ['priority support', 'members-only offers'] },
     ]),
+  levelUpMessage: z.enum(['core', 'non-core', 'off']).default('non-core'),
 });
 export type GrowthConfig = z.infer<typeof GrowthConfig>;
 
@@ -60,6 +74,11 @@ export function growthPointsFor(amount: number): number {
 }
 
 /** Name of the level a growth value falls in. */
+/** The ladder's level with this id (the lowest when unknown: a level removed from the configuration). */
+export function growthLevelNamed(name: string, config: GrowthConfig): GrowthLevel {
+  return config.levels.find((level) => level.name === name) ?? config.levels[0]!;
+}
+
 export function growthLevelOf(growth: number, config: GrowthConfig): string {
   let current = config.levels[0]?.name ?? 'member';
   for (const level of config.levels) if (growth >= level.minGrowth) current = level.name;

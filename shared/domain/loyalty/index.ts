@@ -6,6 +6,7 @@
  */
 export { assertNever } from '../common';
 export * from './checkin-program';
+export * from './checkin-run';
 export * from './errors';
 export * from './growth';
 export * from './ids';

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { MS_PER_DAY } from '../common';
 import { ledgerEntryIds } from './ids';
 import type { ExpiryEntry, LedgerBalance, LedgerEntry, RedemptionEntry } from './ledger';
 import { balanceDeltaOf } from './ledger';
@@ -64,4 +66,29 @@ export function buildRedemptionEntry(input: {
     reference: input.reference,
     occurredAt: input.at.toISOString(),
   };
+}
+
+/** How long points last: they expire `expireAfterDays` after they were granted, oldest first. */
+export const PointsExpiryConfig = z.object({
+  expireAfterDays: z.number().int().positive().default(365),
+  /** An expiry notice goes out this many days before points expire (0: none). */
+  noticeDaysBefore: z.number().int().nonnegative().default(30),
+});
+export type PointsExpiryConfig = z.infer<typeof PointsExpiryConfig>;
+
+/** The instant before which granted points have expired at `now`. */
+export function expiryCutoffAt(now: Date, config: PointsExpiryConfig): Date {
+  return new Date(now.getTime() - config.expireAfterDays * MS_PER_DAY);
+}
+
+/**
+ * What expires within the notice period after `now` (on top of what has already expired): the
+ * amount, and the instant the first of it expires. Undefined when nothing is about to expire.
+ */
+export function pointsExpiringSoon(history: readonly LedgerEntry[], now: Date, config: PointsExpiryConfig): { readonly amount: number; readonly from: string } | undefined {
+  const cutoff = expiryCutoffAt(now, config);
+  const soon = pointsExpiring(history, new Date(cutoff.getTime() + config.noticeDaysBefore * MS_PER_DAY)) - pointsExpiring(history, cutoff);
+  if (soon <= 0) return undefined;
+  const firstGrant = history.find((entry) => entry.account === 'points' && balanceDeltaOf(entry) > 0 && new Date(entry.occurredAt).getTime() >= cutoff.getTime());
+  return { amount: soon, from: new Date(new Date(firstGrant?.occurredAt ?? now).getTime() + config.expireAfterDays * MS_PER_DAY).toISOString() };
 }

@@ -7,10 +7,11 @@ import type { Channel, Clock } from '../common';
 import type { SendOutcome } from '../messaging/send-outcome';
 import type { UserProfile } from '../profiles/user-profile';
 import type { CheckinProgramConfig, CheckinProgramState, CheckinProgramSummary } from './checkin-program';
-import type { GrowthConfig, GrowthLevelChanged } from './growth';
+import type { GrowthConfig, GrowthLevel, GrowthLevelChanged } from './growth';
 import type { BehaviourEvent as IncentiveEvent, IncentiveConversion, IncentiveRules } from './incentives';
 import type { AppendConditions, AppendOutcome, LedgerAccount, LedgerBalance, LedgerEntry } from './ledger';
 import type { LocalDay } from './local-day';
+import type { PointsExpiryConfig } from './points-expiry';
 import type { DrawResult } from './monthly-draw';
 import type { RandomBytes, Referral, ReferralConfig } from './referrals';
 import type { RewardBudgetConfig } from './reward-budget';
@@ -75,6 +76,12 @@ export interface DueWakeUp {
   readonly wakeAt: string;
 }
 
+/** One page of due wake-ups; `cursor` names where the next page starts, none when the shard is done. */
+export interface DueWakeUpPage {
+  readonly wakeUps: readonly DueWakeUp[];
+  readonly cursor: string | undefined;
+}
+
 /**
  * Check-in program states, one per user and program, each with when the sweep must next look at
  * it (see `checkinWakeUpPolicy`).
@@ -91,8 +98,12 @@ export interface CheckinProgramStore {
   save(state: CheckinProgramState, expectedVersion: number): Promise<'saved' | 'version-conflict'>;
   /** Every program the user is or was enrolled in. */
   programsOf(userId: string): Promise<readonly StoredCheckinProgram[]>;
-  /** Wake-ups of one shard due at or before `now`, earliest first, at most `limit`. */
-  dueWakeUps(shard: number, now: Date, limit: number): Promise<readonly DueWakeUp[]>;
+  /**
+   * Wake-ups of one shard due at or before `now`, earliest first, at most `limit`, from `cursor`
+   * (a previous page's) or the start. The cursor is opaque text, so it can travel through a state
+   * machine between invocations.
+   */
+  dueWakeUps(shard: number, now: Date, limit: number, cursor?: string): Promise<DueWakeUpPage>;
 }
 
 /** What a budgeted issue did: the coupon and the month's spend move together or not at all. */
@@ -212,6 +223,15 @@ export type LoyaltyMessage =
       readonly daysLeft: number;
     }
   | { readonly kind: 'program-summary'; readonly messageId: string; readonly userId: string; readonly programId: string; readonly summary: CheckinProgramSummary }
+  /** The user reached a higher growth level; `programId` is `growth`. */
+  | {
+      readonly kind: 'level-up';
+      readonly messageId: string;
+      readonly userId: string;
+      readonly programId: string;
+      readonly level: GrowthLevel;
+      readonly priority: 'core' | 'non-core';
+    }
   /** `programId` names what earned the coupon: the check-in program, or `referral`. */
   | { readonly kind: 'coupon-issued'; readonly messageId: string; readonly userId: string; readonly programId: string; readonly coupon: Coupon };
 
@@ -255,6 +275,8 @@ export interface LoyaltyRules {
   readonly referral: ReferralConfig;
   readonly budget: RewardBudgetConfig;
   readonly incentives: IncentiveRules;
+  /** How long points last, and when the user is told before they expire. */
+  readonly points: PointsExpiryConfig;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { CheckinProgramState, type CheckinProgramStore, type DueWakeUp, type StoredCheckinProgram } from '../../../shared/domain/loyalty';
+import { CheckinProgramState, type CheckinProgramStore, type DueWakeUp, type DueWakeUpPage, type StoredCheckinProgram } from '../../../shared/domain/loyalty';
 
 /**
  * `CheckinProgramStore` in memory, versioned like the adapter. Wake-ups are not indexed (the
@@ -42,8 +42,13 @@ export class InMemoryCheckinProgramStore implements CheckinProgramStore {
     return [...this.states.values()].filter((stored) => stored.state.userId === userId);
   }
 
-  async dueWakeUps(shard: number, now: Date, limit: number): Promise<readonly DueWakeUp[]> {
-    return shard === 0 ? this.wakeUpsDue.filter((wake) => wake.wakeAt <= now.toISOString()).slice(0, limit) : [];
+  async dueWakeUps(shard: number, now: Date, limit: number, cursor?: string): Promise<DueWakeUpPage> {
+    if (shard !== 0) return { wakeUps: [], cursor: undefined };
+    // The cursor is the position after the last wake-up handed out, as text (like the adapter's).
+    const from = cursor === undefined ? 0 : Number(cursor);
+    const due = this.wakeUpsDue.filter((wake) => wake.wakeAt <= now.toISOString());
+    const page = due.slice(from, from + limit);
+    return { wakeUps: page, cursor: from + limit < due.length ? String(from + limit) : undefined };
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fixedClock } from '../../../shared/domain/common';
-import { CheckinProgramConfig, DEFAULT_INCENTIVE_RULES, GrowthConfig, ReferralConfig, RewardBudgetConfig, type LoyaltyPorts, type LoyaltyRules } from '../../../shared/domain/loyalty';
+import { CheckinProgramConfig, DEFAULT_INCENTIVE_RULES, GrowthConfig, PointsExpiryConfig, ReferralConfig, RewardBudgetConfig, type LoyaltyPorts, type LoyaltyRules } from '../../../shared/domain/loyalty';
 import { InMemoryCheckinProgramStore } from './checkin-program-store';
 import { InMemoryCouponStore } from './coupon-store';
 import { InMemoryDrawEntryStore } from './draw-entry-store';
@@ -19,6 +19,7 @@ export function defaultLoyaltyRules(monthlyBudget = 100_000): LoyaltyRules {
     referral: ReferralConfig.parse({}),
     budget: RewardBudgetConfig.parse({ monthlyBudget, whenExhausted: 'queue-for-next-month' }),
     incentives: DEFAULT_INCENTIVE_RULES,
+    points: PointsExpiryConfig.parse({}),
   };
 }
 

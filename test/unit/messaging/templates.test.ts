@@ -27,7 +27,7 @@ const allTemplates = Object.values(messageTemplates.templates);
 describe('message templates', () => {
   it('the catalog holds every template the features need', () => {
     expect([...templateIds].sort()).toEqual(
-      ['checkin-reminder', 'checkin-summary', 'coupon-issued', 'recall-r1', 'recall-r2', 'recall-r3', 'recall-r4', 'recall-r5', 'test-message'].sort(),
+      ['checkin-reminder', 'checkin-summary', 'coupon-issued', 'level-up', 'recall-r1', 'recall-r2', 'recall-r3', 'recall-r4', 'recall-r5', 'test-message'].sort(),
     );
   });
 
