@@ -31,8 +31,8 @@ export function applyNagSuppressions(stacks: Stack[]): void {
       },
       {
         id: 'AwsSolutions-IAM5',
-        reason: 'EventBridge Scheduler may invoke the sweep functions (check-in, in-doubt reconciliation) and their versions (<function ARN>:*), which is what the CDK LambdaInvoke target grants; nothing else.',
-        appliesTo: [{ regex: '/^Resource::<(LoyaltyLoyaltyCheckinSweep|MessagingReconcileSweep)[A-Z0-9]+\\.Arn>:\\*$/g' }],
+        reason: 'EventBridge Scheduler may invoke the sweep functions (check-in, in-doubt reconciliation), the journeys audience summary, and their versions (<function ARN>:*), which is what the CDK LambdaInvoke target grants; nothing else.',
+        appliesTo: [{ regex: '/^Resource::<(LoyaltyLoyaltyCheckinSweep|MessagingReconcileSweep|JourneysJourneyAudienceSummary)[A-Z0-9]+\\.Arn>:\\*$/g' }],
       },
       {
         id: 'AwsSolutions-IAM5',

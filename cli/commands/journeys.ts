@@ -101,8 +101,10 @@ async function followLaunch(options: CommonOptions, journeyId: string): Promise<
 export function registerJourneyCommands(program: Command): void {
   const journeys = program.command('journeys').description('recall journeys: preview, launch, watch, control and report');
 
-  withLaunchOptions(journeys.command('preview').description('dry run: who a launch reaches, holdout, messages and cost')).action(async (options: LaunchOptions) => {
-    const preview = await request(options, 'POST', '/v1/journeys/preview', launchBody(options));
+  withLaunchOptions(journeys.command('preview').description('dry run from the nightly audience summary: who a launch reaches, holdout, messages and cost'))
+    .option('--exact', 'count from the scores as they are now instead of the summary')
+    .action(async (options: LaunchOptions & { exact?: boolean }) => {
+    const preview = await request(options, 'POST', '/v1/journeys/preview', { ...launchBody(options), ...(options.exact ? { exact: true } : {}) });
     output(Boolean(options.json), preview, () => {
       const cost = preview.costUsd as Record<string, unknown>;
       const messages = preview.expectedMessages as Record<string, unknown>;
@@ -112,7 +114,12 @@ export function registerJourneyCommands(program: Command): void {
           ([tier, row]) =>
             `  ${tier.padEnd(9)} matched ${row.matched} · reachable ${row.reachable} · already enrolled ${row.alreadyEnrolled} · holdout ${row.holdout} · treatment ${row.treatment}`,
         );
+      const source =
+        preview.source === 'audience-summary'
+          ? `  from the audience summary of ${String(preview.scoredOn)} (${String(preview.ageHours)} h old)${preview.exact ? '' : `; at most: ${(preview.inexactCriteria as string[]).join(', ')} fall inside a band, --exact counts them`}; holdout as its expected share`
+          : '  counted from the scores now';
       return [
+        source,
         `journey ${String(preview.journeyId)}: ${String(preview.matched)} matched, ${String(preview.reachable)} reachable, ${String(preview.alreadyEnrolled)} already enrolled, ${String(preview.holdout)} held out, ${String(preview.treatment)} treated`,
         ...perTier,
         `  messages (at most) ${String(messages.total)} (email ${String(messages.email)}, sms ${String(messages.sms)}, push ${String(messages.push)})`,

@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -109,7 +111,15 @@ export class JourneysFeature extends Construct {
     machine.grant(control, 'states:StopExecution');
     machine.grantExecution(control, 'states:StopExecution');
 
-    const preview = journeyFunction('JourneyPreview', 'functions/journey-preview/handler.ts', 'POST /v1/journeys/preview: the dry run of a launch', Duration.minutes(2));
+    const preview = journeyFunction('JourneyPreview', 'functions/journey-preview/handler.ts', 'POST /v1/journeys/preview: the dry run of a launch, from the audience summary', Duration.minutes(2));
+    // Hourly, so the summary follows each night's scores within the hour with no hook inside scoring.
+    const audienceSummary = journeyFunction('JourneyAudienceSummary', 'functions/journey-audience-summary/handler.ts', 'Recomputes the audience summary after each nightly scoring run', Duration.minutes(15));
+    new scheduler.Schedule(this, 'AudienceSummarySchedule', {
+      description: 'Audience summary: recomputed once a nightly scoring run has finished since the last one',
+      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
+      target: new schedulerTargets.LambdaInvoke(audienceSummary, { retryAttempts: 2, maxEventAge: Duration.minutes(30) }),
+    });
+    // The CDK's one scheduler role per stack may invoke this function: accepted in infra/nag-suppressions.ts.
     const list = journeyFunction('JourneyList', 'functions/journey-list/handler.ts', 'GET /v1/journeys');
     const get = journeyFunction('JourneyGet', 'functions/journey-get/handler.ts', 'GET /v1/journeys/{id}');
     const report = journeyFunction('JourneyReport', 'functions/journey-report/handler.ts', 'GET /v1/journeys/{id}/report', Duration.minutes(2));
@@ -122,6 +132,6 @@ export class JourneysFeature extends Construct {
     for (const command of ['pause', 'resume', 'stop']) context.addRoute(apigw.HttpMethod.POST, `/v1/journeys/{journeyId}/${command}`, control, 'marketer');
 
     context.alarmOnMessages(launchFailures, 'Journey enrollments whose execution could not be started after 10 receives');
-    for (const fn of [checkExitAndSend, startExecutions, launch, launchSegment, finishLaunch, autoEnroll, control, preview, list, get, report]) context.alarmOnErrors(fn);
+    for (const fn of [checkExitAndSend, startExecutions, launch, launchSegment, finishLaunch, autoEnroll, control, preview, audienceSummary, list, get, report]) context.alarmOnErrors(fn);
   }
 }

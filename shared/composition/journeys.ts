@@ -11,6 +11,7 @@
 import type { JourneyPorts } from '../domain/journeys';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client';
 import { DynamoUserStore } from '../adapters/dynamodb/user-store';
+import { DynamoAudienceSummaryStore } from '../adapters/journeys/audience-summary-store';
 import { DynamoEnrollmentStore } from '../adapters/journeys/enrollment-store';
 import { StepFunctionsExecutionStarter, stepFunctionsClient } from '../adapters/journeys/execution-starter';
 import { ENV, JOURNEY_ENV, JourneyLaunchConfig, JourneyLaunchWorkflowConfig, JourneyStarterConfig, JourneyTablesConfig, JourneyControlConfig } from '../adapters/journeys/journey-config';
@@ -23,6 +24,8 @@ import { DynamoScoreReader } from '../adapters/journeys/score-reader';
 import { createMessenger, DynamoSuppressionList, MESSAGING_DEFAULTS } from '../adapters/messaging';
 import { DynamoKillSwitch } from '../adapters/messaging/kill-switch';
 import { runtimeClock } from '../adapters/runtime-clock';
+// Read only: the audience summary follows the scoring feature's latest finished run.
+import { DynamoScoringStores } from '../adapters/scoring/dynamo-scoring-stores';
 import { readConfig } from '../config/read-config';
 
 /** What the journey handlers are given: the ports, and the start rate the starter paces to. */
@@ -44,6 +47,7 @@ function compose(env: NodeJS.ProcessEnv): ComposedJourneys {
   const users = new DynamoUserStore(client, tables.users, config[ENV.aggregateRetentionDays]);
   const activity = { activitySince: (userId: string, fromDay: string) => users.listForUser(userId, fromDay) };
   const suppressions = new DynamoSuppressionList(client, tables);
+  const scoringRuns = new DynamoScoringStores(client, tables.operations);
   const queue = once(() => new SqsLaunchQueue(readConfig(JourneyLaunchConfig, env)[JOURNEY_ENV.launchQueueUrl]));
   const starter = once(() => new StepFunctionsExecutionStarter(stepFunctionsClient(), readConfig(JourneyControlConfig, env)[JOURNEY_ENV.stateMachineArn]));
   const launchWorkflow = once(() => new StepFunctionsLaunchWorkflow(stepFunctionsClient(), readConfig(JourneyLaunchWorkflowConfig, env)[JOURNEY_ENV.launchStateMachineArn]));
@@ -55,6 +59,8 @@ function compose(env: NodeJS.ProcessEnv): ComposedJourneys {
     enrollments: new DynamoEnrollmentStore(client, tables),
     scores: new DynamoScoreReader(client, tables.users),
     launches: new DynamoLaunchProgressStore(client, tables.operations),
+    summaries: new DynamoAudienceSummaryStore(client, tables.operations),
+    scoringRuns: { latestFinished: async () => (await scoringRuns.latestSummary()) ?? undefined },
     activity,
     // The item the messaging feature owns, read strongly consistent at every step.
     killSwitch: new DynamoKillSwitch(client, tables.operations),

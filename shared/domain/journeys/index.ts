@@ -23,3 +23,4 @@ export * from './journey-template-data';
 export * from './launch-request';
 export * from './ports';
 export * from './launch-progress';
+export * from './audience-summary';

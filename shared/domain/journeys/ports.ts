@@ -11,6 +11,7 @@ import type { JourneyChannel } from './journey-definition';
 import type { JourneyStatus } from './journey-lifecycle';
 import type { PlanSendStep } from './journey-plan';
 import type { ExitRecord, StepRecord, UserJourneyRecords } from './journey-records';
+import type { AudienceSummary } from './audience-summary';
 import type { SegmentCheckpoint } from './launch-progress';
 import type { CreateJourneyOutcome, EnrollOnceOutcome, EnrollmentMessage, JourneyMember, LaunchCounts, StartOutcome, StoredJourney } from './stored-journey';
 
@@ -89,6 +90,18 @@ export interface LaunchProgressStore {
   started(journeyId: string): Promise<number>;
 }
 
+/** The nightly audience summary, as the journeys feature keeps it. */
+export interface AudienceSummaryStore {
+  latest(): Promise<AudienceSummary | undefined>;
+  /** Replaces the latest summary whole: a reader sees the old one or the new one, never a mix. */
+  save(summary: AudienceSummary): Promise<void>;
+}
+
+/** The last nightly scoring run that finished, as far as the audience summary needs it. */
+export interface ScoringRuns {
+  latestFinished(): Promise<{ date: string; finishedAt: string } | undefined>;
+}
+
 /** The launch workflow (a Standard state machine): selection, enrollment and queueing over scan segments. */
 export interface LaunchWorkflow {
   /** Starts the journey's launch attempt under a deterministic name; an attempt already started is fine. */
@@ -161,6 +174,8 @@ export interface JourneyPorts {
   starter: ExecutionStarter;
   launches: LaunchProgressStore;
   launchWorkflow: LaunchWorkflow;
+  summaries: AudienceSummaryStore;
+  scoringRuns: ScoringRuns;
   killSwitch: KillSwitch;
   sunsets: SunsetList;
   sender: JourneySender;

@@ -582,4 +582,29 @@ describe('an R3 recall journey on the local runtime', () => {
         `seed ${(seedMs / 1000).toFixed(1)} s, launch API ${launchMs} ms, launch and starts ${(startMs / 1000).toFixed(1)} s`,
     );
   }, Math.max(300_000, scaleCount * 150));
+
+  // Runs last: once a summary exists, later previews would answer from it.
+  it('previews from the audience summary the journeys feature computes from the scores, and exactly on request', async () => {
+    // Prepare: 40 users alone in the top CLV band
+    const journeyId = 'it-preview-summary';
+    const userIds = await seedScoredUsers('summary', 40, 7_000);
+    const holdout = userIds.filter((userId) => isInHoldout(journeyId, userId, 0.1));
+    const body = { id: journeyId, defaultTier: 'R3', audience: { tiers: ['R3'], clv: { min: 5_000 } } };
+
+    // Act
+    const refreshed = await runtime.invoke('JourneysJourneyAudienceSummary', { force: true });
+    const began = Date.now();
+    const fromSummary = await call(runtime, 'POST', '/v1/journeys/preview', { ...marketer, body });
+    const summaryMs = Date.now() - began;
+    const exact = await call(runtime, 'POST', '/v1/journeys/preview', { ...marketer, body: { ...body, exact: true } });
+
+    // Assess
+    expect(refreshed).toMatchObject({ kind: 'refreshed' });
+    expect(fromSummary.status).toBe(200);
+    expect(fromSummary.body).toMatchObject({ source: 'audience-summary', exact: true, matched: 40, reachable: 40, ageHours: 0, transitionsPerTreatedUser: 10 });
+    expect(Math.abs(Number(fromSummary.body.holdout) - holdout.length)).toBeLessThanOrEqual(4);
+    expect((fromSummary.body.costUsd as { total: number }).total).toBeGreaterThan(0);
+    expect(exact.body).toMatchObject({ source: 'scan', exact: true, matched: 40, holdout: holdout.length, treatment: 40 - holdout.length });
+    console.info(`preview from the audience summary answered in ${summaryMs} ms`);
+  });
 });

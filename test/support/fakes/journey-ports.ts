@@ -1,6 +1,7 @@
 import { fixedClock } from '../../../shared/domain/common';
 import type { JourneyPorts } from '../../../shared/domain/journeys';
 import { InMemoryActivityReader } from './activity-reader';
+import { FakeScoringRuns, InMemoryAudienceSummaryStore } from './audience-summary-store';
 import { InMemoryEnrollmentStore } from './enrollment-store';
 import { InMemoryExecutionStarter } from './execution-starter';
 import { FakeJourneySender } from './journey-sender';
@@ -25,6 +26,8 @@ export function fakeJourneyPorts(now = new Date('2026-03-02T09:00:00.000Z')) {
     starter: new InMemoryExecutionStarter(),
     launches: new InMemoryLaunchProgressStore(),
     launchWorkflow: new RecordingLaunchWorkflow(),
+    summaries: new InMemoryAudienceSummaryStore(),
+    scoringRuns: new FakeScoringRuns(),
     killSwitch: new FakeKillSwitch(),
     sunsets: new InMemorySunsetList(),
     sender: new FakeJourneySender(),
