@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runIngestBenchmarks } from './ingest';
+import { runJourneyBenchmarks } from './journeys';
 import { runModelBenchmarks, type BenchRow } from './models';
 import { runScoringBenchmarks } from './scoring';
 
@@ -13,6 +14,7 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ['ingest-in-memory', () => runIngestBenchmarks({ persisted: false })],
   ['ingest-on-disk', () => runIngestBenchmarks({ persisted: true, events: Number(process.env.REKINDLE_BENCH_EVENTS_DISK ?? 10_000) })],
   ['scoring', runScoringBenchmarks],
+  ['journeys', runJourneyBenchmarks],
 ];
 
 const format = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 1 ? value.toFixed(2) : value.toPrecision(3));
