@@ -464,6 +464,25 @@ describe('an R3 recall journey on the local runtime', () => {
     expect(await journeyItems(userId, journeyId)).toEqual([expect.objectContaining({ ...first, executionName: executionNameOf(userId) })]);
   });
 
+  it('enrolls a page in group transactions, answering the members who were there already with their first enrollment', async () => {
+    // Prepare: 5 of 30 users enrolled earlier, at another time
+    const journeyId = 'it-enroll-group';
+    const store = new DynamoEnrollmentStore(documents, { users: usersTable, operations: operationsTable });
+    const executionNameOf = (id: string) => journeyExecutionName(journeyId, id);
+    const member = (i: number, enrolledAt: string) => ({ userId: `group-${String(i).padStart(2, '0')}`, tier: 'R3' as const, holdout: false, enrolledAt });
+    const earlier = [3, 9, 14, 22, 29].map((i) => member(i, '2026-02-01T12:00:00.000Z'));
+    await store.enrollOnce(journeyId, earlier, executionNameOf);
+
+    // Act
+    const outcomes = await store.enrollOnce(journeyId, Array.from({ length: 30 }, (_, i) => member(i, '2026-02-02T12:00:00.000Z')), executionNameOf);
+
+    // Assess
+    expect(outcomes.filter((outcome) => outcome.kind === 'already-enrolled').map((outcome) => outcome.member)).toEqual(earlier);
+    expect(outcomes.filter((outcome) => outcome.kind === 'enrolled')).toHaveLength(25);
+    expect(await memberItem(journeyId, 'group-14')).toMatchObject(earlier[2]!);
+    expect(await memberItem(journeyId, 'group-15')).toMatchObject({ enrolledAt: '2026-02-02T12:00:00.000Z' });
+  });
+
   it('launches 5,000 users through the launch workflow, resumed after a task fails half-way: every treated user started once, the holdout never', async () => {
     // Prepare: a one-send journey whose send is a day out, so executions just wait on the clock;
     // the enrollment store fails (not retryably) once the launch is half-way, failing the workflow
