@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runCheckinSweepBenchmarks } from './checkin-sweep';
 import { runIngestBenchmarks } from './ingest';
+import { runJourneyBenchmarks } from './journeys';
 import { runModelBenchmarks, type BenchRow } from './models';
 import { runScoringBenchmarks } from './scoring';
 
@@ -15,6 +16,7 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ['ingest-on-disk', () => runIngestBenchmarks({ persisted: true, events: Number(process.env.REKINDLE_BENCH_EVENTS_DISK ?? 10_000) })],
   ['scoring', runScoringBenchmarks],
   ['checkin-sweep', runCheckinSweepBenchmarks],
+  ['journeys', runJourneyBenchmarks],
 ];
 
 const format = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 1 ? value.toFixed(2) : value.toPrecision(3));

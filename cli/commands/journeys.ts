@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DEFAULT_DATA_DIR } from '../../infra/local/local-runtime';
 import { connectLocal, output } from '../local-connection';
+import { progressBar } from '../progress';
 
 interface CommonOptions {
   dataDir: string;
@@ -9,6 +10,7 @@ interface CommonOptions {
 }
 
 interface LaunchOptions extends CommonOptions {
+  follow?: boolean;
   tier?: string;
   definition?: string;
   id?: string;
@@ -54,12 +56,55 @@ function withLaunchOptions(command: Command): Command {
     .option('--json', 'machine-readable output');
 }
 
+/** How often `journeys launch` asks for the launch's progress (wall clock: the launch runs on its own). */
+const FOLLOW_INTERVAL_MS = 500;
+
+function describeProgress(progress: Record<string, unknown>): string {
+  return `${String(progress.matched)} matched, ${String(progress.enrolled)} enrolled (${String(progress.alreadyEnrolled)} already members), ${String(progress.holdout)} held out, ${String(progress.queued)} queued, ${String(progress.started)} started`;
+}
+
+/**
+ * Follows a launch with a progress bar: the selection over scan segments, then the starts of the
+ * queued enrollments. Ends when every queued start happened, or the journey was stopped, or the
+ * launch failed (then says how to resume it). Answers the last progress read.
+ */
+async function followLaunch(options: CommonOptions, journeyId: string): Promise<Record<string, unknown>> {
+  const path = `/v1/journeys/${encodeURIComponent(journeyId)}`;
+  let journey = await request(options, 'GET', path);
+  let progress = journey.progress as Record<string, number | boolean>;
+  const selecting = progressBar('selecting', Number(progress.totalSegments));
+  while (!progress.selectionDone && journey.status !== 'stopped' && !journey.launchFailure) {
+    selecting.update(Number(progress.segmentsDone), `${String(progress.enrolled)} enrolled, ${String(progress.queued)} queued`);
+    await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
+    journey = await request(options, 'GET', path);
+    progress = journey.progress as Record<string, number | boolean>;
+  }
+  selecting.update(Number(progress.segmentsDone), `${String(progress.enrolled)} enrolled, ${String(progress.queued)} queued`);
+  selecting.stop();
+  if (journey.launchFailure) {
+    const failure = journey.launchFailure as { error: string; cause: string };
+    throw new Error(`the launch of ${journeyId} failed (${failure.error}: ${failure.cause}); run the same launch again to resume it from where it stopped`);
+  }
+  const starting = progressBar('starting', Number(progress.queued));
+  while (Number(progress.started) < Number(progress.queued) && journey.status !== 'stopped') {
+    starting.update(Number(progress.started));
+    await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
+    journey = await request(options, 'GET', path);
+    progress = journey.progress as Record<string, number | boolean>;
+  }
+  starting.update(Number(progress.started));
+  starting.stop();
+  return { journeyId, status: journey.status, ...progress };
+}
+
 /** `rekindle journeys preview|launch|list|status|pause|resume|stop|report`. */
 export function registerJourneyCommands(program: Command): void {
   const journeys = program.command('journeys').description('recall journeys: preview, launch, watch, control and report');
 
-  withLaunchOptions(journeys.command('preview').description('dry run: who a launch reaches, holdout, messages and cost')).action(async (options: LaunchOptions) => {
-    const preview = await request(options, 'POST', '/v1/journeys/preview', launchBody(options));
+  withLaunchOptions(journeys.command('preview').description('dry run from the nightly audience summary: who a launch reaches, holdout, messages and cost'))
+    .option('--exact', 'count from the scores as they are now instead of the summary')
+    .action(async (options: LaunchOptions & { exact?: boolean }) => {
+    const preview = await request(options, 'POST', '/v1/journeys/preview', { ...launchBody(options), ...(options.exact ? { exact: true } : {}) });
     output(Boolean(options.json), preview, () => {
       const cost = preview.costUsd as Record<string, unknown>;
       const messages = preview.expectedMessages as Record<string, unknown>;
@@ -69,7 +114,12 @@ export function registerJourneyCommands(program: Command): void {
           ([tier, row]) =>
             `  ${tier.padEnd(9)} matched ${row.matched} · reachable ${row.reachable} · already enrolled ${row.alreadyEnrolled} · holdout ${row.holdout} · treatment ${row.treatment}`,
         );
+      const source =
+        preview.source === 'audience-summary'
+          ? `  from the audience summary of ${String(preview.scoredOn)} (${String(preview.ageHours)} h old)${preview.exact ? '' : `; at most: ${(preview.inexactCriteria as string[]).join(', ')} fall inside a band, --exact counts them`}; holdout as its expected share`
+          : '  counted from the scores now';
       return [
+        source,
         `journey ${String(preview.journeyId)}: ${String(preview.matched)} matched, ${String(preview.reachable)} reachable, ${String(preview.alreadyEnrolled)} already enrolled, ${String(preview.holdout)} held out, ${String(preview.treatment)} treated`,
         ...perTier,
         `  messages (at most) ${String(messages.total)} (email ${String(messages.email)}, sms ${String(messages.sms)}, push ${String(messages.push)})`,
@@ -79,12 +129,16 @@ export function registerJourneyCommands(program: Command): void {
     });
   });
 
-  withLaunchOptions(journeys.command('launch').description('launch a journey on an audience (enrollments start through a queue)')).action(async (options: LaunchOptions) => {
-    const launched = await request(options, 'POST', '/v1/journeys', launchBody(options));
-    output(Boolean(options.json), launched, () =>
-      `${launched.relaunch ? 'relaunched' : 'launched'} ${String(launched.journeyId)}: ${String(launched.enrolled)} enrolled, ${String(launched.alreadyEnrolled)} already enrolled, ${String(launched.holdout)} in the holdout, ${String(launched.queued)} queued to start`,
-    );
-  });
+  withLaunchOptions(journeys.command('launch').description('launch a journey on an audience: answers at once, then follows the launch workflow'))
+    .option('--no-follow', 'answer once the launch is accepted, without following its progress')
+    .action(async (options: LaunchOptions) => {
+      const launched = await request(options, 'POST', '/v1/journeys', launchBody(options));
+      const journeyId = String(launched.journeyId);
+      const progress = options.follow === false || options.json ? launched : await followLaunch(options, journeyId);
+      output(Boolean(options.json), progress, () =>
+        `${launched.relaunch ? 'relaunched' : 'launched'} ${journeyId} (attempt ${String(launched.launchAttempt)}): ${describeProgress(progress)}`,
+      );
+    });
 
   journeys
     .command('list')
@@ -115,7 +169,7 @@ export function registerJourneyCommands(program: Command): void {
           `${journeyId} (${definition.tier}) ${definition.name}: ${String(journey.status)}`,
           `  launched ${String(journey.launchedAt)} · audience ${JSON.stringify(journey.audience)}`,
           `  steps: ${definition.steps.map((step) => (step.kind === 'wait' ? `wait ${step.days}d` : `send ${step.channels?.join('+')} ${step.templateId}`)).join(' → ')}`,
-          `  ${String(journey.transitionsPerTreatedUser)} state transitions per treated user · launch ${JSON.stringify(journey.launch ?? {})}`,
+          `  ${String(journey.transitionsPerTreatedUser)} state transitions per treated user · launch: ${describeProgress(journey.progress as Record<string, unknown>)}`,
         ].join('\n'),
       );
     });

@@ -1,16 +1,23 @@
 import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import cdkNag from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/tables';
 import { JOURNEY_ENV } from '../../shared/adapters/journeys/journey-config';
+import { JourneyLaunchWorkflow } from '../../workflows/journey-launch';
 import { RecallJourneyWorkflow } from '../../workflows/recall-journey';
 import { RekindleFunction } from '../constructs/rekindle-function';
 import type { FeatureContext } from './feature-context';
 import type { MessagingFeature } from './messaging';
+
+// cdk-nag is CommonJS built by jsii; its named exports are not visible to ESM importers.
+const { NagSuppressions } = cdkNag;
 
 export interface JourneysFeatureProps {
   /** The one send path: CheckExitAndSend sends through it. */
@@ -22,6 +29,8 @@ export interface JourneysFeatureProps {
  * about 300 executions/s after its burst; staying under it keeps throttling the exception.
  */
 const START_RATE_PER_SECOND = 250;
+/** Scan segments a launch selects at once: enrollment writes stay far under the tables' capacity. */
+const LAUNCH_MAX_CONCURRENCY = 4;
 /** The starter's maximum concurrency (event source mapping): 2 × 10-message batches in flight. */
 const STARTER_MAX_CONCURRENCY = 2;
 
@@ -67,9 +76,26 @@ export class JourneysFeature extends Construct {
     machine.grantStartExecution(startExecutions);
     startExecutions.addEventSource(new SqsEventSource(launchQueue, { batchSize: 10, maxConcurrency: STARTER_MAX_CONCURRENCY, reportBatchItemFailures: true }));
 
-    const launch = journeyFunction('JourneyLaunch', 'functions/journey-launch/handler.ts', 'POST /v1/journeys: selects the audience, records enrollments, queues them', Duration.minutes(5));
-    launch.addEnvironment(JOURNEY_ENV.launchQueueUrl, launchQueue.queueUrl);
-    launchQueue.grantSendMessages(launch);
+    // The launch is a workflow: the API stores the journey and starts it; its tasks select, enroll and queue.
+    const launchSegment = journeyFunction('JourneyLaunchSegment', 'functions/journey-launch-segment/handler.ts', 'Launch workflow: selects, enrolls and queues one scan segment', Duration.minutes(5));
+    launchSegment.addEnvironment(JOURNEY_ENV.launchQueueUrl, launchQueue.queueUrl);
+    launchQueue.grantSendMessages(launchSegment);
+    const finishLaunch = journeyFunction('JourneyFinishLaunch', 'functions/journey-finish-launch/handler.ts', 'Launch workflow: records the counts, launching to running');
+    const launchWorkflow = new JourneyLaunchWorkflow(this, 'LaunchWorkflow', { launchSegment, finishLaunch, operationsTable: data.operationsTable, maxConcurrency: LAUNCH_MAX_CONCURRENCY });
+    const launch = journeyFunction('JourneyLaunch', 'functions/journey-launch/handler.ts', 'POST /v1/journeys: stores the journey launching, starts its launch workflow');
+    launch.addEnvironment(JOURNEY_ENV.launchStateMachineArn, launchWorkflow.stateMachine.stateMachineArn);
+    launchWorkflow.stateMachine.grantStartExecution(launch);
+    NagSuppressions.addResourceSuppressions(
+      launchWorkflow.stateMachine,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: 'The launch workflow may invoke every version of its two task functions (<function arn>:*), the grant CDK writes for a Lambda task; nothing else.',
+          appliesTo: [{ regex: '/^Resource::<JourneysJourney(LaunchSegment|FinishLaunch)[A-Z0-9]+\\.Arn>:\\*$/g' }],
+        },
+      ],
+      true,
+    );
 
     const autoEnroll = journeyFunction('JourneyAutoEnroll', 'functions/journey-auto-enroll/handler.ts', 'TierChanged: enrolls the user in the new tier automatic journey');
     autoEnroll.addEnvironment(JOURNEY_ENV.launchQueueUrl, launchQueue.queueUrl);
@@ -85,7 +111,15 @@ export class JourneysFeature extends Construct {
     machine.grant(control, 'states:StopExecution');
     machine.grantExecution(control, 'states:StopExecution');
 
-    const preview = journeyFunction('JourneyPreview', 'functions/journey-preview/handler.ts', 'POST /v1/journeys/preview: the dry run of a launch', Duration.minutes(2));
+    const preview = journeyFunction('JourneyPreview', 'functions/journey-preview/handler.ts', 'POST /v1/journeys/preview: the dry run of a launch, from the audience summary', Duration.minutes(2));
+    // Hourly, so the summary follows each night's scores within the hour with no hook inside scoring.
+    const audienceSummary = journeyFunction('JourneyAudienceSummary', 'functions/journey-audience-summary/handler.ts', 'Recomputes the audience summary after each nightly scoring run', Duration.minutes(15));
+    new scheduler.Schedule(this, 'AudienceSummarySchedule', {
+      description: 'Audience summary: recomputed once a nightly scoring run has finished since the last one',
+      schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
+      target: new schedulerTargets.LambdaInvoke(audienceSummary, { retryAttempts: 2, maxEventAge: Duration.minutes(30) }),
+    });
+    // The CDK's one scheduler role per stack may invoke this function: accepted in infra/nag-suppressions.ts.
     const list = journeyFunction('JourneyList', 'functions/journey-list/handler.ts', 'GET /v1/journeys');
     const get = journeyFunction('JourneyGet', 'functions/journey-get/handler.ts', 'GET /v1/journeys/{id}');
     const report = journeyFunction('JourneyReport', 'functions/journey-report/handler.ts', 'GET /v1/journeys/{id}/report', Duration.minutes(2));
@@ -98,6 +132,6 @@ export class JourneysFeature extends Construct {
     for (const command of ['pause', 'resume', 'stop']) context.addRoute(apigw.HttpMethod.POST, `/v1/journeys/{journeyId}/${command}`, control, 'marketer');
 
     context.alarmOnMessages(launchFailures, 'Journey enrollments whose execution could not be started after 10 receives');
-    for (const fn of [checkExitAndSend, startExecutions, launch, autoEnroll, control, preview, list, get, report]) context.alarmOnErrors(fn);
+    for (const fn of [checkExitAndSend, startExecutions, launch, launchSegment, finishLaunch, autoEnroll, control, preview, audienceSummary, list, get, report]) context.alarmOnErrors(fn);
   }
 }

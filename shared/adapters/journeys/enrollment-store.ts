@@ -9,7 +9,7 @@ import {
   type EnrollOnceOutcome,
   type UserJourneyRecords,
 } from '../../domain/journeys';
-import { forEachConcurrently } from '../dynamodb/client';
+import { chunk, forEachConcurrently } from '../dynamodb/client';
 import { cancellationReasons, conflictBackoff, RETRYABLE_CANCELLATION_CODES, TransactionContentionError, type CancellationReason } from '../dynamodb/transaction-cancellation';
 import { journeyKeys } from './journey-keys';
 
@@ -19,8 +19,12 @@ const enrollmentClauses = {
   absent: 'attribute_not_exists(pk)',
 } as const;
 
-/** Transactions in flight at once while enrolling many members (a launch). */
+/** Transactions in flight at once while enrolling members one by one. */
 const ENROLL_CONCURRENCY = 32;
+/** Members per group transaction: 2 items each, under TransactWriteItems' 100. */
+const MEMBERS_PER_TRANSACTION = 25;
+/** Group transactions in flight at once while enrolling a launch's page. */
+const GROUP_CONCURRENCY = 8;
 const MAX_ATTEMPTS = 8;
 
 /**
@@ -38,42 +42,88 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
    * are written together in one transaction, each only if absent. A user who is already a member
    * keeps the first enrollment (time, tier, holdout) and is answered `already-enrolled` with it.
    * A condition, not a read before the write, decides, so concurrent enrollments of the same user
-   * (a hand-over and a TierChanged at once) cannot both win. One transaction per member (2 write
-   * units per item), {@link ENROLL_CONCURRENCY} at a time; outcomes come in the members' order.
+   * (a hand-over and a TierChanged at once) cannot both win. Distinct members go in group
+   * transactions of {@link MEMBERS_PER_TRANSACTION} (2 write units per item, as one by one);
+   * outcomes come in the members' order.
    */
   async enrollOnce(journeyId: string, members: readonly JourneyMember[], executionNameOf: (userId: string) => string): Promise<EnrollOnceOutcome[]> {
     const outcomes = new Map<string, EnrollOnceOutcome>();
-    await forEachConcurrently(members, ENROLL_CONCURRENCY, async (member) => {
-      outcomes.set(member.userId, await this.enrollOne(journeyId, member, executionNameOf(member.userId)));
-    });
+    const distinct = new Set(members.map((member) => member.userId)).size === members.length;
+    if (!distinct || members.length < 2) {
+      await forEachConcurrently(members, ENROLL_CONCURRENCY, async (member) => {
+        outcomes.set(member.userId, await this.enrollOne(journeyId, member, executionNameOf(member.userId)));
+      });
+    } else {
+      await forEachConcurrently(chunk(members, MEMBERS_PER_TRANSACTION), GROUP_CONCURRENCY, async (group) => {
+        for (const [userId, outcome] of await this.enrollGroup(journeyId, group, executionNameOf)) outcomes.set(userId, outcome);
+      });
+    }
     return members.map((member) => outcomes.get(member.userId)!);
+  }
+
+  /**
+   * Enrolls a group of distinct members in one transaction, each item only if absent: a launch's
+   * fresh members cost one call per group instead of one per member. When a condition fails, the
+   * members whose items exist are resolved one by one (they are answered `already-enrolled` with
+   * what is stored) and the others are tried again as a group; contention falls back to one
+   * transaction per member, each with its own backoff.
+   */
+  private async enrollGroup(journeyId: string, group: readonly JourneyMember[], executionNameOf: (userId: string) => string): Promise<Map<string, EnrollOnceOutcome>> {
+    const outcomes = new Map<string, EnrollOnceOutcome>();
+    const one = async (members: readonly JourneyMember[]) =>
+      forEachConcurrently(members, ENROLL_CONCURRENCY, async (member) => {
+        outcomes.set(member.userId, await this.enrollOne(journeyId, member, executionNameOf(member.userId)));
+      });
+    if (group.length < 2) {
+      await one(group);
+      return outcomes;
+    }
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: group.flatMap((member) => this.enrollmentPuts(journeyId, member, executionNameOf(member.userId))) }));
+      for (const member of group) outcomes.set(member.userId, { kind: 'enrolled', member });
+      return outcomes;
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      const refused = group.filter((_, i) => reasons[2 * i]?.code === 'ConditionalCheckFailed' || reasons[2 * i + 1]?.code === 'ConditionalCheckFailed');
+      if (refused.length === 0) {
+        if (!reasons.some((reason) => RETRYABLE_CANCELLATION_CODES.has(reason.code ?? ''))) throw error;
+        await one(group);
+        return outcomes;
+      }
+      await one(refused);
+      const rest = group.filter((member) => !refused.includes(member));
+      for (const [userId, outcome] of await this.enrollGroup(journeyId, rest, executionNameOf)) outcomes.set(userId, outcome);
+      return outcomes;
+    }
+  }
+
+  /** The member item and the enrollment record of one member, each written only if absent. */
+  private enrollmentPuts(journeyId: string, member: JourneyMember, executionName: string) {
+    return [
+      {
+        Put: {
+          TableName: this.tables.operations,
+          Item: { pk: journeyKeys.memberPk(journeyId, journeyKeys.memberShardOf(member.userId)), sk: member.userId, ...member },
+          ConditionExpression: enrollmentClauses.absent,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      },
+      {
+        Put: {
+          TableName: this.tables.users,
+          Item: { pk: journeyKeys.userPk(member.userId), sk: journeyKeys.enrollmentSk(journeyId), journeyId, ...member, executionName: member.holdout ? null : executionName },
+          ConditionExpression: enrollmentClauses.absent,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      },
+    ];
   }
 
   private async enrollOne(journeyId: string, member: JourneyMember, executionName: string): Promise<EnrollOnceOutcome> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.tables.operations,
-                  Item: { pk: journeyKeys.memberPk(journeyId, journeyKeys.memberShardOf(member.userId)), sk: member.userId, ...member },
-                  ConditionExpression: enrollmentClauses.absent,
-                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-                },
-              },
-              {
-                Put: {
-                  TableName: this.tables.users,
-                  Item: { pk: journeyKeys.userPk(member.userId), sk: journeyKeys.enrollmentSk(journeyId), journeyId, ...member, executionName: member.holdout ? null : executionName },
-                  ConditionExpression: enrollmentClauses.absent,
-                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-                },
-              },
-            ],
-          }),
-        );
+        await this.client.send(new TransactWriteCommand({ TransactItems: this.enrollmentPuts(journeyId, member, executionName) }));
         return { kind: 'enrolled', member };
       } catch (error) {
         const reasons = cancellationReasons(error);

@@ -13,3 +13,8 @@ export class StartExecutionFailed extends UnavailableError {
 export class EnqueueFailed extends UnavailableError {
   override readonly name = 'EnqueueFailed';
 }
+
+/** The launch workflow could not be started (throttled, unreachable): the journey is stored, the request may be sent again. */
+export class LaunchWorkflowUnavailable extends UnavailableError {
+  override readonly name = 'LaunchWorkflowUnavailable';
+}

@@ -7,6 +7,7 @@ export const JOURNEY_ENV = {
   stateMachineArn: 'JOURNEY_STATE_MACHINE_ARN',
   launchQueueUrl: 'JOURNEY_LAUNCH_QUEUE_URL',
   startRatePerSecond: 'JOURNEY_START_RATE_PER_SECOND',
+  launchStateMachineArn: 'JOURNEY_LAUNCH_STATE_MACHINE_ARN',
 } as const;
 
 /** Every journey handler reads the two tables and the aggregate retention (for the user store). */
@@ -18,6 +19,8 @@ export const JourneyStarterConfig = JourneyTablesConfig.extend({
   [JOURNEY_ENV.stateMachineArn]: z.string().startsWith('arn:'),
   [JOURNEY_ENV.startRatePerSecond]: positiveIntFromEnv,
 });
+
+export const JourneyLaunchWorkflowConfig = JourneyTablesConfig.extend({ [JOURNEY_ENV.launchStateMachineArn]: z.string().startsWith('arn:') });
 
 export const JourneyControlConfig = JourneyTablesConfig.extend({ [JOURNEY_ENV.stateMachineArn]: z.string().startsWith('arn:') });
 

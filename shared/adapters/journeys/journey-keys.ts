@@ -8,6 +8,8 @@
  *   pk JOURNEY#<journeyId>#MEMBERS#<shard>    sk <userId>     who is enrolled (tier, holdout, enrolledAt): the
  *                                                             report and stop read these; sharded so a launch of
  *                                                             millions spreads its writes over MEMBER_SHARDS partitions
+ *   pk JOURNEY#<journeyId>#LAUNCH             sk SEGMENT#<nn> the launch workflow's checkpoint of scan segment nn
+ *                                                             (cursor, pages, counts); sk STARTED: executions started
  *
  * Users table, under the user's own partition (pk USER#<userId>):
  *   sk JOURNEY#<journeyId>#ENROLLMENT         tier, holdout, enrolledAt, executionName
@@ -25,6 +27,9 @@ export const journeyKeys = {
   indexPk: 'JOURNEYS',
   memberPk: (journeyId: string, shard: number) => `JOURNEY#${journeyId}#MEMBERS#${String(shard).padStart(2, '0')}`,
   memberShardOf: (userId: string) => createHash('sha256').update(userId).digest().readUInt16BE(0) % MEMBER_SHARDS,
+  launchPk: (journeyId: string) => `JOURNEY#${journeyId}#LAUNCH`,
+  launchSegmentSk: (segment: number) => `SEGMENT#${String(segment).padStart(2, '0')}`,
+  launchStartedSk: 'STARTED',
   userPk: (userId: string) => `USER#${userId}`,
   userPrefix: (journeyId: string) => `JOURNEY#${journeyId}#`,
   enrollmentSk: (journeyId: string) => `JOURNEY#${journeyId}#ENROLLMENT`,

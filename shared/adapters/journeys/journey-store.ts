@@ -87,6 +87,25 @@ export class DynamoJourneyStore implements JourneyStore {
     );
   }
 
+  /** Moves the launch from attempt `from` to `to` and clears the failure, only if it is still at `from` (absent reads as 1). */
+  async beginLaunchAttempt(journeyId: string, from: number, to: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.operationsTable,
+          Key: journeyKeys.stateKey(journeyId),
+          UpdateExpression: 'SET launchAttempt = :to REMOVE launchFailure',
+          ConditionExpression: from === 1 ? 'attribute_not_exists(launchAttempt) OR launchAttempt = :from' : 'launchAttempt = :from',
+          ExpressionAttributeValues: { ':to': to, ':from': from },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   /**
    * Which of `userIds` are members of the journey: one BatchGetItem of keys per 100 users, so a
    * preview pays for its audience, not for the whole member list. Members are written with their

@@ -1,6 +1,6 @@
 import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { CorruptJourneyItem, RecallTier, RfmSegment, ValueQuadrant, type ScoredUser, type ScoreReader, type UserScore } from '../../domain/journeys';
+import { CorruptJourneyItem, RecallTier, RfmSegment, ValueQuadrant, type ScanPage, type ScoredUser, type ScoredUsersPage, type ScoreReader, type UserScore } from '../../domain/journeys';
 import { batchGet } from '../dynamodb/batch';
 import { forEachConcurrently } from '../dynamodb/client';
 import { journeyKeys } from './journey-keys';
@@ -34,12 +34,26 @@ const ProfileItem = z.object({
   consents: z.object({ email: z.boolean(), sms: z.boolean(), push: z.boolean() }),
 });
 
-/** Scan segments of the launch-time audience scan. */
+/** The scan key a cursor carries: the users table's string keys. */
+const ScanKey = z.object({ pk: z.string(), sk: z.string() });
+
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(ScanKey.parse(key)), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): z.infer<typeof ScanKey> {
+  const parsed = ScanKey.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  if (!parsed.success) throw new CorruptJourneyItem(`launch cursor ${cursor} is not a users table key`, { cause: parsed.error });
+  return parsed.data;
+}
+
+/** Scan segments of the preview's audience scan (a launch scans LAUNCH_SCAN_SEGMENTS through its workflow). */
 export const AUDIENCE_SCAN_SEGMENTS = 4;
 
 /**
  * Reads scored users for audience selection: a parallel Scan of the users table for SCORE items
- * (the one Scan outside nightly scoring: a launch reads every score once, like the nightly job),
+ * (the one Scan outside nightly scoring: a launch reads every score once, page by page, like the
+ * nightly job),
  * then the matching profiles by BatchGet for locale and consents. `prefilter` runs on the score
  * alone so profiles are fetched only for candidates.
  */
@@ -49,48 +63,63 @@ export class DynamoScoreReader implements ScoreReader {
     private readonly usersTable: string,
   ) {}
 
+  /** Every scored user passing `prefilter`, by user id: the segments' pages read in parallel. */
   async scoredUsers(prefilter: (score: UserScore) => boolean): Promise<ScoredUser[]> {
-    const scores: z.infer<typeof ScoreItem>[] = [];
+    const users: ScoredUser[] = [];
     await forEachConcurrently([...Array(AUDIENCE_SCAN_SEGMENTS).keys()], AUDIENCE_SCAN_SEGMENTS, async (segment) => {
-      let startKey: Record<string, unknown> | undefined;
+      let cursor: string | null = null;
       do {
-        const page = await this.client.send(
-          new ScanCommand({
-            TableName: this.usersTable,
-            Segment: segment,
-            TotalSegments: AUDIENCE_SCAN_SEGMENTS,
-            FilterExpression: 'sk = :score',
-            ExpressionAttributeValues: { ':score': journeyKeys.scoreSk },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const parsed = ScoreItem.safeParse(item);
-          if (!parsed.success) throw new CorruptJourneyItem(`score item ${String(item.pk)} does not parse`, { cause: parsed.error });
-          if (prefilter(parsed.data)) scores.push(parsed.data);
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+        const page = await this.scoredUsersPage(prefilter, { segment, totalSegments: AUDIENCE_SCAN_SEGMENTS, cursor });
+        users.push(...page.users);
+        cursor = page.cursor;
+      } while (cursor !== null);
     });
+    return users.sort((a, b) => a.userId.localeCompare(b.userId));
+  }
+
+  /**
+   * One Scan page (up to 1 MB) of one segment, from the cursor a previous page answered: the SCORE
+   * items passing `prefilter`, with locale and consents from their profiles (one BatchGet). The
+   * cursor is the page's LastEvaluatedKey, encoded; null once the segment is read to its end.
+   */
+  async scoredUsersPage(prefilter: (score: UserScore) => boolean, page: ScanPage): Promise<ScoredUsersPage> {
+    const answer = await this.client.send(
+      new ScanCommand({
+        TableName: this.usersTable,
+        Segment: page.segment,
+        TotalSegments: page.totalSegments,
+        FilterExpression: 'sk = :score',
+        ExpressionAttributeValues: { ':score': journeyKeys.scoreSk },
+        ExclusiveStartKey: page.cursor === null ? undefined : decodeCursor(page.cursor),
+      }),
+    );
+    const scores: z.infer<typeof ScoreItem>[] = [];
+    for (const item of answer.Items ?? []) {
+      const parsed = ScoreItem.safeParse(item);
+      if (!parsed.success) throw new CorruptJourneyItem(`score item ${String(item.pk)} does not parse`, { cause: parsed.error });
+      if (prefilter(parsed.data)) scores.push(parsed.data);
+    }
+    return { users: await this.withProfiles(scores), cursor: answer.LastEvaluatedKey ? encodeCursor(answer.LastEvaluatedKey) : null };
+  }
+
+  private async withProfiles(scores: readonly z.infer<typeof ScoreItem>[]): Promise<ScoredUser[]> {
     const profiles = new Map<string, z.infer<typeof ProfileItem>>();
     for (const item of await batchGet(this.client, this.usersTable, scores.map((score) => ({ pk: journeyKeys.userPk(score.userId), sk: journeyKeys.profileSk })))) {
       const parsed = ProfileItem.safeParse(item);
       if (parsed.success) profiles.set(parsed.data.userId, parsed.data);
     }
-    return scores
-      .sort((a, b) => a.userId.localeCompare(b.userId))
-      .map((score) => {
-        const profile = profiles.get(score.userId);
-        return {
-          ...score,
-          locale: profile?.locale ?? 'unknown',
-          consents: profile?.consents ?? { email: false, sms: false, push: false },
-          // Suppressions, unsubscribes and sunsets are the send path's to judge at each send.
-          suppressed: { email: false, sms: false, push: false },
-          unsubscribed: false,
-          sunset: false,
-        };
-      });
+    return scores.map((score) => {
+      const profile = profiles.get(score.userId);
+      return {
+        ...score,
+        locale: profile?.locale ?? 'unknown',
+        consents: profile?.consents ?? { email: false, sms: false, push: false },
+        // Suppressions, unsubscribes and sunsets are the send path's to judge at each send.
+        suppressed: { email: false, sms: false, push: false },
+        unsubscribed: false,
+        sunset: false,
+      };
+    });
   }
 
   /** Writes a SCORE item: for tests and seeding until nightly scoring writes them itself. */

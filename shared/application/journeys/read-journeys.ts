@@ -1,4 +1,4 @@
-import { estimateTransitions, JourneyNotFound, type JourneyStore, type StoredJourney } from '../../domain/journeys';
+import { estimateTransitions, JourneyNotFound, launchProgressOf, type JourneyStore, type LaunchProgress, type LaunchProgressStore, type StoredJourney } from '../../domain/journeys';
 
 /** One line of the journey list: what a marketer scans for. */
 export type JourneySummary = Pick<StoredJourney, 'journeyId' | 'status' | 'launchedAt' | 'updatedAt' | 'launch'> & Pick<StoredJourney['definition'], 'name' | 'tier' | 'automatic'>;
@@ -10,11 +10,16 @@ export async function listJourneys(ports: { journeys: Pick<JourneyStore, 'list'>
 }
 
 /**
- * One journey as stored, with the state transitions each treated user costs.
+ * One journey as stored, with the state transitions each treated user costs and its launch's
+ * progress (matched, enrolled, held out, queued, started; segments selected so far).
  * @throws {JourneyNotFound} for an unknown id.
  */
-export async function getJourney(journeyId: string, ports: { journeys: Pick<JourneyStore, 'get'> }): Promise<StoredJourney & { transitionsPerTreatedUser: number }> {
+export async function getJourney(
+  journeyId: string,
+  ports: { journeys: Pick<JourneyStore, 'get'>; launches: Pick<LaunchProgressStore, 'checkpoints' | 'started'> },
+): Promise<StoredJourney & { transitionsPerTreatedUser: number; progress: LaunchProgress }> {
   const journey = await ports.journeys.get(journeyId);
   if (!journey) throw new JourneyNotFound(journeyId);
-  return { ...journey, transitionsPerTreatedUser: estimateTransitions(journey.definition) };
+  const [checkpoints, started] = await Promise.all([ports.launches.checkpoints(journeyId), ports.launches.started(journeyId)]);
+  return { ...journey, transitionsPerTreatedUser: estimateTransitions(journey.definition), progress: launchProgressOf(checkpoints, started) };
 }

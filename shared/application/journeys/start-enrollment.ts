@@ -1,4 +1,4 @@
-import { buildExecutionInput, compileJourneyPlan, journeyExecutionName, type EnrollmentMessage, type ExecutionStarter, type JourneyStore, type StartOutcome, type StoredJourney } from '../../domain/journeys';
+import { acceptsStarts, buildExecutionInput, compileJourneyPlan, journeyExecutionName, type EnrollmentMessage, type ExecutionStarter, type JourneyStore, type LaunchProgressStore, type StartOutcome, type StoredJourney } from '../../domain/journeys';
 
 export interface StartPorts {
   journeys: Pick<JourneyStore, 'get'>;
@@ -16,7 +16,7 @@ export type StartEnrollmentOutcome = StartOutcome | 'journey-closed' | 'journey-
 export async function startEnrollment(message: EnrollmentMessage, ports: StartPorts): Promise<StartEnrollmentOutcome> {
   const journey = await ports.journeys.get(message.journeyId);
   if (!journey) return 'journey-missing';
-  if (journey.status !== 'running' && journey.status !== 'paused') return 'journey-closed';
+  if (!acceptsStarts(journey.status)) return 'journey-closed';
   const input = buildExecutionInput(compileJourneyPlan(journey.definition), message.userId, new Date(message.enrolledAt));
   return ports.starter.start(journeyExecutionName(message.journeyId, message.userId), JSON.stringify(input));
 }
@@ -39,4 +39,14 @@ export function readingEachJourneyOnce(journeys: Pick<JourneyStore, 'get'>): Pic
       return journey;
     },
   };
+}
+
+/**
+ * Adds the executions a batch started to each journey's launch progress, one write per journey.
+ * `startedJourneyIds` holds a journey id per execution started (not per "already enrolled").
+ */
+export async function recordStartedExecutions(startedJourneyIds: readonly string[], ports: { launches: Pick<LaunchProgressStore, 'addStarted'> }): Promise<void> {
+  const counts = new Map<string, number>();
+  for (const journeyId of startedJourneyIds) counts.set(journeyId, (counts.get(journeyId) ?? 0) + 1);
+  await Promise.all([...counts].map(([journeyId, count]) => ports.launches.addStarted(journeyId, count)));
 }

@@ -22,3 +22,5 @@ export * from './comeback';
 export * from './journey-template-data';
 export * from './launch-request';
 export * from './ports';
+export * from './launch-progress';
+export * from './audience-summary';

@@ -235,6 +235,7 @@ export function decideStep(
       return { kind: 'exit', reason: 'journey-completed' };
     case 'draft':
       return { kind: 'exit', reason: 'journey-not-launched' };
+    case 'launching':
     case 'running':
     case 'paused':
       break;

@@ -190,7 +190,35 @@ export function previewJourneyLaunch(
     for (const step of sendSteps) for (const channel of step.channels) if (userChannels.has(channel)) messages[channel] += 1;
   }
 
-  const enrolled = holdout + treatment;
+  const { transitionsPerTreatedUser, usage, costUsd } = priceLaunch(definition, { enrolled: holdout + treatment, treatment, messages }, prices, assumptions);
+  return {
+    journeyId: definition.id,
+    matched,
+    unreachable,
+    reachable: alreadyEnrolled + holdout + treatment,
+    alreadyEnrolled,
+    holdout,
+    treatment,
+    perTier,
+    transitionsPerTreatedUser,
+    expectedMessages: { ...messages, total: messages.email + messages.sms + messages.push },
+    usage,
+    costUsd,
+  };
+}
+
+/**
+ * What a launch costs from its counts: the enrolled users (holdout included), the treated ones and
+ * the messages they are sent; usage per the assumptions, priced per the prices.
+ */
+export function priceLaunch(
+  definition: JourneyDefinition,
+  counts: { enrolled: number; treatment: number; messages: PerChannel<number> },
+  prices: CostPrices = DEFAULT_COST_PRICES,
+  assumptions: CostAssumptions = DEFAULT_COST_ASSUMPTIONS,
+): Pick<JourneyLaunchPreview, 'transitionsPerTreatedUser' | 'usage' | 'costUsd'> {
+  const plan = compileJourneyPlan(definition);
+  const { enrolled, treatment, messages } = counts;
   const transitionsPerTreatedUser = estimatePlanTransitions(plan);
   const taskInvocations = treatment * plan.steps.length;
   const usage = {
@@ -215,19 +243,5 @@ export function previewJourneyLaunch(
     push: messages.push * prices.messageUsd.push,
   };
   const messagingTotal = messaging.email + messaging.sms + messaging.push;
-
-  return {
-    journeyId: definition.id,
-    matched,
-    unreachable,
-    reachable: alreadyEnrolled + enrolled,
-    alreadyEnrolled,
-    holdout,
-    treatment,
-    perTier,
-    transitionsPerTreatedUser,
-    expectedMessages: { ...messages, total: messages.email + messages.sms + messages.push },
-    usage,
-    costUsd: { stepFunctions, lambda, dynamoDb, sqs, aws, messaging, messagingTotal, total: aws + messagingTotal },
-  };
+  return { transitionsPerTreatedUser, usage, costUsd: { stepFunctions, lambda, dynamoDb, sqs, aws, messaging, messagingTotal, total: aws + messagingTotal } };
 }

@@ -11,6 +11,8 @@ import type { JourneyChannel } from './journey-definition';
 import type { JourneyStatus } from './journey-lifecycle';
 import type { PlanSendStep } from './journey-plan';
 import type { ExitRecord, StepRecord, UserJourneyRecords } from './journey-records';
+import type { AudienceSummary } from './audience-summary';
+import type { SegmentCheckpoint } from './launch-progress';
 import type { CreateJourneyOutcome, EnrollOnceOutcome, EnrollmentMessage, JourneyMember, LaunchCounts, StartOutcome, StoredJourney } from './stored-journey';
 
 /** Journeys and their member lists. */
@@ -24,6 +26,11 @@ export interface JourneyStore {
   /** Moves the journey from `from` to `to` only if it is still `from`; false when it had changed. */
   transition(journeyId: string, from: JourneyStatus, to: JourneyStatus, at: Date): Promise<boolean>;
   recordLaunch(journeyId: string, launch: LaunchCounts): Promise<void>;
+  /**
+   * Moves the journey's launch from attempt `from` to `to` (clearing the last attempt's failure)
+   * only if it is still at `from`: two requests resuming a failed launch start one attempt.
+   */
+  beginLaunchAttempt(journeyId: string, from: number, to: number): Promise<boolean>;
   /** Which of `userIds` are members of the journey. */
   membersAmong(journeyId: string, userIds: readonly string[]): Promise<Set<string>>;
   /** Every member, by user id. */
@@ -48,9 +55,57 @@ export interface EnrollmentStore {
 /** A user's nightly scores, before the profile (locale, consents) is read. */
 export type UserScore = Omit<ScoredUser, 'locale' | 'consents' | 'suppressed' | 'unsubscribed' | 'sunset'>;
 
+/** Which page of a parallel scan to read: the segment, and where its last page ended (null: from the start). */
+export interface ScanPage {
+  segment: number;
+  totalSegments: number;
+  cursor: string | null;
+}
+
+/** One page of scored users and the cursor of the next (null when the segment is done). */
+export interface ScoredUsersPage {
+  users: ScoredUser[];
+  cursor: string | null;
+}
+
 /** Scored users for audience selection; `prefilter` runs on the score alone, before profiles are read. */
 export interface ScoreReader {
   scoredUsers(prefilter: (score: UserScore) => boolean): Promise<ScoredUser[]>;
+  /** One page of one scan segment: the launch workflow's selection reads the scores this way, resumably. */
+  scoredUsersPage(prefilter: (score: UserScore) => boolean, page: ScanPage): Promise<ScoredUsersPage>;
+}
+
+/** A launch's progress: each scan segment's checkpoint and the executions started. */
+export interface LaunchProgressStore {
+  checkpoint(journeyId: string, segment: number): Promise<SegmentCheckpoint | undefined>;
+  /** Every segment's checkpoint written so far. */
+  checkpoints(journeyId: string): Promise<SegmentCheckpoint[]>;
+  /**
+   * Writes the checkpoint only if the stored one still has `previousPages` pages done (0: none
+   * stored yet); false when another attempt wrote it first, whose count stands.
+   */
+  saveCheckpoint(journeyId: string, checkpoint: SegmentCheckpoint, previousPages: number): Promise<boolean>;
+  /** Adds executions the starter started. */
+  addStarted(journeyId: string, count: number): Promise<void>;
+  started(journeyId: string): Promise<number>;
+}
+
+/** The nightly audience summary, as the journeys feature keeps it. */
+export interface AudienceSummaryStore {
+  latest(): Promise<AudienceSummary | undefined>;
+  /** Replaces the latest summary whole: a reader sees the old one or the new one, never a mix. */
+  save(summary: AudienceSummary): Promise<void>;
+}
+
+/** The last nightly scoring run that finished, as far as the audience summary needs it. */
+export interface ScoringRuns {
+  latestFinished(): Promise<{ date: string; finishedAt: string } | undefined>;
+}
+
+/** The launch workflow (a Standard state machine): selection, enrollment and queueing over scan segments. */
+export interface LaunchWorkflow {
+  /** Starts the journey's launch attempt under a deterministic name; an attempt already started is fine. */
+  start(journeyId: string, attempt: number): Promise<void>;
 }
 
 /** Daily aggregates of a user from `fromDay` (UTC, inclusive). */
@@ -117,6 +172,10 @@ export interface JourneyPorts {
   activity: ActivityReader;
   queue: LaunchQueue;
   starter: ExecutionStarter;
+  launches: LaunchProgressStore;
+  launchWorkflow: LaunchWorkflow;
+  summaries: AudienceSummaryStore;
+  scoringRuns: ScoringRuns;
   killSwitch: KillSwitch;
   sunsets: SunsetList;
   sender: JourneySender;

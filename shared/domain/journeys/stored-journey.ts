@@ -21,6 +21,10 @@ export const StoredJourney = z.object({
       queued: z.number().int(),
     })
     .optional(),
+  /** The launch workflow's attempt: its execution is named for it, a resumed launch runs the next one. Absent on older items. */
+  launchAttempt: z.number().int().min(1).optional(),
+  /** Why the launch workflow's last attempt failed (its Catch records it); a launch request resumes it. */
+  launchFailure: z.object({ error: z.string(), cause: z.string() }).optional(),
 });
 export type StoredJourney = z.infer<typeof StoredJourney>;
 

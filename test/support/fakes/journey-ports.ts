@@ -1,12 +1,15 @@
 import { fixedClock } from '../../../shared/domain/common';
 import type { JourneyPorts } from '../../../shared/domain/journeys';
 import { InMemoryActivityReader } from './activity-reader';
+import { FakeScoringRuns, InMemoryAudienceSummaryStore } from './audience-summary-store';
 import { InMemoryEnrollmentStore } from './enrollment-store';
 import { InMemoryExecutionStarter } from './execution-starter';
 import { FakeJourneySender } from './journey-sender';
 import { InMemoryJourneyStore } from './journey-store';
 import { FakeKillSwitch } from './kill-switch';
+import { InMemoryLaunchProgressStore } from './launch-progress-store';
 import { InMemoryLaunchQueue } from './launch-queue';
+import { RecordingLaunchWorkflow } from './launch-workflow';
 import { InMemoryScoreReader } from './score-reader';
 import { InMemorySunsetList } from './sunset-list';
 
@@ -21,6 +24,10 @@ export function fakeJourneyPorts(now = new Date('2026-03-02T09:00:00.000Z')) {
     activity: new InMemoryActivityReader(),
     queue: new InMemoryLaunchQueue(),
     starter: new InMemoryExecutionStarter(),
+    launches: new InMemoryLaunchProgressStore(),
+    launchWorkflow: new RecordingLaunchWorkflow(),
+    summaries: new InMemoryAudienceSummaryStore(),
+    scoringRuns: new FakeScoringRuns(),
     killSwitch: new FakeKillSwitch(),
     sunsets: new InMemorySunsetList(),
     sender: new FakeJourneySender(),

@@ -38,6 +38,14 @@ export class InMemoryJourneyStore implements JourneyStore {
     if (journey) journey.launch = launch;
   }
 
+  async beginLaunchAttempt(journeyId: string, from: number, to: number): Promise<boolean> {
+    const journey = this.journeys.get(journeyId);
+    if (!journey || (journey.launchAttempt ?? 1) !== from) return false;
+    journey.launchAttempt = to;
+    delete journey.launchFailure;
+    return true;
+  }
+
   async membersAmong(journeyId: string, userIds: readonly string[]): Promise<Set<string>> {
     const members = this.members.get(journeyId) ?? new Map();
     return new Set(userIds.filter((userId) => members.has(userId)));

@@ -1,10 +1,31 @@
-import type { ScoredUser, ScoreReader, UserScore } from '../../../shared/domain/journeys';
+import type { ScanPage, ScoredUser, ScoredUsersPage, ScoreReader, UserScore } from '../../../shared/domain/journeys';
 
-/** Scored users in memory; the prefilter sees the score alone, as it does before profiles are read. */
+/**
+ * Scored users in memory; the prefilter sees the score alone, as it does before profiles are read.
+ * Pages: user i belongs to segment i mod totalSegments, `pageSize` of a segment's users a page.
+ */
 export class InMemoryScoreReader implements ScoreReader {
-  constructor(readonly users: ScoredUser[] = []) {}
+  /** Pages read, in order: what a resumed launch read again is visible here. */
+  readonly pagesRead: ScanPage[] = [];
+
+  constructor(
+    readonly users: ScoredUser[] = [],
+    public pageSize = 10,
+  ) {}
 
   async scoredUsers(prefilter: (score: UserScore) => boolean): Promise<ScoredUser[]> {
-    return this.users.filter(({ locale: _l, consents: _c, suppressed: _s, unsubscribed: _u, sunset: _x, ...score }) => prefilter(score));
+    return this.users.filter((user) => prefilter(scoreOf(user)));
   }
+
+  async scoredUsersPage(prefilter: (score: UserScore) => boolean, page: ScanPage): Promise<ScoredUsersPage> {
+    this.pagesRead.push(page);
+    const ofSegment = this.users.filter((_, i) => i % page.totalSegments === page.segment);
+    const from = page.cursor === null ? 0 : Number(page.cursor);
+    const to = from + this.pageSize;
+    return { users: ofSegment.slice(from, to).filter((user) => prefilter(scoreOf(user))), cursor: to < ofSegment.length ? String(to) : null };
+  }
+}
+
+function scoreOf({ locale: _l, consents: _c, suppressed: _s, unsubscribed: _u, sunset: _x, ...score }: ScoredUser): UserScore {
+  return score;
 }

@@ -14,6 +14,9 @@ describe('journey lifecycle', () => {
     const allowed = new Map<string, string>([
       ['draft launch', 'running'],
       ['draft stop', 'stopped'],
+      ['launching finish-launch', 'running'],
+      ['launching pause', 'paused'],
+      ['launching stop', 'stopped'],
       ['running pause', 'paused'],
       ['running stop', 'stopped'],
       ['running complete', 'completed'],

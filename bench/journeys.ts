@@ -1,0 +1,122 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LocalRuntime } from '../infra/local/local-runtime';
+import { freePort } from '../infra/local/preflight';
+import { batchPut } from '../shared/adapters/dynamodb/batch';
+import { forEachConcurrently } from '../shared/adapters/dynamodb/client';
+import { DynamoUserStore } from '../shared/adapters/dynamodb/user-store';
+import { journeyKeys } from '../shared/adapters/journeys/journey-keys';
+import { DynamoScoreReader } from '../shared/adapters/journeys/score-reader';
+import { isInHoldout, journeyExecutionName } from '../shared/domain/journeys';
+import type { BenchRow } from './models';
+
+/** Scored users in the table (the preview's population) and launched (a CLV of their own picks them). */
+const USERS = Number(process.env.REKINDLE_BENCH_JOURNEY_USERS ?? 100_000);
+const LAUNCHED = Math.min(USERS, Number(process.env.REKINDLE_BENCH_JOURNEY_LAUNCHED ?? 20_000));
+const PREVIEW_CALLS = 5;
+const LAUNCH_CLV = 7_777;
+
+async function call(runtime: LocalRuntime, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${runtime.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${runtime.credentials.marketerToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const answer = (await response.json()) as Record<string, unknown>;
+  if (response.status >= 300) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * Journeys at scale on the local runtime:
+ * - launch throughput: enrollments per second from POST /v1/journeys until the launch workflow's
+ *   selection is done (matched, enrolled only if absent, queued), against the raw BatchWriteItem
+ *   rate of the same items (member item and enrollment record per user) in the same run;
+ * - preview latency at USERS scored users, from the audience summary, against the exact preview
+ *   that reads every score.
+ */
+export async function runJourneyBenchmarks(): Promise<BenchRow[]> {
+  const runtime = await LocalRuntime.start({
+    dataDir: null,
+    ports: { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), snsSqs: await freePort(), stepFunctions: await freePort(), eventBridge: await freePort() },
+    logLevel: 'ERROR',
+  });
+  try {
+    const client = DynamoDBDocumentClient.from(runtime.dynamodb.client, { marshallOptions: { removeUndefinedValues: true } });
+    const usersTable = [...runtime.tables].find(([id]) => id.startsWith('UsersTable'))![1];
+    const operationsTable = [...runtime.tables].find(([id]) => id.startsWith('OperationsTable'))![1];
+    const profiles = new DynamoUserStore(client, usersTable, 400);
+    const scores = new DynamoScoreReader(client, usersTable);
+    const now = runtime.clock.now().toISOString();
+    const userIds = Array.from({ length: USERS }, (_, i) => `bench-${String(i).padStart(6, '0')}`);
+    for (let from = 0; from < USERS; from += 5_000) {
+      const ids = userIds.slice(from, from + 5_000);
+      await profiles.putProfiles(ids.map((userId) => ({ userId, email: `${userId}@example.test`, timezone: 'UTC', locale: 'en' as const, consents: { email: true, sms: false, push: false }, attributes: {}, createdAt: now, updatedAt: now })));
+      await forEachConcurrently(ids, 16, (userId) => {
+        const launched = Number(userId.slice(6)) < LAUNCHED;
+        return scores.putScore({ userId, tier: launched ? 'R3' : 'R2', segment: 'At Risk', quadrant: 'Cash Cow', churnRisk: 0.6, clv: launched ? LAUNCH_CLV : 120, daysSilent: 20 });
+      });
+    }
+
+    // Baseline: the very items a launch writes per enrollment, for another journey id, as fast as BatchWriteItem goes.
+    const baselineId = 'bench-raw';
+    const members = userIds.slice(0, LAUNCHED).map((userId) => ({ userId, tier: 'R3' as const, holdout: isInHoldout(baselineId, userId, 0.1), enrolledAt: now }));
+    const rawStarted = performance.now();
+    await Promise.all([
+      batchPut(client, operationsTable, members.map((member) => ({ pk: journeyKeys.memberPk(baselineId, journeyKeys.memberShardOf(member.userId)), sk: member.userId, ...member })), 16),
+      batchPut(client, usersTable, members.map((member) => ({ pk: journeyKeys.userPk(member.userId), sk: journeyKeys.enrollmentSk(baselineId), journeyId: baselineId, ...member, executionName: journeyExecutionName(baselineId, member.userId) })), 16),
+    ]);
+    const rawRate = LAUNCHED / ((performance.now() - rawStarted) / 1000);
+
+    // The launch: a wait first, so started executions only park on the clock.
+    const definition = { id: 'bench-launch', name: 'bench', tier: 'R3', steps: [{ kind: 'wait', days: 1 }, { kind: 'send', channels: ['email'], templateId: 'recall-r3' }], maxDurationDays: 5 };
+    const launchStarted = performance.now();
+    await call(runtime, 'POST', '/v1/journeys', { definition, audience: { clv: { min: LAUNCH_CLV, max: LAUNCH_CLV } } });
+    const answeredMs = performance.now() - launchStarted;
+    let progress: Record<string, unknown> = {};
+    for (;;) {
+      progress = (await call(runtime, 'GET', `/v1/journeys/${definition.id}`)).progress as Record<string, unknown>;
+      if (progress.selectionDone) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const launchRate = Number(progress.enrolled) / ((performance.now() - launchStarted) / 1000);
+    if (Number(progress.enrolled) !== LAUNCHED) throw new Error(`the launch enrolled ${String(progress.enrolled)} of ${LAUNCHED}`);
+
+    // Preview: from the summary (after the journeys feature computes it), against the exact count.
+    await runtime.invoke('JourneysJourneyAudienceSummary', { force: true });
+    const previewBody = { defaultTier: 'R3', audience: { tiers: ['R3'] } };
+    const timed = async (body: unknown) => {
+      const started = performance.now();
+      await call(runtime, 'POST', '/v1/journeys/preview', body);
+      return performance.now() - started;
+    };
+    const summaryMs: number[] = [];
+    const exactMs: number[] = [];
+    for (let i = 0; i < PREVIEW_CALLS; i++) summaryMs.push(await timed(previewBody));
+    for (let i = 0; i < 2; i++) exactMs.push(await timed({ ...previewBody, exact: true }));
+
+    return [
+      {
+        name: `journey launch through the workflow (${LAUNCHED} enrollments, 8 scan segments over ${USERS} scored users; the API answered in ${answeredMs.toFixed(0)} ms)`,
+        measured: launchRate,
+        unit: 'enrollments/s',
+        baselineName: 'raw BatchWriteItem of the same member and enrollment items',
+        baseline: rawRate,
+        ratio: launchRate / rawRate,
+        target: 'ratio ≥ 0.7',
+      },
+      {
+        name: `journey preview from the audience summary (${USERS} scored users, median of ${PREVIEW_CALLS})`,
+        measured: median(summaryMs),
+        unit: 'ms',
+        baselineName: 'exact preview reading every score',
+        baseline: median(exactMs),
+        ratio: median(summaryMs) / median(exactMs),
+        target: '< 1,000 ms',
+      },
+    ];
+  } finally {
+    await runtime.stop();
+  }
+}

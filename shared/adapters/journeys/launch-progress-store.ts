@@ -1,0 +1,99 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { CorruptJourneyItem, SegmentCheckpoint, type LaunchProgressStore } from '../../domain/journeys';
+import { journeyKeys } from './journey-keys';
+
+/** Condition clauses of the checkpoint write, named so the update reads as the rule. */
+const checkpointClauses = {
+  /** The first checkpoint of a segment: none stored yet. */
+  first: 'attribute_not_exists(pk)',
+  /** A later one: the stored checkpoint is the one this page started from. */
+  after: 'pages = :previousPages',
+} as const;
+
+function parseCheckpoint(item: Record<string, unknown>): SegmentCheckpoint {
+  const parsed = SegmentCheckpoint.safeParse(item);
+  if (!parsed.success) throw new CorruptJourneyItem(`launch checkpoint ${String(item.pk)} ${String(item.sk)} does not parse`, { cause: parsed.error });
+  return parsed.data;
+}
+
+/** A launch's checkpoints and started count, under one partition per journey (layout in journey-keys.ts). */
+export class DynamoLaunchProgressStore implements LaunchProgressStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly operationsTable: string,
+  ) {}
+
+  async checkpoint(journeyId: string, segment: number): Promise<SegmentCheckpoint | undefined> {
+    const answer = await this.client.send(
+      new GetCommand({ TableName: this.operationsTable, Key: { pk: journeyKeys.launchPk(journeyId), sk: journeyKeys.launchSegmentSk(segment) }, ConsistentRead: true }),
+    );
+    return answer.Item ? parseCheckpoint(answer.Item) : undefined;
+  }
+
+  /** Every segment's checkpoint: one Query of the launch's partition (a few items). */
+  async checkpoints(journeyId: string): Promise<SegmentCheckpoint[]> {
+    const found: SegmentCheckpoint[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.operationsTable,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :segment)',
+          ExpressionAttributeValues: { ':pk': journeyKeys.launchPk(journeyId), ':segment': 'SEGMENT#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) found.push(parseCheckpoint(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  }
+
+  async saveCheckpoint(journeyId: string, checkpoint: SegmentCheckpoint, previousPages: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.operationsTable,
+          Key: { pk: journeyKeys.launchPk(journeyId), sk: journeyKeys.launchSegmentSk(checkpoint.segment) },
+          UpdateExpression: 'SET #segment = :segment, #cursor = :cursor, done = :done, pages = :pages, tally = :tally',
+          ConditionExpression: previousPages === 0 ? checkpointClauses.first : checkpointClauses.after,
+          ExpressionAttributeNames: { '#segment': 'segment', '#cursor': 'cursor' },
+          ExpressionAttributeValues: {
+            ':segment': checkpoint.segment,
+            ':cursor': checkpoint.cursor,
+            ':done': checkpoint.done,
+            ':pages': checkpoint.pages,
+            ':tally': checkpoint.tally,
+            ...(previousPages === 0 ? {} : { ':previousPages': previousPages }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async addStarted(journeyId: string, count: number): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.operationsTable,
+        Key: { pk: journeyKeys.launchPk(journeyId), sk: journeyKeys.launchStartedSk },
+        UpdateExpression: 'ADD #count :count',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':count': count },
+      }),
+    );
+  }
+
+  async started(journeyId: string): Promise<number> {
+    const answer = await this.client.send(
+      new GetCommand({ TableName: this.operationsTable, Key: { pk: journeyKeys.launchPk(journeyId), sk: journeyKeys.launchStartedSk }, ConsistentRead: true }),
+    );
+    return z.object({ count: z.number().int() }).safeParse(answer.Item).data?.count ?? 0;
+  }
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import {
+  addTallies,
+  EMPTY_TALLY,
+  JourneyNotFound,
+  membersOfPage,
+  type EnrollmentStore,
+  type JourneyStore,
+  type LaunchProgressStore,
+  type LaunchQueue,
+  type LaunchTally,
+  type ScoreReader,
+  type SegmentCheckpoint,
+} from '../../domain/journeys';
+import { enrollMembers } from './enroll-members';
+import { scorePrefilter } from './find-audience';
+
+/** The LaunchSegment task's input: one iteration of the launch workflow's Map. */
+export const LaunchSegmentInput = z.object({
+  journeyId: z.string().min(1),
+  segment: z.number().int().min(0),
+  totalSegments: z.number().int().min(1),
+});
+export type LaunchSegmentInput = z.infer<typeof LaunchSegmentInput>;
+
+/**
+ * Where the segment stands after the task: `more` (out of time, call again), `held` (the journey is
+ * paused: wait, then call again) or `done` (selected to its end, or the journey was stopped).
+ */
+export type LaunchSegmentState = 'more' | 'held' | 'done';
+
+export interface LaunchSegmentResult extends LaunchSegmentInput {
+  state: LaunchSegmentState;
+  /** Pages of the segment done so far, by every attempt. */
+  pages: number;
+  /** What the pages this call checkpointed counted (for the business metrics). */
+  counted: LaunchTally;
+}
+
+export interface LaunchSegmentPorts {
+  journeys: Pick<JourneyStore, 'get'>;
+  scores: Pick<ScoreReader, 'scoredUsersPage'>;
+  enrollments: Pick<EnrollmentStore, 'enrollOnce'>;
+  queue: LaunchQueue;
+  launches: Pick<LaunchProgressStore, 'checkpoint' | 'saveCheckpoint'>;
+  /** True when the invocation should hand back its cursor rather than start another page. */
+  outOfTime: () => boolean;
+}
+
+/**
+ * Selects, enrolls and queues one scan segment of a launch, page after page from the segment's
+ * stored cursor: each page's matching, reachable users are enrolled only if absent (holdout drawn
+ * by stable hash, recorded, never queued), the treated ones queued, and only then the checkpoint
+ * written with the next cursor and the page's counts. A task that fails half-way is resumed from
+ * the last checkpoint: the page it was on is enrolled again (every write answers "already there"
+ * with the same enrollment, queued again for a start that answers "already enrolled") and counted
+ * once. The journey's status is read before every page: paused holds the segment, stopped ends it.
+ * @throws {JourneyNotFound} when the journey is not stored.
+ */
+export async function launchSegment(input: LaunchSegmentInput, ports: LaunchSegmentPorts): Promise<LaunchSegmentResult> {
+  const { journeyId, segment, totalSegments } = input;
+  let checkpoint: SegmentCheckpoint = (await ports.launches.checkpoint(journeyId, segment)) ?? { segment, cursor: null, done: false, pages: 0, tally: EMPTY_TALLY };
+  let counted = EMPTY_TALLY;
+  const answer = (state: LaunchSegmentState): LaunchSegmentResult => ({ ...input, state, pages: checkpoint.pages, counted });
+  for (let pagesThisCall = 0; ; pagesThisCall++) {
+    if (checkpoint.done) return answer('done');
+    if (pagesThisCall > 0 && ports.outOfTime()) return answer('more');
+    const journey = await ports.journeys.get(journeyId);
+    if (!journey) throw new JourneyNotFound(journeyId);
+    if (journey.status === 'paused') return answer('held');
+    if (journey.status !== 'launching' && journey.status !== 'running') return answer('done');
+
+    const page = await ports.scores.scoredUsersPage(scorePrefilter(journey.audience), { segment, totalSegments, cursor: checkpoint.cursor });
+    const members = membersOfPage(journey.definition, journey.audience, page.users, journey.launchedAt);
+    const outcomes = await enrollMembers(journeyId, members, ports);
+    const enrolled = outcomes.filter((outcome) => outcome.kind === 'enrolled');
+    const holdout = enrolled.filter((outcome) => outcome.member.holdout).length;
+    const tally: LaunchTally = { matched: members.length, enrolled: enrolled.length, alreadyEnrolled: members.length - enrolled.length, holdout, queued: enrolled.length - holdout };
+    const next: SegmentCheckpoint = { segment, cursor: page.cursor, done: page.cursor === null, pages: checkpoint.pages + 1, tally: addTallies(checkpoint.tally, tally) };
+    if (await ports.launches.saveCheckpoint(journeyId, next, checkpoint.pages)) {
+      checkpoint = next;
+      counted = addTallies(counted, tally);
+    }
+    // Another attempt checkpointed this page first: its count stands, go on from where it is.
+    else checkpoint = (await ports.launches.checkpoint(journeyId, segment)) ?? checkpoint;
+  }
+}
