@@ -14,7 +14,7 @@ import { seedTablesOf } from './seed-population';
 import { configureProcessEnvironment } from './process-environment';
 import { LocalQueues, provisionTables, startLocalStepFunctions } from './provisioning';
 import { QueueEventSources } from './queue-event-sources';
-import { LocalScheduler } from './schedules';
+import { LocalScheduler, type MissedOccurrences } from './schedules';
 import type { LocalStepFunctions, StepFunctionsServer } from './step-functions';
 import { StreamEventSources } from './stream-event-sources';
 import { SynthesizedApp, localArn } from './template';
@@ -35,6 +35,11 @@ export interface LocalRuntimeOptions {
   seed?: SeedPlan & { onProgress?: (progress: SeedingProgress) => void };
   /** Progress lines for a person watching the start. */
   report?: (line: string) => void;
+  /**
+   * Cron schedules the clock jumps past: fire `each` missed occurrence (the default, what AWS
+   * would have done meanwhile) or only the `latest` (tests that jump months to reach a date).
+   */
+  missedSchedules?: MissedOccurrences;
 }
 
 export interface LocalPorts {
@@ -187,7 +192,7 @@ export class LocalRuntime {
     this.streams.start({ fromLatest: false });
     this.queues = new QueueEventSources(this.localQueues.sqsClient(), await this.bindings.queueSubscriptions());
     this.queues.start();
-    this.scheduler = new LocalScheduler(this.clock);
+    this.scheduler = new LocalScheduler(this.clock, this.options.missedSchedules ?? 'each');
     this.scheduler.start(this.bindings.schedules());
 
     this.controls.push(...localControlRoutes(this));

@@ -45,9 +45,19 @@ export interface LocalSchedule {
 }
 
 /**
+ * What a cron schedule does when the clock jumps past several of its occurrences: `each` fires
+ * every missed occurrence in order (what `npm start` does, as EventBridge Scheduler would have),
+ * `latest` fires once, at the latest one. A test that jumps the clock two months to reach a
+ * budget month does not exercise the nightly run, and sixty of them behind its back would
+ * saturate the machine; it asks for `latest`.
+ */
+export type MissedOccurrences = 'each' | 'latest';
+
+/**
  * EventBridge Scheduler on the virtual clock: each schedule waits for its next fire time, fires,
  * and waits for the one after. Skipping three days fires a daily cron schedule three times, in
- * order; a rate schedule (a polling sweep) fires once for a jump, at its latest missed tick.
+ * order (once, at the last of them, with `missed: 'latest'`); a rate schedule (a polling sweep)
+ * fires once for a jump, at its latest missed tick.
  */
 export class LocalScheduler {
   private readonly abort = new AbortController();
@@ -56,7 +66,10 @@ export class LocalScheduler {
   /** How many schedules are waiting on the clock right now (the rest are firing). */
   waiting = 0;
 
-  constructor(private readonly clock: VirtualClock) {}
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly missed: MissedOccurrences = 'each',
+  ) {}
 
   start(schedules: LocalSchedule[]): void {
     const anchor = this.clock.now();
@@ -81,7 +94,7 @@ export class LocalScheduler {
       } finally {
         this.waiting -= 1;
       }
-      if (schedule.expression.startsWith('rate(')) {
+      if (schedule.expression.startsWith('rate(') || this.missed === 'latest') {
         // A rate schedule is a polling sweep: when the clock jumps a month, firing every missed
         // 15-minute tick would only repeat the same sweep. Fire once, at the latest missed tick.
         const now = this.clock.now();

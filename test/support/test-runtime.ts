@@ -1,7 +1,11 @@
 import { LocalRuntime } from '../../infra/local/local-runtime';
 import { freePort } from '../../infra/local/preflight';
 
-/** Starts the real local runtime (DynamoDB Local in memory, free ports) for an integration test file. */
+/**
+ * Starts the real local runtime (DynamoDB Local in memory, free ports) for an integration test file.
+ * A jump of the clock fires each cron schedule once, at its latest missed occurrence: a test that
+ * jumps months to reach a budget month must not run sixty nightly scorings behind its back.
+ */
 export async function startTestRuntime(): Promise<LocalRuntime> {
   // Test files start runtimes in parallel processes; a port found free can be taken by another
   // before it is bound. Such a start fails cleanly, so try again on fresh ports.
@@ -11,6 +15,7 @@ export async function startTestRuntime(): Promise<LocalRuntime> {
         dataDir: null,
         ports: { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), snsSqs: await freePort(), stepFunctions: await freePort(), eventBridge: await freePort() },
         logLevel: 'ERROR',
+        missedSchedules: 'latest',
       });
     } catch (error) {
       if (attempt >= 3) throw error;

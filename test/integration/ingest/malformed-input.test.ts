@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { call, startTestRuntime } from '../../support/test-runtime';
@@ -13,6 +14,29 @@ afterAll(async () => {
 });
 
 const now = () => new Date().toISOString();
+
+/**
+ * Every item of the tables an ingest or a profile write could touch: raw events (EventsTable),
+ * daily-activity month aggregates and profiles (UsersTable), in key order. Whole tables, so a
+ * write under any user (a too-long id cut short, a missing id defaulted) shows too.
+ */
+async function writableState(): Promise<Record<string, unknown[]>> {
+  const documents = DynamoDBDocumentClient.from(runtime.dynamodb.client);
+  const state: Record<string, unknown[]> = {};
+  for (const prefix of ['EventsTable', 'UsersTable']) {
+    const table = [...runtime.tables].find(([logicalId]) => logicalId.startsWith(prefix));
+    if (!table) throw new Error(`no table ${prefix}`);
+    const items: Array<Record<string, unknown>> = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documents.send(new ScanCommand({ TableName: table[1], ConsistentRead: true, ExclusiveStartKey: startKey }));
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    state[prefix] = items.map((item) => JSON.stringify(item)).sort();
+  }
+  return state;
+}
 
 /** A valid event for a user; each case below breaks one thing about it or about the request. */
 function session(userId: string, overrides: Record<string, unknown> = {}) {
@@ -81,6 +105,7 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
     // Prepare
     const userId = `bad-${randomUUID().slice(0, 8)}`;
     const request = badRequest.request(userId);
+    const before = await writableState();
 
     // Act
     const answer = await call(runtime, request.method ?? 'POST', request.path ?? '/v1/events', {
@@ -92,6 +117,7 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
     });
     await runtime.settle();
     const afterwards = await call(runtime, 'GET', `/v1/users/${userId}`);
+    const after = await writableState();
 
     // Assess
     expect(answer.status).toBe(badRequest.status);
@@ -102,6 +128,7 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
       expect(problems.every((problem) => problem.message.length > 0)).toBe(true);
     }
     expect(afterwards.status).toBe(404);
+    expect(after).toEqual(before);
   });
 
   it('names the index of each bad event in the batch', async () => {

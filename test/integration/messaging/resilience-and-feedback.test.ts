@@ -1,4 +1,6 @@
 import { TooManyRequestsException, type SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SNSClient, type PublishCommand } from '@aws-sdk/client-sns';
+import { SnsPushSender, SnsSmsSender, type SnsPublish } from '../../../shared/adapters/messaging/sns-senders';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,5 +178,49 @@ describe('SES feedback through SNS', () => {
     const stored = await client.send(new QueryCommand({ TableName: eventsTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `USER#${user.userId}` } }));
     expect((stored.Items ?? []).map((item) => item.type).sort()).toEqual(['message_click', 'message_open']);
     expect(invalid).toEqual({ applied: [], invalid: 1 });
+  });
+});
+
+describe('the SNS SMS and push senders against the SNS emulator', () => {
+  // The local runtime sends SMS and push to an outbox (fauxqs has no SMS and no platform
+  // endpoints), so the deployed senders meet a real SNS answer only here: the emulator refuses a
+  // Publish without a TopicArn with 400 InvalidParameter, as SNS refuses a target it cannot reach.
+  const recording = () => {
+    const sns = new SNSClient({ maxAttempts: 1 });
+    const published: Array<PublishCommand['input']> = [];
+    const client: SnsPublish = { send: (command) => (published.push(command.input), sns.send(command)) };
+    return { client, published };
+  };
+  const base = { messageId: 'm-sns-1', idempotencyKey: 'k-sns-1', tags: { messageId: 'm-sns-1', templateId: 'recall-r4', userId: 'u-sns' } };
+
+  it('publishes an SMS to the phone number with its SMS type and message id, and answers a refusal as a permanent error', async () => {
+    // Prepare
+    const { client, published } = recording();
+
+    // Act
+    const result = await new SnsSmsSender(client).send({ ...base, to: '+8613812345678', text: 'Ada, 20% off this week', smsType: 'Promotional' });
+
+    // Assess
+    expect(published).toEqual([
+      {
+        PhoneNumber: '+8613812345678',
+        Message: 'Ada, 20% off this week',
+        MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Promotional' }, messageId: { DataType: 'String', StringValue: 'm-sns-1' } },
+      },
+    ]);
+    expect(result).toEqual({ kind: 'permanent-error', detail: expect.stringMatching(/^InvalidParameterException: /) });
+  });
+
+  it('publishes a push to the device endpoint with its title and message id, and answers a refusal as a permanent error', async () => {
+    // Prepare
+    const { client, published } = recording();
+    const endpoint = 'arn:aws:sns:us-east-1:000000000000:endpoint/GCM/rekindle/device-1';
+
+    // Act
+    const result = await new SnsPushSender(client).send({ ...base, endpoint, title: 'We miss you', body: 'Ada, come back for 20% off' });
+
+    // Assess
+    expect(published).toEqual([{ TargetArn: endpoint, Subject: 'We miss you', Message: 'Ada, come back for 20% off', MessageAttributes: { messageId: { DataType: 'String', StringValue: 'm-sns-1' } } }]);
+    expect(result).toEqual({ kind: 'permanent-error', detail: expect.stringMatching(/^InvalidParameterException: /) });
   });
 });

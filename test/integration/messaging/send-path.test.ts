@@ -137,25 +137,47 @@ describe('one-click unsubscribe', () => {
     expect(await mailTo(runtime, user.email)).toHaveLength(1);
   });
 
-  it('refuses a tampered token and unsubscribes nobody', async () => {
+  it('changes nothing on the GET of the link (RFC 8058: only the POST unsubscribes)', async () => {
     // Prepare
     const user = await createUser(runtime);
+    await sendTest(runtime, { userId: user.userId, channel: 'email' });
+    const url = await unsubscribeUrlOf(user.email);
+
+    // Act: a mail scanner or a prefetching client follows the link, twice
+    const first = await fetch(url);
+    const second = await fetch(url, { headers: { accept: 'application/json' } });
+    const next = await sendTest(runtime, { userId: user.userId, channel: 'email' });
+
+    // Assess: the confirmation page, and the next marketing send still goes out
+    expect(first.status).toBe(200);
+    expect(await first.text()).toContain('<form method="post"');
+    expect(second.status).toBe(200);
+    expect(next.body.outcome).toMatchObject({ kind: 'sent' });
+    expect(await mailTo(runtime, user.email)).toHaveLength(2);
+  });
+
+  it('refuses a tampered token and unsubscribes nobody', async () => {
+    // Prepare: the token is forged to name another real user
+    const user = await createUser(runtime);
+    const other = await createUser(runtime);
     await sendTest(runtime, { userId: user.userId, channel: 'email' });
     const token = new URL(await unsubscribeUrlOf(user.email)).searchParams.get('token')!;
     const [payload, signature] = token.split('.') as [string, string];
     const forged = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { u: string };
-    forged.u = 'someone-else';
+    forged.u = other.userId;
     const tampered = `${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${signature}`;
 
     // Act
     const refused = await fetch(`${runtime.apiUrl}/v1/unsubscribe?token=${encodeURIComponent(tampered)}`, { method: 'POST', headers: { accept: 'application/json' } });
     const flipped = await fetch(`${runtime.apiUrl}/v1/unsubscribe?token=${encodeURIComponent(`${token.slice(0, -2)}AA`)}`, { method: 'POST' });
 
-    // Assess
+    // Assess: marketing (non-core) sends, which an unsubscribe would skip, still go out to both
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ reason: 'bad-signature' });
     expect(flipped.status).toBe(400);
-    const next = await sendTest(runtime, { userId: user.userId, channel: 'email', priority: 'core' });
+    const next = await sendTest(runtime, { userId: user.userId, channel: 'email' });
     expect(next.body.outcome).toMatchObject({ kind: 'sent' });
+    const forOther = await sendTest(runtime, { userId: other.userId, channel: 'email' });
+    expect(forOther.body.outcome).toMatchObject({ kind: 'sent' });
   });
 });

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { seedPopulation } from '../../../infra/local/seed-population';
 import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store';
+import { addDays } from '../../../shared/domain/common';
 import { daysBetween, isActiveDay } from '../../../shared/domain/events/daily-activity';
+import { isInHoldout, journeyExecutionName } from '../../../shared/domain/journeys';
 import { RunSummary, StoredScore } from '../../../shared/domain/scoring-run';
 import { call, startTestRuntime } from '../../support/test-runtime';
 
@@ -46,6 +48,26 @@ async function storedScores(): Promise<StoredScore[]> {
   return scores;
 }
 
+/** Users enrolled in the journey, from their own ENROLLMENT items. */
+async function enrolledIn(journeyId: string): Promise<string[]> {
+  const users: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new ScanCommand({ TableName: usersTable, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': `JOURNEY#${journeyId}#ENROLLMENT` }, ExclusiveStartKey: startKey }),
+    );
+    for (const item of page.Items ?? []) users.push(String(item.pk).replace(/^USER#/, ''));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return users.sort();
+}
+
+/** An automatic R4 journey (one wait, one email) whose own audience matches nobody: only TierChanged enrolls in it. */
+const AUTOMATIC_R4 = 'it-auto-r4';
+let automaticLaunch: { status: number; enrolledBeforeScoring: string[] };
+/** The first night's summary: the parameters' first fit. */
+let firstNight: RunSummary | undefined;
+
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((total, count) => total + count, 0);
 
 let runDate: string;
@@ -61,6 +83,10 @@ beforeAll(async () => {
   );
   await runtime.settle();
   runDate = runtime.clock.now().toISOString().slice(0, 10);
+  const definition = { id: AUTOMATIC_R4, name: 'automatic R4', tier: 'R4', automatic: true, steps: [{ kind: 'wait', days: 1 }, { kind: 'send', channels: ['email'], templateId: 'recall-r4' }], maxDurationDays: 5 };
+  const launched = await call(runtime, 'POST', '/v1/journeys', { body: { definition, audience: { clv: { min: 999_999 } } }, auth: 'marketer' });
+  await runtime.settle();
+  automaticLaunch = { status: launched.status, enrolledBeforeScoring: await enrolledIn(AUTOMATIC_R4) };
 }, 300_000);
 afterAll(async () => {
   await runtime?.stop();
@@ -70,6 +96,7 @@ describe('the nightly scoring workflow on the local runtime', () => {
   it('scores every seeded user once, writes each score, and counts add up', async () => {
     // Act
     const { runId, execution, run, summary } = await scoreOverApi({ date: runDate });
+    firstNight = summary;
 
     // Assess
     expect(execution.status).toBe('SUCCEEDED');
@@ -141,6 +168,26 @@ describe('the nightly scoring workflow on the local runtime', () => {
     expect(await storedScores()).toEqual(before);
   });
 
+  it('enrolls every user the night moved into R4 in the running automatic R4 journey (TierChanged), starts the treated ones once, and nobody else', async () => {
+    // Prepare: the first night (a first score in a recall tier is a TierChanged) and its re-run above
+
+    // Act
+    const movedToR4 = (await storedScores()).filter((score) => score.tier === 'R4').map((score) => score.userId).sort();
+    const enrolled = await enrolledIn(AUTOMATIC_R4);
+    const executions = (await runtime.stepFunctions!.listExecutions(runtime.stateMachineArn('JourneysRecallJourneyStateMachine'))).filter((record) => record.name.startsWith(`${AUTOMATIC_R4}_`));
+
+    // Assess: the re-run changed no tier, so it enrolled and started nobody again
+    expect(automaticLaunch).toEqual({ status: 202, enrolledBeforeScoring: [] });
+    expect(movedToR4.length).toBeGreaterThan(10);
+    expect(firstNight!.totals.tierChanges).toBeGreaterThanOrEqual(movedToR4.length);
+    expect(enrolled).toEqual(movedToR4);
+    const treated = movedToR4.filter((userId) => !isInHoldout(AUTOMATIC_R4, userId, 0.1));
+    expect(treated.length).toBeGreaterThan(0);
+    expect(executions.map((record) => record.name).sort()).toEqual(treated.map((userId) => journeyExecutionName(AUTOMATIC_R4, userId)).sort());
+    expect(executions.every((record) => record.status === 'RUNNING')).toBe(true);
+    expect(runtime.streamFailures).toEqual([]);
+  });
+
   it('shows the latest distribution on GET /v1/tiers', async () => {
     // Act
     const tiers = await call(runtime, 'GET', '/v1/tiers');
@@ -167,5 +214,22 @@ describe('the nightly scoring workflow on the local runtime', () => {
     const summary = RunSummary.parse(JSON.parse(scheduled.output!));
     expect(JSON.parse(scheduled.input)).toMatchObject({ date: expect.stringMatching(/T18:00:00Z$/) });
     expect(summary.totals.usersScored).toBe(USERS);
+  });
+
+  it('refits the model parameters once a week: not on the next six days, again on the seventh', async () => {
+    // Prepare: the first night fitted the parameters on its date
+
+    // Act
+    const nextDay = (await scoreOverApi({ date: addDays(runDate, 1) })).summary;
+    const sixthDay = (await scoreOverApi({ date: addDays(runDate, 6) })).summary;
+    const seventhDay = (await scoreOverApi({ date: addDays(runDate, 7) })).summary;
+
+    // Assess
+    expect(firstNight).toMatchObject({ refitted: true });
+    expect(nextDay).toMatchObject({ refitted: false, paramsVersion: firstNight!.paramsVersion });
+    expect(sixthDay).toMatchObject({ refitted: false, paramsVersion: firstNight!.paramsVersion });
+    expect(seventhDay).toMatchObject({ refitted: true });
+    expect(seventhDay.paramsVersion).not.toBe(firstNight!.paramsVersion);
+    expect(seventhDay.totals.usersScored).toBe(USERS);
   });
 });
