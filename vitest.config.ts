@@ -6,6 +6,8 @@ export default defineConfig({
     // Integration tests share one local runtime per worker; keep the 2-core machines unclogged.
     pool: 'forks',
     maxWorkers: 2,
+    // Powertools in development mode: no EMF metrics printed into the test output.
+    env: { POWERTOOLS_DEV: 'true' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -1,3 +1,5 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { applyNewEvents } from '../../shared/application/events/apply-new-events';
 import { composeEvents } from '../../shared/composition/events';
@@ -15,8 +17,8 @@ const ports = composeEvents().aggregation();
  * applied (see `mergeNewEvents`), and the local runtime's stream source retries whole batches and
  * ignores `batchItemFailures` anyway.
  */
-export const handler = async (event: DynamoDBStreamEvent): Promise<{ applied: number }> => {
+export const handler = middy(async (event: DynamoDBStreamEvent): Promise<{ applied: number }> => {
   const result = await applyNewEvents(newEventRecordsOf(event), ports);
   logger.debug('applied new events', { records: event.Records.length, applied: result.applied, months: result.months });
   return { applied: result.applied };
-};
+}).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { z } from 'zod';
 import { transientErrorsAsRetryable } from '../../shared/adapters/transient-errors';
 import { logger } from '../../shared/adapters/observability/logger';
@@ -21,6 +22,7 @@ const ports = health.daily();
  * alerts raised (once) and STOP run. Emits the headline figures as metrics for the dashboard.
  */
 export const handler = middy<unknown, { day: string; dau: number; raised: number; incidentId: string | null }>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(transientErrorsAsRetryable())
   .use(publishCountedMetrics())
   .handler(async (event) => {

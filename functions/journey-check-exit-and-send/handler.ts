@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { problemsFromZod } from '../../shared/domain/common';
 import { JourneyInputInvalid, type JourneyCursor } from '../../shared/domain/journeys';
 import { checkExitAndSend, CheckExitAndSendInput } from '../../shared/application/journeys/check-exit-and-send';
@@ -13,6 +14,7 @@ const journeys = composeJourneys();
  * Errors are thrown by name for the state machine's Retry and Catch; none is swallowed.
  */
 export const handler = middy<unknown, JourneyCursor>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(transientErrorsAsRetryable())
   .handler(async (event) => {
     const parsed = CheckExitAndSendInput.safeParse(event);

@@ -1,3 +1,5 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logger } from '../../shared/adapters/observability/logger';
 import { reconcileInDoubtSends } from '../../shared/application/messaging/reconcile-in-doubt-sends';
 import { composeMessaging } from '../../shared/composition/messaging';
@@ -9,7 +11,7 @@ import { ReconcileSweepIncompleteError, type ReconcileReport } from '../../share
  * a record of them, `released` (so the caller's next retry sends) when it has none after the
  * evidence horizon. Logs counts and message ids only: never an address or a number.
  */
-export const handler = async (): Promise<ReconcileReport> => {
+export const handler = middy(async (): Promise<ReconcileReport> => {
   const messaging = composeMessaging();
   const { ports, reservation } = messaging.reconciliation();
   try {
@@ -27,4 +29,4 @@ export const handler = async (): Promise<ReconcileReport> => {
     }
     throw error;
   }
-};
+}).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import middy from '@middy/core';
+import { logger } from '../../shared/adapters/observability/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { transientErrorsAsRetryable } from '../../shared/adapters/transient-errors';
 import type { Context } from 'aws-lambda';
 import { SegmentTask, type SegmentTaskResult } from '../../shared/domain/scoring-run';
@@ -17,7 +19,8 @@ const MAX_MARGIN_MS = 60_000;
  * ScoreSegment task: scores one parallel-scan segment, pausing before the function's timeout and
  * returning a cursor the state machine loops on, so no segment is ever too big for one Lambda.
  */
-export const handler = middy<unknown, SegmentTaskResult>().use(transientErrorsAsRetryable()).handler(async (event, context: Context) => {
+export const handler = middy<unknown, SegmentTaskResult>().use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(transientErrorsAsRetryable()).handler(async (event, context: Context) => {
   const started = performance.now();
   const margin = Math.min(MAX_MARGIN_MS, context.getRemainingTimeInMillis() / 4);
   const task = SegmentTask.parse(event);

@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { transientErrorsAsRetryable } from '../../shared/adapters/transient-errors';
 import { SummarizeRequest, type RunSummary } from '../../shared/domain/scoring-run';
 import { logger } from '../../shared/adapters/observability/logger';
@@ -10,7 +11,8 @@ const scoring = composeScoring();
 const { runs } = scoring.runs();
 
 /** Summarize task: adds up the segments and stores the run summary. */
-export const handler = middy<unknown, RunSummary>().use(transientErrorsAsRetryable()).handler(async (event) => {
+export const handler = middy<unknown, RunSummary>().use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(transientErrorsAsRetryable()).handler(async (event) => {
   const summary = await summarizeRun(SummarizeRequest.parse(event), { runs, clock: scoring.clock });
   logger.info('scoring run finished', { runId: summary.runId, users: summary.totals.usersScored, written: summary.totals.itemsWritten, tierChanges: summary.totals.tierChanges });
   return summary;

@@ -1,3 +1,5 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SNSEvent } from 'aws-lambda';
 import { logger } from '../../shared/adapters/observability/logger';
 import { applySesFeedback } from '../../shared/application/messaging/apply-ses-feedback';
@@ -15,7 +17,7 @@ import { SesEvent, type FeedbackOutcome } from '../../shared/domain/messaging';
  * response (the processor knows SQS, Kinesis and DynamoDB streams only); SNS's own retry and
  * dead-letter queue are the failure path.
  */
-export const handler = async (event: SNSEvent): Promise<{ applied: FeedbackOutcome['kind'][]; invalid: number }> => {
+export const handler = middy(async (event: SNSEvent): Promise<{ applied: FeedbackOutcome['kind'][]; invalid: number }> => {
   const ports = composeMessaging().feedback();
   const applied: FeedbackOutcome['kind'][] = [];
   let invalid = 0;
@@ -39,4 +41,4 @@ export const handler = async (event: SNSEvent): Promise<{ applied: FeedbackOutco
   }
   logger.info('SES feedback applied', { records: event.Records.length, applied, invalid });
   return { applied, invalid };
-};
+}).use(injectLambdaContext(logger, { resetKeys: true }));

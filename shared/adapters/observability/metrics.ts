@@ -10,8 +10,12 @@ export const metrics = new Metrics({ namespace: 'Rekindle', serviceName: process
 
 /** Adds `count` to a business counter (events accepted, sends by outcome, grants, enrollments). */
 export function countMetric(name: string, count = 1): void {
-  if (count > 0) metrics.addMetric(name, MetricUnit.Count, count);
+  if (count > 0 && publishing()) metrics.addMetric(name, MetricUnit.Count, count);
 }
+
+// Read at each use, not when this module is first imported: a test or the local runtime may set
+// POWERTOOLS_DEV after a handler module was loaded.
+const publishing = () => process.env.POWERTOOLS_DEV !== 'true' && process.env.POWERTOOLS_METRICS_DISABLED !== 'true';
 
 /**
  * Publishes what the invocation counted, after it and after a failure. Unlike Powertools'
@@ -20,7 +24,7 @@ export function countMetric(name: string, count = 1): void {
  */
 export function publishCountedMetrics(): MiddlewareObj {
   const publish = async () => {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    if (publishing() && metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   };
   return { after: publish, onError: publish };
 }
