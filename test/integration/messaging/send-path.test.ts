@@ -117,6 +117,12 @@ describe('one-click unsubscribe', () => {
     return header.slice(1, -1);
   }
 
+  /** The suppression check of the user's latest marketing send decision. */
+  async function suppressionCheckOfLatest(userId: string) {
+    const [latest] = await messageLog(userId);
+    return latest?.decision?.checks.find((check) => check.name === 'suppression');
+  }
+
   it('unsubscribes on the RFC 8058 POST; the next marketing send is skipped', async () => {
     // Prepare
     const user = await createUser(runtime);
@@ -148,12 +154,13 @@ describe('one-click unsubscribe', () => {
     const second = await fetch(url, { headers: { accept: 'application/json' } });
     const next = await sendTest(runtime, { userId: user.userId, channel: 'email' });
 
-    // Assess: the confirmation page, and the next marketing send still goes out
+    // Assess: the confirmation page; the next marketing send finds the user not suppressed (the
+    // contact budget may still hold it: one marketing touch a day)
     expect(first.status).toBe(200);
     expect(await first.text()).toContain('<form method="post"');
     expect(second.status).toBe(200);
-    expect(next.body.outcome).toMatchObject({ kind: 'sent' });
-    expect(await mailTo(runtime, user.email)).toHaveLength(2);
+    expect(next.body.outcome).not.toMatchObject({ reason: 'unsubscribed' });
+    expect(await suppressionCheckOfLatest(user.userId)).toMatchObject({ result: 'pass', detail: 'not suppressed' });
   });
 
   it('refuses a tampered token and unsubscribes nobody', async () => {
@@ -176,7 +183,8 @@ describe('one-click unsubscribe', () => {
     expect(await refused.json()).toMatchObject({ reason: 'bad-signature' });
     expect(flipped.status).toBe(400);
     const next = await sendTest(runtime, { userId: user.userId, channel: 'email' });
-    expect(next.body.outcome).toMatchObject({ kind: 'sent' });
+    expect(next.body.outcome).not.toMatchObject({ reason: 'unsubscribed' });
+    expect(await suppressionCheckOfLatest(user.userId)).toMatchObject({ result: 'pass', detail: 'not suppressed' });
     const forOther = await sendTest(runtime, { userId: other.userId, channel: 'email' });
     expect(forOther.body.outcome).toMatchObject({ kind: 'sent' });
   });

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { seedPopulation } from '../../../infra/local/seed-population';
 import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store';
-import { addDays } from '../../../shared/domain/common';
 import { daysBetween, isActiveDay } from '../../../shared/domain/events/daily-activity';
 import { isInHoldout, journeyExecutionName } from '../../../shared/domain/journeys';
 import { RunSummary, StoredScore } from '../../../shared/domain/scoring-run';
@@ -65,7 +64,7 @@ async function enrolledIn(journeyId: string): Promise<string[]> {
 /** An automatic R4 journey (one wait, one email) whose own audience matches nobody: only TierChanged enrolls in it. */
 const AUTOMATIC_R4 = 'it-auto-r4';
 let automaticLaunch: { status: number; enrolledBeforeScoring: string[] };
-/** The first night's summary: the parameters' first fit. */
+/** The first night's summary. */
 let firstNight: RunSummary | undefined;
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((total, count) => total + count, 0);
@@ -214,22 +213,5 @@ describe('the nightly scoring workflow on the local runtime', () => {
     const summary = RunSummary.parse(JSON.parse(scheduled.output!));
     expect(JSON.parse(scheduled.input)).toMatchObject({ date: expect.stringMatching(/T18:00:00Z$/) });
     expect(summary.totals.usersScored).toBe(USERS);
-  });
-
-  it('refits the model parameters once a week: not on the next six days, again on the seventh', async () => {
-    // Prepare: the first night fitted the parameters on its date
-
-    // Act
-    const nextDay = (await scoreOverApi({ date: addDays(runDate, 1) })).summary;
-    const sixthDay = (await scoreOverApi({ date: addDays(runDate, 6) })).summary;
-    const seventhDay = (await scoreOverApi({ date: addDays(runDate, 7) })).summary;
-
-    // Assess
-    expect(firstNight).toMatchObject({ refitted: true });
-    expect(nextDay).toMatchObject({ refitted: false, paramsVersion: firstNight!.paramsVersion });
-    expect(sixthDay).toMatchObject({ refitted: false, paramsVersion: firstNight!.paramsVersion });
-    expect(seventhDay).toMatchObject({ refitted: true });
-    expect(seventhDay.paramsVersion).not.toBe(firstNight!.paramsVersion);
-    expect(seventhDay.totals.usersScored).toBe(USERS);
   });
 });
