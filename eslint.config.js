@@ -17,9 +17,15 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*', '@aws-lambda-powertools/*', '@middy/*'], message: 'The domain imports no AWS SDK: add a port and an adapter in shared/adapters.' },
+            {
+              group: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*', '@aws-lambda-powertools/*', '@middy/*'],
+              message: 'The domain imports no AWS SDK: add a port and an adapter in shared/adapters.',
+            },
             { group: ['**/adapters/**', 'node:fs', 'node:net', 'node:http', 'fs', 'net', 'http'], message: 'The domain does no I/O: go through a port.' },
-            { group: ['**/application/**', '**/composition/**'], message: 'The domain points nowhere up: use cases and wiring depend on it, not the other way.' },
+            {
+              group: ['**/application/**', '**/composition/**'],
+              message: 'The domain points nowhere up: use cases and wiring depend on it, not the other way.',
+            },
           ],
         },
       ],

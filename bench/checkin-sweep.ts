@@ -29,11 +29,21 @@ const ZONE = 'Asia/Shanghai';
  */
 export async function runCheckinSweepBenchmarks(): Promise<BenchRow[]> {
   const users = Number(process.env.REKINDLE_BENCH_ENROLLED ?? 2_000);
-  const runtime = await LocalRuntime.start({
-    dataDir: null,
-    ports: { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), snsSqs: await freePort(), stepFunctions: await freePort(), eventBridge: await freePort() },
-    logLevel: 'ERROR',
-  }, appWithout(new Set(['CheckinProgramsSchedule', 'NightlyScoringSchedule', 'ReconcileSweepSchedule'])));
+  const runtime = await LocalRuntime.start(
+    {
+      dataDir: null,
+      ports: {
+        api: await freePort(),
+        dynamodb: await freePort(),
+        ses: await freePort(),
+        snsSqs: await freePort(),
+        stepFunctions: await freePort(),
+        eventBridge: await freePort(),
+      },
+      logLevel: 'ERROR',
+    },
+    appWithout(new Set(['CheckinProgramsSchedule', 'NightlyScoringSchedule', 'ReconcileSweepSchedule'])),
+  );
   const log = (line: string) => process.stderr.write(`[checkin-sweep bench] ${line}\n`);
   try {
     const client = DynamoDBDocumentClient.from(runtime.dynamodb.client, { marshallOptions: { removeUndefinedValues: true } });
@@ -46,7 +56,12 @@ export async function runCheckinSweepBenchmarks(): Promise<BenchRow[]> {
       LOYALTY_POINTS_EXPIRE_AFTER_DAYS: LOYALTY_DEFAULTS.pointsExpireAfterDays,
       LOYALTY_POINTS_EXPIRY_NOTICE_DAYS: LOYALTY_DEFAULTS.pointsExpiryNoticeDays,
     });
-    const ports = loyaltyPortsOver({ tables: { client, usersTable, operationsTable: table('OperationsTable') }, rules, clock: runtime.clock, aggregateRetentionDays: 400 });
+    const ports = loyaltyPortsOver({
+      tables: { client, usersTable, operationsTable: table('OperationsTable') },
+      rules,
+      clock: runtime.clock,
+      aggregateRetentionDays: 400,
+    });
 
     // Users reachable by email with consent, enrolled tomorrow morning (Shanghai), then the clock
     // moves past that day's 20:00 reminder time without a check-in: every program is due.
@@ -55,7 +70,16 @@ export async function runCheckinSweepBenchmarks(): Promise<BenchRow[]> {
     runtime.clock.setTo(instantAtLocalTime(firstDay, '08:00', ZONE));
     const at = runtime.clock.now().toISOString();
     await new DynamoUserStore(client, usersTable, 400).putProfiles(
-      userIds.map((userId) => ({ userId, timeZone: ZONE, locale: 'zh-CN', email: `${userId}@example.test`, consents: { email: true, sms: false, push: false }, attributes: { firstName: '小明' }, createdAt: at, updatedAt: at })),
+      userIds.map((userId) => ({
+        userId,
+        timeZone: ZONE,
+        locale: 'zh-CN',
+        email: `${userId}@example.test`,
+        consents: { email: true, sms: false, push: false },
+        attributes: { firstName: '小明' },
+        createdAt: at,
+        updatedAt: at,
+      })),
     );
     const enrolling = performance.now();
     await forEachConcurrently(userIds, 16, async (userId) => {
@@ -68,25 +92,40 @@ export async function runCheckinSweepBenchmarks(): Promise<BenchRow[]> {
 
     const started = performance.now();
     // The deployed orchestration: the check-in programs state machine, as its schedule starts it.
-    const { executionArn } = await runtime.stepFunctions!.startExecution({ stateMachineArn: runtime.stateMachineArn('LoyaltyCheckinProgramsStateMachine'), input: '{}' });
+    const { executionArn } = await runtime.stepFunctions!.startExecution({
+      stateMachineArn: runtime.stateMachineArn('LoyaltyCheckinProgramsStateMachine'),
+      input: '{}',
+    });
     const execution = await runtime.stepFunctions!.waitForExecution(executionArn);
     if (execution.status !== 'SUCCEEDED') throw new Error(`check-in run ${execution.status}: ${execution.error} ${execution.cause}`);
     const report = CheckinRunSummary.parse(JSON.parse(execution.output ?? 'null')).totals;
     const sweepMs = performance.now() - started;
     log(`sweep: ${(sweepMs / 1000).toFixed(1)} s, ${JSON.stringify(report)}`);
-    if (report.due !== users || report.reminders !== users) throw new Error(`the sweep found ${report.due} due and sent ${report.reminders} reminders of ${users}`);
+    if (report.due !== users || report.reminders !== users)
+      throw new Error(`the sweep found ${report.due} due and sent ${report.reminders} reminders of ${users}`);
 
     const baselineTable = `${usersTable}-bench-baseline`;
     await runtime.dynamodb.client.send(
       new CreateTableCommand({
         TableName: baselineTable,
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
     const bareStarted = performance.now();
-    const items = await batchGet(client, usersTable, userIds.map((userId) => ({ pk: loyaltyKeys.userPk(userId), sk: loyaltyKeys.programSk(rules.checkin.programId) })), { consistentRead: true });
+    const items = await batchGet(
+      client,
+      usersTable,
+      userIds.map((userId) => ({ pk: loyaltyKeys.userPk(userId), sk: loyaltyKeys.programSk(rules.checkin.programId) })),
+      { consistentRead: true },
+    );
     await batchPut(client, baselineTable, items);
     const bareMs = performance.now() - bareStarted;
     await runtime.dynamodb.client.send(new DeleteTableCommand({ TableName: baselineTable }));

@@ -43,7 +43,14 @@ export async function runIngestBenchmarks(options: { events?: number; persisted?
   const dataDir = options.persisted ? mkdtempSync(join(tmpdir(), 'rekindle-bench-')) : null;
   const runtime = await LocalRuntime.start({
     dataDir,
-    ports: { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), snsSqs: await freePort(), stepFunctions: await freePort(), eventBridge: await freePort() },
+    ports: {
+      api: await freePort(),
+      dynamodb: await freePort(),
+      ses: await freePort(),
+      snsSqs: await freePort(),
+      stepFunctions: await freePort(),
+      eventBridge: await freePort(),
+    },
     logLevel: 'ERROR',
   });
   const mode = options.persisted ? 'on-disk' : 'in-memory';
@@ -55,15 +62,22 @@ export async function runIngestBenchmarks(options: { events?: number; persisted?
     await runtime.dynamodb.client.send(
       new CreateTableCommand({
         TableName: baselineTable,
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
     const now = runtime.clock.now();
 
     // The very items the ingest path stores, built by the store's own item builder.
-    const rawItems = (prefix: string, count: number) => syntheticEvents(count, prefix, users, now).map((event) => rawEventItem(BehaviourEvent.parse(event), 400));
+    const rawItems = (prefix: string, count: number) =>
+      syntheticEvents(count, prefix, users, now).map((event) => rawEventItem(BehaviourEvent.parse(event), 400));
     const writeRaw = async (items: ReturnType<typeof rawItems>) => {
       const started = performance.now();
       await forEachConcurrently(
@@ -138,7 +152,13 @@ export async function runIngestBenchmarks(options: { events?: number; persisted?
         let startKey: Record<string, unknown> | undefined;
         do {
           const page = await client.send(
-            new QueryCommand({ TableName: eventsTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.userPk(userId) }, Select: 'COUNT', ExclusiveStartKey: startKey }),
+            new QueryCommand({
+              TableName: eventsTable,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': keys.userPk(userId) },
+              Select: 'COUNT',
+              ExclusiveStartKey: startKey,
+            }),
           );
           stored += page.Count ?? 0;
           startKey = page.LastEvaluatedKey;

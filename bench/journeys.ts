@@ -39,7 +39,14 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 export async function runJourneyBenchmarks(): Promise<BenchRow[]> {
   const runtime = await LocalRuntime.start({
     dataDir: null,
-    ports: { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), snsSqs: await freePort(), stepFunctions: await freePort(), eventBridge: await freePort() },
+    ports: {
+      api: await freePort(),
+      dynamodb: await freePort(),
+      ses: await freePort(),
+      snsSqs: await freePort(),
+      stepFunctions: await freePort(),
+      eventBridge: await freePort(),
+    },
     logLevel: 'ERROR',
   });
   try {
@@ -52,25 +59,71 @@ export async function runJourneyBenchmarks(): Promise<BenchRow[]> {
     const userIds = Array.from({ length: USERS }, (_, i) => `bench-${String(i).padStart(6, '0')}`);
     for (let from = 0; from < USERS; from += 5_000) {
       const ids = userIds.slice(from, from + 5_000);
-      await profiles.putProfiles(ids.map((userId) => ({ userId, email: `${userId}@example.test`, timezone: 'UTC', locale: 'en' as const, consents: { email: true, sms: false, push: false }, attributes: {}, createdAt: now, updatedAt: now })));
+      await profiles.putProfiles(
+        ids.map((userId) => ({
+          userId,
+          email: `${userId}@example.test`,
+          timezone: 'UTC',
+          locale: 'en' as const,
+          consents: { email: true, sms: false, push: false },
+          attributes: {},
+          createdAt: now,
+          updatedAt: now,
+        })),
+      );
       await forEachConcurrently(ids, 16, (userId) => {
         const launched = Number(userId.slice(6)) < LAUNCHED;
-        return scores.putScore({ userId, tier: launched ? 'R3' : 'R2', segment: 'At Risk', quadrant: 'Cash Cow', churnRisk: 0.6, clv: launched ? LAUNCH_CLV : 120, daysSilent: 20 });
+        return scores.putScore({
+          userId,
+          tier: launched ? 'R3' : 'R2',
+          segment: 'At Risk',
+          quadrant: 'Cash Cow',
+          churnRisk: 0.6,
+          clv: launched ? LAUNCH_CLV : 120,
+          daysSilent: 20,
+        });
       });
     }
 
     // Baseline: the very items a launch writes per enrollment, for another journey id, as fast as BatchWriteItem goes.
     const baselineId = 'bench-raw';
-    const members = userIds.slice(0, LAUNCHED).map((userId) => ({ userId, tier: 'R3' as const, holdout: isInHoldout(baselineId, userId, 0.1), enrolledAt: now }));
+    const members = userIds
+      .slice(0, LAUNCHED)
+      .map((userId) => ({ userId, tier: 'R3' as const, holdout: isInHoldout(baselineId, userId, 0.1), enrolledAt: now }));
     const rawStarted = performance.now();
     await Promise.all([
-      batchPut(client, operationsTable, members.map((member) => ({ pk: journeyKeys.memberPk(baselineId, journeyKeys.memberShardOf(member.userId)), sk: member.userId, ...member })), 16),
-      batchPut(client, usersTable, members.map((member) => ({ pk: journeyKeys.userPk(member.userId), sk: journeyKeys.enrollmentSk(baselineId), journeyId: baselineId, ...member, executionName: journeyExecutionName(baselineId, member.userId) })), 16),
+      batchPut(
+        client,
+        operationsTable,
+        members.map((member) => ({ pk: journeyKeys.memberPk(baselineId, journeyKeys.memberShardOf(member.userId)), sk: member.userId, ...member })),
+        16,
+      ),
+      batchPut(
+        client,
+        usersTable,
+        members.map((member) => ({
+          pk: journeyKeys.userPk(member.userId),
+          sk: journeyKeys.enrollmentSk(baselineId),
+          journeyId: baselineId,
+          ...member,
+          executionName: journeyExecutionName(baselineId, member.userId),
+        })),
+        16,
+      ),
     ]);
     const rawRate = LAUNCHED / ((performance.now() - rawStarted) / 1000);
 
     // The launch: a wait first, so started executions only park on the clock.
-    const definition = { id: 'bench-launch', name: 'bench', tier: 'R3', steps: [{ kind: 'wait', days: 1 }, { kind: 'send', channels: ['email'], templateId: 'recall-r3' }], maxDurationDays: 5 };
+    const definition = {
+      id: 'bench-launch',
+      name: 'bench',
+      tier: 'R3',
+      steps: [
+        { kind: 'wait', days: 1 },
+        { kind: 'send', channels: ['email'], templateId: 'recall-r3' },
+      ],
+      maxDurationDays: 5,
+    };
     const launchStarted = performance.now();
     await call(runtime, 'POST', '/v1/journeys', { definition, audience: { clv: { min: LAUNCH_CLV, max: LAUNCH_CLV } } });
     const answeredMs = performance.now() - launchStarted;

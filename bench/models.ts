@@ -126,8 +126,12 @@ export function scipyLikeBfgs(objective: ValueAndGradient, start: readonly numbe
 /** (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ, written as the products scipy forms. */
 function bfgsInverseUpdate(inverseHessian: number[][], step: number[], gradientChange: number[], rho: number): number[][] {
   const size = step.length;
-  const left = Array.from({ length: size }, (_, i) => Array.from({ length: size }, (_, j) => (i === j ? 1 : 0) - rho * (step[i] ?? 0) * (gradientChange[j] ?? 0)));
-  const right = Array.from({ length: size }, (_, i) => Array.from({ length: size }, (_, j) => (i === j ? 1 : 0) - rho * (gradientChange[i] ?? 0) * (step[j] ?? 0)));
+  const left = Array.from({ length: size }, (_, i) =>
+    Array.from({ length: size }, (_, j) => (i === j ? 1 : 0) - rho * (step[i] ?? 0) * (gradientChange[j] ?? 0)),
+  );
+  const right = Array.from({ length: size }, (_, i) =>
+    Array.from({ length: size }, (_, j) => (i === j ? 1 : 0) - rho * (gradientChange[i] ?? 0) * (step[j] ?? 0)),
+  );
   const product = multiplyMatrices(left, multiplyMatrices(inverseHessian, right));
   return product.map((row, i) => row.map((entry, j) => entry + rho * (step[i] ?? 0) * (step[j] ?? 0)));
 }
@@ -173,7 +177,12 @@ function strongWolfeLineSearch(
     gradient: at.gradient,
     evaluations,
   });
-  const zoom = (lowStep: number, low: { value: number; slope: number; gradient: number[] }, highStep: number, high: { value: number; slope: number }): LineSearchResult => {
+  const zoom = (
+    lowStep: number,
+    low: { value: number; slope: number; gradient: number[] },
+    highStep: number,
+    high: { value: number; slope: number },
+  ): LineSearchResult => {
     for (let round = 0; round < 30; round += 1) {
       const trialStep = interpolatedStep(lowStep, low.value, low.slope, highStep, high.value, high.slope);
       const trial = evaluate(trialStep);
@@ -290,7 +299,10 @@ function perCustomerBgnbdObjective(customers: readonly PurchaseHistory[]): Value
 }
 
 /** The lifetimes 0.11 BG/NBD fit, plainly: time scaled to max T = 1, per-customer likelihood, scipy-like BFGS. */
-export function baselineFitBgnbd(customers: readonly PurchaseHistory[], gtol = LIFETIMES_TOLERANCE): { params: BgnbdParams; iterations: number; converged: boolean } {
+export function baselineFitBgnbd(
+  customers: readonly PurchaseHistory[],
+  gtol = LIFETIMES_TOLERANCE,
+): { params: BgnbdParams; iterations: number; converged: boolean } {
   let maxAge = 0;
   for (const customer of customers) maxAge = Math.max(maxAge, customer.T);
   const scale = 1 / maxAge;
@@ -337,7 +349,10 @@ function perCustomerGammaGammaObjective(customers: readonly SpendHistory[]): Val
 }
 
 /** The lifetimes 0.11 Gamma–Gamma fit, plainly: repeat customers only, per-customer likelihood, scipy-like BFGS. */
-export function baselineFitGammaGamma(customers: readonly SpendHistory[], gtol = LIFETIMES_TOLERANCE): { params: GammaGammaParams; iterations: number; converged: boolean } {
+export function baselineFitGammaGamma(
+  customers: readonly SpendHistory[],
+  gtol = LIFETIMES_TOLERANCE,
+): { params: GammaGammaParams; iterations: number; converged: boolean } {
   const included = customers.filter(isSpendModelCustomer);
   const result = scipyLikeBfgs(perCustomerGammaGammaObjective(included), [LIFETIMES_START, LIFETIMES_START, LIFETIMES_START], gtol);
   const [logP = 0, logQ = 0, logV = 0] = result.point;
@@ -453,12 +468,40 @@ export async function runModelBenchmarks(): Promise<BenchRow[]> {
     fitGammaGamma(customers.slice(0, 200));
     baselineFitGammaGamma(customers.slice(0, 200));
     const runs = size <= 2_000 ? 15 : 5;
-    const [fit, baseline] = bestOfAlternating(runs, () => fitBgnbd(customers).params, () => baselineFitBgnbd(customers));
+    const [fit, baseline] = bestOfAlternating(
+      runs,
+      () => fitBgnbd(customers).params,
+      () => baselineFitBgnbd(customers),
+    );
     const patterns = new Set(customers.map((customer) => `${customer.frequency}|${customer.recency}|${customer.T}`)).size;
-    rows.push(...fitRows('BG/NBD', size, runs, fit, { seconds: baseline.seconds, result: baseline.result.params }, baselineFitBgnbd(customers, CONVERGED_TOLERANCE).params, ` (${patterns.toLocaleString('en')} distinct histories, baseline ${baseline.result.iterations} BFGS iterations${baseline.result.converged ? '' : ', NOT converged'})`));
-    const [spendFit, spendBaseline] = bestOfAlternating(runs, () => fitGammaGamma(customers).params, () => baselineFitGammaGamma(customers));
+    rows.push(
+      ...fitRows(
+        'BG/NBD',
+        size,
+        runs,
+        fit,
+        { seconds: baseline.seconds, result: baseline.result.params },
+        baselineFitBgnbd(customers, CONVERGED_TOLERANCE).params,
+        ` (${patterns.toLocaleString('en')} distinct histories, baseline ${baseline.result.iterations} BFGS iterations${baseline.result.converged ? '' : ', NOT converged'})`,
+      ),
+    );
+    const [spendFit, spendBaseline] = bestOfAlternating(
+      runs,
+      () => fitGammaGamma(customers).params,
+      () => baselineFitGammaGamma(customers),
+    );
     const repeat = customers.filter(isSpendModelCustomer).length;
-    rows.push(...fitRows('Gamma–Gamma', size, runs, spendFit, { seconds: spendBaseline.seconds, result: spendBaseline.result.params }, baselineFitGammaGamma(customers, CONVERGED_TOLERANCE).params, ` (${repeat.toLocaleString('en')} repeat, baseline ${spendBaseline.result.iterations} BFGS iterations${spendBaseline.result.converged ? '' : ', NOT converged'})`));
+    rows.push(
+      ...fitRows(
+        'Gamma–Gamma',
+        size,
+        runs,
+        spendFit,
+        { seconds: spendBaseline.seconds, result: spendBaseline.result.params },
+        baselineFitGammaGamma(customers, CONVERGED_TOLERANCE).params,
+        ` (${repeat.toLocaleString('en')} repeat, baseline ${spendBaseline.result.iterations} BFGS iterations${spendBaseline.result.converged ? '' : ', NOT converged'})`,
+      ),
+    );
   }
 
   const users = simulateUserFeatures(200_000, 1);

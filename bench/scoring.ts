@@ -40,7 +40,9 @@ async function bareScanAndWrite(client: DynamoDBDocumentClient, table: string, i
     async (segment) => {
       let startKey: Record<string, unknown> | undefined;
       do {
-        const page = await client.send(new ScanCommand({ TableName: table, Segment: segment, TotalSegments: SEGMENTS, ExclusiveStartKey: startKey, ReturnConsumedCapacity: 'TOTAL' }));
+        const page = await client.send(
+          new ScanCommand({ TableName: table, Segment: segment, TotalSegments: SEGMENTS, ExclusiveStartKey: startKey, ReturnConsumedCapacity: 'TOTAL' }),
+        );
         read += page.Items?.length ?? 0;
         startKey = page.LastEvaluatedKey;
       } while (startKey);
@@ -60,22 +62,32 @@ export async function runScoringBenchmarks(): Promise<BenchRow[]> {
   // aggregates itself, and its raw events are not handed to the stream consumers a second time
   // (seeding through `seedPopulation` directly sent 120 days of raw events through the loyalty
   // consumer, which did not settle within 300 s at 20,000 users).
-  const runtime = await LocalRuntime.start({
-    dataDir: null,
-    ports: { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), snsSqs: await freePort(), stepFunctions: await freePort(), eventBridge: await freePort() },
-    logLevel: 'ERROR',
-    seed: {
-      users,
-      days: 120,
-      seed: 42,
-      onProgress: (progress) => {
-        if (progress.done - lastLogged >= 10_000 || progress.state !== 'seeding') {
-          lastLogged = progress.done;
-          log(`seeding ${progress.state}: ${progress.done}/${progress.total}`);
-        }
+  const runtime = await LocalRuntime.start(
+    {
+      dataDir: null,
+      ports: {
+        api: await freePort(),
+        dynamodb: await freePort(),
+        ses: await freePort(),
+        snsSqs: await freePort(),
+        stepFunctions: await freePort(),
+        eventBridge: await freePort(),
+      },
+      logLevel: 'ERROR',
+      seed: {
+        users,
+        days: 120,
+        seed: 42,
+        onProgress: (progress) => {
+          if (progress.done - lastLogged >= 10_000 || progress.state !== 'seeding') {
+            lastLogged = progress.done;
+            log(`seeding ${progress.state}: ${progress.done}/${progress.total}`);
+          }
+        },
       },
     },
-  }, appWithout(LEFT_OUT));
+    appWithout(LEFT_OUT),
+  );
   try {
     log(`ports ${JSON.stringify(runtime.options.ports)}`);
     const client = DynamoDBDocumentClient.from(runtime.dynamodb.client, { marshallOptions: { removeUndefinedValues: true } });
@@ -96,14 +108,20 @@ export async function runScoringBenchmarks(): Promise<BenchRow[]> {
       // This process runs the handlers, the SDK and the local engine; DynamoDB Local is its own
       // JVM. Its CPU time is therefore an upper bound on what the handlers computed.
       const cpuBefore = process.cpuUsage();
-      const { executionArn } = await runtime.stepFunctions!.startExecution({ stateMachineArn: machine, name: `bench-${date}`, input: JSON.stringify({ date }) });
+      const { executionArn } = await runtime.stepFunctions!.startExecution({
+        stateMachineArn: machine,
+        name: `bench-${date}`,
+        input: JSON.stringify({ date }),
+      });
       const record = await runtime.stepFunctions!.waitForExecution(executionArn);
       const wallMs = performance.now() - started;
       const cpu = process.cpuUsage(cpuBefore);
       const cpuMs = (cpu.user + cpu.system) / 1000;
       if (record.status !== 'SUCCEEDED') throw new Error(`bench run ${date} ${record.status}: ${record.error} ${record.cause}`);
       const summary = RunSummary.parse(JSON.parse(record.output!));
-      log(`run ${date}: ${(wallMs / 1000).toFixed(1)} s, ${summary.totals.usersScored} users, ${summary.totals.itemsWritten} written, ${summary.totals.readUnits.toFixed(0)} RRU, ${summary.totals.writeUnits.toFixed(0)} WRU, ${summary.stateTransitions} transitions, ${summary.totals.tierChanges} tier changes`);
+      log(
+        `run ${date}: ${(wallMs / 1000).toFixed(1)} s, ${summary.totals.usersScored} users, ${summary.totals.itemsWritten} written, ${summary.totals.readUnits.toFixed(0)} RRU, ${summary.totals.writeUnits.toFixed(0)} WRU, ${summary.stateTransitions} transitions, ${summary.totals.tierChanges} tier changes`,
+      );
       log(`  handler process CPU ${(cpuMs / 1000).toFixed(1)} s; summed invocation wall time ${(summary.totals.lambdaMs / 1000).toFixed(1)} s`);
       return { wallMs, cpuMs, summary, transitions: record.stateTransitions };
     };
@@ -115,14 +133,25 @@ export async function runScoringBenchmarks(): Promise<BenchRow[]> {
       if (storedScores.length === 0) {
         let startKey: Record<string, unknown> | undefined;
         do {
-          const page = await client.send(new ScanCommand({ TableName: usersTable, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'SCORE' }, ExclusiveStartKey: startKey }));
+          const page = await client.send(
+            new ScanCommand({
+              TableName: usersTable,
+              FilterExpression: 'sk = :sk',
+              ExpressionAttributeValues: { ':sk': 'SCORE' },
+              ExclusiveStartKey: startKey,
+            }),
+          );
           for (const item of page.Items ?? []) storedScores.push({ ...(item as StoredScore), userId: `${String(item.userId)}#bare` });
           startKey = page.LastEvaluatedKey;
         } while (startKey);
       }
       const copies = storedScores.slice(0, itemsWritten);
       const bareMs = await bareScanAndWrite(client, usersTable, copies);
-      await batchDelete(client, usersTable, copies.map((score) => ({ pk: keys.userPk(score.userId), sk: scoringKeys.scoreSk })));
+      await batchDelete(
+        client,
+        usersTable,
+        copies.map((score) => ({ pk: keys.userPk(score.userId), sk: scoringKeys.scoreSk })),
+      );
       log(`bare parallel scan + batch write of ${copies.length} items: ${(bareMs / 1000).toFixed(1)} s`);
       return bareMs;
     };

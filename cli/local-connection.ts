@@ -51,7 +51,11 @@ export function connectLocal(dataDir: string = process.env.REKINDLE_DATA_DIR ?? 
       if (options.body !== undefined) headers['content-type'] = 'application/json';
       if (options.auth === 'ingest') headers['x-api-key'] = credentials.ingestKey;
       if (options.auth === 'marketer') headers.authorization = `Bearer ${credentials.marketerToken}`;
-      const response = await fetch(`${state.apiUrl}${path}`, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });
+      const response = await fetch(`${state.apiUrl}${path}`, {
+        method,
+        headers,
+        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      });
       const text = await response.text();
       let body: unknown = text;
       try {

@@ -20,7 +20,7 @@ export function applyNagSuppressions(stacks: Stack[]): void {
       {
         id: 'AwsSolutions-IAM5',
         reason:
-          'Resource::* only where the action takes no narrower resource: X-Ray segments (xray:PutTraceSegments/PutTelemetryRecords: Lambda and Step Functions record their own invocation segments under active tracing), sns:Publish of an SMS to a phone number (SMS has no topic ARN), dynamodb:ListStreams (stream event sources), the state machines\' log delivery (logs:*LogDelivery, DescribeLogGroups, PutResourcePolicy), and states:DescribeStateMachine/ListActivities that CDK grants beside DescribeExecution. The kms:GenerateDataKey* and kms:ReEncrypt* action families are what CDK grants for the data key and are scoped to that one key ARN.',
+          "Resource::* only where the action takes no narrower resource: X-Ray segments (xray:PutTraceSegments/PutTelemetryRecords: Lambda and Step Functions record their own invocation segments under active tracing), sns:Publish of an SMS to a phone number (SMS has no topic ARN), dynamodb:ListStreams (stream event sources), the state machines' log delivery (logs:*LogDelivery, DescribeLogGroups, PutResourcePolicy), and states:DescribeStateMachine/ListActivities that CDK grants beside DescribeExecution. The kms:GenerateDataKey* and kms:ReEncrypt* action families are what CDK grants for the data key and are scoped to that one key ARN.",
         appliesTo: ['Resource::*', 'Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'],
       },
       {
@@ -31,14 +31,20 @@ export function applyNagSuppressions(stacks: Stack[]): void {
       },
       {
         id: 'AwsSolutions-IAM5',
-        reason: 'EventBridge Scheduler may invoke the in-doubt reconciliation sweep, the journeys audience summary and their versions (<function ARN>:*), which is what the CDK LambdaInvoke target grants; the check-in state machine may invoke every version of its two task functions, the grant CDK writes for a Lambda task; nothing else.',
-        appliesTo: [{ regex: '/^Resource::<(LoyaltyLoyaltyCheckin(Shard|Summary)|MessagingReconcileSweep|JourneysJourneyAudienceSummary)[A-Z0-9]+\\.Arn>:\\*$/g' }],
+        reason:
+          'EventBridge Scheduler may invoke the in-doubt reconciliation sweep, the journeys audience summary and their versions (<function ARN>:*), which is what the CDK LambdaInvoke target grants; the check-in state machine may invoke every version of its two task functions, the grant CDK writes for a Lambda task; nothing else.',
+        appliesTo: [
+          { regex: '/^Resource::<(LoyaltyLoyaltyCheckin(Shard|Summary)|MessagingReconcileSweep|JourneysJourneyAudienceSummary)[A-Z0-9]+\\.Arn>:\\*$/g' },
+        ],
       },
       {
         id: 'AwsSolutions-IAM5',
         reason:
           'Recall journeys: StopExecution is granted on the executions of the one recall-journey state machine (one execution per user, names unknown at deploy time); the state machine may invoke every version of its CheckExitAndSend function (<function arn>:*), the grant CDK writes for a Lambda task.',
-        appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*JourneysRecallJourneyStateMachine.*:\\*$/g' }, { regex: '/^Resource::<JourneysJourneyCheckExitAndSend[A-Z0-9]+\\.Arn>:\\*$/g' }],
+        appliesTo: [
+          { regex: '/^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*JourneysRecallJourneyStateMachine.*:\\*$/g' },
+          { regex: '/^Resource::<JourneysJourneyCheckExitAndSend[A-Z0-9]+\\.Arn>:\\*$/g' },
+        ],
       },
       {
         id: 'AwsSolutions-IAM5',
@@ -55,7 +61,8 @@ export function applyNagSuppressions(stacks: Stack[]): void {
       },
       {
         id: 'AwsSolutions-SMG4',
-        reason: 'The ingest key is an API key held by event producers, not a database credential Secrets Manager can rotate; it is rotated by replacing the value and redeploying producers.',
+        reason:
+          'The ingest key is an API key held by event producers, not a database credential Secrets Manager can rotate; it is rotated by replacing the value and redeploying producers.',
       },
     ]);
   }

@@ -21,7 +21,9 @@ const IncentiveRulesSetting = z
       return value;
     }
   }, IncentiveRules)
-  .refine((rules) => rules.every((rule) => behaviourEventTypes.has(rule.eventType)), { message: `every rule's eventType must be one of ${[...behaviourEventTypes].join(', ')}` });
+  .refine((rules) => rules.every((rule) => behaviourEventTypes.has(rule.eventType)), {
+    message: `every rule's eventType must be one of ${[...behaviourEventTypes].join(', ')}`,
+  });
 
 /** Messaging settings from CDK context `rekindle.messaging` (infra/features/messaging.ts). */
 export const MessagingSettings = z
@@ -53,7 +55,10 @@ export const RekindleSettings = z.object({
   apiRateLimit: z.coerce.number().int().positive().default(10_000),
   apiBurstLimit: z.coerce.number().int().positive().default(5_000),
   // Nightly scoring (infra/features/scoring.ts).
-  scoringSchedule: z.string().regex(/^cron\(.+\)$/, 'must be an EventBridge Scheduler cron(...) expression').default('cron(0 2 * * ? *)'),
+  scoringSchedule: z
+    .string()
+    .regex(/^cron\(.+\)$/, 'must be an EventBridge Scheduler cron(...) expression')
+    .default('cron(0 2 * * ? *)'),
   scoringTimezone: z.string().min(1).default('Asia/Shanghai'),
   scoringSegments: z.coerce.number().int().positive().max(1000).default(8),
   scoringMaxConcurrency: z.coerce.number().int().positive().max(40).default(8),
@@ -61,7 +66,10 @@ export const RekindleSettings = z.object({
   scoringSampleUsers: z.coerce.number().int().positive().default(5_000),
   scoringCoreFeatures: z.string().min(1).default('playlist,upload,share'),
   // Product health (infra/features/health.ts): computed daily after the nightly scan, in the reporting zone.
-  healthSchedule: z.string().regex(/^cron\(.+\)$/, 'must be an EventBridge Scheduler cron(...) expression').default('cron(0 4 * * ? *)'),
+  healthSchedule: z
+    .string()
+    .regex(/^cron\(.+\)$/, 'must be an EventBridge Scheduler cron(...) expression')
+    .default('cron(0 4 * * ? *)'),
   healthTimezone: z.string().min(1).default('Asia/Shanghai'),
   healthBenchmarks: z.record(z.string(), z.number().min(0).max(1)).default({ playlist: 0.3, upload: 0.1, share: 0.15 }),
   healthCohortWeeks: z.coerce.number().int().positive().max(26).default(8),

@@ -84,7 +84,11 @@ export class CheckinProgramsWorkflow extends Construct {
       new tasks.LambdaInvoke(this, 'Summarize', {
         lambdaFunction: props.summarizeRun,
         payloadResponseOnly: true,
-        payload: sfn.TaskInput.fromObject({ runId: sfn.JsonPath.stringAt('$.runId'), now: sfn.JsonPath.stringAt('$.now'), shards: sfn.JsonPath.listAt('$.shardResults') }),
+        payload: sfn.TaskInput.fromObject({
+          runId: sfn.JsonPath.stringAt('$.runId'),
+          now: sfn.JsonPath.stringAt('$.now'),
+          shards: sfn.JsonPath.listAt('$.shardResults'),
+        }),
         comment: 'Releases coupons queued for this month; the run summary is the execution output',
       }),
     );

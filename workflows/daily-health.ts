@@ -33,7 +33,13 @@ export class DailyHealthWorkflow extends Construct {
       comment: 'The day from the nightly scan tallies: stored, alerts raised once, STOP when due',
     });
     computeDay.addRetry({ errors: TRANSIENT, interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
-    computeDay.addRetry({ errors: ['HealthTalliesNotReadyError'], interval: Duration.minutes(10), maxAttempts: 18, backoffRate: 1, jitterStrategy: sfn.JitterType.FULL });
+    computeDay.addRetry({
+      errors: ['HealthTalliesNotReadyError'],
+      interval: Duration.minutes(10),
+      maxAttempts: 18,
+      backoffRate: 1,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,

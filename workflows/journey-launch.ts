@@ -42,7 +42,14 @@ const RETRYABLE = [
 ];
 
 function withRetries<T extends tasks.LambdaInvoke>(task: T): T {
-  task.addRetry({ errors: RETRYABLE, interval: Duration.seconds(2), maxAttempts: 5, backoffRate: 2, maxDelay: Duration.minutes(2), jitterStrategy: sfn.JitterType.FULL });
+  task.addRetry({
+    errors: RETRYABLE,
+    interval: Duration.seconds(2),
+    maxAttempts: 5,
+    backoffRate: 2,
+    maxDelay: Duration.minutes(2),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
   return task;
 }
 
@@ -119,7 +126,12 @@ export class JourneyLaunchWorkflow extends Construct {
       },
       resultPath: sfn.JsonPath.DISCARD,
     });
-    recordFailure.next(new sfn.Fail(this, 'LaunchFailed', { error: 'JourneyLaunchFailed', cause: 'a launch task failed after its retries; the journey item holds launchFailure, and a launch request resumes it' }));
+    recordFailure.next(
+      new sfn.Fail(this, 'LaunchFailed', {
+        error: 'JourneyLaunchFailed',
+        cause: 'a launch task failed after its retries; the journey item holds launchFailure, and a launch request resumes it',
+      }),
+    );
     launchSegments.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
     finishLaunch.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
 
@@ -129,7 +141,11 @@ export class JourneyLaunchWorkflow extends Construct {
       // A paused launch holds; a month is the longest a launch is kept waiting.
       timeout: Duration.days(30),
       tracingEnabled: true,
-      logs: { destination: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THREE_MONTHS }), level: sfn.LogLevel.ALL, includeExecutionData: false },
+      logs: {
+        destination: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THREE_MONTHS }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
       comment: 'Rekindle journey launch: audience selection over scan segments, enrollments, queued starts',
     });
   }

@@ -17,7 +17,14 @@ export interface NightlyScoringProps {
  * Errors a scoring task may be retried on: batches that stayed unprocessed, and transient
  * dependency failures (timeouts, dropped connections, 5xx, throttling) named by the handlers.
  */
-const RETRYABLE = ['UnprocessedItemsError', 'TierEventsNotPublishedError', 'TransientDependencyError', 'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'];
+const RETRYABLE = [
+  'UnprocessedItemsError',
+  'TierEventsNotPublishedError',
+  'TransientDependencyError',
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+];
 
 function withRetries<T extends tasks.LambdaInvoke>(task: T): T {
   task.addRetry({ errors: RETRYABLE, interval: Duration.seconds(2), maxAttempts: 4, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });

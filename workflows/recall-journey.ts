@@ -50,7 +50,17 @@ export class RecallJourneyWorkflow extends Construct {
       retryOnServiceExceptions: false,
     });
     checkExitAndSend.addRetry({
-      errors: ['JourneyStepRetryable', 'TransientDependencyError', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'ProvisionedThroughputExceededException', 'ThrottlingException', 'States.Timeout'],
+      errors: [
+        'JourneyStepRetryable',
+        'TransientDependencyError',
+        'Lambda.ServiceException',
+        'Lambda.AWSLambdaException',
+        'Lambda.SdkClientException',
+        'Lambda.TooManyRequestsException',
+        'ProvisionedThroughputExceededException',
+        'ThrottlingException',
+        'States.Timeout',
+      ],
       interval: Duration.seconds(5),
       backoffRate: 3,
       maxAttempts: 4,
@@ -69,7 +79,9 @@ export class RecallJourneyWorkflow extends Construct {
       },
       resultPath: sfn.JsonPath.DISCARD,
     });
-    recordFailure.next(new sfn.Fail(this, 'Failed', { error: 'JourneyStepFailed', cause: 'CheckExitAndSend failed after its retries; see the FAILURE record under the user' }));
+    recordFailure.next(
+      new sfn.Fail(this, 'Failed', { error: 'JourneyStepFailed', cause: 'CheckExitAndSend failed after its retries; see the FAILURE record under the user' }),
+    );
     checkExitAndSend.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
 
     const moreSteps = new sfn.Choice(this, 'MoreSteps')

@@ -40,7 +40,9 @@ export function registerEventCommands(program: Command): void {
           if (answer.status !== 202) {
             const body = answer.body as { message?: string; problems?: Array<{ index: number | null; path: string; message: string }> };
             const problems = (body.problems ?? []).map((p) => `  line ${p.index === null ? '?' : start + p.index + 1}: ${p.path}: ${p.message}`).join('\n');
-            throw new Error(`batch starting at line ${start + 1} was rejected (${answer.status}): ${body.message ?? ''}\n${problems}\n${totals.accepted} events before it were accepted.`);
+            throw new Error(
+              `batch starting at line ${start + 1} was rejected (${answer.status}): ${body.message ?? ''}\n${problems}\n${totals.accepted} events before it were accepted.`,
+            );
           }
           const body = answer.body as { accepted: number; new: number; duplicates: number };
           totals.accepted += body.accepted;
@@ -53,6 +55,10 @@ export function registerEventCommands(program: Command): void {
         bar.stop();
       }
       await connection.request('POST', '/local/settle', { auth: 'marketer' });
-      output(Boolean(options.json), totals, () => `accepted ${totals.accepted} events in ${totals.batches} batch(es): ${totals.new} new, ${totals.duplicates} duplicate(s)`);
+      output(
+        Boolean(options.json),
+        totals,
+        () => `accepted ${totals.accepted} events in ${totals.batches} batch(es): ${totals.new} new, ${totals.duplicates} duplicate(s)`,
+      );
     });
 }

@@ -16,7 +16,10 @@ const pct = (share: number) => `${(share * 100).toFixed(1)}%`.padStart(7);
 
 function describeDays(days: readonly HealthDay[], timeZone: string): string {
   const header = `product health by day (${timeZone})\n  day          DAU      WAU      MAU   DAU/MAU   D1      7d-active`;
-  const rows = days.map((d) => `  ${d.day}  ${String(d.dau).padStart(7)}  ${String(d.wau).padStart(7)}  ${String(d.mau).padStart(7)}  ${pct(d.stickiness)}  ${pct(d.d1.rate)}  ${pct(d.activeRate7)}`);
+  const rows = days.map(
+    (d) =>
+      `  ${d.day}  ${String(d.dau).padStart(7)}  ${String(d.wau).padStart(7)}  ${String(d.mau).padStart(7)}  ${pct(d.stickiness)}  ${pct(d.d1.rate)}  ${pct(d.activeRate7)}`,
+  );
   const last = days.at(-1);
   const features = last ? last.features.map((f) => `  ${f.feature.padEnd(12)} ${pct(f.rate)} (benchmark ${pct(f.benchmark).trim()})`) : [];
   return [header, ...rows, ...(features.length > 0 ? [`core feature penetration on ${last!.day}`, ...features] : [])].join('\n');
@@ -41,7 +44,9 @@ export function registerHealthCommands(program: Command): void {
       const connection = connectLocal(options.dataDir);
       const latest = (await requireOk(connection, 'GET', '/v1/health/daily')) as { days: HealthDay[]; timeZone: string };
       const to = latest.days.at(-1)?.day;
-      const answer = to ? ((await requireOk(connection, 'GET', `/v1/health/daily?from=${addDays(to, -(Number(options.days) - 1))}&to=${to}`)) as typeof latest) : latest;
+      const answer = to
+        ? ((await requireOk(connection, 'GET', `/v1/health/daily?from=${addDays(to, -(Number(options.days) - 1))}&to=${to}`)) as typeof latest)
+        : latest;
       output(Boolean(options.json), answer, () => (answer.days.length === 0 ? 'no health computed yet' : describeDays(answer.days, answer.timeZone)));
     });
 
@@ -62,7 +67,9 @@ export function registerHealthCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (options: { dataDir: string; json?: boolean }) => {
       const answer = (await requireOk(connectLocal(options.dataDir), 'GET', '/v1/incidents')) as { incidents: Incident[] };
-      output(Boolean(options.json), answer, () => (answer.incidents.length === 0 ? 'no incidents' : ['incidents', ...answer.incidents.map(describeIncident)].join('\n')));
+      output(Boolean(options.json), answer, () =>
+        answer.incidents.length === 0 ? 'no incidents' : ['incidents', ...answer.incidents.map(describeIncident)].join('\n'),
+      );
     });
   incidents
     .command('resume <id>')
@@ -71,7 +78,9 @@ export function registerHealthCommands(program: Command): void {
     .option('--data-dir <dir>', 'data folder of the running system', DEFAULT_DATA_DIR)
     .option('--json', 'machine-readable output')
     .action(async (id: string, options: { reason: string; dataDir: string; json?: boolean }) => {
-      const answer = (await requireOk(connectLocal(options.dataDir), 'POST', `/v1/incidents/${encodeURIComponent(id)}/resume`, { reason: options.reason })) as { incident: Incident };
+      const answer = (await requireOk(connectLocal(options.dataDir), 'POST', `/v1/incidents/${encodeURIComponent(id)}/resume`, { reason: options.reason })) as {
+        incident: Incident;
+      };
       output(Boolean(options.json), answer, () => ['resumed', describeIncident(answer.incident)].join('\n'));
     });
 }

@@ -34,7 +34,8 @@ function readJson(label: string, text: string): unknown {
 }
 
 function launchBody(options: LaunchOptions): Record<string, unknown> {
-  if ((options.tier === undefined) === (options.definition === undefined)) throw new Error('give either --tier R1..R5 (a shipped default) or --definition <json|@file>');
+  if ((options.tier === undefined) === (options.definition === undefined))
+    throw new Error('give either --tier R1..R5 (a shipped default) or --definition <json|@file>');
   return {
     ...(options.tier ? { defaultTier: options.tier } : { definition: readJson('--definition', options.definition!) }),
     ...(options.id ? { id: options.id } : {}),
@@ -49,9 +50,9 @@ function withLaunchOptions(command: Command): Command {
   return command
     .option('--tier <tier>', 'launch the shipped default journey of this tier (R1..R5)')
     .option('--definition <json>', 'a journey definition as JSON, or @file.json')
-    .option('--id <journeyId>', 'journey id (default: the definition\'s); a new id per launch')
+    .option('--id <journeyId>', "journey id (default: the definition's); a new id per launch")
     .option('--audience <json>', 'audience filter as JSON or @file.json, e.g. {"tiers":["R3"]}')
-    .option('--automatic', 'also enroll users whose tier changes to this journey\'s tier')
+    .option('--automatic', "also enroll users whose tier changes to this journey's tier")
     .option('--data-dir <dir>', 'data folder of the running system', DEFAULT_DATA_DIR)
     .option('--json', 'machine-readable output');
 }
@@ -104,30 +105,32 @@ export function registerJourneyCommands(program: Command): void {
   withLaunchOptions(journeys.command('preview').description('dry run from the nightly audience summary: who a launch reaches, holdout, messages and cost'))
     .option('--exact', 'count from the scores as they are now instead of the summary')
     .action(async (options: LaunchOptions & { exact?: boolean }) => {
-    const preview = await request(options, 'POST', '/v1/journeys/preview', { ...launchBody(options), ...(options.exact ? { exact: true } : {}) });
-    output(Boolean(options.json), preview, () => {
-      const cost = preview.costUsd as Record<string, unknown>;
-      const messages = preview.expectedMessages as Record<string, unknown>;
-      const perTier = Object.entries(preview.perTier as Record<string, { matched: number; reachable: number; alreadyEnrolled: number; holdout: number; treatment: number }>)
-        .filter(([, row]) => row.matched > 0)
-        .map(
-          ([tier, row]) =>
-            `  ${tier.padEnd(9)} matched ${row.matched} · reachable ${row.reachable} · already enrolled ${row.alreadyEnrolled} · holdout ${row.holdout} · treatment ${row.treatment}`,
-        );
-      const source =
-        preview.source === 'audience-summary'
-          ? `  from the audience summary of ${String(preview.scoredOn)} (${String(preview.ageHours)} h old)${preview.exact ? '' : `; at most: ${(preview.inexactCriteria as string[]).join(', ')} fall inside a band, --exact counts them`}; holdout as its expected share`
-          : '  counted from the scores now';
-      return [
-        source,
-        `journey ${String(preview.journeyId)}: ${String(preview.matched)} matched, ${String(preview.reachable)} reachable, ${String(preview.alreadyEnrolled)} already enrolled, ${String(preview.holdout)} held out, ${String(preview.treatment)} treated`,
-        ...perTier,
-        `  messages (at most) ${String(messages.total)} (email ${String(messages.email)}, sms ${String(messages.sms)}, push ${String(messages.push)})`,
-        `  ${String(preview.transitionsPerTreatedUser)} state transitions per treated user`,
-        `  estimated cost ${usd(cost.total)}: AWS ${usd(cost.aws)} (Step Functions ${usd(cost.stepFunctions)}), messaging ${usd(cost.messagingTotal)}`,
-      ].join('\n');
+      const preview = await request(options, 'POST', '/v1/journeys/preview', { ...launchBody(options), ...(options.exact ? { exact: true } : {}) });
+      output(Boolean(options.json), preview, () => {
+        const cost = preview.costUsd as Record<string, unknown>;
+        const messages = preview.expectedMessages as Record<string, unknown>;
+        const perTier = Object.entries(
+          preview.perTier as Record<string, { matched: number; reachable: number; alreadyEnrolled: number; holdout: number; treatment: number }>,
+        )
+          .filter(([, row]) => row.matched > 0)
+          .map(
+            ([tier, row]) =>
+              `  ${tier.padEnd(9)} matched ${row.matched} · reachable ${row.reachable} · already enrolled ${row.alreadyEnrolled} · holdout ${row.holdout} · treatment ${row.treatment}`,
+          );
+        const source =
+          preview.source === 'audience-summary'
+            ? `  from the audience summary of ${String(preview.scoredOn)} (${String(preview.ageHours)} h old)${preview.exact ? '' : `; at most: ${(preview.inexactCriteria as string[]).join(', ')} fall inside a band, --exact counts them`}; holdout as its expected share`
+            : '  counted from the scores now';
+        return [
+          source,
+          `journey ${String(preview.journeyId)}: ${String(preview.matched)} matched, ${String(preview.reachable)} reachable, ${String(preview.alreadyEnrolled)} already enrolled, ${String(preview.holdout)} held out, ${String(preview.treatment)} treated`,
+          ...perTier,
+          `  messages (at most) ${String(messages.total)} (email ${String(messages.email)}, sms ${String(messages.sms)}, push ${String(messages.push)})`,
+          `  ${String(preview.transitionsPerTreatedUser)} state transitions per treated user`,
+          `  estimated cost ${usd(cost.total)}: AWS ${usd(cost.aws)} (Step Functions ${usd(cost.stepFunctions)}), messaging ${usd(cost.messagingTotal)}`,
+        ].join('\n');
+      });
     });
-  });
 
   withLaunchOptions(journeys.command('launch').description('launch a journey on an audience: answers at once, then follows the launch workflow'))
     .option('--no-follow', 'answer once the launch is accepted, without following its progress')
@@ -135,8 +138,10 @@ export function registerJourneyCommands(program: Command): void {
       const launched = await request(options, 'POST', '/v1/journeys', launchBody(options));
       const journeyId = String(launched.journeyId);
       const progress = options.follow === false || options.json ? launched : await followLaunch(options, journeyId);
-      output(Boolean(options.json), progress, () =>
-        `${launched.relaunch ? 'relaunched' : 'launched'} ${journeyId} (attempt ${String(launched.launchAttempt)}): ${describeProgress(progress)}`,
+      output(
+        Boolean(options.json),
+        progress,
+        () => `${launched.relaunch ? 'relaunched' : 'launched'} ${journeyId} (attempt ${String(launched.launchAttempt)}): ${describeProgress(progress)}`,
       );
     });
 
@@ -147,11 +152,23 @@ export function registerJourneyCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (options: CommonOptions) => {
       const answer = await request(options, 'GET', '/v1/journeys');
-      const rows = answer.journeys as Array<{ journeyId: string; tier: string; status: string; automatic: boolean; launchedAt: string; launch?: { enrolled: number; holdout: number } }>;
+      const rows = answer.journeys as Array<{
+        journeyId: string;
+        tier: string;
+        status: string;
+        automatic: boolean;
+        launchedAt: string;
+        launch?: { enrolled: number; holdout: number };
+      }>;
       output(Boolean(options.json), answer, () =>
         rows.length === 0
           ? 'no journeys yet: rekindle journeys preview --tier R3'
-          : rows.map((row) => `${row.journeyId.padEnd(24)} ${row.tier} ${row.status.padEnd(9)} ${row.automatic ? 'automatic ' : ''}launched ${row.launchedAt} · ${row.launch?.enrolled ?? 0} enrolled (${row.launch?.holdout ?? 0} holdout)`).join('\n'),
+          : rows
+              .map(
+                (row) =>
+                  `${row.journeyId.padEnd(24)} ${row.tier} ${row.status.padEnd(9)} ${row.automatic ? 'automatic ' : ''}launched ${row.launchedAt} · ${row.launch?.enrolled ?? 0} enrolled (${row.launch?.holdout ?? 0} holdout)`,
+              )
+              .join('\n'),
       );
     });
 
@@ -163,7 +180,11 @@ export function registerJourneyCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (journeyId: string, options: CommonOptions) => {
       const journey = await request(options, 'GET', `/v1/journeys/${encodeURIComponent(journeyId)}`);
-      const definition = journey.definition as { name: string; tier: string; steps: Array<{ kind: string; days?: number; channels?: string[]; templateId?: string }> };
+      const definition = journey.definition as {
+        name: string;
+        tier: string;
+        steps: Array<{ kind: string; days?: number; channels?: string[]; templateId?: string }>;
+      };
       output(Boolean(options.json), journey, () =>
         [
           `${journeyId} (${definition.tier}) ${definition.name}: ${String(journey.status)}`,
@@ -183,7 +204,11 @@ export function registerJourneyCommands(program: Command): void {
       .option('--json', 'machine-readable output')
       .action(async (journeyId: string, options: CommonOptions) => {
         const answer = await request(options, 'POST', `/v1/journeys/${encodeURIComponent(journeyId)}/${command}`);
-        output(Boolean(options.json), answer, () => `${journeyId} is ${String(answer.status)}${command === 'stop' ? ` (${String(answer.executionsStopped)} executions stopped)` : ''}`);
+        output(
+          Boolean(options.json),
+          answer,
+          () => `${journeyId} is ${String(answer.status)}${command === 'stop' ? ` (${String(answer.executionsStopped)} executions stopped)` : ''}`,
+        );
       });
   }
 
@@ -197,7 +222,14 @@ export function registerJourneyCommands(program: Command): void {
       const report = await request(options, 'GET', `/v1/journeys/${encodeURIComponent(journeyId)}/report`);
       output(Boolean(options.json), report, () => {
         type Lift = { absolute: number; confidence95: { lower: number; upper: number } } | null;
-        type Section = { enrolled: number; treatment: Record<string, number | null | Record<string, number>>; holdout: Record<string, number | null>; liftWithin7d: Lift; liftWithin30d: Lift; incrementalRevenue: number | null };
+        type Section = {
+          enrolled: number;
+          treatment: Record<string, number | null | Record<string, number>>;
+          holdout: Record<string, number | null>;
+          liftWithin7d: Lift;
+          liftWithin30d: Lift;
+          incrementalRevenue: number | null;
+        };
         const pct = (value: unknown) => (value === null || value === undefined ? '—' : `${(Number(value) * 100).toFixed(1)}%`);
         const lift = (value: Lift) => (value ? `${pct(value.absolute)} [${pct(value.confidence95.lower)}, ${pct(value.confidence95.upper)}]` : '—');
         const section = (title: string, s: Section) =>

@@ -129,7 +129,9 @@ function seedingReporter(say: (line: string) => void): (progress: SeedingProgres
 export function registerLocalCommands(program: Command): void {
   program
     .command('start')
-    .description('run the whole system locally: DynamoDB Local, the API, emulators, schedules. Ctrl-C stops cleanly (the clock and data are kept); during the shutdown a second Ctrl-C only says it is still stopping, a third saves the clock and exits at once')
+    .description(
+      'run the whole system locally: DynamoDB Local, the API, emulators, schedules. Ctrl-C stops cleanly (the clock and data are kept); during the shutdown a second Ctrl-C only says it is still stopping, a third saves the clock and exits at once',
+    )
     .option('--data-dir <dir>', 'where data, the clock and local credentials live', DEFAULT_DATA_DIR)
     .option('--in-memory', 'keep nothing: data is gone when it stops')
     .option('--port <port>', 'HTTP API port', port, DEFAULT_PORTS.api)
@@ -141,62 +143,85 @@ export function registerLocalCommands(program: Command): void {
     .option('--seed-users <n>', 'users to seed on an empty data folder', positiveInt('--seed-users'), POPULATION_DEFAULTS.users)
     .option('--no-seed', 'do not seed an empty data folder')
     .option('--log-level <level>', 'handler log level (DEBUG, INFO, WARN, ERROR)', 'WARN')
-    .action(async (options: { dataDir: string; inMemory?: boolean; port: number; dynamodbPort: number; sesPort: number; snsPort: number; sfnPort: number; eventsPort: number; seedUsers: number; seed: boolean; logLevel: 'WARN' }) => {
-      const started = Date.now();
-      const say = (line: string) => process.stderr.write(`• ${line}\n`);
-      // Listen from the first moment: a Ctrl-C during the start stops what has started, cleanly.
-      const stop = listenForStop();
-      say('synthesizing the CDK app (the same definitions `cdk deploy` ships)');
-      const runtime = await LocalRuntime.start({
-        dataDir: options.inMemory ? null : options.dataDir,
-        ports: { api: options.port, dynamodb: options.dynamodbPort, ses: options.sesPort, snsSqs: options.snsPort, stepFunctions: options.sfnPort, eventBridge: options.eventsPort },
-        logLevel: options.logLevel,
-        report: say,
-        ...(options.seed ? { seed: { users: options.seedUsers, days: POPULATION_DEFAULTS.days, seed: POPULATION_DEFAULTS.seed, onProgress: seedingReporter(say) } } : {}),
-      }).catch((error: unknown) => {
-        stop.detach();
-        throw error;
-      });
-      stop.attach(runtime);
-      try {
-        // The CLI finds a running system through these files, in memory or not.
-        mkdirSync(options.dataDir, { recursive: true });
-        if (options.inMemory) writeFileSync(join(options.dataDir, 'credentials.json'), JSON.stringify(runtime.credentials, null, 2), { mode: 0o600 });
-        writeRuntimeState(options.dataDir, {
-          apiUrl: runtime.apiUrl,
-          dynamodbEndpoint: runtime.dynamodb.endpoint,
-          sesEndpoint: runtime.emulators.sesEndpoint,
-          snsSqsEndpoint: runtime.emulators.snsSqsEndpoint,
-          tables: Object.fromEntries(runtime.tables),
-          pid: process.pid,
+    .action(
+      async (options: {
+        dataDir: string;
+        inMemory?: boolean;
+        port: number;
+        dynamodbPort: number;
+        sesPort: number;
+        snsPort: number;
+        sfnPort: number;
+        eventsPort: number;
+        seedUsers: number;
+        seed: boolean;
+        logLevel: 'WARN';
+      }) => {
+        const started = Date.now();
+        const say = (line: string) => process.stderr.write(`• ${line}\n`);
+        // Listen from the first moment: a Ctrl-C during the start stops what has started, cleanly.
+        const stop = listenForStop();
+        say('synthesizing the CDK app (the same definitions `cdk deploy` ships)');
+        const runtime = await LocalRuntime.start({
+          dataDir: options.inMemory ? null : options.dataDir,
+          ports: {
+            api: options.port,
+            dynamodb: options.dynamodbPort,
+            ses: options.sesPort,
+            snsSqs: options.snsPort,
+            stepFunctions: options.sfnPort,
+            eventBridge: options.eventsPort,
+          },
+          logLevel: options.logLevel,
+          report: say,
+          ...(options.seed
+            ? { seed: { users: options.seedUsers, days: POPULATION_DEFAULTS.days, seed: POPULATION_DEFAULTS.seed, onProgress: seedingReporter(say) } }
+            : {}),
+        }).catch((error: unknown) => {
+          stop.detach();
+          throw error;
         });
-      } catch (error) {
-        stop.detach();
-        await runtime.stop();
-        throw error;
-      }
-      process.stdout.write(
-        [
-          '',
-          `Rekindle is running locally (answering ${((Date.now() - started) / 1000).toFixed(1)} s after the start).`,
-          `  API             ${runtime.apiUrl}`,
-          `  DynamoDB Local  ${runtime.dynamodb.endpoint}`,
-          `  SES emulator    ${runtime.emulators.sesEndpoint}  (captured mail)`,
-          `  SNS/SQS         ${runtime.emulators.snsSqsEndpoint}`,
-          `  data folder     ${options.inMemory ? '(in memory)' : options.dataDir}`,
-          `  clock           ${runtime.clock.now().toISOString()}`,
-          `  seeding         ${describeSeeding(runtime.seedingProgress)}  (GET /local/ready, npm run rekindle -- status)`,
-          '',
-          `  ingest key      ${runtime.credentials.ingestKey}     (x-api-key, for POST /v1/events and PUT /v1/users/{id})`,
-          `  marketer token  ${runtime.credentials.marketerToken}  (Authorization: Bearer, for GET routes and /local/*)`,
-          '',
-          'Try: npm run rekindle -- users show u-000001   ·   npm run rekindle -- clock advance 1d   ·   Ctrl-C to stop (once)',
-          '',
-        ].join('\n'),
-      );
-      await stop.stopped;
-      process.stderr.write('stopped cleanly.\n');
-    });
+        stop.attach(runtime);
+        try {
+          // The CLI finds a running system through these files, in memory or not.
+          mkdirSync(options.dataDir, { recursive: true });
+          if (options.inMemory) writeFileSync(join(options.dataDir, 'credentials.json'), JSON.stringify(runtime.credentials, null, 2), { mode: 0o600 });
+          writeRuntimeState(options.dataDir, {
+            apiUrl: runtime.apiUrl,
+            dynamodbEndpoint: runtime.dynamodb.endpoint,
+            sesEndpoint: runtime.emulators.sesEndpoint,
+            snsSqsEndpoint: runtime.emulators.snsSqsEndpoint,
+            tables: Object.fromEntries(runtime.tables),
+            pid: process.pid,
+          });
+        } catch (error) {
+          stop.detach();
+          await runtime.stop();
+          throw error;
+        }
+        process.stdout.write(
+          [
+            '',
+            `Rekindle is running locally (answering ${((Date.now() - started) / 1000).toFixed(1)} s after the start).`,
+            `  API             ${runtime.apiUrl}`,
+            `  DynamoDB Local  ${runtime.dynamodb.endpoint}`,
+            `  SES emulator    ${runtime.emulators.sesEndpoint}  (captured mail)`,
+            `  SNS/SQS         ${runtime.emulators.snsSqsEndpoint}`,
+            `  data folder     ${options.inMemory ? '(in memory)' : options.dataDir}`,
+            `  clock           ${runtime.clock.now().toISOString()}`,
+            `  seeding         ${describeSeeding(runtime.seedingProgress)}  (GET /local/ready, npm run rekindle -- status)`,
+            '',
+            `  ingest key      ${runtime.credentials.ingestKey}     (x-api-key, for POST /v1/events and PUT /v1/users/{id})`,
+            `  marketer token  ${runtime.credentials.marketerToken}  (Authorization: Bearer, for GET routes and /local/*)`,
+            '',
+            'Try: npm run rekindle -- users show u-000001   ·   npm run rekindle -- clock advance 1d   ·   Ctrl-C to stop (once)',
+            '',
+          ].join('\n'),
+        );
+        await stop.stopped;
+        process.stderr.write('stopped cleanly.\n');
+      },
+    );
 
   program
     .command('seed')
@@ -215,7 +240,11 @@ export function registerLocalCommands(program: Command): void {
         { marshallOptions: { removeUndefinedValues: true } },
       );
       const result = await runSeed(client, seedTablesOf(connection.state.tables), options.users, options.days, options.seed, now);
-      output(Boolean(options.json), result, () => `seeded ${result.users} users, ${result.events} events${result.resumedFrom ? ` (resumed at user ${result.resumedFrom})` : ''}`);
+      output(
+        Boolean(options.json),
+        result,
+        () => `seeded ${result.users} users, ${result.events} events${result.resumedFrom ? ` (resumed at user ${result.resumedFrom})` : ''}`,
+      );
     });
 
   program
@@ -228,7 +257,11 @@ export function registerLocalCommands(program: Command): void {
       const answer = await connection.request('GET', '/local/ready', { auth: 'marketer' });
       if (answer.status !== 200) throw new Error(`GET /local/ready answered ${answer.status}`);
       const body = answer.body as { ready: boolean; seeding: SeedingProgress | null };
-      output(Boolean(options.json), body, () => `${body.ready ? 'ready' : 'not ready yet'} at ${connection.state.apiUrl}; seeding ${describeSeeding(body.seeding)}`);
+      output(
+        Boolean(options.json),
+        body,
+        () => `${body.ready ? 'ready' : 'not ready yet'} at ${connection.state.apiUrl}; seeding ${describeSeeding(body.seeding)}`,
+      );
     });
 
   const clock = program.command('clock').description("the local runtime's controllable clock");
@@ -240,7 +273,11 @@ export function registerLocalCommands(program: Command): void {
     .action(async (options: { dataDir: string; json?: boolean }) => {
       const answer = await connectLocal(options.dataDir).request('GET', '/local/clock', { auth: 'marketer' });
       const body = answer.body as { now: string; offsetMs: number; waiting: number };
-      output(Boolean(options.json), body, () => `${body.now}  (ahead of wall time by ${(body.offsetMs / 86_400_000).toFixed(2)} days; ${body.waiting} waiting)`);
+      output(
+        Boolean(options.json),
+        body,
+        () => `${body.now}  (ahead of wall time by ${(body.offsetMs / 86_400_000).toFixed(2)} days; ${body.waiting} waiting)`,
+      );
     });
   clock
     .command('advance')

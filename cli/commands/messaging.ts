@@ -52,7 +52,8 @@ function describeOutcome(outcome: SendOutcome): string {
   }
 }
 
-const dataDirOption = (command: Command) => command.option('--data-dir <dir>', 'data folder of the running system', DEFAULT_DATA_DIR).option('--json', 'machine-readable output');
+const dataDirOption = (command: Command) =>
+  command.option('--data-dir <dir>', 'data folder of the running system', DEFAULT_DATA_DIR).option('--json', 'machine-readable output');
 
 /** `rekindle mail …`, `rekindle killswitch …`, `rekindle messages send-test`. */
 export function registerMessagingCommands(program: Command): void {
@@ -64,8 +65,15 @@ export function registerMessagingCommands(program: Command): void {
       const connection = connectLocal(options.dataDir);
       const emails = await capturedMail(connection);
       if (options.user === undefined) {
-        const rows = emails.map((email) => ({ id: email.messageId, at: new Date(email.at * 1000).toISOString(), to: email.destination.to.map(maskEmail), subject: email.subject }));
-        output(Boolean(options.json), rows, () => (rows.length === 0 ? 'no mail captured yet' : rows.map((r) => `${r.at}  ${r.id}  ${r.to.join(', ')}  ${r.subject}`).join('\n')));
+        const rows = emails.map((email) => ({
+          id: email.messageId,
+          at: new Date(email.at * 1000).toISOString(),
+          to: email.destination.to.map(maskEmail),
+          subject: email.subject,
+        }));
+        output(Boolean(options.json), rows, () =>
+          rows.length === 0 ? 'no mail captured yet' : rows.map((r) => `${r.at}  ${r.id}  ${r.to.join(', ')}  ${r.subject}`).join('\n'),
+        );
         return;
       }
       const body = await api(connection, 'GET', `/v1/users/${encodeURIComponent(options.user)}/messages`);
@@ -79,43 +87,50 @@ export function registerMessagingCommands(program: Command): void {
         rows.length === 0
           ? `no messages for ${options.user}`
           : rows
-              .map((r) => `${r.recordedAt}  ${r.messageId}  ${r.channel.padEnd(5)} ${r.templateId.padEnd(16)} ${r.priority.padEnd(8)} ${describeOutcome(r.outcome)}${r.subject ? `\n    subject: ${r.subject}` : ''}`)
+              .map(
+                (r) =>
+                  `${r.recordedAt}  ${r.messageId}  ${r.channel.padEnd(5)} ${r.templateId.padEnd(16)} ${r.priority.padEnd(8)} ${describeOutcome(r.outcome)}${r.subject ? `\n    subject: ${r.subject}` : ''}`,
+              )
               .join('\n'),
       );
     });
 
-  dataDirOption(mail.command('show').description('show exactly what was rendered and sent').argument('<id>', 'an SES message id (from mail list) or a Rekindle message id (msg_…)')).action(
-    async (id: string, options: { dataDir: string; json?: boolean }) => {
-      const connection = connectLocal(options.dataDir);
-      const emails = await capturedMail(connection);
-      let email = emails.find((candidate) => candidate.messageId === id);
-      let detail: Record<string, unknown> | undefined;
-      if (email === undefined && id.startsWith('msg_')) {
-        detail = await api(connection, 'GET', `/v1/messages/${encodeURIComponent(id)}`);
-        const sent = (detail.entries as MessageLogEntry[]).find((entry) => entry.outcome.kind === 'sent');
-        if (sent?.outcome.kind === 'sent' && sent.channel === 'email') {
-          const providerId = sent.outcome.providerMessageId;
-          email = emails.find((candidate) => candidate.messageId === providerId);
-        }
+  dataDirOption(
+    mail
+      .command('show')
+      .description('show exactly what was rendered and sent')
+      .argument('<id>', 'an SES message id (from mail list) or a Rekindle message id (msg_…)'),
+  ).action(async (id: string, options: { dataDir: string; json?: boolean }) => {
+    const connection = connectLocal(options.dataDir);
+    const emails = await capturedMail(connection);
+    let email = emails.find((candidate) => candidate.messageId === id);
+    let detail: Record<string, unknown> | undefined;
+    if (email === undefined && id.startsWith('msg_')) {
+      detail = await api(connection, 'GET', `/v1/messages/${encodeURIComponent(id)}`);
+      const sent = (detail.entries as MessageLogEntry[]).find((entry) => entry.outcome.kind === 'sent');
+      if (sent?.outcome.kind === 'sent' && sent.channel === 'email') {
+        const providerId = sent.outcome.providerMessageId;
+        email = emails.find((candidate) => candidate.messageId === providerId);
       }
-      if (email === undefined && detail === undefined) throw new MessagingCommandError(`no message ${id}: use an id printed by \`rekindle mail list\``);
-      output(Boolean(options.json), { email, ...(detail ?? {}) }, () => {
-        const lines: string[] = [];
-        if (email) {
-          lines.push(`From: ${email.from}`, `To: ${email.destination.to.join(', ')}`, `Subject: ${email.subject}`);
-          for (const header of email.headers ?? []) lines.push(`${header.name}: ${header.value}`);
-          lines.push('', email.body.text ?? '(no text part)');
-        }
-        const rendered = detail?.rendered as { channel: string; to: string; title?: string; body: string } | undefined;
-        if (rendered) lines.push(`${rendered.channel.toUpperCase()} to ${rendered.to}`, ...(rendered.title ? [`Title: ${rendered.title}`] : []), '', rendered.body);
-        for (const entry of (detail?.entries as MessageLogEntry[] | undefined) ?? []) {
-          lines.push('', `${entry.recordedAt}  ${describeOutcome(entry.outcome)}`);
-          for (const check of entry.decision?.checks ?? []) lines.push(`  ${check.name.padEnd(19)} ${check.result.padEnd(8)} ${check.detail}`);
-        }
-        return lines.join('\n');
-      });
-    },
-  );
+    }
+    if (email === undefined && detail === undefined) throw new MessagingCommandError(`no message ${id}: use an id printed by \`rekindle mail list\``);
+    output(Boolean(options.json), { email, ...(detail ?? {}) }, () => {
+      const lines: string[] = [];
+      if (email) {
+        lines.push(`From: ${email.from}`, `To: ${email.destination.to.join(', ')}`, `Subject: ${email.subject}`);
+        for (const header of email.headers ?? []) lines.push(`${header.name}: ${header.value}`);
+        lines.push('', email.body.text ?? '(no text part)');
+      }
+      const rendered = detail?.rendered as { channel: string; to: string; title?: string; body: string } | undefined;
+      if (rendered)
+        lines.push(`${rendered.channel.toUpperCase()} to ${rendered.to}`, ...(rendered.title ? [`Title: ${rendered.title}`] : []), '', rendered.body);
+      for (const entry of (detail?.entries as MessageLogEntry[] | undefined) ?? []) {
+        lines.push('', `${entry.recordedAt}  ${describeOutcome(entry.outcome)}`);
+        for (const check of entry.decision?.checks ?? []) lines.push(`  ${check.name.padEnd(19)} ${check.result.padEnd(8)} ${check.detail}`);
+      }
+      return lines.join('\n');
+    });
+  });
 
   const killswitch = program.command('killswitch').description('the global kill switch: while on, no non-core message leaves');
   for (const state of ['on', 'off'] as const) {
@@ -123,7 +138,9 @@ export function registerMessagingCommands(program: Command): void {
       .requiredOption('--reason <text>', 'why (kept with the switch and shown in every skipped message)')
       .action(async (options: { dataDir: string; json?: boolean; reason: string }) => {
         const body = await api(connectLocal(options.dataDir), 'PUT', '/v1/killswitch', { active: state === 'on', reason: options.reason });
-        output(Boolean(options.json), body, () => (state === 'on' ? `kill switch ON: non-core messages are skipped (${options.reason})` : 'kill switch off: non-core messages flow again'));
+        output(Boolean(options.json), body, () =>
+          state === 'on' ? `kill switch ON: non-core messages are skipped (${options.reason})` : 'kill switch off: non-core messages flow again',
+        );
       });
   }
   dataDirOption(killswitch.command('status').description('show the kill switch')).action(async (options: { dataDir: string; json?: boolean }) => {

@@ -128,7 +128,9 @@ async function readFitOutput(path: string, option: string, model: FitOutput['mod
   }
   const parsed = FitOutput.safeParse(json);
   if (!parsed.success) {
-    throw new ModelsCommandError(`${option}: ${path} is not the output of 'models fit': ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`);
+    throw new ModelsCommandError(
+      `${option}: ${path} is not the output of 'models fit': ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`,
+    );
   }
   if (parsed.data.model !== model) throw new ModelsCommandError(`${option}: ${path} holds a ${parsed.data.model} fit, expected ${model}`);
   return parsed.data;
@@ -180,7 +182,15 @@ export function registerModelsCommands(program: Command, output: ModelsCommandsO
         options.model === 'bgnbd'
           ? (() => {
               const fit = fitBgnbd(rows);
-              return { model: 'bgnbd', params: fit.params, logLikelihood: fit.logLikelihood, n: fit.n, converged: fit.converged, iterations: fit.iterations, seconds: 0 };
+              return {
+                model: 'bgnbd',
+                params: fit.params,
+                logLikelihood: fit.logLikelihood,
+                n: fit.n,
+                converged: fit.converged,
+                iterations: fit.iterations,
+                seconds: 0,
+              };
             })()
           : (() => {
               const fit = fitGammaGamma(rows);
@@ -222,7 +232,16 @@ export function registerModelsCommands(program: Command, output: ModelsCommandsO
     .option('--json', 'print a JSON array')
     .option('--csv', 'print CSV (the default)')
     .action(
-      async (options: { input: string; bgnbd: string; gammagamma?: string; horizon: string; discount: string; period: string; json?: boolean; csv?: boolean }) => {
+      async (options: {
+        input: string;
+        bgnbd: string;
+        gammagamma?: string;
+        horizon: string;
+        discount: string;
+        period: string;
+        json?: boolean;
+        csv?: boolean;
+      }) => {
         if (options.json && options.csv) throw new ModelsCommandError('choose one of --json and --csv');
         const horizon = parsePositiveOption(options.horizon, '--horizon');
         const discountRate = parsePositiveOption(options.discount, '--discount', true);
@@ -250,7 +269,9 @@ export function registerModelsCommands(program: Command, output: ModelsCommandsO
           return;
         }
         const header = ['id', 'p_alive', 'expected_purchases', ...(gammaGamma ? ['expected_spend', 'clv'] : [])];
-        const lines = predictions.map((prediction) => header.map((column) => csvField((prediction as Record<string, string | number>)[column] ?? '')).join(','));
+        const lines = predictions.map((prediction) =>
+          header.map((column) => csvField((prediction as Record<string, string | number>)[column] ?? '')).join(','),
+        );
         output.stdout(`${[header.join(','), ...lines].join('\n')}\n`);
       },
     );

@@ -109,7 +109,8 @@ export function registerScoringCommands(program: Command): void {
       );
     });
 
-  const cost = program.commands.find((command) => command.name() === 'cost') ?? program.command('cost').description('what things cost on AWS at on-demand prices');
+  const cost =
+    program.commands.find((command) => command.name() === 'cost') ?? program.command('cost').description('what things cost on AWS at on-demand prices');
   cost
     .command('score')
     .description("USD per nightly scoring run, from the latest run's measured units and transitions, scaled to --users")

@@ -37,10 +37,20 @@ export function registerUserCommands(program: Command): void {
       output(Boolean(options.json), body, () => {
         const p = body.profile;
         const a = body.activity;
-        const features = Object.entries(a.featureUsesLast30).map(([f, n]) => `${f} ${n}`).join(', ') || '—';
+        const features =
+          Object.entries(a.featureUsesLast30)
+            .map(([f, n]) => `${f} ${n}`)
+            .join(', ') || '—';
         return [
           `user ${userId}`,
-          p ? `  locale ${p.locale} · time zone ${p.timeZone} · consents ${Object.entries(p.consents).filter(([, v]) => v).map(([k]) => k).join(', ') || 'none'}` : '  (no profile yet)',
+          p
+            ? `  locale ${p.locale} · time zone ${p.timeZone} · consents ${
+                Object.entries(p.consents)
+                  .filter(([, v]) => v)
+                  .map(([k]) => k)
+                  .join(', ') || 'none'
+              }`
+            : '  (no profile yet)',
           p ? `  email ${mask(p.email)} · phone ${mask(p.phone)}` : '',
           `  last seen          ${a.lastSeenAt ?? 'never'}${a.daysSinceLastSeen !== null ? ` (${a.daysSinceLastSeen} days ago)` : ''}`,
           `  last purchase      ${a.lastPurchaseAt ?? 'never'}`,

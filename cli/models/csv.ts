@@ -51,11 +51,15 @@ export function splitCsvLine(line: string): string[] {
 export function parseCsv(text: string, file: string, requiredColumns: readonly string[]): CsvRow[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const headerLine = lines[0] ?? '';
-  if (headerLine.trim() === '') throw new CsvInputError(`${file} line 1: the file is empty, expected the header ${requiredColumns.join(',')}`, { file, line: 1 });
+  if (headerLine.trim() === '')
+    throw new CsvInputError(`${file} line 1: the file is empty, expected the header ${requiredColumns.join(',')}`, { file, line: 1 });
   const header = splitCsvLine(headerLine);
   const missing = requiredColumns.filter((column) => !header.includes(column));
   if (missing.length > 0) {
-    throw new CsvInputError(`${file} line 1: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header is ${header.join(',')})`, { file, line: 1 });
+    throw new CsvInputError(`${file} line 1: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header is ${header.join(',')})`, {
+      file,
+      line: 1,
+    });
   }
   const rows: CsvRow[] = [];
   for (let index = 1; index < lines.length; index += 1) {

@@ -10,7 +10,9 @@ import { addDays, NotFoundError, parseInput } from '../../shared/domain/common';
 import { reportingDayBefore } from '../../shared/domain/health';
 
 /** The body of `POST /v1/incidents/{id}/resume`: a person says why sends may start again. */
-export const ResumeRequest = z.strictObject({ reason: z.string({ message: 'reason is required' }).trim().min(3, 'reason must say why (at least 3 characters)').max(500) });
+export const ResumeRequest = z.strictObject({
+  reason: z.string({ message: 'reason is required' }).trim().min(3, 'reason must say why (at least 3 characters)').max(500),
+});
 export type ResumeRequest = z.infer<typeof ResumeRequest>;
 const Weeks = z.coerce.number().int('weeks must be a whole number').min(1, 'weeks must be from 1 to 26').max(26, 'weeks must be from 1 to 26');
 const Days = z.coerce.number().int('days must be a whole number').min(1, 'days must be from 1 to 400').max(400, 'days must be from 1 to 400');

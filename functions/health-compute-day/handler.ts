@@ -32,6 +32,11 @@ export const handler = middy<unknown, { day: string; dau: number; raised: number
     countMetric('HealthDau', result.day.dau);
     countMetric('HealthAlertsRaised', result.raised.length);
     countMetric('HealthStopIncidents', result.incident ? 1 : 0);
-    logger.info('daily health computed', { day, dau: result.day.dau, raised: result.raised.map((alert) => alert.alertId), incident: result.incident?.incidentId ?? null });
+    logger.info('daily health computed', {
+      day,
+      dau: result.day.dau,
+      raised: result.raised.map((alert) => alert.alertId),
+      incident: result.incident?.incidentId ?? null,
+    });
     return { day, dau: result.day.dau, raised: result.raised.length, incidentId: result.incident?.incidentId ?? null };
   });

@@ -21,6 +21,13 @@ export const handler = middy<EventBridgeEvent<'TierChanged', unknown>, AutoEnrol
     const enrolled = await enrollOnTierChange(change, event.time, journeys);
     const alreadyEnrolled = enrolled?.alreadyEnrolled ?? false;
     if (enrolled && !alreadyEnrolled) countMetric(enrolled.holdout ? 'JourneyHoldoutEnrollments' : 'JourneyEnrollments');
-    logger.info('tier change handled', { userId: change.userId, to: change.to, enrolledIn: enrolled?.journeyId ?? null, holdout: enrolled?.holdout ?? null, alreadyEnrolled, enrolledAt: enrolled?.enrolledAt ?? null });
+    logger.info('tier change handled', {
+      userId: change.userId,
+      to: change.to,
+      enrolledIn: enrolled?.journeyId ?? null,
+      holdout: enrolled?.holdout ?? null,
+      alreadyEnrolled,
+      enrolledAt: enrolled?.enrolledAt ?? null,
+    });
     return { enrolledIn: enrolled?.journeyId ?? null, alreadyEnrolled };
   });

@@ -18,7 +18,12 @@ export const handler = middy<unknown, JourneyCursor>()
   .use(transientErrorsAsRetryable())
   .handler(async (event) => {
     const parsed = CheckExitAndSendInput.safeParse(event);
-    if (!parsed.success) throw new JourneyInputInvalid(`CheckExitAndSend input: ${problemsFromZod(parsed.error).map((problem) => `${problem.path}: ${problem.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new JourneyInputInvalid(
+        `CheckExitAndSend input: ${problemsFromZod(parsed.error)
+          .map((problem) => `${problem.path}: ${problem.message}`)
+          .join('; ')}`,
+      );
     const cursor = await checkExitAndSend(parsed.data, journeys);
     logger.debug('journey step', { executionName: parsed.data.executionName, step: parsed.data.cursor, next: cursor });
     return cursor;

@@ -14,7 +14,12 @@ const startsPerSecond = journeys.startsPerSecond;
 const processor = new BatchProcessor(EventType.SQS);
 
 /** Metric per outcome of a queued enrollment. */
-const METRIC_OF = { started: 'JourneyExecutionsStarted', 'already-enrolled': 'JourneyStartsAlreadyEnrolled', 'journey-closed': 'JourneyStartsJourneyClosed', 'journey-missing': 'JourneyStartsJourneyMissing' } as const;
+const METRIC_OF = {
+  started: 'JourneyExecutionsStarted',
+  'already-enrolled': 'JourneyStartsAlreadyEnrolled',
+  'journey-closed': 'JourneyStartsJourneyClosed',
+  'journey-missing': 'JourneyStartsJourneyMissing',
+} as const;
 
 /**
  * Consumes the launch queue: starts one execution per enrollment, paced to the configured rate,
@@ -40,7 +45,10 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
         countMetric(METRIC_OF[outcome]);
         if (outcome === 'started') startedIn.push(message.journeyId);
       } catch (error) {
-        logger.warn('enrollment not started; back to the queue', { messageId: record.messageId, error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
+        logger.warn('enrollment not started; back to the queue', {
+          messageId: record.messageId,
+          error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+        });
         throw error;
       }
     };
@@ -52,7 +60,10 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       // The starts happened and must not be retried for a progress counter: the launch's "started"
       // falls short by this batch, which the metric and the warning show.
       countMetric('JourneyStartedNotCounted', startedIn.length);
-      logger.warn('started executions not added to the launch progress', { count: startedIn.length, error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
+      logger.warn('started executions not added to the launch progress', {
+        count: startedIn.length,
+        error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+      });
     }
     return response;
   });

@@ -1,6 +1,19 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { checkInNow, countNewGrants, enrollInCheckin, incentiveReport, pointsOf, programsOf, publishedDraw, redeemPoints, referralCodeOf, runDraw, signUpWithCode, type AppliedGrant } from '../../shared/application/loyalty';
+import {
+  checkInNow,
+  countNewGrants,
+  enrollInCheckin,
+  incentiveReport,
+  pointsOf,
+  programsOf,
+  publishedDraw,
+  redeemPoints,
+  referralCodeOf,
+  runDraw,
+  signUpWithCode,
+  type AppliedGrant,
+} from '../../shared/application/loyalty';
 import { composeLoyalty } from '../../shared/composition/loyalty';
 import { httpHandler, json, jsonBody, pathParameter } from '../../shared/adapters/http/http-api';
 import { logger } from '../../shared/adapters/observability/logger';
@@ -68,7 +81,15 @@ const routes: Record<string, Route> = {
         throw new NotFoundError(`user ${userId} is not enrolled in the check-in program`);
       case 'checked-in':
         logger.info('checked in', { dayNumber: outcome.dayNumber, streak: outcome.streak, grants: grantOutcomes.length });
-        return json(201, { kind: outcome.kind, day: outcome.day, dayNumber: outcome.dayNumber, streak: outcome.streak, grants: outcome.grants, grantOutcomes, status: outcome.state.status });
+        return json(201, {
+          kind: outcome.kind,
+          day: outcome.day,
+          dayNumber: outcome.dayNumber,
+          streak: outcome.streak,
+          grants: outcome.grants,
+          grantOutcomes,
+          status: outcome.state.status,
+        });
       case 'already-checked-in-today':
         return json(200, outcome);
       case 'not-started':

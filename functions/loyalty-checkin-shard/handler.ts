@@ -20,7 +20,12 @@ export const handler = middy<unknown, CheckinShardResult>()
   .use(transientErrorsAsRetryable())
   .handler(async (event) => {
     const task = parseInput(CheckinShardTask, event, 'check-in shard task');
-    const swept = await sweepWakeShard(composeLoyalty(), { shard: task.shard, now: new Date(task.now), limit: task.maxProgramsPerInvocation, cursor: task.cursor ?? undefined });
+    const swept = await sweepWakeShard(composeLoyalty(), {
+      shard: task.shard,
+      now: new Date(task.now),
+      limit: task.maxProgramsPerInvocation,
+      cursor: task.cursor ?? undefined,
+    });
     countMetric('LoyaltyCheckinReminders', swept.counts.reminders);
     return { ...task, cursor: swept.cursor ?? null, invocations: task.invocations + 1, counts: addSweepCounts(task.counts, swept.counts) };
   });

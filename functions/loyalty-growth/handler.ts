@@ -46,7 +46,8 @@ export const handler = middy<DynamoDBStreamEvent, LoyaltyEventsReport>()
       const { growth: result, incentives } = await countLoyaltyEvent(loyalty, stored.event);
       if (result?.growth.kind === 'already-counted') duplicates += 1;
       else if (result) counted += 1;
-      if (result?.growth.kind === 'growth-changed' && result.growth.levelChange) logger.info('growth level changed', { from: result.growth.levelChange.from, to: result.growth.levelChange.to });
+      if (result?.growth.kind === 'growth-changed' && result.growth.levelChange)
+        logger.info('growth level changed', { from: result.growth.levelChange.from, to: result.growth.levelChange.to });
       if (result) countMetric('LoyaltyCouponsIssued', countNewGrants(result.referralReward).couponsIssued);
       for (const incentive of incentives) incentiveGrants += incentive.grants.filter((grant) => grant === 'appended').length;
     }

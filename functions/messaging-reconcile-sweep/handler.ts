@@ -18,7 +18,10 @@ export const handler = middy(async (): Promise<ReconcileReport> => {
     const report = await reconcileInDoubtSends(ports, messaging.clock, reservation);
     if (report.leftInDoubt.length > 0) {
       // SMS and push in AWS: SNS keeps no record readable by our id. Needs a person to decide.
-      logger.warn('messages left in doubt: no provider evidence for their channel', { messageIds: report.leftInDoubt.slice(0, 50), count: report.leftInDoubt.length });
+      logger.warn('messages left in doubt: no provider evidence for their channel', {
+        messageIds: report.leftInDoubt.slice(0, 50),
+        count: report.leftInDoubt.length,
+      });
     }
     logger.info('in-doubt reconciliation', { ...report, leftInDoubt: report.leftInDoubt.length });
     return report;

@@ -11,9 +11,23 @@ const scoring = composeScoring();
 const ports = scoring.tasks();
 
 /** PrepareRun task: run date, parameters (refitted when due), the sample's cut points, segments. */
-export const handler = middy<unknown, PreparedRun>().use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(transientErrorsAsRetryable()).handler(async (event) => {
-  const prepared = await prepareRun(RunRequest.parse(event), { sampler: ports.scanner, params: ports.params, runs: ports.runs, clock: scoring.clock, settings: ports.settings });
-  logger.info('scoring run prepared', { runId: prepared.runId, date: prepared.date, paramsVersion: prepared.paramsVersion, refitted: prepared.refitted, sampleUsers: prepared.reference.sampleUsers });
-  return prepared;
-});
+export const handler = middy<unknown, PreparedRun>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(transientErrorsAsRetryable())
+  .handler(async (event) => {
+    const prepared = await prepareRun(RunRequest.parse(event), {
+      sampler: ports.scanner,
+      params: ports.params,
+      runs: ports.runs,
+      clock: scoring.clock,
+      settings: ports.settings,
+    });
+    logger.info('scoring run prepared', {
+      runId: prepared.runId,
+      date: prepared.date,
+      paramsVersion: prepared.paramsVersion,
+      refitted: prepared.refitted,
+      sampleUsers: prepared.reference.sampleUsers,
+    });
+    return prepared;
+  });

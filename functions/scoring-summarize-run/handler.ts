@@ -11,9 +11,16 @@ const scoring = composeScoring();
 const { runs } = scoring.runs();
 
 /** Summarize task: adds up the segments and stores the run summary. */
-export const handler = middy<unknown, RunSummary>().use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(transientErrorsAsRetryable()).handler(async (event) => {
-  const summary = await summarizeRun(SummarizeRequest.parse(event), { runs, clock: scoring.clock });
-  logger.info('scoring run finished', { runId: summary.runId, users: summary.totals.usersScored, written: summary.totals.itemsWritten, tierChanges: summary.totals.tierChanges });
-  return summary;
-});
+export const handler = middy<unknown, RunSummary>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(transientErrorsAsRetryable())
+  .handler(async (event) => {
+    const summary = await summarizeRun(SummarizeRequest.parse(event), { runs, clock: scoring.clock });
+    logger.info('scoring run finished', {
+      runId: summary.runId,
+      users: summary.totals.usersScored,
+      written: summary.totals.itemsWritten,
+      tierChanges: summary.totals.tierChanges,
+    });
+    return summary;
+  });

@@ -33,7 +33,10 @@ export const handler = middy(async (event: SNSEvent): Promise<{ applied: Feedbac
     const parsed = SesEvent.safeParse(message);
     if (!parsed.success) {
       invalid += 1;
-      logger.warn('SES feedback not understood', { snsMessageId: record.Sns.MessageId, problems: parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.code}`) });
+      logger.warn('SES feedback not understood', {
+        snsMessageId: record.Sns.MessageId,
+        problems: parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.code}`),
+      });
       continue;
     }
     const outcome = await applySesFeedback(parsed.data, ports);

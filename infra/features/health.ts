@@ -58,7 +58,14 @@ export class HealthFeature extends Construct {
     const workflow = new DailyHealthWorkflow(this, 'DailyHealth', { computeDay });
     NagSuppressions.addResourceSuppressions(
       workflow.stateMachine.role,
-      [{ id: 'AwsSolutions-IAM5', reason: 'The daily health state machine may invoke every version of its one ComputeDay function (<function arn>:*), the grant CDK writes for a Lambda task.', appliesTo: [{ regex: '/^Resource::<HealthHealthComputeDay[A-Z0-9]+\\.Arn>:\\*$/g' }] }],
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'The daily health state machine may invoke every version of its one ComputeDay function (<function arn>:*), the grant CDK writes for a Lambda task.',
+          appliesTo: [{ regex: '/^Resource::<HealthHealthComputeDay[A-Z0-9]+\\.Arn>:\\*$/g' }],
+        },
+      ],
       true,
     );
     new scheduler.Schedule(this, 'DailyHealthSchedule', {
@@ -75,11 +82,13 @@ export class HealthFeature extends Construct {
       description: 'GET /v1/health/*, /v1/alerts, /v1/incidents; POST /v1/incidents/{id}/resume',
       environment,
     }).useTable(data.operationsTable, ENV.operationsTable, 'readWrite');
-    for (const path of ['/v1/health/daily', '/v1/health/cohorts', '/v1/health/features', '/v1/alerts', '/v1/incidents']) context.addRoute(apigw.HttpMethod.GET, path, healthApi, 'marketer');
+    for (const path of ['/v1/health/daily', '/v1/health/cohorts', '/v1/health/features', '/v1/alerts', '/v1/incidents'])
+      context.addRoute(apigw.HttpMethod.GET, path, healthApi, 'marketer');
     context.addRoute(apigw.HttpMethod.POST, '/v1/incidents/{id}/resume', healthApi, 'marketer');
     for (const fn of [computeDay, healthApi]) context.alarmOnErrors(fn);
 
-    const metric = (metricName: string, statistic: string) => new cloudwatch.Metric({ namespace: 'Rekindle', metricName, dimensionsMap: { service: 'rekindle' }, statistic, period: Duration.days(1) });
+    const metric = (metricName: string, statistic: string) =>
+      new cloudwatch.Metric({ namespace: 'Rekindle', metricName, dimensionsMap: { service: 'rekindle' }, statistic, period: Duration.days(1) });
     const stopAlarm = new cloudwatch.Alarm(this, 'HealthStopAlarm', {
       metric: metric('HealthStopIncidents', 'Sum'),
       threshold: 1,
@@ -91,7 +100,14 @@ export class HealthFeature extends Construct {
     stopAlarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
     new cloudwatch.Dashboard(this, 'HealthDashboard', {
       widgets: [
-        [new cloudwatch.GraphWidget({ title: 'DAU', left: [metric('HealthDau', 'Maximum')], width: 12 }), new cloudwatch.GraphWidget({ title: 'Alerts raised and STOP incidents', left: [metric('HealthAlertsRaised', 'Sum'), metric('HealthStopIncidents', 'Sum')], width: 12 })],
+        [
+          new cloudwatch.GraphWidget({ title: 'DAU', left: [metric('HealthDau', 'Maximum')], width: 12 }),
+          new cloudwatch.GraphWidget({
+            title: 'Alerts raised and STOP incidents',
+            left: [metric('HealthAlertsRaised', 'Sum'), metric('HealthStopIncidents', 'Sum')],
+            width: 12,
+          }),
+        ],
         [new cloudwatch.AlarmStatusWidget({ title: 'STOP', alarms: [stopAlarm], width: 24 })],
       ],
     });

@@ -50,12 +50,21 @@ export class JourneysFeature extends Construct {
         .useTable(data.operationsTable, ENV.operationsTable, 'readWrite');
 
     const checkExitAndSend = props.messaging.grantSend(
-      journeyFunction('JourneyCheckExitAndSend', 'functions/journey-check-exit-and-send/handler.ts', 'Recall journey step: checks exit, pause and kill switch, sends, records'),
+      journeyFunction(
+        'JourneyCheckExitAndSend',
+        'functions/journey-check-exit-and-send/handler.ts',
+        'Recall journey step: checks exit, pause and kill switch, sends, records',
+      ),
     );
     const workflow = new RecallJourneyWorkflow(this, 'RecallJourney', { checkExitAndSend, usersTable: data.usersTable });
     const machine = workflow.stateMachine;
 
-    const launchFailures = new sqs.Queue(this, 'JourneyLaunchFailures', { retentionPeriod: Duration.days(14), encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: data.key, enforceSSL: true });
+    const launchFailures = new sqs.Queue(this, 'JourneyLaunchFailures', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: data.key,
+      enforceSSL: true,
+    });
     const launchQueue = new sqs.Queue(this, 'JourneyLaunchQueue', {
       // Longer than the starter's timeout, as Lambda requires.
       visibilityTimeout: Duration.seconds(60),
@@ -70,19 +79,42 @@ export class JourneysFeature extends Construct {
     checkExitAndSend.addEnvironment(JOURNEY_ENV.launchQueueUrl, launchQueue.queueUrl);
     launchQueue.grantSendMessages(checkExitAndSend);
 
-    const startExecutions = journeyFunction('JourneyStartExecutions', 'functions/journey-start-executions/handler.ts', 'Starts queued journey enrollments at a controlled rate', Duration.seconds(30));
+    const startExecutions = journeyFunction(
+      'JourneyStartExecutions',
+      'functions/journey-start-executions/handler.ts',
+      'Starts queued journey enrollments at a controlled rate',
+      Duration.seconds(30),
+    );
     startExecutions.addEnvironment(JOURNEY_ENV.stateMachineArn, machine.stateMachineArn);
     startExecutions.addEnvironment(JOURNEY_ENV.startRatePerSecond, String(Math.floor(START_RATE_PER_SECOND / STARTER_MAX_CONCURRENCY)));
     machine.grantStartExecution(startExecutions);
     startExecutions.addEventSource(new SqsEventSource(launchQueue, { batchSize: 10, maxConcurrency: STARTER_MAX_CONCURRENCY, reportBatchItemFailures: true }));
 
     // The launch is a workflow: the API stores the journey and starts it; its tasks select, enroll and queue.
-    const launchSegment = journeyFunction('JourneyLaunchSegment', 'functions/journey-launch-segment/handler.ts', 'Launch workflow: selects, enrolls and queues one scan segment', Duration.minutes(5));
+    const launchSegment = journeyFunction(
+      'JourneyLaunchSegment',
+      'functions/journey-launch-segment/handler.ts',
+      'Launch workflow: selects, enrolls and queues one scan segment',
+      Duration.minutes(5),
+    );
     launchSegment.addEnvironment(JOURNEY_ENV.launchQueueUrl, launchQueue.queueUrl);
     launchQueue.grantSendMessages(launchSegment);
-    const finishLaunch = journeyFunction('JourneyFinishLaunch', 'functions/journey-finish-launch/handler.ts', 'Launch workflow: records the counts, launching to running');
-    const launchWorkflow = new JourneyLaunchWorkflow(this, 'LaunchWorkflow', { launchSegment, finishLaunch, operationsTable: data.operationsTable, maxConcurrency: LAUNCH_MAX_CONCURRENCY });
-    const launch = journeyFunction('JourneyLaunch', 'functions/journey-launch/handler.ts', 'POST /v1/journeys: stores the journey launching, starts its launch workflow');
+    const finishLaunch = journeyFunction(
+      'JourneyFinishLaunch',
+      'functions/journey-finish-launch/handler.ts',
+      'Launch workflow: records the counts, launching to running',
+    );
+    const launchWorkflow = new JourneyLaunchWorkflow(this, 'LaunchWorkflow', {
+      launchSegment,
+      finishLaunch,
+      operationsTable: data.operationsTable,
+      maxConcurrency: LAUNCH_MAX_CONCURRENCY,
+    });
+    const launch = journeyFunction(
+      'JourneyLaunch',
+      'functions/journey-launch/handler.ts',
+      'POST /v1/journeys: stores the journey launching, starts its launch workflow',
+    );
     launch.addEnvironment(JOURNEY_ENV.launchStateMachineArn, launchWorkflow.stateMachine.stateMachineArn);
     launchWorkflow.stateMachine.grantStartExecution(launch);
     NagSuppressions.addResourceSuppressions(
@@ -90,14 +122,19 @@ export class JourneysFeature extends Construct {
       [
         {
           id: 'AwsSolutions-IAM5',
-          reason: 'The launch workflow may invoke every version of its two task functions (<function arn>:*), the grant CDK writes for a Lambda task; nothing else.',
+          reason:
+            'The launch workflow may invoke every version of its two task functions (<function arn>:*), the grant CDK writes for a Lambda task; nothing else.',
           appliesTo: [{ regex: '/^Resource::<JourneysJourney(LaunchSegment|FinishLaunch)[A-Z0-9]+\\.Arn>:\\*$/g' }],
         },
       ],
       true,
     );
 
-    const autoEnroll = journeyFunction('JourneyAutoEnroll', 'functions/journey-auto-enroll/handler.ts', 'TierChanged: enrolls the user in the new tier automatic journey');
+    const autoEnroll = journeyFunction(
+      'JourneyAutoEnroll',
+      'functions/journey-auto-enroll/handler.ts',
+      'TierChanged: enrolls the user in the new tier automatic journey',
+    );
     autoEnroll.addEnvironment(JOURNEY_ENV.launchQueueUrl, launchQueue.queueUrl);
     launchQueue.grantSendMessages(autoEnroll);
     new events.Rule(this, 'TierChangedRule', {
@@ -111,9 +148,19 @@ export class JourneysFeature extends Construct {
     machine.grant(control, 'states:StopExecution');
     machine.grantExecution(control, 'states:StopExecution');
 
-    const preview = journeyFunction('JourneyPreview', 'functions/journey-preview/handler.ts', 'POST /v1/journeys/preview: the dry run of a launch, from the audience summary', Duration.minutes(2));
+    const preview = journeyFunction(
+      'JourneyPreview',
+      'functions/journey-preview/handler.ts',
+      'POST /v1/journeys/preview: the dry run of a launch, from the audience summary',
+      Duration.minutes(2),
+    );
     // Hourly, so the summary follows each night's scores within the hour with no hook inside scoring.
-    const audienceSummary = journeyFunction('JourneyAudienceSummary', 'functions/journey-audience-summary/handler.ts', 'Recomputes the audience summary after each nightly scoring run', Duration.minutes(15));
+    const audienceSummary = journeyFunction(
+      'JourneyAudienceSummary',
+      'functions/journey-audience-summary/handler.ts',
+      'Recomputes the audience summary after each nightly scoring run',
+      Duration.minutes(15),
+    );
     new scheduler.Schedule(this, 'AudienceSummarySchedule', {
       description: 'Audience summary: recomputed once a nightly scoring run has finished since the last one',
       schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
@@ -132,6 +179,7 @@ export class JourneysFeature extends Construct {
     for (const command of ['pause', 'resume', 'stop']) context.addRoute(apigw.HttpMethod.POST, `/v1/journeys/{journeyId}/${command}`, control, 'marketer');
 
     context.alarmOnMessages(launchFailures, 'Journey enrollments whose execution could not be started after 10 receives');
-    for (const fn of [checkExitAndSend, startExecutions, launch, launchSegment, finishLaunch, autoEnroll, control, preview, audienceSummary, list, get, report]) context.alarmOnErrors(fn);
+    for (const fn of [checkExitAndSend, startExecutions, launch, launchSegment, finishLaunch, autoEnroll, control, preview, audienceSummary, list, get, report])
+      context.alarmOnErrors(fn);
   }
 }

@@ -63,7 +63,8 @@ export class MessagingFeature extends Construct {
     NagSuppressions.addResourceSuppressions(this.unsubscribeKey, [
       {
         id: 'AwsSolutions-SMG4',
-        reason: 'Rotating the unsubscribe key must keep the previous key verifying (links live 90 days): done by writing {current, previous} JSON, not by a rotation Lambda that would drop it.',
+        reason:
+          'Rotating the unsubscribe key must keep the previous key verifying (links live 90 days): done by writing {current, previous} JSON, not by a rotation Lambda that would drop it.',
       },
     ]);
 
@@ -74,7 +75,14 @@ export class MessagingFeature extends Construct {
     this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', { reputationMetrics: true, sendingEnabled: true });
     this.configurationSet.addEventDestination('ToSns', {
       destination: ses.EventDestination.snsTopic(feedbackTopic),
-      events: [ses.EmailSendingEvent.SEND, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT, ses.EmailSendingEvent.DELIVERY, ses.EmailSendingEvent.OPEN, ses.EmailSendingEvent.CLICK],
+      events: [
+        ses.EmailSendingEvent.SEND,
+        ses.EmailSendingEvent.BOUNCE,
+        ses.EmailSendingEvent.COMPLAINT,
+        ses.EmailSendingEvent.DELIVERY,
+        ses.EmailSendingEvent.OPEN,
+        ses.EmailSendingEvent.CLICK,
+      ],
     });
 
     this.sesIdentityArn = stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domainOf(messaging.fromAddress) });
@@ -111,7 +119,11 @@ export class MessagingFeature extends Construct {
       .useTable(data.operationsTable, ENV.operationsTable, 'readWrite')
       .useTable(data.eventsTable, ENV.eventsTable, 'readWrite');
     this.unsubscribeKey.grantRead(unsubscribe);
-    const sesFeedback = fn('SesFeedback', 'functions/ses-feedback/handler.ts', 'SES events: provider receipts; bounces, complaints into suppressions; opens, clicks into events')
+    const sesFeedback = fn(
+      'SesFeedback',
+      'functions/ses-feedback/handler.ts',
+      'SES events: provider receipts; bounces, complaints into suppressions; opens, clicks into events',
+    )
       .useTable(data.usersTable, ENV.usersTable, 'readWrite')
       .useTable(data.operationsTable, ENV.operationsTable, 'readWrite')
       .useTable(data.eventsTable, ENV.eventsTable, 'readWrite');
@@ -152,16 +164,22 @@ export class MessagingFeature extends Construct {
     context.addRoute(apigw.HttpMethod.GET, '/v1/unsubscribe', unsubscribePage, 'public');
     context.addRoute(apigw.HttpMethod.POST, '/v1/unsubscribe', unsubscribe, 'public');
     for (const route of ['GET--v1--unsubscribe', 'POST--v1--unsubscribe']) {
-      NagSuppressions.addResourceSuppressions(context.api.node.findChild(route), [
-        {
-          id: 'AwsSolutions-APIG4',
-          reason: 'RFC 8058 one-click unsubscribe is POSTed by mailbox providers without credentials; the HMAC-signed, expiring token in the URL is the authorization, checked by the handler.',
-        },
-      ], true);
+      NagSuppressions.addResourceSuppressions(
+        context.api.node.findChild(route),
+        [
+          {
+            id: 'AwsSolutions-APIG4',
+            reason:
+              'RFC 8058 one-click unsubscribe is POSTed by mailbox providers without credentials; the HMAC-signed, expiring token in the URL is the authorization, checked by the handler.',
+          },
+        ],
+        true,
+      );
     }
 
     context.alarmOnMessages(feedbackFailures, 'SES feedback (bounces, complaints) that could not be applied after retries');
-    for (const f of [sendTest, listMessages, getMessage, getKillSwitch, putKillSwitch, unsubscribePage, unsubscribe, sesFeedback, reconcileSweep]) context.alarmOnErrors(f);
+    for (const f of [sendTest, listMessages, getMessage, getKillSwitch, putKillSwitch, unsubscribePage, unsubscribe, sesFeedback, reconcileSweep])
+      context.alarmOnErrors(f);
   }
 
   /**
@@ -178,14 +196,23 @@ export class MessagingFeature extends Construct {
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail'],
-        resources: [this.sesIdentityArn, stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName })],
+        resources: [
+          this.sesIdentityArn,
+          stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }),
+        ],
       }),
     );
     // SMS goes to phone numbers, which are not resources: SNS only accepts `*` for them.
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
     NagSuppressions.addResourceSuppressions(
       fn,
-      [{ id: 'AwsSolutions-IAM5', reason: 'sns:Publish to a phone number (SMS) has no resource ARN; SNS requires Resource * for it.', appliesTo: ['Resource::*'] }],
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: 'sns:Publish to a phone number (SMS) has no resource ARN; SNS requires Resource * for it.',
+          appliesTo: ['Resource::*'],
+        },
+      ],
       true,
     );
     return fn;

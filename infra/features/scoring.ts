@@ -57,7 +57,12 @@ export class ScoringFeature extends Construct {
       description: 'Nightly scoring: adds up the segments and stores the run summary',
     }).useTable(data.operationsTable, ENV.operationsTable, 'readWrite');
 
-    this.workflow = new NightlyScoringWorkflow(this, 'NightlyScoring', { prepareRun, scoreSegment, summarizeRun, maxConcurrency: settings.scoringMaxConcurrency });
+    this.workflow = new NightlyScoringWorkflow(this, 'NightlyScoring', {
+      prepareRun,
+      scoreSegment,
+      summarizeRun,
+      maxConcurrency: settings.scoringMaxConcurrency,
+    });
     const machine = this.workflow.stateMachine;
 
     new scheduler.Schedule(this, 'NightlyScoringSchedule', {

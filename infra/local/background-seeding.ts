@@ -30,7 +30,13 @@ export interface SeedingProgress {
  * the same population (the operations table's marker says from which user); a start without it on
  * a folder that has data does not seed.
  */
-const SeedRecord = z.object({ users: z.number().int().positive(), days: z.number().int().positive(), seed: z.number().int(), endDate: z.string(), complete: z.boolean() });
+const SeedRecord = z.object({
+  users: z.number().int().positive(),
+  days: z.number().int().positive(),
+  seed: z.number().int(),
+  endDate: z.string(),
+  complete: z.boolean(),
+});
 type SeedRecord = z.infer<typeof SeedRecord>;
 
 /**

@@ -90,7 +90,9 @@ export class DynamoDbLocal {
       if (ttl?.Enabled && ttl.AttributeName) {
         const described = await this.client.send(new DescribeTableCommand({ TableName: input.TableName }));
         if (described.Table && created.includes(input.TableName!)) {
-          await this.client.send(new UpdateTimeToLiveCommand({ TableName: input.TableName, TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true } }));
+          await this.client.send(
+            new UpdateTimeToLiveCommand({ TableName: input.TableName, TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true } }),
+          );
         }
       }
     }
@@ -104,8 +106,10 @@ type KeySchema = Array<{ AttributeName: string; KeyType: 'HASH' | 'RANGE' }>;
 export function createTableInput(table: LocatedResource): CreateTableCommandInput {
   const properties = table.Properties ?? {};
   const stream = properties.StreamSpecification as { StreamViewType: string } | undefined;
-  const indexes = (properties.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: KeySchema; Projection: Record<string, unknown> }> | undefined) ?? [];
-  const localIndexes = (properties.LocalSecondaryIndexes as Array<{ IndexName: string; KeySchema: KeySchema; Projection: Record<string, unknown> }> | undefined) ?? [];
+  const indexes =
+    (properties.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: KeySchema; Projection: Record<string, unknown> }> | undefined) ?? [];
+  const localIndexes =
+    (properties.LocalSecondaryIndexes as Array<{ IndexName: string; KeySchema: KeySchema; Projection: Record<string, unknown> }> | undefined) ?? [];
   return {
     TableName: SynthesizedApp.localName(table.stackName, table.logicalId),
     AttributeDefinitions: properties.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],

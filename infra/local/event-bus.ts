@@ -84,7 +84,9 @@ export class LocalEventBus {
       resources: (entry.Resources as string[] | undefined) ?? [],
       detail: JSON.parse(String(entry.Detail ?? '{}')) as unknown,
     };
-    const busName = String(entry.EventBusName ?? 'default').split('/').pop()!;
+    const busName = String(entry.EventBusName ?? 'default')
+      .split('/')
+      .pop()!;
     for (const rule of this.rules) {
       if (rule.busName !== busName || !matchesEventPattern(event, rule.pattern)) continue;
       for (const target of rule.targets) {

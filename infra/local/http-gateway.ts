@@ -105,7 +105,9 @@ export class HttpGateway {
 
     const match = route.pattern.exec(url.pathname)!;
     const pathParameters = Object.fromEntries(route.names.map((name, i) => [name, match[i + 1]!]));
-    const headers = Object.fromEntries(Object.entries(request.headers).map(([key, value]) => [key.toLowerCase(), Array.isArray(value) ? value.join(',') : (value ?? '')]));
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([key, value]) => [key.toLowerCase(), Array.isArray(value) ? value.join(',') : (value ?? '')]),
+    );
     const requestId = randomUUID();
     const event: APIGatewayProxyEventV2 = {
       version: '2.0',
@@ -127,7 +129,13 @@ export class HttpGateway {
         stage: '$default',
         time: new Date().toUTCString(),
         timeEpoch: Date.now(),
-        http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        http: {
+          method,
+          path: url.pathname,
+          protocol: 'HTTP/1.1',
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
       },
     };
     const result = await route.handler(event, lambdaContext(route.functionName, requestId));

@@ -240,7 +240,7 @@ export class LocalRuntime {
     // Generous, because a shared 2-core machine can be slow; but never a silent early return,
     // which would let a caller assert on work still under way.
     const deadline = Date.now() + 300_000;
-    for (let quiet = 0; quiet < 3; ) {
+    for (let quiet = 0; quiet < 3;) {
       if (Date.now() > deadline) {
         throw new Error(
           `settle: still busy after 300 s (invocations ${this.functions.inFlight}, running executions ${this.stepFunctions?.runningExecutionCount ?? 0}, clock waiters ${this.clock.pending})`,

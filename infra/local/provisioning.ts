@@ -7,7 +7,14 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDbLocal } from './dynamodb-local';
 import type { MessagingEmulators } from './emulators';
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
-import { LocalStepFunctions, firstResolver, sdkIntegrationHandler, startStepFunctionsServer, type StepFunctionsServer, type TaskHandlerResolver } from './step-functions';
+import {
+  LocalStepFunctions,
+  firstResolver,
+  sdkIntegrationHandler,
+  startStepFunctionsServer,
+  type StepFunctionsServer,
+  type TaskHandlerResolver,
+} from './step-functions';
 import { SynthesizedApp, type LocatedResource } from './template';
 import type { VirtualClock } from './virtual-clock';
 

@@ -1,4 +1,11 @@
-import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient, type Message } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+  type Message,
+} from '@aws-sdk/client-sqs';
 
 export type QueueHandler = (event: { Records: unknown[] }) => Promise<unknown>;
 
@@ -58,7 +65,11 @@ export class QueueEventSources {
   async drain(): Promise<number> {
     let total = 0;
     for (const subscription of this.subscriptions) {
-      for (let handled = await this.pollOnce(subscription); handled > 0 || (await this.inFlightElsewhere(subscription)); handled = await this.pollOnce(subscription)) {
+      for (
+        let handled = await this.pollOnce(subscription);
+        handled > 0 || (await this.inFlightElsewhere(subscription));
+        handled = await this.pollOnce(subscription)
+      ) {
         total += handled;
         if (handled === 0) await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -69,19 +80,29 @@ export class QueueEventSources {
   /** Messages received by the background poller and not yet deleted or released. */
   private async inFlightElsewhere(subscription: QueueSubscription): Promise<boolean> {
     if (this.inFlight === 0) return false;
-    const answer = await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: subscription.queueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }));
+    const answer = await this.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: subscription.queueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }),
+    );
     return Number(answer.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) > 0;
   }
 
   private async pollOnce(subscription: QueueSubscription): Promise<number> {
     const answer = await this.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: subscription.queueUrl, MaxNumberOfMessages: Math.min(10, subscription.batchSize), WaitTimeSeconds: 0, MessageAttributeNames: ['All'], AttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: subscription.queueUrl,
+        MaxNumberOfMessages: Math.min(10, subscription.batchSize),
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+        AttributeNames: ['All'],
+      }),
     );
     const messages = answer.Messages ?? [];
     if (messages.length === 0) return 0;
     this.inFlight += 1;
     try {
-      const records = messages.map((message) => (subscription.shape === 'sns' ? snsRecord(message, subscription.topicArn ?? '') : sqsRecord(message, subscription.queueArn)));
+      const records = messages.map((message) =>
+        subscription.shape === 'sns' ? snsRecord(message, subscription.topicArn ?? '') : sqsRecord(message, subscription.queueArn),
+      );
       let failedIds = new Set<string>();
       try {
         const result = (await subscription.handler({ Records: records })) as { batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined;
@@ -102,7 +123,10 @@ export class QueueEventSources {
       const done = messages.filter((message) => !failedIds.has(message.MessageId ?? ''));
       if (done.length > 0) {
         await this.sqs.send(
-          new DeleteMessageBatchCommand({ QueueUrl: subscription.queueUrl, Entries: done.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })) }),
+          new DeleteMessageBatchCommand({
+            QueueUrl: subscription.queueUrl,
+            Entries: done.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })),
+          }),
         );
       }
       return messages.length;

@@ -20,7 +20,8 @@ export function nextFireTime(expression: string, timezone: string, after: Date, 
   const cron = /^cron\((.+)\)$/.exec(expression);
   if (cron) {
     const fields = cron[1]!.trim().split(/\s+/);
-    if (fields.length !== 6) throw new ScheduleExpressionError(`cron expressions take six fields (minutes hours day-of-month month day-of-week year): ${expression}`);
+    if (fields.length !== 6)
+      throw new ScheduleExpressionError(`cron expressions take six fields (minutes hours day-of-month month day-of-week year): ${expression}`);
     const [minutes, hours, dayOfMonth, month, dayOfWeek] = fields as [string, string, string, string, string];
     // AWS numbers weekdays 1-7 from Sunday; standard cron 0-6. Names (MON-FRI) mean the same in both.
     const weekday = dayOfWeek.replace(/\d/g, (digit) => String((Number(digit) + 6) % 7));
@@ -98,7 +99,12 @@ export class LocalScheduler {
         // A rate schedule is a polling sweep: when the clock jumps a month, firing every missed
         // 15-minute tick would only repeat the same sweep. Fire once, at the latest missed tick.
         const now = this.clock.now();
-        for (let later = nextFireTime(schedule.expression, schedule.timezone, next, anchor); later && later <= now; later = nextFireTime(schedule.expression, schedule.timezone, next, anchor)) next = later;
+        for (
+          let later = nextFireTime(schedule.expression, schedule.timezone, next, anchor);
+          later && later <= now;
+          later = nextFireTime(schedule.expression, schedule.timezone, next, anchor)
+        )
+          next = later;
       }
       try {
         await schedule.fire(next);

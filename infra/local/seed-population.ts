@@ -51,7 +51,12 @@ export async function seedPopulation(
   const rawEvents = new DynamoRawEventStore(client, tables.events, INGEST_DEFAULTS.rawEventRetentionDays);
   const userStore = new DynamoUserStore(client, tables.users, INGEST_DEFAULTS.aggregateRetentionDays);
   const marker = (await client.send(new GetCommand({ TableName: tables.operations, Key: MARKER_KEY, ConsistentRead: true }))).Item;
-  const sameRequest = marker && marker.users === request.users && marker.days === request.days && marker.seed === request.seed && marker.endDate === request.endDate.toISOString();
+  const sameRequest =
+    marker &&
+    marker.users === request.users &&
+    marker.days === request.days &&
+    marker.seed === request.seed &&
+    marker.endDate === request.endDate.toISOString();
   const startAt = sameRequest ? Number(marker.nextUserIndex) : 0;
 
   let profiles: UserProfile[] = [];
@@ -77,7 +82,13 @@ export async function seedPopulation(
     events = [];
   };
 
-  const population = generatePopulation({ users: request.users - startAt, days: request.days, seed: request.seed, endDate: request.endDate, startUserIndex: startAt });
+  const population = generatePopulation({
+    users: request.users - startAt,
+    days: request.days,
+    seed: request.seed,
+    endDate: request.endDate,
+    startUserIndex: startAt,
+  });
   for (const user of population) {
     const now = request.endDate.toISOString();
     profiles.push({ ...user.profile, createdAt: now, updatedAt: now });

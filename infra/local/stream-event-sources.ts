@@ -81,7 +81,7 @@ export class StreamEventSources {
 
   /** Resolves once every record written so far has been delivered (for tests and the CLI). */
   async settle(): Promise<void> {
-    for (let quietPasses = 0; quietPasses < 2; ) {
+    for (let quietPasses = 0; quietPasses < 2;) {
       const handled = await this.pollOnce(false);
       quietPasses = handled === 0 && this.busy === 0 ? quietPasses + 1 : 0;
     }
@@ -142,7 +142,9 @@ export class StreamEventSources {
       }
       const records = page.Records ?? [];
       if (records.length > 0) {
-        const matching = records.filter((record) => !this.skip(record)).filter((record) => subscription.filters.length === 0 || subscription.filters.some((pattern) => matchesPattern(record, pattern)));
+        const matching = records
+          .filter((record) => !this.skip(record))
+          .filter((record) => subscription.filters.length === 0 || subscription.filters.some((pattern) => matchesPattern(record, pattern)));
         if (matching.length > 0) await this.deliver(subscription, matching);
         cursor.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber ?? cursor.lastSequence;
         if (cursor.lastSequence) this.saveCheckpoint(key, cursor.lastSequence);
@@ -168,7 +170,11 @@ export class StreamEventSources {
         } catch (error) {
           if (attempt >= 5) {
             // Like the deployed on-failure destination: recorded, then the stream moves on.
-            this.failures.push({ functionName: subscription.functionName, error: error instanceof Error ? error.message : String(error), records: records.length });
+            this.failures.push({
+              functionName: subscription.functionName,
+              error: error instanceof Error ? error.message : String(error),
+              records: records.length,
+            });
             return;
           }
           await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * Math.random()));

@@ -167,7 +167,9 @@ export class TemplateBindings {
     return this.app.resourcesOfType('AWS::StepFunctions::StateMachine').map((machine) => {
       const raw = machine.Properties?.DefinitionString ?? machine.Properties?.Definition;
       const definition =
-        typeof raw === 'string' || (raw && typeof raw === 'object' && ('Fn::Join' in raw || 'Ref' in raw)) ? this.values.resolve(machine.stackName, raw) : JSON.stringify(raw);
+        typeof raw === 'string' || (raw && typeof raw === 'object' && ('Fn::Join' in raw || 'Ref' in raw))
+          ? this.values.resolve(machine.stackName, raw)
+          : JSON.stringify(raw);
       const substitutions = (machine.Properties?.DefinitionSubstitutions ?? {}) as Record<string, unknown>;
       const substituted = Object.entries(substitutions).reduce(
         (text, [key, value]) => text.split('${' + key + '}').join(this.values.resolve(machine.stackName, value)),
@@ -218,7 +220,11 @@ export class TemplateBindings {
         }
         if (referenced?.resource.Type === 'AWS::SQS::Queue') {
           const url = this.queues.urlOf(referenced.resource);
-          return { id, deliver: async (event: unknown) => void (await this.queues.sqsClient().send(new SendMessageCommand({ QueueUrl: url, MessageBody: inputOf(event) }))) };
+          return {
+            id,
+            deliver: async (event: unknown) =>
+              void (await this.queues.sqsClient().send(new SendMessageCommand({ QueueUrl: url, MessageBody: inputOf(event) }))),
+          };
         }
         throw new Error(`rule ${rule.logicalId}: the local bus cannot deliver to ${JSON.stringify(target.Arn)}`);
       });
@@ -237,14 +243,19 @@ export class TemplateBindings {
       const inputAt = (time: Date) => (target.Input ?? '{}').split('<aws.scheduler.scheduled-time>').join(time.toISOString().replace(/\.\d{3}Z$/, 'Z'));
       const fire = async (time: Date): Promise<void> => {
         if (referenced.resource.Type === 'AWS::StepFunctions::StateMachine') {
-          await this.stepFunctions().startExecution({ stateMachineArn: localArn(referenced.resource, null, LOCAL_REGION, LOCAL_ACCOUNT), input: inputAt(time) });
+          await this.stepFunctions().startExecution({
+            stateMachineArn: localArn(referenced.resource, null, LOCAL_REGION, LOCAL_ACCOUNT),
+            input: inputAt(time),
+          });
         } else if (referenced.resource.Type === 'AWS::Lambda::Function') {
           await this.functions.invoke(referenced.resource.logicalId, JSON.parse(inputAt(time)));
         } else {
           throw new Error(`schedule ${schedule.logicalId}: the local scheduler cannot fire ${referenced.resource.Type}`);
         }
       };
-      return [{ name: schedule.logicalId, expression: String(properties.ScheduleExpression), timezone: String(properties.ScheduleExpressionTimezone ?? 'UTC'), fire }];
+      return [
+        { name: schedule.logicalId, expression: String(properties.ScheduleExpression), timezone: String(properties.ScheduleExpressionTimezone ?? 'UTC'), fire },
+      ];
     });
   }
 }

@@ -26,7 +26,10 @@ export class SynthesizedApp {
   }
 
   /** Synthesizes any CDK app (tests use small ones to exercise the runtime's wiring). */
-  static fromApp(app: { synth(): { getStackByName(name: string): { template: { Resources: Record<string, TemplateResource> } } } }, stacks: Stack[]): SynthesizedApp {
+  static fromApp(
+    app: { synth(): { getStackByName(name: string): { template: { Resources: Record<string, TemplateResource> } } } },
+    stacks: Stack[],
+  ): SynthesizedApp {
     const assembly = app.synth();
     const templates = new Map<string, { Resources: Record<string, TemplateResource> }>();
     for (const stack of stacks as Stack[]) templates.set(stack.stackName, assembly.getStackByName(stack.stackName).template);

@@ -92,10 +92,16 @@ export class ApiStack extends Stack {
       api: this.api,
       addRoute: (method, path, fn, audience) => {
         methodsOfPath.set(path, [...(methodsOfPath.get(path) ?? []), method]);
-        this.api.addRoutes({ path, methods: [method], integration: new HttpLambdaIntegration(`${fn.node.id}${method}Integration`, fn), authorizer: authorizers[audience] });
+        this.api.addRoutes({
+          path,
+          methods: [method],
+          integration: new HttpLambdaIntegration(`${fn.node.id}${method}Integration`, fn),
+          authorizer: authorizers[audience],
+        });
       },
       alarmOnErrors: (fn) => alarm(`${fn.node.id}ErrorsAlarm`, fn.metricErrors({ period: Duration.minutes(5) }), `${fn.node.id} is failing`),
-      alarmOnMessages: (queue, description) => alarm(`${(queue as unknown as Construct).node.id}Alarm`, queue.metricApproximateNumberOfMessagesVisible(), description),
+      alarmOnMessages: (queue, description) =>
+        alarm(`${(queue as unknown as Construct).node.id}Alarm`, queue.metricApproximateNumberOfMessagesVisible(), description),
     };
 
     // One line per feature; each feature lives in infra/features/<name>.ts.
@@ -118,9 +124,17 @@ export class ApiStack extends Stack {
     // Routes with a method take precedence over ANY in an HTTP API, so only unknown methods get here.
     for (const path of methodsOfPath.keys()) {
       const [route] = this.api.addRoutes({ path, methods: [apigw.HttpMethod.ANY], integration: notAllowed, authorizer: authorizers.public });
-      NagSuppressions.addResourceSuppressions(route!, [
-        { id: 'AwsSolutions-APIG4', reason: 'ANY <path> only answers 405 with the Allow header for a method the path does not take; it reads nothing and writes nothing, so it needs no caller identity.' },
-      ], true);
+      NagSuppressions.addResourceSuppressions(
+        route!,
+        [
+          {
+            id: 'AwsSolutions-APIG4',
+            reason:
+              'ANY <path> only answers 405 with the Allow header for a method the path does not take; it reads nothing and writes nothing, so it needs no caller identity.',
+          },
+        ],
+        true,
+      );
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });

@@ -19,14 +19,28 @@ import { once } from './once';
 
 const base = once(() => {
   const config = readConfig(HealthConfig);
-  return { stores: new DynamoHealthStores(dynamoDocumentClient(), config[ENV.operationsTable]), killSwitch: new DynamoKillSwitch(dynamoDocumentClient(), config[ENV.operationsTable]), settings: healthSettingsOf(config) };
+  return {
+    stores: new DynamoHealthStores(dynamoDocumentClient(), config[ENV.operationsTable]),
+    killSwitch: new DynamoKillSwitch(dynamoDocumentClient(), config[ENV.operationsTable]),
+    settings: healthSettingsOf(config),
+  };
 });
 
 /** The daily task's ports: everything, with the alarm topic. */
 const daily = once((): HealthPorts & { settings: HealthSettings; clock: Clock } => {
   const config = readConfig(HealthDailyConfig);
   const { stores, killSwitch, settings } = base();
-  return { series: stores, tallies: stores, alerts: stores, incidents: stores, messages: stores, publisher: new SnsAlertPublisher(config[HEALTH_ENV.alarmTopicArn]), killSwitch, settings, clock: runtimeClock };
+  return {
+    series: stores,
+    tallies: stores,
+    alerts: stores,
+    incidents: stores,
+    messages: stores,
+    publisher: new SnsAlertPublisher(config[HEALTH_ENV.alarmTopicArn]),
+    killSwitch,
+    settings,
+    clock: runtimeClock,
+  };
 });
 
 export interface HealthComposition {
@@ -35,18 +49,23 @@ export interface HealthComposition {
   segmentFolder(scope: HealthScanScope): ReturnType<typeof healthSegmentFolder>;
   daily(): HealthPorts & { settings: HealthSettings; clock: Clock };
   /** The API's stores: series, alerts, incidents and the kill switch. */
-  api(): { series: DynamoHealthStores; alerts: DynamoHealthStores; incidents: DynamoHealthStores; killSwitch: DynamoKillSwitch; settings: HealthSettings; clock: Clock };
+  api(): {
+    series: DynamoHealthStores;
+    alerts: DynamoHealthStores;
+    incidents: DynamoHealthStores;
+    killSwitch: DynamoKillSwitch;
+    settings: HealthSettings;
+    clock: Clock;
+  };
 }
 
 /** The health composition, built once per process; each section reads its configuration on first use. */
-export const composeHealth = once(
-  (): HealthComposition => ({
-    clock: runtimeClock,
-    segmentFolder: (scope) => healthSegmentFolder(scope, { tallies: base().stores, settings: base().settings, clock: runtimeClock }),
-    daily,
-    api: () => {
-      const { stores, killSwitch, settings } = base();
-      return { series: stores, alerts: stores, incidents: stores, killSwitch, settings, clock: runtimeClock };
-    },
-  }),
-);
+export const composeHealth = once((): HealthComposition => ({
+  clock: runtimeClock,
+  segmentFolder: (scope) => healthSegmentFolder(scope, { tallies: base().stores, settings: base().settings, clock: runtimeClock }),
+  daily,
+  api: () => {
+    const { stores, killSwitch, settings } = base();
+    return { series: stores, alerts: stores, incidents: stores, killSwitch, settings, clock: runtimeClock };
+  },
+}));

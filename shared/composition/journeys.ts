@@ -14,7 +14,15 @@ import { DynamoUserStore } from '../adapters/dynamodb/user-store';
 import { DynamoAudienceSummaryStore } from '../adapters/journeys/audience-summary-store';
 import { DynamoEnrollmentStore } from '../adapters/journeys/enrollment-store';
 import { StepFunctionsExecutionStarter, stepFunctionsClient } from '../adapters/journeys/execution-starter';
-import { ENV, JOURNEY_ENV, JourneyLaunchConfig, JourneyLaunchWorkflowConfig, JourneyStarterConfig, JourneyTablesConfig, JourneyControlConfig } from '../adapters/journeys/journey-config';
+import {
+  ENV,
+  JOURNEY_ENV,
+  JourneyLaunchConfig,
+  JourneyLaunchWorkflowConfig,
+  JourneyStarterConfig,
+  JourneyTablesConfig,
+  JourneyControlConfig,
+} from '../adapters/journeys/journey-config';
 import { MessengerJourneySender } from '../adapters/journeys/journey-sender';
 import { DynamoJourneyStore } from '../adapters/journeys/journey-store';
 import { DynamoLaunchProgressStore } from '../adapters/journeys/launch-progress-store';
@@ -51,9 +59,13 @@ function compose(env: NodeJS.ProcessEnv): ComposedJourneys {
   const scoringRuns = new DynamoScoringStores(client, tables.operations);
   const queue = once(() => new SqsLaunchQueue(readConfig(JourneyLaunchConfig, env)[JOURNEY_ENV.launchQueueUrl]));
   const starter = once(() => new StepFunctionsExecutionStarter(stepFunctionsClient(), readConfig(JourneyControlConfig, env)[JOURNEY_ENV.stateMachineArn]));
-  const launchWorkflow = once(() => new StepFunctionsLaunchWorkflow(stepFunctionsClient(), readConfig(JourneyLaunchWorkflowConfig, env)[JOURNEY_ENV.launchStateMachineArn]));
+  const launchWorkflow = once(
+    () => new StepFunctionsLaunchWorkflow(stepFunctionsClient(), readConfig(JourneyLaunchWorkflowConfig, env)[JOURNEY_ENV.launchStateMachineArn]),
+  );
   const startsPerSecond = once(() => readConfig(JourneyStarterConfig, env)[JOURNEY_ENV.startRatePerSecond]);
-  const sender = once(() => new MessengerJourneySender(composeMessaging().messenger, { clock: runtimeClock, profiles: users, activity }, MESSAGING_DEFAULTS.appUrl));
+  const sender = once(
+    () => new MessengerJourneySender(composeMessaging().messenger, { clock: runtimeClock, profiles: users, activity }, MESSAGING_DEFAULTS.appUrl),
+  );
   return {
     clock: runtimeClock,
     journeys: new DynamoJourneyStore(client, tables.operations),

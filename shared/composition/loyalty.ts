@@ -3,13 +3,31 @@ import { z } from 'zod';
 import { readConfig, positiveIntFromEnv } from '../config/read-config';
 import { ENV, OperationsTableConfig, UsersTableConfig } from '../config/tables';
 import type { Clock } from '../domain/common';
-import { CheckinProgramConfig, GrowthConfig, IncentiveRules, PointsExpiryConfig, ReferralConfig, RewardBudgetConfig, checkinWakeUpPolicy, type GrowthLevelChangePublisher, type LoyaltyPorts, type LoyaltyRules } from '../domain/loyalty';
+import {
+  CheckinProgramConfig,
+  GrowthConfig,
+  IncentiveRules,
+  PointsExpiryConfig,
+  ReferralConfig,
+  RewardBudgetConfig,
+  checkinWakeUpPolicy,
+  type GrowthLevelChangePublisher,
+  type LoyaltyPorts,
+  type LoyaltyRules,
+} from '../domain/loyalty';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client';
 import { DynamoUserStore } from '../adapters/dynamodb/user-store';
 import { DynamoCheckinProgramStore } from '../adapters/loyalty/dynamo-checkin-program-store';
 import { DynamoIncentiveStore } from '../adapters/loyalty/dynamo-incentive-store';
 import { DynamoLedgerStore } from '../adapters/loyalty/dynamo-ledger-store';
-import { DynamoCouponStore, DynamoDrawEntryStore, DynamoLevelChanges, DynamoReferralStore, DynamoRewardBudget, type LoyaltyTables } from '../adapters/loyalty/dynamo-reward-stores';
+import {
+  DynamoCouponStore,
+  DynamoDrawEntryStore,
+  DynamoLevelChanges,
+  DynamoReferralStore,
+  DynamoRewardBudget,
+  type LoyaltyTables,
+} from '../adapters/loyalty/dynamo-reward-stores';
 import { EventBridgeGrowthPublisher } from '../adapters/loyalty/eventbridge-growth-publisher';
 import { LOYALTY_ENV } from '../adapters/loyalty/loyalty-env';
 import { MessengerLoyaltyMessenger, type MessengerPort } from '../adapters/loyalty/loyalty-messenger';
@@ -43,7 +61,11 @@ export type LoyaltyConfig = z.infer<typeof LoyaltyConfig>;
 export function loyaltyRulesOf(
   config: Pick<
     LoyaltyConfig,
-    typeof LOYALTY_ENV.monthlyRewardBudget | typeof LOYALTY_ENV.whenBudgetExhausted | typeof LOYALTY_ENV.incentiveRules | typeof LOYALTY_ENV.pointsExpireAfterDays | typeof LOYALTY_ENV.pointsExpiryNoticeDays
+    | typeof LOYALTY_ENV.monthlyRewardBudget
+    | typeof LOYALTY_ENV.whenBudgetExhausted
+    | typeof LOYALTY_ENV.incentiveRules
+    | typeof LOYALTY_ENV.pointsExpireAfterDays
+    | typeof LOYALTY_ENV.pointsExpiryNoticeDays
   >,
 ): LoyaltyRules {
   return {
@@ -52,7 +74,10 @@ export function loyaltyRulesOf(
     referral: ReferralConfig.parse({}),
     budget: RewardBudgetConfig.parse({ monthlyBudget: config[LOYALTY_ENV.monthlyRewardBudget], whenExhausted: config[LOYALTY_ENV.whenBudgetExhausted] }),
     incentives: config[LOYALTY_ENV.incentiveRules],
-    points: PointsExpiryConfig.parse({ expireAfterDays: config[LOYALTY_ENV.pointsExpireAfterDays], noticeDaysBefore: config[LOYALTY_ENV.pointsExpiryNoticeDays] }),
+    points: PointsExpiryConfig.parse({
+      expireAfterDays: config[LOYALTY_ENV.pointsExpireAfterDays],
+      noticeDaysBefore: config[LOYALTY_ENV.pointsExpiryNoticeDays],
+    }),
   };
 }
 

@@ -67,7 +67,8 @@ let snsClient: SNSClient | undefined;
 function localKeyOf(config: { REKINDLE_LOCAL?: 'true' | 'false' | undefined; [MESSAGING_ENV.localUnsubscribeKey]?: string | undefined }): string | undefined {
   if (config.REKINDLE_LOCAL !== 'true') return undefined;
   const key = config[MESSAGING_ENV.localUnsubscribeKey];
-  if (key === undefined) throw new ConfigError(`invalid configuration: ${MESSAGING_ENV.localUnsubscribeKey}: the local runtime must provide the unsubscribe key`);
+  if (key === undefined)
+    throw new ConfigError(`invalid configuration: ${MESSAGING_ENV.localUnsubscribeKey}: the local runtime must provide the unsubscribe key`);
   return key;
 }
 
@@ -91,7 +92,9 @@ export function buildMessenger(options: MessengerOptions = {}): Messenger {
     const ses = options.ses ?? (sesClient ??= new SESv2Client({ maxAttempts: 1 }));
     const sns = options.sns ?? (snsClient ??= new SNSClient({ maxAttempts: 1 }));
     const outbox = new LocalOutboxSenders(messageLog, clock);
-    const keyring = unsubscribeKeyringLoader(localKey !== undefined ? { kind: 'local', key: localKey } : { kind: 'secrets-manager', secretArn: config[MESSAGING_ENV.unsubscribeKeySecretArn] });
+    const keyring = unsubscribeKeyringLoader(
+      localKey !== undefined ? { kind: 'local', key: localKey } : { kind: 'secrets-manager', secretArn: config[MESSAGING_ENV.unsubscribeKeySecretArn] },
+    );
     const wrap = options.wrapReservations ?? ((reservations: SendReservations) => reservations);
     return messengerOver(
       {
@@ -175,7 +178,9 @@ const feedback = once((): FeedbackPorts & { rawEvents: Pick<RawEventStore, 'putA
 const unsubscribeKeyring = once((): (() => Promise<UnsubscribeKeyring>) => {
   const config = readConfig(KeyConfig);
   const localKey = localKeyOf(config);
-  return unsubscribeKeyringLoader(localKey !== undefined ? { kind: 'local', key: localKey } : { kind: 'secrets-manager', secretArn: config[MESSAGING_ENV.unsubscribeKeySecretArn] });
+  return unsubscribeKeyringLoader(
+    localKey !== undefined ? { kind: 'local', key: localKey } : { kind: 'secrets-manager', secretArn: config[MESSAGING_ENV.unsubscribeKeySecretArn] },
+  );
 });
 
 /**
@@ -212,13 +217,11 @@ export interface MessagingComposition {
 }
 
 /** The messaging composition, built once per process. */
-export const composeMessaging = once(
-  (): MessagingComposition => ({
-    messenger: buildMessenger(),
-    clock: runtimeClock,
-    records,
-    feedback,
-    unsubscribeKeyring: () => unsubscribeKeyring()(),
-    reconciliation,
-  }),
-);
+export const composeMessaging = once((): MessagingComposition => ({
+  messenger: buildMessenger(),
+  clock: runtimeClock,
+  records,
+  feedback,
+  unsubscribeKeyring: () => unsubscribeKeyring()(),
+  reconciliation,
+}));

@@ -15,7 +15,17 @@ import { EventBridgeTierPublisher } from '../adapters/scoring/eventbridge-tier-p
 import { ScoringApiConfig, SCORING_ENV, ScoringFunctionConfig, scoringSettingsOf } from '../adapters/scoring/scoring-config';
 import { StepFunctionsRunLauncher } from '../adapters/scoring/sfn-run-launcher';
 import type { Clock } from '../domain/common';
-import type { ModelParamsStore, RunLauncher, RunReader, RunStore, ScoreSink, ScoringSettings, TierChangePublisher, UserSampler, UserScanner } from '../domain/scoring-run';
+import type {
+  ModelParamsStore,
+  RunLauncher,
+  RunReader,
+  RunStore,
+  ScoreSink,
+  ScoringSettings,
+  TierChangePublisher,
+  UserSampler,
+  UserScanner,
+} from '../domain/scoring-run';
 import { once } from './once';
 
 /** The ports of the PrepareRun and ScoreSegment tasks. */
@@ -43,12 +53,17 @@ const tasks = once((): ScoringTaskPorts => {
 });
 
 /** Run bookkeeping alone: the Summarize task and `GET /v1/tiers`. */
-const runs = once((): { runs: RunStore & RunReader } => ({ runs: new DynamoScoringStores(dynamoDocumentClient(), readConfig(OperationsTableConfig)[ENV.operationsTable]) }));
+const runs = once((): { runs: RunStore & RunReader } => ({
+  runs: new DynamoScoringStores(dynamoDocumentClient(), readConfig(OperationsTableConfig)[ENV.operationsTable]),
+}));
 
 /** The API's launcher and run reader. */
 const api = once((): { launcher: RunLauncher; runs: RunReader } => {
   const config = readConfig(ScoringApiConfig);
-  return { launcher: new StepFunctionsRunLauncher(config[SCORING_ENV.stateMachineArn]), runs: new DynamoScoringStores(dynamoDocumentClient(), config[ENV.operationsTable]) };
+  return {
+    launcher: new StepFunctionsRunLauncher(config[SCORING_ENV.stateMachineArn]),
+    runs: new DynamoScoringStores(dynamoDocumentClient(), config[ENV.operationsTable]),
+  };
 });
 
 export interface ScoringComposition {

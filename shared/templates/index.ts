@@ -3,18 +3,7 @@ import { checkinReminder, checkinSummary, couponIssued, levelUp } from './loyalt
 import { recallR1, recallR2, recallR3, recallR4, recallR5 } from './recall';
 import { testMessage } from './test-message';
 
-const all: readonly MessageTemplate[] = [
-  recallR1,
-  recallR2,
-  recallR3,
-  recallR4,
-  recallR5,
-  checkinReminder,
-  checkinSummary,
-  couponIssued,
-  levelUp,
-  testMessage,
-];
+const all: readonly MessageTemplate[] = [recallR1, recallR2, recallR3, recallR4, recallR5, checkinReminder, checkinSummary, couponIssued, levelUp, testMessage];
 
 export * from './wording';
 

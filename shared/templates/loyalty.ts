@@ -10,7 +10,11 @@ export const checkinReminder: MessageTemplate = {
     en: {
       email: {
         subject: '{{firstName}}, keep your {{currentStreak}}-day streak going',
-        html: emailHtml('en', ['Hi {{firstName}},', 'You have checked in {{currentStreak}} days in a row. {{daysLeft}} days to go: check in today to keep it up.'], { label: 'Check in', urlVariable: 'checkinUrl' }),
+        html: emailHtml(
+          'en',
+          ['Hi {{firstName}},', 'You have checked in {{currentStreak}} days in a row. {{daysLeft}} days to go: check in today to keep it up.'],
+          { label: 'Check in', urlVariable: 'checkinUrl' },
+        ),
         text: 'Hi {{firstName}},\n\nYou have checked in {{currentStreak}} days in a row. {{daysLeft}} days to go: check in today to keep it up.\n\n{{checkinUrl}}\n',
       },
       sms: { text: '{{firstName}}, {{currentStreak}}-day streak, {{daysLeft}} days to go. Check in today: {{checkinUrl}}' },
@@ -19,7 +23,10 @@ export const checkinReminder: MessageTemplate = {
     'zh-CN': {
       email: {
         subject: '{{firstName}}，别让{{currentStreak}}天的连续签到中断',
-        html: emailHtml('zh-CN', ['{{firstName}}，你好：', '你已连续签到{{currentStreak}}天，还剩{{daysLeft}}天。今天记得签到哦。'], { label: '去签到', urlVariable: 'checkinUrl' }),
+        html: emailHtml('zh-CN', ['{{firstName}}，你好：', '你已连续签到{{currentStreak}}天，还剩{{daysLeft}}天。今天记得签到哦。'], {
+          label: '去签到',
+          urlVariable: 'checkinUrl',
+        }),
         text: '{{firstName}}，你好：\n\n你已连续签到{{currentStreak}}天，还剩{{daysLeft}}天。今天记得签到哦。\n\n{{checkinUrl}}\n',
       },
       sms: { text: '{{firstName}}，已连续签到{{currentStreak}}天，还剩{{daysLeft}}天，今天别忘了签到：{{checkinUrl}}' },
@@ -37,7 +44,10 @@ export const checkinSummary: MessageTemplate = {
     en: {
       email: {
         subject: '{{firstName}}, {{daysCompleted}} days checked in, {{pointsEarned}} points earned',
-        html: emailHtml('en', ['Hi {{firstName}},', 'You have checked in on {{daysCompleted}} days and earned {{pointsEarned}} points so far.'], { label: 'See my progress', urlVariable: 'checkinUrl' }),
+        html: emailHtml('en', ['Hi {{firstName}},', 'You have checked in on {{daysCompleted}} days and earned {{pointsEarned}} points so far.'], {
+          label: 'See my progress',
+          urlVariable: 'checkinUrl',
+        }),
         text: 'Hi {{firstName}},\n\nYou have checked in on {{daysCompleted}} days and earned {{pointsEarned}} points so far.\n\n{{checkinUrl}}\n',
       },
       sms: { text: '{{firstName}}: {{daysCompleted}} days checked in, {{pointsEarned}} points. {{checkinUrl}}' },
@@ -46,7 +56,10 @@ export const checkinSummary: MessageTemplate = {
     'zh-CN': {
       email: {
         subject: '{{firstName}}，已签到{{daysCompleted}}天，获得{{pointsEarned}}积分',
-        html: emailHtml('zh-CN', ['{{firstName}}，你好：', '你已签到{{daysCompleted}}天，累计获得{{pointsEarned}}积分。'], { label: '查看进度', urlVariable: 'checkinUrl' }),
+        html: emailHtml('zh-CN', ['{{firstName}}，你好：', '你已签到{{daysCompleted}}天，累计获得{{pointsEarned}}积分。'], {
+          label: '查看进度',
+          urlVariable: 'checkinUrl',
+        }),
         text: '{{firstName}}，你好：\n\n你已签到{{daysCompleted}}天，累计获得{{pointsEarned}}积分。\n\n{{checkinUrl}}\n',
       },
       sms: { text: '{{firstName}}：已签到{{daysCompleted}}天，获得{{pointsEarned}}积分。{{checkinUrl}}' },
@@ -64,7 +77,11 @@ export const couponIssued: MessageTemplate = {
     en: {
       email: {
         subject: '{{firstName}}, your {{couponValue}} coupon is ready',
-        html: emailHtml('en', ['Hi {{firstName}},', 'Your {{couponValue}} coupon <strong>{{couponCode}}</strong> is in your account until {{couponExpiresOn}}.'], { label: 'Use it now', urlVariable: 'appUrl' }),
+        html: emailHtml(
+          'en',
+          ['Hi {{firstName}},', 'Your {{couponValue}} coupon <strong>{{couponCode}}</strong> is in your account until {{couponExpiresOn}}.'],
+          { label: 'Use it now', urlVariable: 'appUrl' },
+        ),
         text: 'Hi {{firstName}},\n\nYour {{couponValue}} coupon {{couponCode}} is in your account until {{couponExpiresOn}}.\n\n{{appUrl}}\n',
       },
       sms: { text: '{{firstName}}, your {{couponValue}} coupon {{couponCode}} is valid until {{couponExpiresOn}}. {{appUrl}}' },
@@ -73,7 +90,11 @@ export const couponIssued: MessageTemplate = {
     'zh-CN': {
       email: {
         subject: '{{firstName}}，你的{{couponValue}}优惠券已到账',
-        html: emailHtml('zh-CN', ['{{firstName}}，你好：', '你的{{couponValue}}优惠券<strong>{{couponCode}}</strong>已放入账户，有效期至{{couponExpiresOn}}。'], { label: '立即使用', urlVariable: 'appUrl' }),
+        html: emailHtml(
+          'zh-CN',
+          ['{{firstName}}，你好：', '你的{{couponValue}}优惠券<strong>{{couponCode}}</strong>已放入账户，有效期至{{couponExpiresOn}}。'],
+          { label: '立即使用', urlVariable: 'appUrl' },
+        ),
         text: '{{firstName}}，你好：\n\n你的{{couponValue}}优惠券{{couponCode}}已放入账户，有效期至{{couponExpiresOn}}。\n\n{{appUrl}}\n',
       },
       sms: { text: '{{firstName}}，你的{{couponValue}}优惠券{{couponCode}}已到账，有效期至{{couponExpiresOn}}。{{appUrl}}' },
@@ -91,7 +112,10 @@ export const levelUp: MessageTemplate = {
     en: {
       email: {
         subject: '{{firstName}}, welcome to {{levelName}}',
-        html: emailHtml('en', ['Hi {{firstName}},', 'You have reached {{levelName}}. Your perks: {{perks}}.'], { label: 'See my level', urlVariable: 'appUrl' }),
+        html: emailHtml('en', ['Hi {{firstName}},', 'You have reached {{levelName}}. Your perks: {{perks}}.'], {
+          label: 'See my level',
+          urlVariable: 'appUrl',
+        }),
         text: 'Hi {{firstName}},\n\nYou have reached {{levelName}}. Your perks: {{perks}}.\n\n{{appUrl}}\n',
       },
       sms: { text: '{{firstName}}, you have reached {{levelName}}. Perks: {{perks}}. {{appUrl}}' },

@@ -10,7 +10,10 @@ export const recallR1: MessageTemplate = {
     en: {
       email: {
         subject: '{{firstName}}, here is what is new this week',
-        html: emailHtml('en', ['Hi {{firstName}},', 'A few things changed since your last visit. Take a look when you have a minute.'], { label: 'Open the app', urlVariable: 'appUrl' }),
+        html: emailHtml('en', ['Hi {{firstName}},', 'A few things changed since your last visit. Take a look when you have a minute.'], {
+          label: 'Open the app',
+          urlVariable: 'appUrl',
+        }),
         text: 'Hi {{firstName}},\n\nA few things changed since your last visit. Take a look when you have a minute: {{appUrl}}\n',
       },
       sms: { text: '{{firstName}}, a few things changed since your last visit: {{appUrl}}' },
@@ -19,7 +22,10 @@ export const recallR1: MessageTemplate = {
     'zh-CN': {
       email: {
         subject: '{{firstName}}，本周有新内容',
-        html: emailHtml('zh-CN', ['{{firstName}}，你好：', '自你上次访问以来，我们更新了一些内容，有空来看看吧。'], { label: '打开应用', urlVariable: 'appUrl' }),
+        html: emailHtml('zh-CN', ['{{firstName}}，你好：', '自你上次访问以来，我们更新了一些内容，有空来看看吧。'], {
+          label: '打开应用',
+          urlVariable: 'appUrl',
+        }),
         text: '{{firstName}}，你好：\n\n自你上次访问以来，我们更新了一些内容，有空来看看吧：{{appUrl}}\n',
       },
       sms: { text: '{{firstName}}，自你上次访问以来有了新内容：{{appUrl}}' },
@@ -37,7 +43,10 @@ export const recallR2: MessageTemplate = {
     en: {
       email: {
         subject: '{{firstName}}, your activity report',
-        html: emailHtml('en', ['Hi {{firstName}},', 'Here is your recent activity: {{activitySummary}}', 'Pick up where you left off.'], { label: 'Continue', urlVariable: 'appUrl' }),
+        html: emailHtml('en', ['Hi {{firstName}},', 'Here is your recent activity: {{activitySummary}}', 'Pick up where you left off.'], {
+          label: 'Continue',
+          urlVariable: 'appUrl',
+        }),
         text: 'Hi {{firstName}},\n\nHere is your recent activity: {{activitySummary}}\n\nPick up where you left off: {{appUrl}}\n',
       },
       sms: { text: '{{firstName}}, your activity report: {{activitySummary}} Continue: {{appUrl}}' },
@@ -46,7 +55,10 @@ export const recallR2: MessageTemplate = {
     'zh-CN': {
       email: {
         subject: '{{firstName}}，你的个人活动报告',
-        html: emailHtml('zh-CN', ['{{firstName}}，你好：', '这是你最近的活动：{{activitySummary}}', '从上次停下的地方继续吧。'], { label: '继续', urlVariable: 'appUrl' }),
+        html: emailHtml('zh-CN', ['{{firstName}}，你好：', '这是你最近的活动：{{activitySummary}}', '从上次停下的地方继续吧。'], {
+          label: '继续',
+          urlVariable: 'appUrl',
+        }),
         text: '{{firstName}}，你好：\n\n这是你最近的活动：{{activitySummary}}\n\n从上次停下的地方继续吧：{{appUrl}}\n',
       },
       sms: { text: '{{firstName}}，你的活动报告：{{activitySummary}} 继续：{{appUrl}}' },
@@ -101,7 +113,11 @@ export const recallR4: MessageTemplate = {
         subject: '{{firstName}}, we miss you: {{couponValue}} off',
         html: emailHtml(
           'en',
-          ['Hi {{firstName}},', 'It has been a while. Here is {{couponValue}} off your next order with code <strong>{{couponCode}}</strong>.', 'The offer ends on {{couponExpiresOn}}.'],
+          [
+            'Hi {{firstName}},',
+            'It has been a while. Here is {{couponValue}} off your next order with code <strong>{{couponCode}}</strong>.',
+            'The offer ends on {{couponExpiresOn}}.',
+          ],
           { label: 'Claim {{couponValue}} off', urlVariable: 'appUrl' },
         ),
         text: 'Hi {{firstName}},\n\nIt has been a while. Here is {{couponValue}} off your next order with code {{couponCode}}. The offer ends on {{couponExpiresOn}}.\n\n{{appUrl}}\n',

@@ -10,7 +10,10 @@ export const testMessage: MessageTemplate = {
     en: {
       email: {
         subject: 'Rekindle test message for {{firstName}}',
-        html: emailHtml('en', ['Hi {{firstName}},', 'This is a test message sent by {{sentBy}}. No action is needed.'], { label: 'Open the app', urlVariable: 'appUrl' }),
+        html: emailHtml('en', ['Hi {{firstName}},', 'This is a test message sent by {{sentBy}}. No action is needed.'], {
+          label: 'Open the app',
+          urlVariable: 'appUrl',
+        }),
         text: 'Hi {{firstName}},\n\nThis is a test message sent by {{sentBy}}. No action is needed.\n\n{{appUrl}}\n',
       },
       sms: { text: 'Rekindle test for {{firstName}} from {{sentBy}}. {{appUrl}}' },

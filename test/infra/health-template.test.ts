@@ -16,7 +16,9 @@ function dailyHealthDefinition(): { States: Record<string, { Type: string; Retry
   const machines = api.findResources('AWS::StepFunctions::StateMachine');
   const [, machine] = Object.entries(machines).find(([id]) => id.includes('DailyHealth'))!;
   const parts = machine.Properties.DefinitionString['Fn::Join'][1] as unknown[];
-  return JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('')) as { States: Record<string, { Type: string; Retry?: Retrier[] }> };
+  return JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('')) as {
+    States: Record<string, { Type: string; Retry?: Retrier[] }>;
+  };
 }
 
 describe('the health feature', () => {
@@ -31,7 +33,9 @@ describe('the health feature', () => {
 
   it('runs daily on EventBridge Scheduler in the reporting zone, as a Standard state machine', () => {
     // Assess
-    const schedules = Object.values(api.findResources('AWS::Scheduler::Schedule')).filter((schedule) => String(schedule.Properties.Description).includes('product health'));
+    const schedules = Object.values(api.findResources('AWS::Scheduler::Schedule')).filter((schedule) =>
+      String(schedule.Properties.Description).includes('product health'),
+    );
     expect(schedules.map((schedule) => schedule.Properties.ScheduleExpressionTimezone)).toEqual(['Asia/Shanghai']);
     const machines = Object.entries(api.findResources('AWS::StepFunctions::StateMachine')).filter(([id]) => id.includes('DailyHealth'));
     expect(machines.map(([, machine]) => machine.Properties.StateMachineType ?? 'STANDARD')).toEqual(['STANDARD']);
@@ -40,7 +44,16 @@ describe('the health feature', () => {
   it('adds the health routes, a dashboard and the STOP alarm to the alarm topic', () => {
     // Assess
     const routes = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties.RouteKey as string);
-    expect(routes).toEqual(expect.arrayContaining(['GET /v1/health/daily', 'GET /v1/health/cohorts', 'GET /v1/health/features', 'GET /v1/alerts', 'GET /v1/incidents', 'POST /v1/incidents/{id}/resume']));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'GET /v1/health/daily',
+        'GET /v1/health/cohorts',
+        'GET /v1/health/features',
+        'GET /v1/alerts',
+        'GET /v1/incidents',
+        'POST /v1/incidents/{id}/resume',
+      ]),
+    );
     api.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     expect(Object.values(api.findResources('AWS::CloudWatch::Alarm')).some((alarm) => alarm.Properties.MetricName === 'HealthStopIncidents')).toBe(true);
   });
@@ -48,6 +61,8 @@ describe('the health feature', () => {
   it('gives the nightly scan segment task the health configuration', () => {
     // Assess
     const segment = Object.entries(api.findResources('AWS::Lambda::Function')).find(([id]) => id.includes('ScoringScoreSegment'))!;
-    expect(Object.keys(segment[1].Properties.Environment.Variables)).toEqual(expect.arrayContaining(['HEALTH_TIME_ZONE', 'HEALTH_THRESHOLDS', 'HEALTH_BENCHMARKS']));
+    expect(Object.keys(segment[1].Properties.Environment.Variables)).toEqual(
+      expect.arrayContaining(['HEALTH_TIME_ZONE', 'HEALTH_THRESHOLDS', 'HEALTH_BENCHMARKS']),
+    );
   });
 });

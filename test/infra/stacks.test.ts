@@ -18,9 +18,10 @@ beforeAll(() => {
 describe('cdk-nag AwsSolutions', () => {
   it('has no unsuppressed finding in any stack', () => {
     const findings = stacks.flatMap((stack) =>
-      [...Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')), ...Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))].map(
-        (finding) => `${finding.id}: ${String(finding.entry.data).split(':')[0]}`,
-      ),
+      [
+        ...Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+        ...Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+      ].map((finding) => `${finding.id}: ${String(finding.entry.data).split(':')[0]}`),
     );
     expect(findings).toEqual([]);
   });
@@ -95,7 +96,15 @@ describe('the stateless stack', () => {
   });
 
   it('retries every Lambda task of every state machine on a transient dependency failure', () => {
-    type State = { Type: string; Resource?: string; Retry?: Array<{ ErrorEquals: string[] }>; States?: Record<string, State>; ItemProcessor?: { States: Record<string, State> }; Iterator?: { States: Record<string, State> }; Branches?: Array<{ States: Record<string, State> }> };
+    type State = {
+      Type: string;
+      Resource?: string;
+      Retry?: Array<{ ErrorEquals: string[] }>;
+      States?: Record<string, State>;
+      ItemProcessor?: { States: Record<string, State> };
+      Iterator?: { States: Record<string, State> };
+      Branches?: Array<{ States: Record<string, State> }>;
+    };
     const lambdaTasks = (states: Record<string, State>): Array<[string, State]> =>
       Object.entries(states).flatMap(([name, state]) => [
         ...(state.Type === 'Task' && isLambda(state.Resource ?? '') ? [[name, state] as [string, State]] : []),
@@ -117,7 +126,10 @@ describe('the stateless stack', () => {
         const definition = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : token(part))).join('')) as { States: Record<string, State> };
         for (const [name, task] of lambdaTasks(definition.States)) {
           checked += 1;
-          expect({ name, retried: (task.Retry ?? []).some((retrier) => retrier.ErrorEquals.includes('TransientDependencyError')) }).toEqual({ name, retried: true });
+          expect({ name, retried: (task.Retry ?? []).some((retrier) => retrier.ErrorEquals.includes('TransientDependencyError')) }).toEqual({
+            name,
+            retried: true,
+          });
         }
       }
     }

@@ -17,6 +17,17 @@ export interface RewardPorts {
  * large enough never to hold a coupon back: for domain tests that check what the rules grant.
  */
 export function applyRewardGrants(grants: readonly RewardGrant[], ports: RewardPorts): Promise<AppliedGrant[]> {
-  const at = grants.map((grant) => (grant.kind === 'points' ? grant.entry.occurredAt : grant.kind === 'coupon' ? grant.coupon.issuedAt : grant.entry.enteredAt))[0] ?? '2026-01-01T00:00:00Z';
-  return grantRewards({ ...ports, budget: new InMemoryRewardBudget(), messages: new InMemoryLoyaltyMessenger(), clock: fixedClock(at), rules: defaultLoyaltyRules(Number.MAX_SAFE_INTEGER) }, grants);
+  const at =
+    grants.map((grant) => (grant.kind === 'points' ? grant.entry.occurredAt : grant.kind === 'coupon' ? grant.coupon.issuedAt : grant.entry.enteredAt))[0] ??
+    '2026-01-01T00:00:00Z';
+  return grantRewards(
+    {
+      ...ports,
+      budget: new InMemoryRewardBudget(),
+      messages: new InMemoryLoyaltyMessenger(),
+      clock: fixedClock(at),
+      rules: defaultLoyaltyRules(Number.MAX_SAFE_INTEGER),
+    },
+    grants,
+  );
 }

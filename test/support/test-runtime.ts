@@ -13,7 +13,14 @@ export async function startTestRuntime(): Promise<LocalRuntime> {
     try {
       return await LocalRuntime.start({
         dataDir: null,
-        ports: { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), snsSqs: await freePort(), stepFunctions: await freePort(), eventBridge: await freePort() },
+        ports: {
+          api: await freePort(),
+          dynamodb: await freePort(),
+          ses: await freePort(),
+          snsSqs: await freePort(),
+          stepFunctions: await freePort(),
+          eventBridge: await freePort(),
+        },
         logLevel: 'ERROR',
         missedSchedules: 'latest',
       });

@@ -12,7 +12,12 @@ import { composeMessaging } from '../../../shared/composition/messaging';
 export const handler = httpHandler(async (event) => {
   const messaging = composeMessaging();
   const { suppressions, rawEvents } = messaging.feedback();
-  const outcome = await unsubscribeWithToken(tokenOf(event), { keyring: await messaging.unsubscribeKeyring(), suppressions, rawEvents, clock: messaging.clock });
+  const outcome = await unsubscribeWithToken(tokenOf(event), {
+    keyring: await messaging.unsubscribeKeyring(),
+    suppressions,
+    rawEvents,
+    clock: messaging.clock,
+  });
   if (outcome.kind === 'refused') {
     logger.info('unsubscribe refused', { reason: outcome.reason });
     return refusedResponse(event, outcome.reason);

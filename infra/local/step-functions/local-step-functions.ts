@@ -306,9 +306,7 @@ export class LocalStepFunctions {
         return { executionArn, startDate: existing.startDate };
       }
       throw new ExecutionAlreadyExistsError(
-        existing.status === 'RUNNING'
-          ? `execution ${name} is already running with a different input`
-          : `execution ${name} already exists (${existing.status})`,
+        existing.status === 'RUNNING' ? `execution ${name} is already running with a different input` : `execution ${name} already exists (${existing.status})`,
       );
     }
     const record: ExecutionRecord = {

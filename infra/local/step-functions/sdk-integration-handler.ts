@@ -74,9 +74,7 @@ export function parseIntegrationResource(resource: string): IntegrationTarget | 
   if (!match) return undefined;
   const [, sdkPrefix, serviceName = '', action = '', suffix] = match;
   if (suffix !== undefined && suffix !== 'waitForTaskToken') {
-    throw new UnsupportedIntegrationError(
-      `${resource}: the .${suffix} integration pattern is not emulated locally; use request-response or .waitForTaskToken`,
-    );
+    throw new UnsupportedIntegrationError(`${resource}: the .${suffix} integration pattern is not emulated locally; use request-response or .waitForTaskToken`);
   }
   const pattern = suffix === 'waitForTaskToken' ? 'waitForTaskToken' : 'request-response';
   if (sdkPrefix) {

@@ -34,15 +34,13 @@ const DEFAULT_BACKOFF_RATE = 2;
 /** Errors a Task throws surface by name; anything that is not an Error becomes States.TaskFailed. */
 export function asNamedError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;
-  return new StatesTaskError('States.TaskFailed', typeof thrown === 'string' ? thrown : JSON.stringify(thrown) ?? String(thrown));
+  return new StatesTaskError('States.TaskFailed', typeof thrown === 'string' ? thrown : (JSON.stringify(thrown) ?? String(thrown)));
 }
 
 function retrierMatches(retrier: Retrier, errorName: string): boolean {
   // States.Runtime is never retried; States.TaskFailed matches every error but a timeout.
   if (errorName === 'States.Runtime') return false;
-  return retrier.ErrorEquals.some(
-    (name) => name === errorName || name === 'States.ALL' || (name === 'States.TaskFailed' && errorName !== 'States.Timeout'),
-  );
+  return retrier.ErrorEquals.some((name) => name === errorName || name === 'States.ALL' || (name === 'States.TaskFailed' && errorName !== 'States.Timeout'));
 }
 
 /** The pause before retry number `attempt` (1-based) of `retrier`, in milliseconds. */

@@ -33,12 +33,22 @@ async function batchWrite(client: DynamoDBDocumentClient, tableName: string, req
 
 /** Writes every item, retrying unprocessed ones with jittered backoff; throws if any remain. */
 export async function batchPut(client: DynamoDBDocumentClient, tableName: string, items: readonly Item[], concurrency = 8): Promise<void> {
-  await batchWrite(client, tableName, items.map((Item) => ({ PutRequest: { Item } })), concurrency);
+  await batchWrite(
+    client,
+    tableName,
+    items.map((Item) => ({ PutRequest: { Item } })),
+    concurrency,
+  );
 }
 
 /** Deletes every key, retrying unprocessed ones with jittered backoff; throws if any remain. */
 export async function batchDelete(client: DynamoDBDocumentClient, tableName: string, keys: readonly Key[], concurrency = 8): Promise<void> {
-  await batchWrite(client, tableName, keys.map((Key) => ({ DeleteRequest: { Key } })), concurrency);
+  await batchWrite(
+    client,
+    tableName,
+    keys.map((Key) => ({ DeleteRequest: { Key } })),
+    concurrency,
+  );
 }
 
 /** Reads every key (projecting `projection` if given), retrying unprocessed keys. */

@@ -29,14 +29,20 @@ export function rawEventItem(event: BehaviourEvent, retentionDays: number) {
 }
 
 /** The event of a stored raw-event item (JSON text; a map in items written before that). */
-export const StoredBehaviourEvent = z.union([z.string().transform((text, context) => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    context.addIssue({ code: 'custom', message: 'the stored event is not valid JSON' });
-    return z.NEVER;
-  }
-}).pipe(BehaviourEvent), BehaviourEvent]);
+export const StoredBehaviourEvent = z.union([
+  z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'the stored event is not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(BehaviourEvent),
+  BehaviourEvent,
+]);
 
 /** Raw events in DynamoDB, one item per event, expiring after the retention period. */
 export class DynamoRawEventStore implements RawEventStore {

@@ -26,7 +26,6 @@ function groupByUserMonth(activities: readonly DailyActivity[]): Map<string, Dai
   return groups;
 }
 
-
 /** A profile as written before `timezone` was renamed `timeZone`. */
 export type LegacyUserProfile = Omit<UserProfile, 'timeZone'> & { timezone: string };
 
@@ -76,7 +75,11 @@ export class DynamoUserStore implements DailyActivityStore, MonthActivityStore, 
     const contested = months.filter((month) => month.version === null || month.version === 0);
     const changed: MonthActivity[] = [];
     await Promise.all([
-      batchPut(this.client, this.tableName, owned.map((month) => this.monthItem(month))),
+      batchPut(
+        this.client,
+        this.tableName,
+        owned.map((month) => this.monthItem(month)),
+      ),
       forEachConcurrently(contested, 16, async (month) => {
         const condition =
           month.version === null
@@ -144,7 +147,9 @@ export class DynamoUserStore implements DailyActivityStore, MonthActivityStore, 
   }
 
   async getProfile(userId: string): Promise<UserProfile | null> {
-    const answer = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: keys.userPk(userId), sk: keys.profileSk }, ConsistentRead: true }));
+    const answer = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: keys.userPk(userId), sk: keys.profileSk }, ConsistentRead: true }),
+    );
     if (!answer.Item) return null;
     const { pk: _pk, sk: _sk, timezone, ...profile } = answer.Item;
     // Items written before the rename spell the zone `timezone`.
@@ -160,6 +165,10 @@ export class DynamoUserStore implements DailyActivityStore, MonthActivityStore, 
    * seeders not renamed yet; the stored item always says `timeZone`.
    */
   async putProfiles(profiles: ReadonlyArray<UserProfile | LegacyUserProfile>): Promise<void> {
-    await batchPut(this.client, this.tableName, profiles.map((profile) => profileItem('timeZone' in profile ? profile : renameLegacyZone(profile))));
+    await batchPut(
+      this.client,
+      this.tableName,
+      profiles.map((profile) => profileItem('timeZone' in profile ? profile : renameLegacyZone(profile))),
+    );
   }
 }

@@ -1,6 +1,17 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AlertStore, HealthAlert, HealthDay, HealthSeriesStore, HealthTallyStore, Incident, IncidentStore, MessageDayCounts, MessageOutcomeCounter, TallyChunk } from '../../domain/health';
+import type {
+  AlertStore,
+  HealthAlert,
+  HealthDay,
+  HealthSeriesStore,
+  HealthTallyStore,
+  Incident,
+  IncidentStore,
+  MessageDayCounts,
+  MessageOutcomeCounter,
+  TallyChunk,
+} from '../../domain/health';
 
 /**
  * Health items in the operations table. Every partition is written at most a few times a day
@@ -22,7 +33,7 @@ const keys = {
 
 const monthsBetween = (from: string, to: string) => {
   const months: string[] = [];
-  for (let month = from.slice(0, 7); month <= to.slice(0, 7); ) {
+  for (let month = from.slice(0, 7); month <= to.slice(0, 7);) {
     months.push(month);
     const [year, m] = month.split('-').map(Number) as [number, number];
     month = m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
@@ -79,7 +90,9 @@ export class DynamoHealthStores implements HealthSeriesStore, HealthTallyStore, 
 
   async raise(alert: HealthAlert): Promise<boolean> {
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.alert(alert), alert }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.client.send(
+        new PutCommand({ TableName: this.tableName, Item: { ...keys.alert(alert), alert }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -89,12 +102,21 @@ export class DynamoHealthStores implements HealthSeriesStore, HealthTallyStore, 
 
   async listAlerts(from: string, to: string): Promise<HealthAlert[]> {
     const pages = await Promise.all(monthsBetween(from, to).map((month) => this.queryAll(`HEALTH#ALERT#${month}`)));
-    return pages.flat().map((item) => item.alert as HealthAlert).filter((alert) => alert.day >= from && alert.day <= to);
+    return pages
+      .flat()
+      .map((item) => item.alert as HealthAlert)
+      .filter((alert) => alert.day >= from && alert.day <= to);
   }
 
   async open(incident: Incident): Promise<boolean> {
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.incident(incident.incidentId), status: incident.status, incident }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.incident(incident.incidentId), status: incident.status, incident },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;

@@ -14,14 +14,17 @@ export const HEALTH_ENV = {
 
 const tableName = z.string({ message: 'is required' }).min(3, 'must be a table name');
 const json = <T extends z.ZodType>(schema: T) =>
-  z.string({ message: 'is required' }).transform((text, context) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      context.addIssue({ code: 'custom', message: 'must be JSON' });
-      return z.NEVER;
-    }
-  }).pipe(schema);
+  z
+    .string({ message: 'is required' })
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 
 /** What every health function reads: the operations table and how days are computed and judged. */
 export const HealthConfig = z.object({
@@ -35,12 +38,17 @@ export const HealthConfig = z.object({
 export type HealthConfig = z.infer<typeof HealthConfig>;
 
 /** The daily task also publishes alerts. */
-export const HealthDailyConfig = HealthConfig.extend({ [HEALTH_ENV.alarmTopicArn]: z.string({ message: 'is required' }).startsWith('arn:', 'must be a topic ARN') });
+export const HealthDailyConfig = HealthConfig.extend({
+  [HEALTH_ENV.alarmTopicArn]: z.string({ message: 'is required' }).startsWith('arn:', 'must be a topic ARN'),
+});
 
 export function healthSettingsOf(config: HealthConfig): HealthSettings {
   return {
     timeZone: config[HEALTH_ENV.timeZone],
-    coreFeatures: config[HEALTH_ENV.coreFeatures].split(',').map((feature) => feature.trim()).filter(Boolean),
+    coreFeatures: config[HEALTH_ENV.coreFeatures]
+      .split(',')
+      .map((feature) => feature.trim())
+      .filter(Boolean),
     benchmarks: config[HEALTH_ENV.benchmarks],
     cohortWeeks: config[HEALTH_ENV.cohortWeeks],
     thresholds: config[HEALTH_ENV.thresholds],

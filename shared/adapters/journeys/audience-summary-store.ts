@@ -35,7 +35,12 @@ export class DynamoAudienceSummaryStore implements AudienceSummaryStore {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
-        new QueryCommand({ TableName: this.operationsTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.versionPk(parsed.data.computedAt) }, ExclusiveStartKey: startKey }),
+        new QueryCommand({
+          TableName: this.operationsTable,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.versionPk(parsed.data.computedAt) },
+          ExclusiveStartKey: startKey,
+        }),
       );
       for (const item of page.Items ?? []) cells.push(...z.array(AudienceCell).parse(item.cells));
       startKey = page.LastEvaluatedKey;
@@ -46,7 +51,12 @@ export class DynamoAudienceSummaryStore implements AudienceSummaryStore {
 
   async save(summary: AudienceSummary): Promise<void> {
     const expiresAt = Math.floor(Date.parse(summary.computedAt) / 1000) + 7 * 86_400;
-    const items = chunk(summary.cells, CELLS_PER_ITEM).map((cells, index) => ({ pk: keys.versionPk(summary.computedAt), sk: keys.chunkSk(index), cells, expiresAt }));
+    const items = chunk(summary.cells, CELLS_PER_ITEM).map((cells, index) => ({
+      pk: keys.versionPk(summary.computedAt),
+      sk: keys.chunkSk(index),
+      cells,
+      expiresAt,
+    }));
     await batchPut(this.client, this.operationsTable, items);
     const header = { ...keys.latest, scoredOn: summary.scoredOn, computedAt: summary.computedAt, users: summary.users, chunks: items.length };
     await this.client.send(new PutCommand({ TableName: this.operationsTable, Item: header }));

@@ -10,7 +10,13 @@ import {
   type UserJourneyRecords,
 } from '../../domain/journeys';
 import { chunk, forEachConcurrently } from '../dynamodb/client';
-import { cancellationReasons, conflictBackoff, RETRYABLE_CANCELLATION_CODES, TransactionContentionError, type CancellationReason } from '../dynamodb/transaction-cancellation';
+import {
+  cancellationReasons,
+  conflictBackoff,
+  RETRYABLE_CANCELLATION_CODES,
+  TransactionContentionError,
+  type CancellationReason,
+} from '../dynamodb/transaction-cancellation';
 import { journeyKeys } from './journey-keys';
 
 /** Condition clauses of the enrollment writes, named so the transaction reads as the rule. */
@@ -68,7 +74,11 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
    * what is stored) and the others are tried again as a group; contention falls back to one
    * transaction per member, each with its own backoff.
    */
-  private async enrollGroup(journeyId: string, group: readonly JourneyMember[], executionNameOf: (userId: string) => string): Promise<Map<string, EnrollOnceOutcome>> {
+  private async enrollGroup(
+    journeyId: string,
+    group: readonly JourneyMember[],
+    executionNameOf: (userId: string) => string,
+  ): Promise<Map<string, EnrollOnceOutcome>> {
     const outcomes = new Map<string, EnrollOnceOutcome>();
     const one = async (members: readonly JourneyMember[]) =>
       forEachConcurrently(members, ENROLL_CONCURRENCY, async (member) => {
@@ -79,7 +89,9 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
       return outcomes;
     }
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: group.flatMap((member) => this.enrollmentPuts(journeyId, member, executionNameOf(member.userId))) }));
+      await this.client.send(
+        new TransactWriteCommand({ TransactItems: group.flatMap((member) => this.enrollmentPuts(journeyId, member, executionNameOf(member.userId))) }),
+      );
       for (const member of group) outcomes.set(member.userId, { kind: 'enrolled', member });
       return outcomes;
     } catch (error) {
@@ -112,7 +124,13 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
       {
         Put: {
           TableName: this.tables.users,
-          Item: { pk: journeyKeys.userPk(member.userId), sk: journeyKeys.enrollmentSk(journeyId), journeyId, ...member, executionName: member.holdout ? null : executionName },
+          Item: {
+            pk: journeyKeys.userPk(member.userId),
+            sk: journeyKeys.enrollmentSk(journeyId),
+            journeyId,
+            ...member,
+            executionName: member.holdout ? null : executionName,
+          },
           ConditionExpression: enrollmentClauses.absent,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
         },
@@ -128,7 +146,8 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
       } catch (error) {
         const reasons = cancellationReasons(error);
         if (!reasons) throw error;
-        if (reasons.some((reason) => reason.code === 'ConditionalCheckFailed')) return { kind: 'already-enrolled', member: await this.storedMember(journeyId, member.userId, reasons) };
+        if (reasons.some((reason) => reason.code === 'ConditionalCheckFailed'))
+          return { kind: 'already-enrolled', member: await this.storedMember(journeyId, member.userId, reasons) };
         if (!reasons.some((reason) => RETRYABLE_CANCELLATION_CODES.has(reason.code ?? ''))) throw error;
         if (attempt + 1 >= MAX_ATTEMPTS) throw new TransactionContentionError(`enrolling ${member.userId} in ${journeyId}`, MAX_ATTEMPTS, { cause: error });
         await conflictBackoff(attempt);
@@ -142,7 +161,11 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
     let item = memberReason?.item ?? enrollmentReason?.item;
     if (item === undefined) {
       const answer = await this.client.send(
-        new GetCommand({ TableName: this.tables.users, Key: { pk: journeyKeys.userPk(userId), sk: journeyKeys.enrollmentSk(journeyId) }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.tables.users,
+          Key: { pk: journeyKeys.userPk(userId), sk: journeyKeys.enrollmentSk(journeyId) },
+          ConsistentRead: true,
+        }),
       );
       item = answer.Item;
     }
@@ -152,11 +175,18 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
 
   /** Records what a step did; a retried step overwrites its own record with the same facts. */
   async putStep(journeyId: string, userId: string, record: StepRecord): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tables.users, Item: { pk: journeyKeys.userPk(userId), sk: journeyKeys.stepSk(journeyId, record.stepIndex), journeyId, ...record } }));
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tables.users,
+        Item: { pk: journeyKeys.userPk(userId), sk: journeyKeys.stepSk(journeyId, record.stepIndex), journeyId, ...record },
+      }),
+    );
   }
 
   async putExit(journeyId: string, userId: string, record: ExitRecord): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tables.users, Item: { pk: journeyKeys.userPk(userId), sk: journeyKeys.exitSk(journeyId), journeyId, ...record } }));
+    await this.client.send(
+      new PutCommand({ TableName: this.tables.users, Item: { pk: journeyKeys.userPk(userId), sk: journeyKeys.exitSk(journeyId), journeyId, ...record } }),
+    );
   }
 
   /** The records of many users (one Query each, a few in parallel), keyed by user id. */

@@ -43,7 +43,8 @@ export class StepFunctionsExecutionStarter implements ExecutionStarter {
         const errorName = error instanceof Error ? error.name : '';
         if (errorName === 'ExecutionAlreadyExists') return 'already-enrolled';
         if (!THROTTLE_NAMES.has(errorName)) throw error;
-        if (attempt + 1 >= MAX_ATTEMPTS) throw new StartExecutionFailed(`StartExecution ${name} still failing after ${MAX_ATTEMPTS} attempts: ${errorName}`, { cause: error });
+        if (attempt + 1 >= MAX_ATTEMPTS)
+          throw new StartExecutionFailed(`StartExecution ${name} still failing after ${MAX_ATTEMPTS} attempts: ${errorName}`, { cause: error });
         await fullJitter(attempt);
       }
     }

@@ -1,6 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CorruptJourneyItem, JourneyMember, StoredJourney, type CreateJourneyOutcome, type JourneyStatus, type JourneyStore, type LaunchCounts } from '../../domain/journeys';
+import {
+  CorruptJourneyItem,
+  JourneyMember,
+  StoredJourney,
+  type CreateJourneyOutcome,
+  type JourneyStatus,
+  type JourneyStore,
+  type LaunchCounts,
+} from '../../domain/journeys';
 import { batchGet } from '../dynamodb/batch';
 import { forEachConcurrently } from '../dynamodb/client';
 import { journeyKeys, MEMBER_SHARDS } from './journey-keys';
@@ -24,8 +32,19 @@ export class DynamoJourneyStore implements JourneyStore {
       await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: this.operationsTable, Item: { ...journeyKeys.stateKey(journey.journeyId), ...journey }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Put: { TableName: this.operationsTable, Item: { pk: journeyKeys.indexPk, sk: journey.journeyId, journeyId: journey.journeyId, createdAt: journey.launchedAt } } },
+            {
+              Put: {
+                TableName: this.operationsTable,
+                Item: { ...journeyKeys.stateKey(journey.journeyId), ...journey },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.operationsTable,
+                Item: { pk: journeyKeys.indexPk, sk: journey.journeyId, journeyId: journey.journeyId, createdAt: journey.launchedAt },
+              },
+            },
           ],
         }),
       );
@@ -49,7 +68,12 @@ export class DynamoJourneyStore implements JourneyStore {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
-        new QueryCommand({ TableName: this.operationsTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': journeyKeys.indexPk }, ExclusiveStartKey: startKey }),
+        new QueryCommand({
+          TableName: this.operationsTable,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': journeyKeys.indexPk },
+          ExclusiveStartKey: startKey,
+        }),
       );
       for (const item of page.Items ?? []) ids.push(String(item.sk));
       startKey = page.LastEvaluatedKey;
@@ -83,7 +107,12 @@ export class DynamoJourneyStore implements JourneyStore {
 
   async recordLaunch(journeyId: string, launch: LaunchCounts): Promise<void> {
     await this.client.send(
-      new UpdateCommand({ TableName: this.operationsTable, Key: journeyKeys.stateKey(journeyId), UpdateExpression: 'SET launch = :launch', ExpressionAttributeValues: { ':launch': launch } }),
+      new UpdateCommand({
+        TableName: this.operationsTable,
+        Key: journeyKeys.stateKey(journeyId),
+        UpdateExpression: 'SET launch = :launch',
+        ExpressionAttributeValues: { ':launch': launch },
+      }),
     );
   }
 

@@ -27,7 +27,11 @@ export class DynamoLaunchProgressStore implements LaunchProgressStore {
 
   async checkpoint(journeyId: string, segment: number): Promise<SegmentCheckpoint | undefined> {
     const answer = await this.client.send(
-      new GetCommand({ TableName: this.operationsTable, Key: { pk: journeyKeys.launchPk(journeyId), sk: journeyKeys.launchSegmentSk(segment) }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.operationsTable,
+        Key: { pk: journeyKeys.launchPk(journeyId), sk: journeyKeys.launchSegmentSk(segment) },
+        ConsistentRead: true,
+      }),
     );
     return answer.Item ? parseCheckpoint(answer.Item) : undefined;
   }

@@ -22,10 +22,15 @@ export class StepFunctionsLaunchWorkflow implements LaunchWorkflow {
   async start(journeyId: string, attempt: number): Promise<void> {
     const input = { journeyId, segments: [...Array(LAUNCH_SCAN_SEGMENTS).keys()], totalSegments: LAUNCH_SCAN_SEGMENTS };
     try {
-      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: launchExecutionName(journeyId, attempt), input: JSON.stringify(input) }));
+      await this.client.send(
+        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: launchExecutionName(journeyId, attempt), input: JSON.stringify(input) }),
+      );
     } catch (error) {
       if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return;
-      throw new LaunchWorkflowUnavailable(`the launch workflow of ${journeyId} (attempt ${attempt}) could not be started`, { cause: error, retryAfterSeconds: 2 });
+      throw new LaunchWorkflowUnavailable(`the launch workflow of ${journeyId} (attempt ${attempt}) could not be started`, {
+        cause: error,
+        retryAfterSeconds: 2,
+      });
     }
   }
 }

@@ -1,6 +1,16 @@
 import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { CorruptJourneyItem, RecallTier, RfmSegment, ValueQuadrant, type ScanPage, type ScoredUser, type ScoredUsersPage, type ScoreReader, type UserScore } from '../../domain/journeys';
+import {
+  CorruptJourneyItem,
+  RecallTier,
+  RfmSegment,
+  ValueQuadrant,
+  type ScanPage,
+  type ScoredUser,
+  type ScoredUsersPage,
+  type ScoreReader,
+  type UserScore,
+} from '../../domain/journeys';
 import { batchGet } from '../dynamodb/batch';
 import { forEachConcurrently } from '../dynamodb/client';
 import { journeyKeys } from './journey-keys';
@@ -24,7 +34,12 @@ export const ScoreItem = z.object({
    * Not (yet) in the nightly SCORE item: a missing value reads as 0, so a `daysSilent` audience
    * filter only works once scoring stores it. Tests and seeding write it.
    */
-  daysSilent: z.number().int().min(0).optional().transform((days) => days ?? 0),
+  daysSilent: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .transform((days) => days ?? 0),
 });
 export type ScoreItem = z.input<typeof ScoreItem>;
 
@@ -104,7 +119,11 @@ export class DynamoScoreReader implements ScoreReader {
 
   private async withProfiles(scores: readonly z.infer<typeof ScoreItem>[]): Promise<ScoredUser[]> {
     const profiles = new Map<string, z.infer<typeof ProfileItem>>();
-    for (const item of await batchGet(this.client, this.usersTable, scores.map((score) => ({ pk: journeyKeys.userPk(score.userId), sk: journeyKeys.profileSk })))) {
+    for (const item of await batchGet(
+      this.client,
+      this.usersTable,
+      scores.map((score) => ({ pk: journeyKeys.userPk(score.userId), sk: journeyKeys.profileSk })),
+    )) {
       const parsed = ProfileItem.safeParse(item);
       if (parsed.success) profiles.set(parsed.data.userId, parsed.data);
     }

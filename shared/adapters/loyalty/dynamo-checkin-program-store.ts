@@ -87,7 +87,11 @@ export class DynamoCheckinProgramStore implements CheckinProgramStore {
         }),
       );
       for (const item of page.Items ?? []) {
-        due.push({ userId: String(item.pk).slice('USER#'.length), programId: String(item.sk).slice(loyaltyKeys.programPrefix.length), wakeAt: String(item.wakeAt) });
+        due.push({
+          userId: String(item.pk).slice('USER#'.length),
+          programId: String(item.sk).slice(loyaltyKeys.programPrefix.length),
+          wakeAt: String(item.wakeAt),
+        });
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey && due.length < limit);

@@ -1,6 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { incentiveConversionFromCounts, type BehaviourEvent as IncentiveEvent, type IncentiveConversion, type IncentiveStore, type WindowProgress } from '../../domain/loyalty';
+import {
+  incentiveConversionFromCounts,
+  type BehaviourEvent as IncentiveEvent,
+  type IncentiveConversion,
+  type IncentiveStore,
+  type WindowProgress,
+} from '../../domain/loyalty';
 import type { LoyaltyTables } from './dynamo-reward-stores';
 import { INCENTIVE_STATS_SHARDS, loyaltyKeys, shardOf } from './loyalty-keys';
 import { cancellationReasons } from '../dynamodb/transaction-cancellation';
@@ -123,11 +129,16 @@ export class DynamoIncentiveStore implements IncentiveStore {
   async conversions(ruleIds: readonly string[]): Promise<IncentiveConversion[]> {
     return Promise.all(
       ruleIds.map(async (ruleId) => {
-        let pendingKeys: Record<string, unknown>[] = Array.from({ length: INCENTIVE_STATS_SHARDS }, (_, shard) => ({ pk: loyaltyKeys.incentiveStatsPk(ruleId, shard), sk: loyaltyKeys.incentiveStatsSk }));
+        let pendingKeys: Record<string, unknown>[] = Array.from({ length: INCENTIVE_STATS_SHARDS }, (_, shard) => ({
+          pk: loyaltyKeys.incentiveStatsPk(ruleId, shard),
+          sk: loyaltyKeys.incentiveStatsSk,
+        }));
         let exposed = 0;
         let completed = 0;
         while (pendingKeys.length > 0) {
-          const answer = await this.tables.client.send(new BatchGetCommand({ RequestItems: { [this.tables.operationsTable]: { Keys: pendingKeys, ConsistentRead: true } } }));
+          const answer = await this.tables.client.send(
+            new BatchGetCommand({ RequestItems: { [this.tables.operationsTable]: { Keys: pendingKeys, ConsistentRead: true } } }),
+          );
           for (const item of answer.Responses?.[this.tables.operationsTable] ?? []) {
             exposed += Number(item.exposed ?? 0);
             completed += Number(item.completed ?? 0);

@@ -11,7 +11,13 @@ import {
   type LoyaltyLedger,
 } from '../../domain/loyalty';
 import { loyaltyKeys } from './loyalty-keys';
-import { cancellationReasons, conflictBackoff, isTransactionConflict, TransactionContentionError, type CancellationReason } from '../dynamodb/transaction-cancellation';
+import {
+  cancellationReasons,
+  conflictBackoff,
+  isTransactionConflict,
+  TransactionContentionError,
+  type CancellationReason,
+} from '../dynamodb/transaction-cancellation';
 
 const MAX_ATTEMPTS = 8;
 
@@ -63,7 +69,12 @@ export class DynamoLedgerStore implements LoyaltyLedger {
   }
 
   /** `amountAtExpected`: the amount read at `expectedVersion`, when the read saw that version. */
-  private async tryAppend(entry: LedgerEntry, expectedVersion: number, amountAtExpected: number | undefined, cap: GrantCap | undefined): Promise<AppendOutcome | 'conflict'> {
+  private async tryAppend(
+    entry: LedgerEntry,
+    expectedVersion: number,
+    amountAtExpected: number | undefined,
+    cap: GrantCap | undefined,
+  ): Promise<AppendOutcome | 'conflict'> {
     const pk = loyaltyKeys.userPk(entry.userId);
     const delta = balanceDeltaOf(entry);
     const clauses: string[] = [expectedVersion === 0 ? balanceClauses.isFirstEntry : balanceClauses.hasVersion];
@@ -88,7 +99,8 @@ export class DynamoLedgerStore implements LoyaltyLedger {
               Update: {
                 TableName: this.tableName,
                 Key: { pk, sk: loyaltyKeys.balanceSk(entry.account) },
-                UpdateExpression: 'SET #amount = if_not_exists(#amount, :zero) + :delta, #version = if_not_exists(#version, :zero) + :one, userId = :userId, account = :account',
+                UpdateExpression:
+                  'SET #amount = if_not_exists(#amount, :zero) + :delta, #version = if_not_exists(#version, :zero) + :one, userId = :userId, account = :account',
                 ConditionExpression: clauses.join(' AND '),
                 ExpressionAttributeNames: { '#amount': 'amount', '#version': 'version' },
                 ExpressionAttributeValues: values,

@@ -37,7 +37,10 @@ async function putOnce(client: DynamoDBDocumentClient, tableName: string, item: 
   }
 }
 
-async function queryAll(client: DynamoDBDocumentClient, input: { TableName: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown>; ConsistentRead?: boolean }) {
+async function queryAll(
+  client: DynamoDBDocumentClient,
+  input: { TableName: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown>; ConsistentRead?: boolean },
+) {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -137,7 +140,9 @@ export class DynamoRewardBudget implements RewardBudgetStore {
 
   /** Takes a coupon off `month`'s queue once it was issued or moved on. */
   async dequeue(coupon: Coupon, month: string): Promise<void> {
-    await this.tables.client.send(new DeleteCommand({ TableName: this.tables.operationsTable, Key: { pk: loyaltyKeys.queuedPk(month), sk: loyaltyKeys.queuedSk(coupon.id) } }));
+    await this.tables.client.send(
+      new DeleteCommand({ TableName: this.tables.operationsTable, Key: { pk: loyaltyKeys.queuedPk(month), sk: loyaltyKeys.queuedSk(coupon.id) } }),
+    );
   }
 
   async queued(month: string): Promise<Coupon[]> {
@@ -186,7 +191,11 @@ export class DynamoDrawEntryStore implements DrawEntryStore {
 
   async resultOf(month: string): Promise<DrawResult | undefined> {
     const answer = await this.tables.client.send(
-      new GetCommand({ TableName: this.tables.operationsTable, Key: { pk: loyaltyKeys.drawResultPk(month), sk: loyaltyKeys.drawResultSk }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tables.operationsTable,
+        Key: { pk: loyaltyKeys.drawResultPk(month), sk: loyaltyKeys.drawResultSk },
+        ConsistentRead: true,
+      }),
     );
     return answer.Item ? (answer.Item.result as DrawResult) : undefined;
   }
@@ -206,8 +215,20 @@ export class DynamoReferralStore implements ReferralStore {
         await this.tables.client.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Put: { TableName: this.tables.operationsTable, Item: { pk: loyaltyKeys.codePk(code), sk: loyaltyKeys.codeSk, userId, createdAt: at.toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              { Put: { TableName: this.tables.usersTable, Item: { pk: loyaltyKeys.userPk(userId), sk: loyaltyKeys.userCodeSk, code, createdAt: at.toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              {
+                Put: {
+                  TableName: this.tables.operationsTable,
+                  Item: { pk: loyaltyKeys.codePk(code), sk: loyaltyKeys.codeSk, userId, createdAt: at.toISOString() },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: this.tables.usersTable,
+                  Item: { pk: loyaltyKeys.userPk(userId), sk: loyaltyKeys.userCodeSk, code, createdAt: at.toISOString() },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
             ],
           }),
         );
@@ -236,7 +257,9 @@ export class DynamoReferralStore implements ReferralStore {
   }
 
   async userForCode(code: string): Promise<string | undefined> {
-    const answer = await this.tables.client.send(new GetCommand({ TableName: this.tables.operationsTable, Key: { pk: loyaltyKeys.codePk(code), sk: loyaltyKeys.codeSk } }));
+    const answer = await this.tables.client.send(
+      new GetCommand({ TableName: this.tables.operationsTable, Key: { pk: loyaltyKeys.codePk(code), sk: loyaltyKeys.codeSk } }),
+    );
     return answer.Item ? String(answer.Item.userId) : undefined;
   }
 
@@ -268,14 +291,21 @@ export class DynamoLevelChanges implements LevelChangeLog {
   }
 
   async unpublished(userId: string, changeId: string): Promise<GrowthLevelChanged | undefined> {
-    const answer = await this.tables.client.send(new GetCommand({ TableName: this.tables.usersTable, Key: this.keyOf(userId, changeId), ConsistentRead: true }));
+    const answer = await this.tables.client.send(
+      new GetCommand({ TableName: this.tables.usersTable, Key: this.keyOf(userId, changeId), ConsistentRead: true }),
+    );
     if (!answer.Item || answer.Item.published === true) return undefined;
     return answer.Item.change as GrowthLevelChanged;
   }
 
   async markPublished(change: GrowthLevelChanged): Promise<void> {
     await this.tables.client.send(
-      new UpdateCommand({ TableName: this.tables.usersTable, Key: this.keyOf(change.userId, change.eventId), UpdateExpression: 'SET published = :true', ExpressionAttributeValues: { ':true': true } }),
+      new UpdateCommand({
+        TableName: this.tables.usersTable,
+        Key: this.keyOf(change.userId, change.eventId),
+        UpdateExpression: 'SET published = :true',
+        ExpressionAttributeValues: { ':true': true },
+      }),
     );
   }
 }

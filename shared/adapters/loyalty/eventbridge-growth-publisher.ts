@@ -30,7 +30,9 @@ export class EventBridgeGrowthPublisher implements GrowthLevelChangePublisher {
     );
     if (answer.FailedEntryCount) {
       const entry = answer.Entries?.[0];
-      throw new GrowthLevelChangeNotPublishedError(`GrowthLevelChanged ${change.eventId} was refused: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`.trim());
+      throw new GrowthLevelChangeNotPublishedError(
+        `GrowthLevelChanged ${change.eventId} was refused: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`.trim(),
+      );
     }
   }
 }

@@ -14,4 +14,9 @@ export const LOYALTY_ENV = {
 } as const;
 
 /** Defaults the CDK app deploys with. The budget is in currency units of amount-off coupons. */
-export const LOYALTY_DEFAULTS = { monthlyRewardBudget: 100_000, whenBudgetExhausted: 'queue-for-next-month', pointsExpireAfterDays: 365, pointsExpiryNoticeDays: 30 } as const;
+export const LOYALTY_DEFAULTS = {
+  monthlyRewardBudget: 100_000,
+  whenBudgetExhausted: 'queue-for-next-month',
+  pointsExpireAfterDays: 365,
+  pointsExpiryNoticeDays: 30,
+} as const;

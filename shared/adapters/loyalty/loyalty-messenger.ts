@@ -66,7 +66,9 @@ export function loyaltyTemplateData(message: LoyaltyMessage, profile: UserProfil
       const { discount } = message.coupon;
       return {
         firstName,
-        couponValue: couponValueText(discount.kind === 'percent-off' ? { kind: 'percent', value: discount.percent } : { kind: 'amount', value: discount.amount }),
+        couponValue: couponValueText(
+          discount.kind === 'percent-off' ? { kind: 'percent', value: discount.percent } : { kind: 'amount', value: discount.amount },
+        ),
         couponCode: couponCodeOf(message.coupon.id),
         // Loyalty coupons carry no end date.
         couponExpiresOn: couponExpiryText(locale, undefined, profile?.timeZone ?? 'UTC'),
@@ -74,7 +76,12 @@ export function loyaltyTemplateData(message: LoyaltyMessage, profile: UserProfil
       };
     }
     case 'level-up':
-      return { firstName, levelName: message.level.names?.[locale] ?? message.level.name, perks: message.level.perks.join(locale === 'zh-CN' ? '、' : ', ') || '—', appUrl };
+      return {
+        firstName,
+        levelName: message.level.names?.[locale] ?? message.level.name,
+        perks: message.level.perks.join(locale === 'zh-CN' ? '、' : ', ') || '—',
+        appUrl,
+      };
     default:
       return assertNever(message);
   }
@@ -129,7 +136,8 @@ export class MessengerLoyaltyMessenger implements LoyaltyMessenger {
    */
   async messagesOf(userId: string): Promise<RecordedMessage[]> {
     const entries = await this.messageLog.listForUser(userId, 200);
-    const isRetryEcho = (outcome: SendOutcome) => (outcome.kind === 'skipped' && outcome.reason === 'duplicate') || (outcome.kind === 'failed-retryable' && outcome.code === 'in-flight');
+    const isRetryEcho = (outcome: SendOutcome) =>
+      (outcome.kind === 'skipped' && outcome.reason === 'duplicate') || (outcome.kind === 'failed-retryable' && outcome.code === 'in-flight');
     return entries
       .flatMap((entry): RecordedMessage[] =>
         entry.source.kind === 'loyalty' && !isRetryEcho(entry.outcome)

@@ -23,7 +23,11 @@ export class DynamoContactHistory implements ContactHistory {
         new QueryCommand({
           TableName: this.usersTable,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': keys.userPk(userId), ':from': messagingKeys.contactSk(since.toISOString(), ''), ':to': `${messagingKeys.contactPrefix}~` },
+          ExpressionAttributeValues: {
+            ':pk': keys.userPk(userId),
+            ':from': messagingKeys.contactSk(since.toISOString(), ''),
+            ':to': `${messagingKeys.contactPrefix}~`,
+          },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),

@@ -68,13 +68,20 @@ export class DynamoMessageLog implements MessageLog, MessageQueries {
     await this.client.send(
       new PutCommand({
         TableName: this.tables.users,
-        Item: { pk: keys.userPk(message.userId), sk: messagingKeys.outboxSk(message.messageId), message, expiresAt: expiresAfterDays(message.sentAt, this.retentionDays) },
+        Item: {
+          pk: keys.userPk(message.userId),
+          sk: messagingKeys.outboxSk(message.messageId),
+          message,
+          expiresAt: expiresAfterDays(message.sentAt, this.retentionDays),
+        },
       }),
     );
   }
 
   async findOutbox(userId: string, messageId: string): Promise<OutboxMessage | undefined> {
-    const answer = await this.client.send(new GetCommand({ TableName: this.tables.users, Key: { pk: keys.userPk(userId), sk: messagingKeys.outboxSk(messageId) } }));
+    const answer = await this.client.send(
+      new GetCommand({ TableName: this.tables.users, Key: { pk: keys.userPk(userId), sk: messagingKeys.outboxSk(messageId) } }),
+    );
     return answer.Item === undefined ? undefined : parseWith(OutboxMessage, answer.Item.message, 'outbox message');
   }
 }

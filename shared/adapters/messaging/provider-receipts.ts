@@ -35,7 +35,9 @@ export class DynamoProviderReceipts {
   }
 
   async find(messageId: string): Promise<ProviderReceipt | undefined> {
-    const answer = await this.client.send(new GetCommand({ TableName: this.operationsTable, Key: messagingKeys.providerReceiptKey(messageId), ConsistentRead: true }));
+    const answer = await this.client.send(
+      new GetCommand({ TableName: this.operationsTable, Key: messagingKeys.providerReceiptKey(messageId), ConsistentRead: true }),
+    );
     if (answer.Item === undefined) return undefined;
     const parsed = ProviderReceipt.safeParse(answer.Item.receipt);
     if (!parsed.success) throw new CorruptMessagingItemError('provider receipt', { cause: parsed.error });

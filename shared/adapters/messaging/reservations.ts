@@ -66,7 +66,11 @@ export class DynamoSendReservations implements SendReservations {
     }
   }
 
-  async transition(idempotencyKey: string, expected: { status: 'reserved' | 'sending'; attemptId: string }, next: ReservationState): Promise<'ok' | 'conflict'> {
+  async transition(
+    idempotencyKey: string,
+    expected: { status: 'reserved' | 'sending'; attemptId: string },
+    next: ReservationState,
+  ): Promise<'ok' | 'conflict'> {
     try {
       await this.client.send(
         new PutCommand({
@@ -135,7 +139,8 @@ export class DynamoStuckSends implements StuckSends {
     if (item === undefined) return undefined;
     const state = parseState(item);
     if (state.status !== 'sending') return undefined;
-    if (typeof item.userId !== 'string' || typeof item.idempotencyKey !== 'string') throw new CorruptMessagingItemError('reservation (no user or idempotency key)');
+    if (typeof item.userId !== 'string' || typeof item.idempotencyKey !== 'string')
+      throw new CorruptMessagingItemError('reservation (no user or idempotency key)');
     return { userId: item.userId, idempotencyKey: item.idempotencyKey, messageId: messageIdFor(item.idempotencyKey), state };
   }
 }
@@ -145,4 +150,3 @@ function parseState(item: Record<string, unknown>): ReservationState {
   if (!parsed.success) throw new CorruptMessagingItemError('reservation', { cause: parsed.error });
   return parsed.data;
 }
-

@@ -21,7 +21,9 @@ export class DynamoSuppressionList implements SuppressionList {
     const [bounce, userEntries] = await Promise.all([
       query.contactPointFingerprint === ''
         ? Promise.resolve(undefined)
-        : this.client.send(new GetCommand({ TableName: this.tables.operations, Key: messagingKeys.bounceKey(query.contactPointFingerprint), ConsistentRead: true })),
+        : this.client.send(
+            new GetCommand({ TableName: this.tables.operations, Key: messagingKeys.bounceKey(query.contactPointFingerprint), ConsistentRead: true }),
+          ),
       this.client.send(
         new QueryCommand({
           TableName: this.tables.users,

@@ -25,7 +25,8 @@ export function keyringFromSecret(text: string): UnsubscribeKeyring {
       throw new UnsubscribeKeyUnavailableError('the unsubscribe key secret looks like JSON but does not parse', { cause: error });
     }
     const parsed = RotatedSecret.safeParse(json);
-    if (!parsed.success) throw new UnsubscribeKeyUnavailableError('the unsubscribe key secret JSON needs current.id and current.secret', { cause: parsed.error });
+    if (!parsed.success)
+      throw new UnsubscribeKeyUnavailableError('the unsubscribe key secret JSON needs current.id and current.secret', { cause: parsed.error });
     return createUnsubscribeKeyring(
       { id: parsed.data.current.id, secret: bytes(parsed.data.current.secret) },
       parsed.data.previous.map((key) => ({ id: key.id, secret: bytes(key.secret) })),

@@ -50,5 +50,9 @@ export function confirmationPage(event: APIGatewayProxyEventV2, channel: Channel
 /** POST: done. Mailbox providers only look at the status; a person sees the page. */
 export function unsubscribedPage(event: APIGatewayProxyEventV2, channel: Channel, alreadyUnsubscribed: boolean): APIGatewayProxyStructuredResultV2 {
   if (wantsJson(event)) return json(200, { unsubscribed: true, channel, alreadyUnsubscribed });
-  return page(200, 'Unsubscribed', `<h1>You are unsubscribed</h1><p>You will no longer receive marketing by ${CHANNEL_NAMES[channel]}. Messages about your account still reach you.</p>`);
+  return page(
+    200,
+    'Unsubscribed',
+    `<h1>You are unsubscribed</h1><p>You will no longer receive marketing by ${CHANNEL_NAMES[channel]}. Messages about your account still reach you.</p>`,
+  );
 }

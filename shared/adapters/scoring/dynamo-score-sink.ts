@@ -29,7 +29,9 @@ export class DynamoScoreSink implements ScoreSink {
         if (round > 0) await backoff(round);
         const answer = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending }, ReturnConsumedCapacity: 'TOTAL' }));
         writeUnits += (answer.ConsumedCapacity ?? []).reduce((sum, used) => sum + (used.CapacityUnits ?? 0), 0);
-        pending = (answer.UnprocessedItems?.[this.tableName] ?? []).flatMap((request) => (request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [])) as typeof pending;
+        pending = (answer.UnprocessedItems?.[this.tableName] ?? []).flatMap((request) =>
+          request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
+        ) as typeof pending;
       }
     });
     return { writeUnits };

@@ -1,7 +1,15 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { BgnbdParams, GammaGammaParams } from '../../domain/models';
-import { RunSummary, SegmentCounts, type ModelParameterSet, type ModelParamsStore, type RunReader, type RunRecord, type RunStore } from '../../domain/scoring-run';
+import {
+  RunSummary,
+  SegmentCounts,
+  type ModelParameterSet,
+  type ModelParamsStore,
+  type RunReader,
+  type RunRecord,
+  type RunStore,
+} from '../../domain/scoring-run';
 import { scoringKeys } from './scoring-keys';
 
 const StoredParams = z.object({
@@ -42,7 +50,9 @@ export class DynamoScoringStores implements ModelParamsStore, RunStore, RunReade
   }
 
   async put(params: ModelParameterSet): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: scoringKeys.paramsPk, sk: scoringKeys.paramsSk(params.fittedOn, params.version), ...params } }));
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: scoringKeys.paramsPk, sk: scoringKeys.paramsSk(params.fittedOn, params.version), ...params } }),
+    );
   }
 
   async putPrepared(run: { runId: string; date: string; totalSegments: number; estimatedUsers: number; startedAt: string }): Promise<void> {
@@ -51,7 +61,9 @@ export class DynamoScoringStores implements ModelParamsStore, RunStore, RunReade
   }
 
   async putSegmentProgress(runId: string, segment: number, counts: SegmentCounts, done: boolean): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: scoringKeys.runPk(runId), sk: scoringKeys.segmentSk(segment), segment, done, counts } }));
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: scoringKeys.runPk(runId), sk: scoringKeys.segmentSk(segment), segment, done, counts } }),
+    );
   }
 
   async putSummary(summary: RunSummary): Promise<void> {
@@ -86,7 +98,9 @@ export class DynamoScoringStores implements ModelParamsStore, RunStore, RunReade
   }
 
   async latestSummary(): Promise<RunSummary | null> {
-    const answer = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: scoringKeys.latestPk, sk: scoringKeys.summarySk }, ConsistentRead: true }));
+    const answer = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: scoringKeys.latestPk, sk: scoringKeys.summarySk }, ConsistentRead: true }),
+    );
     return answer.Item ? RunSummary.parse(answer.Item) : null;
   }
 }

@@ -1,6 +1,14 @@
 import { ScanCommand, type DynamoDBDocumentClient, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { DailyActivity } from '../../domain/events/daily-activity';
-import { StoredScore, type ScanCursor, type ScannedUser, type ScannedUserRecord, type SegmentScanResult, type UserSampler, type UserScanner } from '../../domain/scoring-run';
+import {
+  StoredScore,
+  type ScanCursor,
+  type ScannedUser,
+  type ScannedUserRecord,
+  type SegmentScanResult,
+  type UserSampler,
+  type UserScanner,
+} from '../../domain/scoring-run';
 import { keys } from '../dynamodb/keys';
 import { decodeMonthDays } from '../dynamodb/daily-activity-codec';
 import { scoringKeys } from './scoring-keys';
@@ -136,7 +144,11 @@ export class DynamoUserScanner implements UserScanner, UserSampler {
       const results = await Promise.all(
         batch.map(async (segment) => {
           const found: ScannedUser[] = [];
-          const scan = await this.scanSegment({ segment, totalSegments: SAMPLE_SPLIT, cursor: null }, async (page) => void found.push(...page), () => false);
+          const scan = await this.scanSegment(
+            { segment, totalSegments: SAMPLE_SPLIT, cursor: null },
+            async (page) => void found.push(...page),
+            () => false,
+          );
           return { found, readUnits: scan.readUnits };
         }),
       );

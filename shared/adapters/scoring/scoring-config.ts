@@ -37,6 +37,11 @@ export function scoringSettingsOf(config: ScoringFunctionConfig): ScoringSetting
     refitEveryDays: config[SCORING_ENV.refitEveryDays],
     sampleUsers: config[SCORING_ENV.sampleUsers],
     config: parseScoringConfig({}),
-    coreFeatures: new Set(config[SCORING_ENV.coreFeatures].split(',').map((feature) => feature.trim()).filter(Boolean)),
+    coreFeatures: new Set(
+      config[SCORING_ENV.coreFeatures]
+        .split(',')
+        .map((feature) => feature.trim())
+        .filter(Boolean),
+    ),
   };
 }

@@ -29,7 +29,10 @@ export async function applyNewEvents(records: readonly NewEventRecord[], ports: 
   for (let attempt = 1; pending.length > 0; attempt++) {
     if (attempt > MAX_ATTEMPTS) throw new MonthChangedError(`${pending.length} months kept changing under the merge; the batch will be redelivered`);
     const stored = new Map((await ports.months.getMonths(pending.map((group) => group.key))).map((month) => [monthId(month), month] as const));
-    const merges = pending.map((group) => ({ group, ...mergeNewEvents(stored.get(monthId(group.key)) ?? emptyMonth(group.key.userId, group.key.month), group.records) }));
+    const merges = pending.map((group) => ({
+      group,
+      ...mergeNewEvents(stored.get(monthId(group.key)) ?? emptyMonth(group.key.userId, group.key.month), group.records),
+    }));
     const changed = merges.filter((merge) => merge.applied > 0);
     const { changed: raced } = await ports.months.putMonths(changed.map((merge) => merge.month));
     const racedIds = new Set(raced.map(monthId));

@@ -29,7 +29,10 @@ export interface DailyHealthResult {
  * more than the limit on the configured number of consecutive days. Idempotent: recomputing a day
  * overwrites the same point, raises nothing new and opens no second incident.
  */
-export async function computeDailyHealth(request: { day: string }, ports: HealthPorts & { settings: HealthSettings; clock: Clock }): Promise<DailyHealthResult> {
+export async function computeDailyHealth(
+  request: { day: string },
+  ports: HealthPorts & { settings: HealthSettings; clock: Clock },
+): Promise<DailyHealthResult> {
   const { settings } = ports;
   const complete = completeRunTally(await ports.tallies.listChunks(request.day));
   if (!complete) throw new HealthTalliesNotReadyError(request.day);

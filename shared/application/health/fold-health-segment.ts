@@ -1,6 +1,13 @@
 import type { Clock } from '../../domain/common';
 import { addDays } from '../../domain/common';
-import { addUserToHealthTally, emptyHealthTally, type HealthDayOptions, type HealthSettings, type HealthTallyStore, type HealthUser } from '../../domain/health';
+import {
+  addUserToHealthTally,
+  emptyHealthTally,
+  type HealthDayOptions,
+  type HealthSettings,
+  type HealthTallyStore,
+  type HealthUser,
+} from '../../domain/health';
 
 /** Where a scoring segment invocation is: the scan it belongs to and the cursor it started from. */
 export interface HealthScanScope {
@@ -14,7 +21,13 @@ export interface HealthScanScope {
 
 /** The fold options of a reporting day: Trace compares with the day before the STOP window. */
 export function healthDayOptions(day: string, settings: HealthSettings): HealthDayOptions {
-  return { day, timeZone: settings.timeZone, coreFeatures: settings.coreFeatures, cohortWeeks: settings.cohortWeeks, traceBaseDay: addDays(day, -settings.thresholds.stop.days) };
+  return {
+    day,
+    timeZone: settings.timeZone,
+    coreFeatures: settings.coreFeatures,
+    cohortWeeks: settings.cohortWeeks,
+    traceBaseDay: addDays(day, -settings.thresholds.stop.days),
+  };
 }
 
 /**

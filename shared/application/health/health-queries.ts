@@ -1,5 +1,13 @@
 import { addDays, InvalidInputError } from '../../domain/common';
-import { isoWeekOf, mondayOfIsoWeek, topComplainedFeatures, type AlertStore, type FeedbackReader, type HealthSeriesStore, type IncidentStore } from '../../domain/health';
+import {
+  isoWeekOf,
+  mondayOfIsoWeek,
+  topComplainedFeatures,
+  type AlertStore,
+  type FeedbackReader,
+  type HealthSeriesStore,
+  type IncidentStore,
+} from '../../domain/health';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_DAYS = 400;
@@ -7,7 +15,9 @@ const MAX_DAYS = 400;
 /** The stored health days from `from` to `to` (inclusive, at most 400 days). */
 export async function listHealthDays(range: { from: string; to: string }, ports: { series: HealthSeriesStore }) {
   if (!DAY.test(range.from) || !DAY.test(range.to) || range.from > range.to || addDays(range.from, MAX_DAYS) < range.to) {
-    throw new InvalidInputError(`from and to must be days YYYY-MM-DD, from ≤ to, at most ${MAX_DAYS} days apart`, [{ index: null, path: 'from', message: 'invalid range' }]);
+    throw new InvalidInputError(`from and to must be days YYYY-MM-DD, from ≤ to, at most ${MAX_DAYS} days apart`, [
+      { index: null, path: 'from', message: 'invalid range' },
+    ]);
   }
   return ports.series.listDays(range.from, range.to);
 }

@@ -7,7 +7,10 @@ import { IncidentNotOpenError, isAutomaticStop, resumeIncidentRecord, type Incid
  * and P steps), and the kill switch goes off if it is still the one STOP turned on for it; a kill
  * switch a person turned on meanwhile stays on.
  */
-export async function resumeIncident(request: { incidentId: string; by: string; reason: string }, ports: { incidents: IncidentStore; killSwitch: KillSwitchStore; clock: Clock }): Promise<Incident> {
+export async function resumeIncident(
+  request: { incidentId: string; by: string; reason: string },
+  ports: { incidents: IncidentStore; killSwitch: KillSwitchStore; clock: Clock },
+): Promise<Incident> {
   const reason = request.reason.trim();
   if (reason === '') throw new InvalidInputError('a reason is required to resume', [{ index: null, path: 'reason', message: 'must not be empty' }]);
   const incident = await ports.incidents.get(request.incidentId);

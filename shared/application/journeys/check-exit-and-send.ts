@@ -52,7 +52,11 @@ export async function checkExitAndSend(input: CheckExitAndSendInput, ports: Chec
   const cursor: ContinuingCursor = input.cursor;
   const enrolledAt = new Date(input.enrolledAt);
   const now = ports.clock.now();
-  const [journey, killSwitch, days] = await Promise.all([ports.journeys.get(journeyId), ports.killSwitch.read(), ports.activity.activitySince(userId, utcDayOf(enrolledAt))]);
+  const [journey, killSwitch, days] = await Promise.all([
+    ports.journeys.get(journeyId),
+    ports.killSwitch.read(),
+    ports.activity.activitySince(userId, utcDayOf(enrolledAt)),
+  ]);
   if (!journey) throw new JourneyNotFound(journeyId);
   const facts = { now, cameBack: cameBackAfter(enrolledAt, plan.exitWhen.signals, days), journeyStatus: journey.status, killSwitchEngaged: killSwitch.active };
   const decision = decideStep(plan, enrolledAt, cursor, facts);
@@ -69,11 +73,23 @@ export async function checkExitAndSend(input: CheckExitAndSendInput, ports: Chec
   }
 }
 
-async function perform(step: JourneyPlanStep, input: CheckExitAndSendInput, cursor: ContinuingCursor, now: Date, ports: CheckExitAndSendPorts): Promise<JourneyCursor> {
+async function perform(
+  step: JourneyPlanStep,
+  input: CheckExitAndSendInput,
+  cursor: ContinuingCursor,
+  now: Date,
+  ports: CheckExitAndSendPorts,
+): Promise<JourneyCursor> {
   const { plan, userId, journeyId, executionName } = input;
   if (step.kind === 'escalate') {
     const outcome = await escalate(step, input, ports);
-    await ports.enrollments.putStep(journeyId, userId, { kind: 'escalate', stepIndex: step.index, at: now.toISOString(), escalation: step.escalation.kind, outcome });
+    await ports.enrollments.putStep(journeyId, userId, {
+      kind: 'escalate',
+      stepIndex: step.index,
+      at: now.toISOString(),
+      escalation: step.escalation.kind,
+      outcome,
+    });
     return advanceCursor(plan, cursor, { kind: 'perform', step });
   }
   const channels: Record<string, ChannelOutcome> = {};

@@ -1,5 +1,13 @@
 import type { Clock } from '../../domain/common';
-import { journeyExecutionName, resumedStatus, JourneyNotFound, type ExecutionStarter, type JourneyControlCommand, type JourneyStore, type StoredJourney } from '../../domain/journeys';
+import {
+  journeyExecutionName,
+  resumedStatus,
+  JourneyNotFound,
+  type ExecutionStarter,
+  type JourneyControlCommand,
+  type JourneyStore,
+  type StoredJourney,
+} from '../../domain/journeys';
 import { forEachConcurrently } from './for-each-concurrently';
 
 export interface ControlPorts {

@@ -61,7 +61,13 @@ export async function runningDefinitions(journeys: Pick<JourneyStore, 'list'>): 
 }
 
 /** Enrolls one user in `target` at `enrolledAt`, drawing the holdout by the journey's rule. */
-export async function enrollUser(target: JourneyDefinition, userId: string, tier: RecallTier, enrolledAt: Date, ports: EnrollPorts): Promise<JourneyEnrollment> {
+export async function enrollUser(
+  target: JourneyDefinition,
+  userId: string,
+  tier: RecallTier,
+  enrolledAt: Date,
+  ports: EnrollPorts,
+): Promise<JourneyEnrollment> {
   const member: JourneyMember = { userId, tier, holdout: isInHoldout(target.id, userId, target.holdoutShare), enrolledAt: enrolledAt.toISOString() };
   const outcome = (await enrollMembers(target.id, [member], ports))[0]!;
   return { journeyId: target.id, holdout: outcome.member.holdout, alreadyEnrolled: outcome.kind === 'already-enrolled', enrolledAt: outcome.member.enrolledAt };

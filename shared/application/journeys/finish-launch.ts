@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import type { Clock } from '../../domain/common';
-import { JourneyNotFound, launchProgressOf, nextJourneyStatus, type JourneyStatus, type JourneyStore, type LaunchProgressStore, type LaunchTally } from '../../domain/journeys';
+import {
+  JourneyNotFound,
+  launchProgressOf,
+  nextJourneyStatus,
+  type JourneyStatus,
+  type JourneyStore,
+  type LaunchProgressStore,
+  type LaunchTally,
+} from '../../domain/journeys';
 
 export const FinishLaunchInput = z.object({ journeyId: z.string().min(1) });
 export type FinishLaunchInput = z.infer<typeof FinishLaunchInput>;
@@ -19,7 +27,13 @@ export interface FinishLaunchPorts {
  */
 export async function finishLaunch(input: FinishLaunchInput, ports: FinishLaunchPorts): Promise<LaunchTally & { journeyId: string; status: JourneyStatus }> {
   const { journeyId } = input;
-  const { started: _started, segmentsDone: _done, totalSegments: _total, selectionDone: _selected, ...tally } = launchProgressOf(await ports.launches.checkpoints(journeyId), 0);
+  const {
+    started: _started,
+    segmentsDone: _done,
+    totalSegments: _total,
+    selectionDone: _selected,
+    ...tally
+  } = launchProgressOf(await ports.launches.checkpoints(journeyId), 0);
   await ports.journeys.recordLaunch(journeyId, tally);
   for (;;) {
     const journey = await ports.journeys.get(journeyId);

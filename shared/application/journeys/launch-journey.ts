@@ -43,15 +43,25 @@ export interface LaunchResult extends LaunchProgress {
 export async function launchJourney(request: LaunchRequest, ports: LaunchPorts): Promise<LaunchResult> {
   const definition = definitionOf(request);
   const now = ports.clock.now().toISOString();
-  const created = await ports.journeys.create({ journeyId: definition.id, definition, audience: request.audience, status: 'launching', launchedAt: now, updatedAt: now, launchAttempt: 1 });
+  const created = await ports.journeys.create({
+    journeyId: definition.id,
+    definition,
+    audience: request.audience,
+    status: 'launching',
+    launchedAt: now,
+    updatedAt: now,
+    launchAttempt: 1,
+  });
   const journey = created.journey;
   const transitionsPerTreatedUser = estimateTransitions(definition);
   if (created.kind === 'created') {
     await ports.launchWorkflow.start(definition.id, 1);
     return { journeyId: definition.id, status: 'launching', relaunch: false, launchAttempt: 1, ...launchProgressOf([], 0), transitionsPerTreatedUser };
   }
-  if (journey.status === 'stopped' || journey.status === 'completed' || journey.status === 'draft') throw new JourneyAlreadyExists(definition.id, `it is ${journey.status}`);
-  if (JSON.stringify(journey.definition) !== JSON.stringify(definition)) throw new JourneyAlreadyExists(definition.id, 'with another definition; choose a new id');
+  if (journey.status === 'stopped' || journey.status === 'completed' || journey.status === 'draft')
+    throw new JourneyAlreadyExists(definition.id, `it is ${journey.status}`);
+  if (JSON.stringify(journey.definition) !== JSON.stringify(definition))
+    throw new JourneyAlreadyExists(definition.id, 'with another definition; choose a new id');
   let launchAttempt = journey.launchAttempt ?? 1;
   if (isLaunchUnfinished(journey)) {
     if (journey.launchFailure && (await ports.journeys.beginLaunchAttempt(definition.id, launchAttempt, launchAttempt + 1))) launchAttempt += 1;
@@ -60,6 +70,9 @@ export async function launchJourney(request: LaunchRequest, ports: LaunchPorts):
   }
   const [checkpoints, started] = await Promise.all([ports.launches.checkpoints(definition.id), ports.launches.started(definition.id)]);
   // A journey launched before launches were workflows has its counts and no checkpoints.
-  const progress = checkpoints.length === 0 && journey.launch ? { ...launchProgressOf([], started), ...journey.launch, alreadyEnrolled: journey.launch.alreadyEnrolled ?? 0, selectionDone: true } : launchProgressOf(checkpoints, started);
+  const progress =
+    checkpoints.length === 0 && journey.launch
+      ? { ...launchProgressOf([], started), ...journey.launch, alreadyEnrolled: journey.launch.alreadyEnrolled ?? 0, selectionDone: true }
+      : launchProgressOf(checkpoints, started);
   return { journeyId: definition.id, status: journey.status, relaunch: true, launchAttempt, ...progress, transitionsPerTreatedUser };
 }

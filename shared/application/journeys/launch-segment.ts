@@ -59,7 +59,13 @@ export interface LaunchSegmentPorts {
  */
 export async function launchSegment(input: LaunchSegmentInput, ports: LaunchSegmentPorts): Promise<LaunchSegmentResult> {
   const { journeyId, segment, totalSegments } = input;
-  let checkpoint: SegmentCheckpoint = (await ports.launches.checkpoint(journeyId, segment)) ?? { segment, cursor: null, done: false, pages: 0, tally: EMPTY_TALLY };
+  let checkpoint: SegmentCheckpoint = (await ports.launches.checkpoint(journeyId, segment)) ?? {
+    segment,
+    cursor: null,
+    done: false,
+    pages: 0,
+    tally: EMPTY_TALLY,
+  };
   let counted = EMPTY_TALLY;
   const answer = (state: LaunchSegmentState): LaunchSegmentResult => ({ ...input, state, pages: checkpoint.pages, counted });
   for (let pagesThisCall = 0; ; pagesThisCall++) {
@@ -75,8 +81,20 @@ export async function launchSegment(input: LaunchSegmentInput, ports: LaunchSegm
     const outcomes = await enrollMembers(journeyId, members, ports);
     const enrolled = outcomes.filter((outcome) => outcome.kind === 'enrolled');
     const holdout = enrolled.filter((outcome) => outcome.member.holdout).length;
-    const tally: LaunchTally = { matched: members.length, enrolled: enrolled.length, alreadyEnrolled: members.length - enrolled.length, holdout, queued: enrolled.length - holdout };
-    const next: SegmentCheckpoint = { segment, cursor: page.cursor, done: page.cursor === null, pages: checkpoint.pages + 1, tally: addTallies(checkpoint.tally, tally) };
+    const tally: LaunchTally = {
+      matched: members.length,
+      enrolled: enrolled.length,
+      alreadyEnrolled: members.length - enrolled.length,
+      holdout,
+      queued: enrolled.length - holdout,
+    };
+    const next: SegmentCheckpoint = {
+      segment,
+      cursor: page.cursor,
+      done: page.cursor === null,
+      pages: checkpoint.pages + 1,
+      tally: addTallies(checkpoint.tally, tally),
+    };
     if (await ports.launches.saveCheckpoint(journeyId, next, checkpoint.pages)) {
       checkpoint = next;
       counted = addTallies(counted, tally);

@@ -29,11 +29,20 @@ export type ScanLaunchPreview = JourneyLaunchPreview & { source: 'scan'; exact: 
  * the journey exists, matched users who are already its members are counted apart, as a launch
  * would not enroll them again. Writes nothing.
  */
-export async function previewLaunch(request: LaunchRequest, ports: PreviewPorts, options: { exact?: boolean } = {}): Promise<SummaryLaunchPreview | ScanLaunchPreview> {
+export async function previewLaunch(
+  request: LaunchRequest,
+  ports: PreviewPorts,
+  options: { exact?: boolean } = {},
+): Promise<SummaryLaunchPreview | ScanLaunchPreview> {
   const definition = definitionOf(request);
   const summary = options.exact ? undefined : await ports.summaries.latest();
   if (summary) return previewFromSummary(definition, request.audience, summary, ports.clock.now());
   const users = await findAudience(request.audience, ports);
-  const members = (await ports.journeys.get(definition.id)) ? await ports.journeys.membersAmong(definition.id, users.map((user) => user.userId)) : new Set<string>();
+  const members = (await ports.journeys.get(definition.id))
+    ? await ports.journeys.membersAmong(
+        definition.id,
+        users.map((user) => user.userId),
+      )
+    : new Set<string>();
   return { source: 'scan', exact: true, ...previewJourneyLaunch(definition, users, members) };
 }

@@ -1,12 +1,30 @@
-import { estimateTransitions, JourneyNotFound, launchProgressOf, type JourneyStore, type LaunchProgress, type LaunchProgressStore, type StoredJourney } from '../../domain/journeys';
+import {
+  estimateTransitions,
+  JourneyNotFound,
+  launchProgressOf,
+  type JourneyStore,
+  type LaunchProgress,
+  type LaunchProgressStore,
+  type StoredJourney,
+} from '../../domain/journeys';
 
 /** One line of the journey list: what a marketer scans for. */
-export type JourneySummary = Pick<StoredJourney, 'journeyId' | 'status' | 'launchedAt' | 'updatedAt' | 'launch'> & Pick<StoredJourney['definition'], 'name' | 'tier' | 'automatic'>;
+export type JourneySummary = Pick<StoredJourney, 'journeyId' | 'status' | 'launchedAt' | 'updatedAt' | 'launch'> &
+  Pick<StoredJourney['definition'], 'name' | 'tier' | 'automatic'>;
 
 /** Every journey with its status and launch counts, newest launch first. */
 export async function listJourneys(ports: { journeys: Pick<JourneyStore, 'list'> }): Promise<JourneySummary[]> {
   const journeys = await ports.journeys.list();
-  return journeys.map(({ journeyId, definition, status, launchedAt, updatedAt, launch }) => ({ journeyId, name: definition.name, tier: definition.tier, automatic: definition.automatic, status, launchedAt, updatedAt, launch }));
+  return journeys.map(({ journeyId, definition, status, launchedAt, updatedAt, launch }) => ({
+    journeyId,
+    name: definition.name,
+    tier: definition.tier,
+    automatic: definition.automatic,
+    status,
+    launchedAt,
+    updatedAt,
+    launch,
+  }));
 }
 
 /**

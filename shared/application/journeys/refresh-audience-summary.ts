@@ -8,7 +8,8 @@ export interface RefreshSummaryPorts {
   scoringRuns: ScoringRuns;
 }
 
-export type RefreshSummaryOutcome = { kind: 'refreshed'; scoredOn: string; users: number; cells: number } | { kind: 'current'; scoredOn: string } | { kind: 'no-scoring-run' };
+export type RefreshSummaryOutcome =
+  { kind: 'refreshed'; scoredOn: string; users: number; cells: number } | { kind: 'current'; scoredOn: string } | { kind: 'no-scoring-run' };
 
 /**
  * Recomputes the audience summary from the scores once a nightly scoring run has finished since

@@ -1,4 +1,15 @@
-import { buildJourneyReport, JourneyNotFound, outcomeOf, reportHistoryStart, type ActivityReader, type EnrollmentStore, type JourneyReport, type JourneyStore, type StoredJourney, type UserJourneyOutcome } from '../../domain/journeys';
+import {
+  buildJourneyReport,
+  JourneyNotFound,
+  outcomeOf,
+  reportHistoryStart,
+  type ActivityReader,
+  type EnrollmentStore,
+  type JourneyReport,
+  type JourneyStore,
+  type StoredJourney,
+  type UserJourneyOutcome,
+} from '../../domain/journeys';
 import { forEachConcurrently } from './for-each-concurrently';
 
 export interface ReportPorts {
@@ -23,7 +34,10 @@ export async function reportJourney(journeyId: string, ports: ReportPorts): Prom
   const journey = await ports.journeys.get(journeyId);
   if (!journey) throw new JourneyNotFound(journeyId);
   const members = await ports.journeys.listMembers(journeyId);
-  const records = await ports.enrollments.recordsOf(journeyId, members.map((member) => member.userId));
+  const records = await ports.enrollments.recordsOf(
+    journeyId,
+    members.map((member) => member.userId),
+  );
   const outcomes: UserJourneyOutcome[] = [];
   const exits: Record<string, number> = {};
   let failures = 0;

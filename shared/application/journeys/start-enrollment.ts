@@ -1,4 +1,15 @@
-import { acceptsStarts, buildExecutionInput, compileJourneyPlan, journeyExecutionName, type EnrollmentMessage, type ExecutionStarter, type JourneyStore, type LaunchProgressStore, type StartOutcome, type StoredJourney } from '../../domain/journeys';
+import {
+  acceptsStarts,
+  buildExecutionInput,
+  compileJourneyPlan,
+  journeyExecutionName,
+  type EnrollmentMessage,
+  type ExecutionStarter,
+  type JourneyStore,
+  type LaunchProgressStore,
+  type StartOutcome,
+  type StoredJourney,
+} from '../../domain/journeys';
 
 export interface StartPorts {
   journeys: Pick<JourneyStore, 'get'>;
@@ -45,7 +56,10 @@ export function readingEachJourneyOnce(journeys: Pick<JourneyStore, 'get'>): Pic
  * Adds the executions a batch started to each journey's launch progress, one write per journey.
  * `startedJourneyIds` holds a journey id per execution started (not per "already enrolled").
  */
-export async function recordStartedExecutions(startedJourneyIds: readonly string[], ports: { launches: Pick<LaunchProgressStore, 'addStarted'> }): Promise<void> {
+export async function recordStartedExecutions(
+  startedJourneyIds: readonly string[],
+  ports: { launches: Pick<LaunchProgressStore, 'addStarted'> },
+): Promise<void> {
   const counts = new Map<string, number>();
   for (const journeyId of startedJourneyIds) counts.set(journeyId, (counts.get(journeyId) ?? 0) + 1);
   await Promise.all([...counts].map(([journeyId, count]) => ports.launches.addStarted(journeyId, count)));

@@ -25,11 +25,19 @@ export async function countGrowthEvent(
   let growth: GrowthOutcome;
   switch (event.type) {
     case 'purchase':
-      growth = await countGrowthAndPublish(growthPorts, { kind: 'purchase', eventId: event.orderId, userId: event.userId, amount: event.amount, currency: event.currency, occurredAt }, ports.rules.growth);
+      growth = await countGrowthAndPublish(
+        growthPorts,
+        { kind: 'purchase', eventId: event.orderId, userId: event.userId, amount: event.amount, currency: event.currency, occurredAt },
+        ports.rules.growth,
+      );
       break;
     case 'refund':
       // Refund events carry no currency; XXX is ISO 4217's "no currency" (growth ignores currency).
-      growth = await countGrowthAndPublish(growthPorts, { kind: 'refund', eventId: event.eventId, userId: event.userId, amount: event.amount, currency: 'XXX', occurredAt }, ports.rules.growth);
+      growth = await countGrowthAndPublish(
+        growthPorts,
+        { kind: 'refund', eventId: event.eventId, userId: event.userId, amount: event.amount, currency: 'XXX', occurredAt },
+        ports.rules.growth,
+      );
       break;
     default:
       return undefined;
@@ -38,7 +46,14 @@ export async function countGrowthEvent(
     const change = growth.levelChange;
     // Once per level change, by its id: a redelivered event is `already-counted` and sends nothing.
     await ports.messages.send(
-      { kind: 'level-up', messageId: change.eventId, userId: change.userId, programId: 'growth', level: growthLevelNamed(change.to, ports.rules.growth), priority: ports.rules.growth.levelUpMessage },
+      {
+        kind: 'level-up',
+        messageId: change.eventId,
+        userId: change.userId,
+        programId: 'growth',
+        level: growthLevelNamed(change.to, ports.rules.growth),
+        priority: ports.rules.growth.levelUpMessage,
+      },
       new Date(change.occurredAt),
     );
   }

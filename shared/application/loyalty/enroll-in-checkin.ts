@@ -4,8 +4,7 @@ import { PROFILE_DEFAULTS } from '../../domain/profiles/user-profile';
 
 /** Result of an enrolment request. */
 export type EnrollOutcome =
-  | { readonly kind: 'enrolled'; readonly state: CheckinProgramState }
-  | { readonly kind: 'already-enrolled'; readonly state: CheckinProgramState | undefined };
+  { readonly kind: 'enrolled'; readonly state: CheckinProgramState } | { readonly kind: 'already-enrolled'; readonly state: CheckinProgramState | undefined };
 
 /**
  * Enrols a user in the check-in program once, in the time zone given or else their profile's

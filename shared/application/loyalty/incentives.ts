@@ -80,7 +80,11 @@ export async function countIncentiveEvent(ports: IncentivePorts, event: Behaviou
     if (progress.firstInWindow) await ports.incentives.recordExposure(event.userId, rule.ruleId, now);
     const grants: IncentiveGrantOutcome[] = [];
     if (progress.distinctEvents >= rule.count && !progress.settled) {
-      const granted = incentiveWindowsGranted(await ports.ledger.entriesWithIdPrefix(event.userId, ledgerEntryIds.incentive(event.userId, rule.ruleId, '')), event.userId, rule.ruleId);
+      const granted = incentiveWindowsGranted(
+        await ports.ledger.entriesWithIdPrefix(event.userId, ledgerEntryIds.incentive(event.userId, rule.ruleId, '')),
+        event.userId,
+        rule.ruleId,
+      );
       const entries = evaluateIncentiveRule({ rule, userId: event.userId, timeZone, events: progress.events, alreadyGrantedWindows: granted });
       for (const entry of entries) grants.push(await appendIncentiveGrant(ports, entry, incentiveGrantCap(rule)));
       if (entries.length > 0 || granted.has(windowKey)) await ports.incentives.recordCompletion(event.userId, rule.ruleId, now);
@@ -92,7 +96,11 @@ export async function countIncentiveEvent(ports: IncentivePorts, event: Behaviou
 }
 
 /** Each configured rule's conversion: distinct users who completed it / distinct users exposed. */
-export async function incentiveReport(ports: Pick<LoyaltyPorts, 'incentives' | 'rules'>): Promise<{ rules: Array<IncentiveConversion & { rule: IncentiveRules[number] }> }> {
+export async function incentiveReport(
+  ports: Pick<LoyaltyPorts, 'incentives' | 'rules'>,
+): Promise<{ rules: Array<IncentiveConversion & { rule: IncentiveRules[number] }> }> {
   const conversions = await ports.incentives.conversions(ports.rules.incentives.map((rule) => rule.ruleId));
-  return { rules: ports.rules.incentives.map((rule, index) => ({ ...(conversions[index] ?? { ruleId: rule.ruleId, exposed: 0, completed: 0, rate: null }), rule })) };
+  return {
+    rules: ports.rules.incentives.map((rule, index) => ({ ...(conversions[index] ?? { ruleId: rule.ruleId, exposed: 0, completed: 0, rate: null }), rule })),
+  };
 }

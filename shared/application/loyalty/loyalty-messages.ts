@@ -26,7 +26,13 @@ function programOfCoupon(ports: MessagePorts, coupon: Coupon): string {
  */
 export async function sendCouponIssued(ports: MessagePorts, coupon: Coupon): Promise<ReminderOutcome> {
   return ports.messages.send(
-    { kind: 'coupon-issued', messageId: ['coupon-issued', encodeURIComponent(coupon.id)].join('#'), userId: coupon.userId, programId: programOfCoupon(ports, coupon), coupon },
+    {
+      kind: 'coupon-issued',
+      messageId: ['coupon-issued', encodeURIComponent(coupon.id)].join('#'),
+      userId: coupon.userId,
+      programId: programOfCoupon(ports, coupon),
+      coupon,
+    },
     ports.clock.now(),
   );
 }

@@ -13,7 +13,10 @@ export interface DrawRunOutcome {
  * A second request answers the recorded draw.
  * @throws ConflictError when the month has no entries (nothing to draw from yet).
  */
-export async function runDraw(ports: Pick<LoyaltyPorts, 'drawEntries' | 'randomBytes' | 'clock'>, input: { readonly month: string; readonly winners: number }): Promise<DrawRunOutcome> {
+export async function runDraw(
+  ports: Pick<LoyaltyPorts, 'drawEntries' | 'randomBytes' | 'clock'>,
+  input: { readonly month: string; readonly winners: number },
+): Promise<DrawRunOutcome> {
   const recorded = await ports.drawEntries.resultOf(input.month);
   if (recorded) return { kind: 'already-drawn', result: recorded };
   const entries = await ports.drawEntries.entriesOf(input.month);

@@ -1,4 +1,16 @@
-import { growthLevelNamed, growthLevelOf, pointsExpiringSoon, type GrowthLevel, summarizeCheckinProgram, type CheckinProgramState, type CheckinProgramSummary, type Coupon, type LedgerEntry, type LoyaltyPorts, type RecordedMessage } from '../../domain/loyalty';
+import {
+  growthLevelNamed,
+  growthLevelOf,
+  pointsExpiringSoon,
+  type GrowthLevel,
+  summarizeCheckinProgram,
+  type CheckinProgramState,
+  type CheckinProgramSummary,
+  type Coupon,
+  type LedgerEntry,
+  type LoyaltyPorts,
+  type RecordedMessage,
+} from '../../domain/loyalty';
 
 /** A user's points, growth and level, ledger history and coupons. */
 export interface PointsView {
@@ -45,7 +57,10 @@ export interface ProgramView {
 }
 
 /** The user's check-in program (progress, summary, next wake-up) and the loyalty messages sent to them. */
-export async function programsOf(ports: Pick<LoyaltyPorts, 'programs' | 'messages' | 'rules'>, userId: string): Promise<{ programs: ProgramView[]; messages: RecordedMessage[] }> {
+export async function programsOf(
+  ports: Pick<LoyaltyPorts, 'programs' | 'messages' | 'rules'>,
+  userId: string,
+): Promise<{ programs: ProgramView[]; messages: RecordedMessage[] }> {
   const [stored, messages] = await Promise.all([ports.programs.programsOf(userId), ports.messages.messagesOf(userId)]);
   return {
     programs: stored

@@ -1,5 +1,14 @@
 import { assertNever } from '../../domain/common';
-import { LedgerContentionError, LedgerStoreContractError, buildExpiryEntry, buildRedemptionEntry, expiryCutoffAt, type LedgerBalance, type LedgerEntry, type LoyaltyPorts } from '../../domain/loyalty';
+import {
+  LedgerContentionError,
+  LedgerStoreContractError,
+  buildExpiryEntry,
+  buildRedemptionEntry,
+  expiryCutoffAt,
+  type LedgerBalance,
+  type LedgerEntry,
+  type LoyaltyPorts,
+} from '../../domain/loyalty';
 
 /** The ports redemption and expiry need. */
 export type RedemptionPorts = Pick<LoyaltyPorts, 'ledger' | 'clock' | 'rules'>;
@@ -74,7 +83,10 @@ export async function redeemPoints(
 }
 
 /** A user's points history: every points entry, oldest first, and the balance. */
-export async function pointsHistoryOf(ports: Pick<LoyaltyPorts, 'ledger'>, userId: string): Promise<{ readonly userId: string; readonly balance: LedgerBalance; readonly entries: readonly LedgerEntry[] }> {
+export async function pointsHistoryOf(
+  ports: Pick<LoyaltyPorts, 'ledger'>,
+  userId: string,
+): Promise<{ readonly userId: string; readonly balance: LedgerBalance; readonly entries: readonly LedgerEntry[] }> {
   const [balance, history] = await Promise.all([ports.ledger.balance(userId, 'points'), ports.ledger.history(userId)]);
   return { userId, balance, entries: history.filter((entry) => entry.account === 'points') };
 }

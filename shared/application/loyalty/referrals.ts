@@ -9,7 +9,10 @@ const MAX_CODE_ATTEMPTS = 5;
  * ways, which needs no signing secret; a collision with another user's code just draws again.
  * @throws ReferralCodeExhaustedError when every draw collided (retryable).
  */
-export async function referralCodeOf(ports: Pick<LoyaltyPorts, 'referrals' | 'randomBytes' | 'clock'>, userId: string): Promise<{ code: string; created: boolean }> {
+export async function referralCodeOf(
+  ports: Pick<LoyaltyPorts, 'referrals' | 'randomBytes' | 'clock'>,
+  userId: string,
+): Promise<{ code: string; created: boolean }> {
   const existing = await ports.referrals.codeOf(userId);
   if (existing) return { code: existing.code, created: false };
   for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt += 1) {

@@ -1,4 +1,14 @@
-import { assertNever, budgetCoupon, nextMonthOf, RewardBudgetContentionError, utcMonthOf, type AppendOutcome, type Coupon, type LoyaltyPorts, type RewardGrant } from '../../domain/loyalty';
+import {
+  assertNever,
+  budgetCoupon,
+  nextMonthOf,
+  RewardBudgetContentionError,
+  utcMonthOf,
+  type AppendOutcome,
+  type Coupon,
+  type LoyaltyPorts,
+  type RewardGrant,
+} from '../../domain/loyalty';
 import { sendCouponIssued } from './loyalty-messages';
 
 /** The ports granting rewards needs. */

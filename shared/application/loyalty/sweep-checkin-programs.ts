@@ -122,7 +122,11 @@ export interface SweepReport extends CheckinSweepCounts {
 export async function sweepCheckinPrograms(ports: SweepPorts, options: { readonly limitPerShard: number }): Promise<SweepReport> {
   const now = ports.clock.now();
   const shards = await Promise.all(
-    Array.from({ length: ports.programs.wakeShards }, async (_, shard) => ({ shard, invocations: 1, counts: (await sweepWakeShard(ports, { shard, now, limit: options.limitPerShard })).counts })),
+    Array.from({ length: ports.programs.wakeShards }, async (_, shard) => ({
+      shard,
+      invocations: 1,
+      counts: (await sweepWakeShard(ports, { shard, now, limit: options.limitPerShard })).counts,
+    })),
   );
   const summary = await summarizeCheckinRun(ports, { runId: 'in-process', now: now.toISOString(), shards });
   return { ...summary.totals, releasedCoupons: summary.releasedCoupons };

@@ -30,7 +30,12 @@ export async function applySesFeedback(event: SesEvent, deps: FeedbackPorts): Pr
       const at = new Date(event.bounce.timestamp).toISOString();
       const added = await Promise.all(
         event.bounce.bouncedRecipients.map((recipient) =>
-          deps.suppressions.add({ kind: 'hard-bounce', channel: 'email', contactPointFingerprint: contactPointFingerprint('email', recipient.emailAddress), at }),
+          deps.suppressions.add({
+            kind: 'hard-bounce',
+            channel: 'email',
+            contactPointFingerprint: contactPointFingerprint('email', recipient.emailAddress),
+            at,
+          }),
         ),
       );
       return { kind: 'address-suppressed', newly: added.filter(Boolean).length };

@@ -5,9 +5,7 @@ export function listUserMessages(userId: string, limit: number, ports: { message
   return ports.messages.listForUser(userId, limit);
 }
 
-export type MessageLookup =
-  | { kind: 'not-found' }
-  | { kind: 'found'; messageId: string; userId: string; entries: MessageLogEntry[]; rendered?: OutboxMessage };
+export type MessageLookup = { kind: 'not-found' } | { kind: 'found'; messageId: string; userId: string; entries: MessageLogEntry[]; rendered?: OutboxMessage };
 
 /**
  * Every log entry of one message and, for SMS and push on the local runtime, the rendered text

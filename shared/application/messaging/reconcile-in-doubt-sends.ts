@@ -32,7 +32,9 @@ export async function reconcileInDoubtSends(ports: ReconcilePorts, clock: Clock,
       const decision = reconcileStuckSend(send, record, now, config);
       switch (decision.kind) {
         case 'settle': {
-          const written = await ports.reservationsOf(send.userId).transition(send.idempotencyKey, { status: 'sending', attemptId: send.state.attemptId }, decision.next);
+          const written = await ports
+            .reservationsOf(send.userId)
+            .transition(send.idempotencyKey, { status: 'sending', attemptId: send.state.attemptId }, decision.next);
           if (written === 'conflict') {
             report.conflicts += 1;
             break;
@@ -62,9 +64,13 @@ export async function reconcileInDoubtSends(ports: ReconcilePorts, clock: Clock,
   if (failures.length > 0) {
     const first = failures[0]!;
     const reason = first.error instanceof Error ? `${first.error.name}: ${first.error.message}` : String(first.error);
-    throw new ReconcileSweepIncompleteError(report, `${failures.length} of ${stuck.length} in-doubt sends could not be reconciled (first, ${first.messageId}: ${redactContactPoints(reason)})`, {
-      cause: new AggregateError(failures.map((failure) => failure.error)),
-    });
+    throw new ReconcileSweepIncompleteError(
+      report,
+      `${failures.length} of ${stuck.length} in-doubt sends could not be reconciled (first, ${first.messageId}: ${redactContactPoints(reason)})`,
+      {
+        cause: new AggregateError(failures.map((failure) => failure.error)),
+      },
+    );
   }
   return report;
 }

@@ -169,7 +169,10 @@ export async function sendMessage(request: SendRequest, ports: SendPorts, clock:
   );
   if (sending === 'conflict') {
     // Our lease ran out before we got here and another attempt took the key: it will send.
-    return finish({ kind: 'failed-retryable', messageId, code: 'in-flight', detail: 'reservation lease lost to another attempt', retryAfterMs: 0 }, { decision, profile });
+    return finish(
+      { kind: 'failed-retryable', messageId, code: 'in-flight', detail: 'reservation lease lost to another attempt', retryAfterMs: 0 },
+      { decision, profile },
+    );
   }
 
   const attempts = config.throttleRetry.maxAttempts;
@@ -235,7 +238,14 @@ function deliver(
   switch (rendered.channel) {
     case 'email': {
       const unsubscribeHeaders = unsubscribeUrl === undefined ? [] : listUnsubscribeHeaders(unsubscribeUrl);
-      return ports.senders.email.send({ ...base, to: contactPoint, subject: rendered.subject, html: rendered.html, text: rendered.text, headers: unsubscribeHeaders });
+      return ports.senders.email.send({
+        ...base,
+        to: contactPoint,
+        subject: rendered.subject,
+        html: rendered.html,
+        text: rendered.text,
+        headers: unsubscribeHeaders,
+      });
     }
     case 'sms':
       return ports.senders.sms.send({

@@ -7,8 +7,7 @@ import { verifyUnsubscribeToken, type Channel, type SuppressionWriter, type Unsu
 export type TokenRefusal = 'malformed' | 'unknown-key' | 'bad-signature' | 'expired';
 
 export type UnsubscribeOutcome =
-  | { kind: 'unsubscribed'; userId: string; channel: Channel; alreadyUnsubscribed: boolean }
-  | { kind: 'refused'; reason: TokenRefusal };
+  { kind: 'unsubscribed'; userId: string; channel: Channel; alreadyUnsubscribed: boolean } | { kind: 'refused'; reason: TokenRefusal };
 
 export type UnsubscribePreview = { kind: 'valid'; channel: Channel } | { kind: 'refused'; reason: TokenRefusal };
 

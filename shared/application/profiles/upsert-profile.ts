@@ -2,9 +2,7 @@ import { problemsFromZod, type Clock, type Problem } from '../../domain/common';
 import type { ProfileStore } from '../../domain/profiles/ports';
 import { applyProfileUpdate, ProfileUpdate, UserId, type UserProfile } from '../../domain/profiles/user-profile';
 
-export type UpsertProfileOutcome =
-  | { kind: 'saved'; created: boolean; profile: UserProfile }
-  | { kind: 'invalid'; problems: Problem[] };
+export type UpsertProfileOutcome = { kind: 'saved'; created: boolean; profile: UserProfile } | { kind: 'invalid'; problems: Problem[] };
 
 export interface UpsertProfilePorts {
   profiles: ProfileStore;

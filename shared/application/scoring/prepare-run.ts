@@ -60,4 +60,3 @@ export async function prepareRun(
     maxUsersPerInvocation: request.input.maxUsersPerInvocation ?? null,
   };
 }
-

@@ -101,4 +101,3 @@ export async function scoreSegment(
   await deps.runs.putSegmentProgress(task.runId, task.segment, total, done);
   return { ...task, cursor: scan.cursor, counts: total, done, memoryMb: deps.memoryMb };
 }
-

@@ -1,6 +1,14 @@
 import type { Clock } from '../../domain/common';
 import { problemsFromZod } from '../../domain/events/validate-batch';
-import { InvalidRunDateError, MAX_RUNS_PER_DAY, runDateOf, runExecutionName, StartRunBody, type RunLauncher, type StartRunOutcome } from '../../domain/scoring-run';
+import {
+  InvalidRunDateError,
+  MAX_RUNS_PER_DAY,
+  runDateOf,
+  runExecutionName,
+  StartRunBody,
+  type RunLauncher,
+  type StartRunOutcome,
+} from '../../domain/scoring-run';
 
 /**
  * Starts the nightly machine for a day from the API. A run is a Standard execution named after its
@@ -24,4 +32,3 @@ export async function startScoringRun(body: unknown, deps: { launcher: Pick<RunL
   }
   return { kind: 'too-many-reruns', date };
 }
-

@@ -22,7 +22,11 @@ export class UnknownTimeZoneError extends InvalidInputError {
     readonly timeZone: string,
     options?: { cause?: unknown },
   ) {
-    super(`unknown IANA time zone: ${timeZone}`, [{ index: null, path: 'timeZone', message: `${timeZone} is not an IANA time zone such as Asia/Shanghai` }], options);
+    super(
+      `unknown IANA time zone: ${timeZone}`,
+      [{ index: null, path: 'timeZone', message: `${timeZone} is not an IANA time zone such as Asia/Shanghai` }],
+      options,
+    );
   }
 }
 

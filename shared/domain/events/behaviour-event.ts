@@ -8,7 +8,6 @@ import { Channel, identifier } from '../common';
 
 const isoTimestampWithOffset = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp with an offset, e.g. 2026-11-24T08:30:00Z' });
 
-
 const money = z.number({ message: 'must be a number' }).finite().positive('must be greater than 0').max(1e9, 'is implausibly large');
 
 const eventBase = {
@@ -17,7 +16,11 @@ const eventBase = {
   timestamp: isoTimestampWithOffset,
 };
 
-const featureName = z.string().min(1, 'feature must not be empty').max(64).regex(/^[a-z0-9_-]+$/, 'feature must be lowercase letters, digits, _ or -');
+const featureName = z
+  .string()
+  .min(1, 'feature must not be empty')
+  .max(64)
+  .regex(/^[a-z0-9_-]+$/, 'feature must be lowercase letters, digits, _ or -');
 
 export const SessionEvent = z.strictObject({ ...eventBase, type: z.literal('session') });
 export const FeatureUseEvent = z.strictObject({
@@ -44,7 +47,11 @@ export const FeedbackEvent = z.strictObject({
   ...eventBase,
   type: z.literal('feedback'),
   feature: featureName,
-  rating: z.number({ message: 'rating must be a whole number from 1 to 5' }).int('rating must be a whole number from 1 to 5').min(1, 'rating must be from 1 to 5').max(5, 'rating must be from 1 to 5'),
+  rating: z
+    .number({ message: 'rating must be a whole number from 1 to 5' })
+    .int('rating must be a whole number from 1 to 5')
+    .min(1, 'rating must be from 1 to 5')
+    .max(5, 'rating must be from 1 to 5'),
   comment: z.string().max(500, 'comment must be at most 500 characters').optional(),
 });
 

@@ -115,7 +115,8 @@ export function addEvent(activity: DailyActivity, event: BehaviourEvent): void {
   if (activity.lastEventAt === '' || iso > activity.lastEventAt) activity.lastEventAt = iso;
   if (isActiveEvent(event)) {
     const quarter = Math.floor((at - Date.parse(`${activity.day}T00:00:00Z`)) / QUARTER_HOUR_MS);
-    if (quarter >= 0 && quarter < MS_PER_DAY / QUARTER_HOUR_MS) activity.activeQuarterHours = withQuarterHour(activity.activeQuarterHours ?? NO_QUARTER_HOURS, quarter);
+    if (quarter >= 0 && quarter < MS_PER_DAY / QUARTER_HOUR_MS)
+      activity.activeQuarterHours = withQuarterHour(activity.activeQuarterHours ?? NO_QUARTER_HOURS, quarter);
   }
   switch (event.type) {
     case 'session':
@@ -225,7 +226,8 @@ export function summarizeActivity(days: readonly DailyActivity[], now: Date): Ac
   for (const activity of days) {
     const age = daysBetween(activity.day, today);
     if (isActiveDay(activity) && (summary.lastSeenAt === null || activity.lastEventAt > summary.lastSeenAt)) summary.lastSeenAt = activity.lastEventAt;
-    if (activity.purchases > 0 && (summary.lastPurchaseAt === null || activity.lastEventAt > summary.lastPurchaseAt)) summary.lastPurchaseAt = activity.lastEventAt;
+    if (activity.purchases > 0 && (summary.lastPurchaseAt === null || activity.lastEventAt > summary.lastPurchaseAt))
+      summary.lastPurchaseAt = activity.lastEventAt;
     summary.purchasesTotal += activity.purchases;
     summary.purchaseAmountTotal = roundCents(summary.purchaseAmountTotal + activity.purchaseAmount);
     summary.refundAmountTotal = roundCents(summary.refundAmountTotal + activity.refundAmount);

@@ -9,7 +9,11 @@ export function eventKeyOf(event: Pick<BehaviourEvent, 'userId' | 'eventId'>): s
 /** The event's content in one canonical text: fields sorted, the timestamp as its UTC instant. */
 function canonicalContent(event: BehaviourEvent): string {
   const normalized: Record<string, unknown> = { ...event, timestamp: new Date(event.timestamp).toISOString() };
-  return JSON.stringify(Object.keys(normalized).sort().map((key) => [key, normalized[key]]));
+  return JSON.stringify(
+    Object.keys(normalized)
+      .sort()
+      .map((key) => [key, normalized[key]]),
+  );
 }
 
 /** True when two events with one id say the same thing (the same instant in any offset counts as the same). */

@@ -12,9 +12,7 @@ export interface EventTimeWindow {
   maxFutureSkewMs: number;
 }
 
-export type BatchValidation =
-  | { ok: true; events: BehaviourEvent[] }
-  | { ok: false; problems: ValidationProblem[] };
+export type BatchValidation = { ok: true; events: BehaviourEvent[] } | { ok: false; problems: ValidationProblem[] };
 
 /**
  * Validates a whole batch. Any invalid event rejects the batch: the caller writes nothing and
@@ -37,9 +35,9 @@ export function validateEventBatch(body: unknown, now: Date, window: EventTimeWi
     }
     const at = Date.parse(parsed.data.timestamp);
     if (at < oldest) problems.push({ index, path: 'timestamp', message: `is more than ${window.maxAgeDays} days old` });
-    else if (at > newest) problems.push({ index, path: 'timestamp', message: `is more than ${Math.round(window.maxFutureSkewMs / 1000)} seconds in the future` });
+    else if (at > newest)
+      problems.push({ index, path: 'timestamp', message: `is more than ${Math.round(window.maxFutureSkewMs / 1000)} seconds in the future` });
     else events.push(parsed.data);
   });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, events };
 }
-

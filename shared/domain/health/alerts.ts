@@ -18,7 +18,14 @@ export const HealthThresholds = z.strictObject({
   bounceRate: z.number().min(0).max(1),
   /** STOP: DAU down more than `drop` day over day on `days` consecutive days. */
   stop: z.strictObject({ drop: z.number().min(0).max(1), days: z.number().int().min(1).max(30) }),
-  playbooks: z.strictObject({ yellow: z.string().min(1), orange: z.string().min(1), red: z.string().min(1), feature: z.string().min(1), complaints: z.string().min(1), bounces: z.string().min(1) }),
+  playbooks: z.strictObject({
+    yellow: z.string().min(1),
+    orange: z.string().min(1),
+    red: z.string().min(1),
+    feature: z.string().min(1),
+    complaints: z.string().min(1),
+    bounces: z.string().min(1),
+  }),
 });
 export type HealthThresholds = z.infer<typeof HealthThresholds>;
 
@@ -82,18 +89,42 @@ export function alertsOfDay(today: HealthDay, previous: HealthDay | null, thresh
   const drop = dauDrop(today, previous);
   const level = dauDropLevel(drop, thresholds.dauDrop);
   if (level !== null && drop !== null && previous !== null) {
-    raise(`dau-drop#${level}`, level, { kind: 'dau-drop', level, drop, dau: today.dau, previousDau: previous.dau }, thresholds.playbooks[level], `DAU ${previous.dau} → ${today.dau} (−${percent(drop)})`);
+    raise(
+      `dau-drop#${level}`,
+      level,
+      { kind: 'dau-drop', level, drop, dau: today.dau, previousDau: previous.dau },
+      thresholds.playbooks[level],
+      `DAU ${previous.dau} → ${today.dau} (−${percent(drop)})`,
+    );
   }
   for (const feature of today.features) {
     if (feature.benchmark > 0 && feature.rate < feature.benchmark * (1 - thresholds.featureBelowBenchmark)) {
-      raise(`feature#${feature.feature}`, 'orange', { kind: 'feature-below-benchmark', feature: feature.feature, rate: feature.rate, benchmark: feature.benchmark }, thresholds.playbooks.feature, `${feature.feature} penetration ${percent(feature.rate)} against a benchmark of ${percent(feature.benchmark)}`);
+      raise(
+        `feature#${feature.feature}`,
+        'orange',
+        { kind: 'feature-below-benchmark', feature: feature.feature, rate: feature.rate, benchmark: feature.benchmark },
+        thresholds.playbooks.feature,
+        `${feature.feature} penetration ${percent(feature.rate)} against a benchmark of ${percent(feature.benchmark)}`,
+      );
     }
   }
   if (today.messages.sent > 0 && today.messages.complaintRate > thresholds.complaintRate) {
-    raise('complaint-rate', 'orange', { kind: 'complaint-rate', rate: today.messages.complaintRate, limit: thresholds.complaintRate }, thresholds.playbooks.complaints, `complaint rate ${percent(today.messages.complaintRate)}`);
+    raise(
+      'complaint-rate',
+      'orange',
+      { kind: 'complaint-rate', rate: today.messages.complaintRate, limit: thresholds.complaintRate },
+      thresholds.playbooks.complaints,
+      `complaint rate ${percent(today.messages.complaintRate)}`,
+    );
   }
   if (today.messages.sent > 0 && today.messages.bounceRate > thresholds.bounceRate) {
-    raise('bounce-rate', 'orange', { kind: 'bounce-rate', rate: today.messages.bounceRate, limit: thresholds.bounceRate }, thresholds.playbooks.bounces, `bounce rate ${percent(today.messages.bounceRate)}`);
+    raise(
+      'bounce-rate',
+      'orange',
+      { kind: 'bounce-rate', rate: today.messages.bounceRate, limit: thresholds.bounceRate },
+      thresholds.playbooks.bounces,
+      `bounce rate ${percent(today.messages.bounceRate)}`,
+    );
   }
   return alerts;
 }

@@ -41,7 +41,13 @@ export function topComplainedFeatures(entries: readonly FeedbackEntry[], limit =
   }
   return [...byFeature]
     .filter(([, stats]) => stats.negative > 0)
-    .map(([feature, stats]) => ({ feature, negative: stats.negative, total: stats.total, averageRating: Math.round((stats.ratingSum / stats.total) * 100) / 100, samples: stats.samples }))
+    .map(([feature, stats]) => ({
+      feature,
+      negative: stats.negative,
+      total: stats.total,
+      averageRating: Math.round((stats.ratingSum / stats.total) * 100) / 100,
+      samples: stats.samples,
+    }))
     .sort((a, b) => b.negative - a.negative || b.negative / b.total - a.negative / a.total || (a.feature < b.feature ? -1 : 1))
     .slice(0, limit);
 }

@@ -203,7 +203,12 @@ export function mergeHealthTallies(a: HealthTally, b: HealthTally): HealthTally 
   for (const [key, cohort] of Object.entries(b.cohorts)) {
     const mine = cohorts[key];
     cohorts[key] = mine
-      ? { users: mine.users + cohort.users, eligible: addArrays(mine.eligible, cohort.eligible), retained: addArrays(mine.retained, cohort.retained), retainedUnbounded: addArrays(mine.retainedUnbounded, cohort.retainedUnbounded) }
+      ? {
+          users: mine.users + cohort.users,
+          eligible: addArrays(mine.eligible, cohort.eligible),
+          retained: addArrays(mine.retained, cohort.retained),
+          retainedUnbounded: addArrays(mine.retainedUnbounded, cohort.retainedUnbounded),
+        }
       : cohort;
   }
   return {
@@ -267,13 +272,23 @@ export interface HealthDay {
   features: FeaturePenetration[];
   cohorts: CohortRetention[];
   messages: MessageDayCounts & { complaintRate: number; bounceRate: number; unsubscribeRate: number };
-  trace: { baseDay: string; featuresToday: Record<string, number>; featuresBase: Record<string, number>; segmentsToday: Record<string, number>; segmentsBase: Record<string, number> };
+  trace: {
+    baseDay: string;
+    featuresToday: Record<string, number>;
+    featuresBase: Record<string, number>;
+    segmentsToday: Record<string, number>;
+    segmentsBase: Record<string, number>;
+  };
 }
 
 const ratio = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 1e6) / 1e6);
 
 /** The day's metrics from the tally of all users and the day's message counts. */
-export function finishHealthDay(tally: HealthTally, messages: MessageDayCounts, options: HealthDayOptions & { benchmarks: Readonly<Record<string, number>> }): HealthDay {
+export function finishHealthDay(
+  tally: HealthTally,
+  messages: MessageDayCounts,
+  options: HealthDayOptions & { benchmarks: Readonly<Record<string, number>> },
+): HealthDay {
   return {
     day: options.day,
     timeZone: options.timeZone,
@@ -286,7 +301,12 @@ export function finishHealthDay(tally: HealthTally, messages: MessageDayCounts, 
     share30: tally.activeDays30.map((n) => ratio(n, tally.mau)),
     d1: { newUsers: tally.newYesterday, retained: tally.newYesterdayActiveToday, rate: ratio(tally.newYesterdayActiveToday, tally.newYesterday) },
     activeRate7: ratio(tally.wau, tally.usersKnown),
-    features: options.coreFeatures.map((feature) => ({ feature, users: tally.featureUsers7[feature] ?? 0, rate: ratio(tally.featureUsers7[feature] ?? 0, tally.activeUtc7), benchmark: options.benchmarks[feature] ?? 0 })),
+    features: options.coreFeatures.map((feature) => ({
+      feature,
+      users: tally.featureUsers7[feature] ?? 0,
+      rate: ratio(tally.featureUsers7[feature] ?? 0, tally.activeUtc7),
+      benchmark: options.benchmarks[feature] ?? 0,
+    })),
     cohorts: Object.entries(tally.cohorts)
       .sort(([a], [b]) => (a < b ? 1 : -1))
       .map(([cohort, counts]) => ({
@@ -296,13 +316,28 @@ export function finishHealthDay(tally: HealthTally, messages: MessageDayCounts, 
         nDay: counts.eligible.map((eligible, n) => ratio(counts.retained[n] ?? 0, eligible)),
         unbounded: counts.eligible.map((eligible, n) => ratio(counts.retainedUnbounded[n] ?? 0, eligible)),
       })),
-    messages: { ...messages, complaintRate: ratio(messages.complaints, messages.sent), bounceRate: ratio(messages.bounces, messages.sent), unsubscribeRate: ratio(messages.unsubscribes, messages.sent) },
-    trace: { baseDay: options.traceBaseDay, featuresToday: tally.featureUsersToday, featuresBase: tally.featureUsersBase, segmentsToday: tally.segmentActiveToday, segmentsBase: tally.segmentActiveBase },
+    messages: {
+      ...messages,
+      complaintRate: ratio(messages.complaints, messages.sent),
+      bounceRate: ratio(messages.bounces, messages.sent),
+      unsubscribeRate: ratio(messages.unsubscribes, messages.sent),
+    },
+    trace: {
+      baseDay: options.traceBaseDay,
+      featuresToday: tally.featureUsersToday,
+      featuresBase: tally.featureUsersBase,
+      segmentsToday: tally.segmentActiveToday,
+      segmentsBase: tally.segmentActiveBase,
+    },
   };
 }
 
 /** Folds all users at once: what the segments' tallies add up to. */
-export function computeHealthDay(users: readonly HealthUser[], messages: MessageDayCounts, options: HealthDayOptions & { benchmarks: Readonly<Record<string, number>> }): HealthDay {
+export function computeHealthDay(
+  users: readonly HealthUser[],
+  messages: MessageDayCounts,
+  options: HealthDayOptions & { benchmarks: Readonly<Record<string, number>> },
+): HealthDay {
   const tally = emptyHealthTally();
   for (const user of users) addUserToHealthTally(tally, user, options);
   return finishHealthDay(tally, messages, options);

@@ -80,7 +80,12 @@ export function openIncident(today: HealthDay, drops: Array<{ day: string; drop:
     drops,
     steps: [
       { step: 'S', title: 'Stop all non-core pushes', at, detail: 'kill switch on for non-core messages; core messages pass' },
-      { step: 'T', title: 'Trace the behaviour paths', at, detail: `features fallen most: ${features.map((f) => f.name).join(', ') || 'none'}; segments: ${segments.map((s) => s.name).join(', ') || 'none'}` },
+      {
+        step: 'T',
+        title: 'Trace the behaviour paths',
+        at,
+        detail: `features fallen most: ${features.map((f) => f.name).join(', ') || 'none'}; segments: ${segments.map((s) => s.name).join(', ') || 'none'}`,
+      },
       { step: 'O', title: 'Optimize the recall strategy', at: null, detail: 'recorded by the person who resumes' },
       { step: 'P', title: 'Prevent with the health dashboard', at: null, detail: 'recorded by the person who resumes' },
     ],
@@ -101,5 +106,10 @@ export function resumeIncidentRecord(incident: Incident, by: string, reason: str
 
 /** The kill switch state STOP writes. */
 export function stopKillSwitch(incident: Incident): KillSwitchState {
-  return { active: true, reason: `STOP flow, incident ${incident.incidentId}: DAU down more than the limit ${incident.drops.length} days running`, since: incident.openedAt, by: STOP_FLOW_ACTOR };
+  return {
+    active: true,
+    reason: `STOP flow, incident ${incident.incidentId}: DAU down more than the limit ${incident.drops.length} days running`,
+    since: incident.openedAt,
+    by: STOP_FLOW_ACTOR,
+  };
 }

@@ -8,7 +8,17 @@
 import { z } from 'zod';
 import { RfmSegment, ValueQuadrant, type AudienceFilter, type ScoredUser } from './audience';
 import { JOURNEY_CHANNELS, RecallTier, RECALL_TIERS, type JourneyDefinition } from './journey-definition';
-import { DEFAULT_COST_ASSUMPTIONS, DEFAULT_COST_PRICES, priceLaunch, type CostAssumptions, type CostPrices, type JourneyLaunchPreview, type PerChannel, type PreviewTierKey, type TierPreview } from './launch-preview';
+import {
+  DEFAULT_COST_ASSUMPTIONS,
+  DEFAULT_COST_PRICES,
+  priceLaunch,
+  type CostAssumptions,
+  type CostPrices,
+  type JourneyLaunchPreview,
+  type PerChannel,
+  type PreviewTierKey,
+  type TierPreview,
+} from './launch-preview';
 
 /** Lower edges of the CLV bands (currency units); the last band is open. */
 export const CLV_BAND_EDGES = [0, 10, 50, 100, 250, 500, 1_000, 5_000] as const;
@@ -110,7 +120,9 @@ export function cellMatch(filter: AudienceFilter, cell: AudienceCell): { match: 
   };
   const meets = Object.values(ranges);
   if (meets.includes('none')) return { match: 'none', inexact: [] };
-  const inexact = Object.entries(ranges).filter(([, meet]) => meet === 'some').map(([criterion]) => criterion);
+  const inexact = Object.entries(ranges)
+    .filter(([, meet]) => meet === 'some')
+    .map(([criterion]) => criterion);
   return { match: inexact.length > 0 ? 'some' : 'all', inexact };
 }
 
@@ -142,7 +154,9 @@ export function previewFromSummary(
 ): SummaryLaunchPreview {
   const sendSteps = definition.steps.flatMap((step) => (step.kind === 'send' ? [step] : []));
   const journeyChannels = new Set(sendSteps.flatMap((step) => step.channels));
-  const perTier = Object.fromEntries([...RECALL_TIERS, 'untiered' as const].map((tier) => [tier, { matched: 0, reachable: 0, alreadyEnrolled: 0, holdout: 0, treatment: 0 }])) as Record<PreviewTierKey, TierPreview>;
+  const perTier = Object.fromEntries(
+    [...RECALL_TIERS, 'untiered' as const].map((tier) => [tier, { matched: 0, reachable: 0, alreadyEnrolled: 0, holdout: 0, treatment: 0 }]),
+  ) as Record<PreviewTierKey, TierPreview>;
   const treatedByChannels = new Map<string, number>();
   const inexact = new Set<string>();
   let matched = 0;

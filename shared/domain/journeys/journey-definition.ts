@@ -5,11 +5,7 @@
  */
 import { z } from 'zod';
 import { JourneyDefinitionInvalid, type JourneyDefinitionProblem } from './errors';
-import {
-  MAX_SENDS_PER_JOURNEY,
-  MAX_TRANSITIONS_PER_ENROLLED_USER,
-  transitionsForPlanSteps,
-} from './transition-budget';
+import { MAX_SENDS_PER_JOURNEY, MAX_TRANSITIONS_PER_ENROLLED_USER, transitionsForPlanSteps } from './transition-budget';
 
 /** Recall tiers, R1 (cooling) to R5 (silent 90+ days). */
 export const RecallTier = z.enum(['R1', 'R2', 'R3', 'R4', 'R5']);
@@ -27,9 +23,7 @@ export { CHANNELS as JOURNEY_CHANNELS } from '../common';
  * Journey ids are lowercase slugs of at most 32 characters: they go into Step Functions execution
  * names (see execution-name.ts), which leaves room for a user id or its hash within 80 characters.
  */
-export const JourneyId = z
-  .string()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, 'must be 1–32 lowercase letters, digits or inner hyphens');
+export const JourneyId = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, 'must be 1–32 lowercase letters, digits or inner hyphens');
 export type JourneyId = z.infer<typeof JourneyId>;
 
 /** What a send offers: nothing, or a coupon worth a percentage or an amount of currency. */
@@ -105,7 +99,10 @@ const journeyDefinitionShape = z.object({
   id: JourneyId,
   name: z.string().trim().min(1).max(120),
   tier: RecallTier,
-  steps: z.array(JourneyStep).min(1).max(2 * MAX_SENDS_PER_JOURNEY + 1),
+  steps: z
+    .array(JourneyStep)
+    .min(1)
+    .max(2 * MAX_SENDS_PER_JOURNEY + 1),
   exitWhen: JourneyExitCondition.default({ kind: 'came-back', signals: ['session', 'purchase'] }),
   escalation: JourneyEscalation.default({ kind: 'none' }),
   maxDurationDays: z.number().int().min(1).max(180),
@@ -139,9 +136,7 @@ export function countPlanSteps(definition: Pick<JourneyDefinition, 'steps' | 'es
   return countSends(definition) + (definition.escalation.kind === 'none' ? 0 : 1);
 }
 
-function findBudgetProblems(
-  definition: z.infer<typeof journeyDefinitionShape>,
-): { path: (string | number)[]; message: string }[] {
+function findBudgetProblems(definition: z.infer<typeof journeyDefinitionShape>): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
   const sends = countSends(definition);
   if (sends === 0) problems.push({ path: ['steps'], message: 'a journey needs at least one send' });

@@ -63,7 +63,10 @@ export function isFinalJourneyStatus(status: JourneyStatus): boolean {
  * workflow's finish step still moves it to running.
  * @throws {IllegalJourneyTransition} when the command is not allowed from the journey's status.
  */
-export function resumedStatus(journey: { status: JourneyStatus; launch?: unknown; launchAttempt?: number | undefined }, command: JourneyCommand): JourneyStatus {
+export function resumedStatus(
+  journey: { status: JourneyStatus; launch?: unknown; launchAttempt?: number | undefined },
+  command: JourneyCommand,
+): JourneyStatus {
   const next = applyJourneyCommand(journey.status, command);
   return command === 'resume' && isLaunchUnfinished(journey) ? 'launching' : next;
 }

@@ -248,8 +248,7 @@ export function decideStep(
   const secondsToDeadline = Math.floor((deadlineMs - facts.now.getTime()) / 1000);
   if (secondsToDeadline <= 0) return { kind: 'exit', reason: 'deadline-passed' };
 
-  const holdReason: JourneyHoldReason | undefined =
-    facts.journeyStatus === 'paused' ? 'journey-paused' : facts.killSwitchEngaged ? 'kill-switch' : undefined;
+  const holdReason: JourneyHoldReason | undefined = facts.journeyStatus === 'paused' ? 'journey-paused' : facts.killSwitchEngaged ? 'kill-switch' : undefined;
   if (holdReason !== undefined) {
     return { kind: 'hold', reason: holdReason, recheckAfterSeconds: Math.min(holdRecheckSeconds, secondsToDeadline) };
   }

@@ -32,7 +32,13 @@ export const EscalationOutcome = z.discriminatedUnion('kind', [
 export type EscalationOutcome = z.infer<typeof EscalationOutcome>;
 
 export const StepRecord = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('send'), stepIndex: z.number().int(), templateId: z.string(), at: z.iso.datetime(), channels: z.record(z.string(), ChannelOutcome) }),
+  z.object({
+    kind: z.literal('send'),
+    stepIndex: z.number().int(),
+    templateId: z.string(),
+    at: z.iso.datetime(),
+    channels: z.record(z.string(), ChannelOutcome),
+  }),
   z.object({
     kind: z.literal('escalate'),
     stepIndex: z.number().int(),

@@ -158,9 +158,7 @@ export function buildReportSection(outcomes: readonly UserJourneyOutcome[]): Rep
   const treatment = treatmentStatistics(outcomes.filter((outcome) => !outcome.holdout));
   const holdout = armStatistics(outcomes.filter((outcome) => outcome.holdout));
   const incrementalRevenue =
-    treatment.meanRevenue === null || holdout.meanRevenue === null
-      ? null
-      : (treatment.meanRevenue - holdout.meanRevenue) * treatment.enrolled;
+    treatment.meanRevenue === null || holdout.meanRevenue === null ? null : (treatment.meanRevenue - holdout.meanRevenue) * treatment.enrolled;
   return {
     enrolled: outcomes.length,
     treatment,

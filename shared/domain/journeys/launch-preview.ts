@@ -154,9 +154,7 @@ export function previewJourneyLaunch(
   const plan = compileJourneyPlan(definition);
   const sendSteps = plan.steps.flatMap((step) => (step.kind === 'send' ? [step] : []));
   const journeyChannels = new Set(sendSteps.flatMap((step) => step.channels));
-  const perTier = Object.fromEntries(
-    [...RECALL_TIERS, 'untiered' as const].map((tier) => [tier, emptyTierPreview()]),
-  ) as Record<PreviewTierKey, TierPreview>;
+  const perTier = Object.fromEntries([...RECALL_TIERS, 'untiered' as const].map((tier) => [tier, emptyTierPreview()])) as Record<PreviewTierKey, TierPreview>;
   const unreachable: Record<UnreachableReason, number> = { unsubscribed: 0, sunset: 0, 'no-reachable-channel': 0 };
   const messages: PerChannel<number> = { email: 0, sms: 0, push: 0 };
   let matched = 0;
@@ -230,8 +228,7 @@ export function priceLaunch(
     sqsRequests: enrolled * assumptions.sqsRequestsPerEnrollment,
   };
   const stepFunctions = (usage.stateTransitions / 1000) * prices.stepFunctionsUsdPerThousandTransitions;
-  const lambda =
-    (usage.lambdaInvocations / 1_000_000) * prices.lambdaUsdPerMillionRequests + usage.lambdaGbSeconds * prices.lambdaUsdPerGbSecond;
+  const lambda = (usage.lambdaInvocations / 1_000_000) * prices.lambdaUsdPerMillionRequests + usage.lambdaGbSeconds * prices.lambdaUsdPerGbSecond;
   const dynamoDb =
     (usage.dynamoDbWriteUnits / 1_000_000) * prices.dynamoDbUsdPerMillionWriteUnits +
     (usage.dynamoDbReadUnits / 1_000_000) * prices.dynamoDbUsdPerMillionReadUnits;

@@ -29,7 +29,13 @@ export type LaunchTally = z.infer<typeof LaunchTally>;
 export const EMPTY_TALLY: LaunchTally = { matched: 0, enrolled: 0, alreadyEnrolled: 0, holdout: 0, queued: 0 };
 
 export function addTallies(a: LaunchTally, b: LaunchTally): LaunchTally {
-  return { matched: a.matched + b.matched, enrolled: a.enrolled + b.enrolled, alreadyEnrolled: a.alreadyEnrolled + b.alreadyEnrolled, holdout: a.holdout + b.holdout, queued: a.queued + b.queued };
+  return {
+    matched: a.matched + b.matched,
+    enrolled: a.enrolled + b.enrolled,
+    alreadyEnrolled: a.alreadyEnrolled + b.alreadyEnrolled,
+    holdout: a.holdout + b.holdout,
+    queued: a.queued + b.queued,
+  };
 }
 
 /**
@@ -72,5 +78,10 @@ export function membersOfPage(definition: JourneyDefinition, audience: AudienceF
   const journeyChannels = new Set(definition.steps.flatMap((step) => (step.kind === 'send' ? step.channels : [])));
   return users
     .filter((user) => matchesAudience(audience, user) && reachableChannels(user).some((channel) => journeyChannels.has(channel)))
-    .map((user) => ({ userId: user.userId, tier: user.tier ?? definition.tier, holdout: isInHoldout(definition.id, user.userId, definition.holdoutShare), enrolledAt }));
+    .map((user) => ({
+      userId: user.userId,
+      tier: user.tier ?? definition.tier,
+      holdout: isInHoldout(definition.id, user.userId, definition.holdoutShare),
+      enrolledAt,
+    }));
 }

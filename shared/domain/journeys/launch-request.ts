@@ -13,7 +13,10 @@ export const LaunchRequest = z
     automatic: z.boolean().optional(),
     audience: AudienceFilter.default({}),
   })
-  .refine((request) => (request.definition === undefined) !== (request.defaultTier === undefined), { message: 'give either definition or defaultTier', path: ['definition'] });
+  .refine((request) => (request.definition === undefined) !== (request.defaultTier === undefined), {
+    message: 'give either definition or defaultTier',
+    path: ['definition'],
+  });
 export type LaunchRequest = z.infer<typeof LaunchRequest>;
 
 /**

@@ -30,13 +30,7 @@ export function wilsonInterval(successes: number, trials: number, z: number = Z_
 }
 
 /** Wald interval for p₁ − p₂; undefined when a group is empty. Too narrow at small counts and at 0 or 1. */
-export function waldDifferenceInterval(
-  successes1: number,
-  trials1: number,
-  successes2: number,
-  trials2: number,
-  z: number = Z_95,
-): Interval | undefined {
+export function waldDifferenceInterval(successes1: number, trials1: number, successes2: number, trials2: number, z: number = Z_95): Interval | undefined {
   if (trials1 === 0 || trials2 === 0) return undefined;
   const p1 = successes1 / trials1;
   const p2 = successes2 / trials2;
@@ -49,13 +43,7 @@ export function waldDifferenceInterval(
  * (l₂, u₂), lower = d − √((p₁ − l₁)² + (u₂ − p₂)²) and upper = d + √((u₁ − p₁)² + (p₂ − l₂)²).
  * Undefined when a group is empty.
  */
-export function newcombeDifferenceInterval(
-  successes1: number,
-  trials1: number,
-  successes2: number,
-  trials2: number,
-  z: number = Z_95,
-): Interval | undefined {
+export function newcombeDifferenceInterval(successes1: number, trials1: number, successes2: number, trials2: number, z: number = Z_95): Interval | undefined {
   const interval1 = wilsonInterval(successes1, trials1, z);
   const interval2 = wilsonInterval(successes2, trials2, z);
   if (interval1 === undefined || interval2 === undefined) return undefined;

@@ -3,16 +3,7 @@ import { assertNever, type Clock } from '../common';
 import { CheckinProgramMismatchError } from './errors';
 import { ledgerEntryIds, rewardIds } from './ids';
 import type { GrantEntry } from './ledger';
-import {
-  LocalDay,
-  LocalTime,
-  TimeZone,
-  addLocalDays,
-  instantAtLocalTime,
-  localDayOf,
-  localDaysBetween,
-  nextLocalTimeAfter,
-} from './local-day';
+import { LocalDay, LocalTime, TimeZone, addLocalDays, instantAtLocalTime, localDayOf, localDaysBetween, nextLocalTimeAfter } from './local-day';
 import type { RewardGrant } from './rewards';
 
 /**
@@ -154,11 +145,7 @@ export function lastDayOfWindow(state: CheckinProgramState, config: CheckinProgr
  * start of the day after the (windowDays − requiredCheckins + 1)-th missed day. With 21 of 21,
  * that is the day after the first miss: the program ends at once, not at the window's end.
  */
-export function completionImpossibleSince(
-  state: CheckinProgramState,
-  today: LocalDay,
-  config: CheckinProgramConfig,
-): LocalDay | undefined {
+export function completionImpossibleSince(state: CheckinProgramState, today: LocalDay, config: CheckinProgramConfig): LocalDay | undefined {
   if (state.checkedInDays.length >= config.requiredCheckins) return undefined;
   const missesAllowed = config.windowDays - config.requiredCheckins;
   const checkedIn = new Set(state.checkedInDays);
@@ -185,11 +172,7 @@ function assertSameProgram(state: CheckinProgramState, config: CheckinProgramCon
  * The returned grants have deterministic ids, so concurrent identical check-ins computed from
  * the same state all produce the same grants, and the ledger keeps exactly one.
  */
-export function checkIn(
-  state: CheckinProgramState | undefined,
-  at: Date,
-  config: CheckinProgramConfig,
-): CheckInOutcome {
+export function checkIn(state: CheckinProgramState | undefined, at: Date, config: CheckinProgramConfig): CheckInOutcome {
   if (!state) return { kind: 'not-enrolled' };
   assertSameProgram(state, config);
   const day = localDayOf(at, state.timeZone);
@@ -215,19 +198,9 @@ export function checkIn(
 
   const streak = lastCheckIn !== undefined && addLocalDays(lastCheckIn, 1) === day ? state.streak + 1 : 1;
   const checkedInDays = [...state.checkedInDays, day];
-  const grants: RewardGrant[] = [
-    pointsGrant(state, 'checkin', ledgerEntryIds.checkin(state.userId, state.programId, day), config.pointsPerCheckin, at),
-  ];
+  const grants: RewardGrant[] = [pointsGrant(state, 'checkin', ledgerEntryIds.checkin(state.userId, state.programId, day), config.pointsPerCheckin, at)];
   if (config.streakBonusPoints > 0 && streak % config.streakBonusEvery === 0) {
-    grants.push(
-      pointsGrant(
-        state,
-        'streak-bonus',
-        ledgerEntryIds.streakBonus(state.userId, state.programId, day),
-        config.streakBonusPoints,
-        at,
-      ),
-    );
+    grants.push(pointsGrant(state, 'streak-bonus', ledgerEntryIds.streakBonus(state.userId, state.programId, day), config.streakBonusPoints, at));
   }
   const completes = checkedInDays.length >= config.requiredCheckins;
   if (completes && state.couponsIssued === 0) {
@@ -259,13 +232,7 @@ export function checkIn(
   };
 }
 
-function pointsGrant(
-  state: CheckinProgramState,
-  reason: 'checkin' | 'streak-bonus',
-  id: string,
-  amount: number,
-  at: Date,
-): RewardGrant {
+function pointsGrant(state: CheckinProgramState, reason: 'checkin' | 'streak-bonus', id: string, amount: number, at: Date): RewardGrant {
   const entry: GrantEntry = {
     kind: 'grant',
     id,
@@ -342,10 +309,7 @@ export function nextWakeUpAt(state: CheckinProgramState, now: Date, config: Chec
  * Summary recomputed from the check-in days alone (not from stored counters), so it agrees with
  * the ledger's entries for this program by construction.
  */
-export function summarizeCheckinProgram(
-  state: CheckinProgramState,
-  config: CheckinProgramConfig,
-): CheckinProgramSummary {
+export function summarizeCheckinProgram(state: CheckinProgramState, config: CheckinProgramConfig): CheckinProgramSummary {
   let pointsEarned = 0;
   let streakBonuses = 0;
   let streak = 0;

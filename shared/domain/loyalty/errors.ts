@@ -71,7 +71,9 @@ export class CheckinStateContentionError extends UnavailableError {
     readonly programId: string,
     readonly attempts: number,
   ) {
-    super(`Check-in state of user "${userId}" in "${programId}" changed during ${attempts} consecutive attempts`, { retryAfterSeconds: CONTENTION_RETRY_AFTER_SECONDS });
+    super(`Check-in state of user "${userId}" in "${programId}" changed during ${attempts} consecutive attempts`, {
+      retryAfterSeconds: CONTENTION_RETRY_AFTER_SECONDS,
+    });
   }
 }
 
@@ -83,7 +85,9 @@ export class RewardBudgetContentionError extends UnavailableError {
     readonly couponId: string,
     readonly attempts: number,
   ) {
-    super(`the reward budget of ${month} kept moving during ${attempts} attempts to issue coupon ${couponId}`, { retryAfterSeconds: CONTENTION_RETRY_AFTER_SECONDS });
+    super(`the reward budget of ${month} kept moving during ${attempts} attempts to issue coupon ${couponId}`, {
+      retryAfterSeconds: CONTENTION_RETRY_AFTER_SECONDS,
+    });
   }
 }
 

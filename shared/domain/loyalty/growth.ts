@@ -158,11 +158,7 @@ const MAX_REFUND_ATTEMPTS = 5;
  * when a concurrent event moved it.
  * @throws LedgerContentionError when the growth kept moving for every attempt.
  */
-export async function recordGrowthEvent(
-  ledger: LedgerStore,
-  event: GrowthEvent,
-  config: GrowthConfig,
-): Promise<GrowthOutcome> {
+export async function recordGrowthEvent(ledger: LedgerStore, event: GrowthEvent, config: GrowthConfig): Promise<GrowthOutcome> {
   switch (event.kind) {
     case 'purchase': {
       const entry = purchaseGrowthEntry(event);
@@ -208,13 +204,7 @@ export async function recordGrowthEvent(
   }
 }
 
-function changed(
-  event: GrowthEvent,
-  entryId: string,
-  before: number,
-  after: number,
-  config: GrowthConfig,
-): GrowthOutcome {
+function changed(event: GrowthEvent, entryId: string, before: number, after: number, config: GrowthConfig): GrowthOutcome {
   return {
     kind: 'growth-changed',
     growth: after,

@@ -15,8 +15,7 @@ function idOf(kind: string, ...parts: readonly string[]): string {
 /** Ids of ledger entries (points and growth). */
 export const ledgerEntryIds = {
   checkin: (userId: string, programId: string, localDay: LocalDay) => idOf('checkin', userId, programId, localDay),
-  streakBonus: (userId: string, programId: string, localDay: LocalDay) =>
-    idOf('streak-bonus', userId, programId, localDay),
+  streakBonus: (userId: string, programId: string, localDay: LocalDay) => idOf('streak-bonus', userId, programId, localDay),
   incentive: (userId: string, ruleId: string, windowKey: string) => idOf('incentive', userId, ruleId, windowKey),
   referral: (userId: string, refereeId: string, milestone: string) => idOf('referral', userId, refereeId, milestone),
   purchaseGrowth: (userId: string, purchaseEventId: string) => idOf('purchase', userId, purchaseEventId),
@@ -35,10 +34,8 @@ export const grantCapKeys = {
 export const rewardIds = {
   checkinCompletionCoupon: (userId: string, programId: string) => idOf('checkin-completion', userId, programId),
   referralSignupCoupon: (referrerId: string, refereeId: string) => idOf('referral-signup', referrerId, refereeId),
-  referralFirstPurchaseCoupon: (referrerId: string, refereeId: string) =>
-    idOf('referral-first-purchase', referrerId, refereeId),
+  referralFirstPurchaseCoupon: (referrerId: string, refereeId: string) => idOf('referral-first-purchase', referrerId, refereeId),
   drawEntry: (month: string, userId: string) => idOf('draw', month, userId),
-  checkinReminder: (userId: string, programId: string, localDay: LocalDay) =>
-    idOf('checkin-reminder', userId, programId, localDay),
+  checkinReminder: (userId: string, programId: string, localDay: LocalDay) => idOf('checkin-reminder', userId, programId, localDay),
   levelChange: (userId: string, causedByEntryId: string) => idOf('level-change', userId, causedByEntryId),
 } as const;

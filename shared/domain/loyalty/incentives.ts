@@ -120,17 +120,15 @@ export function evaluateIncentiveRule(input: {
   return completions
     .filter((completion) => !input.alreadyGrantedWindows.has(completion.windowKey))
     .slice(0, room)
-    .map(
-      (completion): GrantEntry => ({
-        kind: 'grant',
-        id: ledgerEntryIds.incentive(input.userId, rule.ruleId, completion.windowKey),
-        userId: input.userId,
-        account: 'points',
-        reason: 'incentive',
-        amount: rule.rewardPoints,
-        occurredAt: new Date(completion.at).toISOString(),
-      }),
-    );
+    .map((completion): GrantEntry => ({
+      kind: 'grant',
+      id: ledgerEntryIds.incentive(input.userId, rule.ruleId, completion.windowKey),
+      userId: input.userId,
+      account: 'points',
+      reason: 'incentive',
+      amount: rule.rewardPoints,
+      occurredAt: new Date(completion.at).toISOString(),
+    }));
 }
 
 /** A rule's conversion: of the users exposed to it, how many completed it at least once. */
@@ -146,11 +144,7 @@ export interface IncentiveConversion {
  * Conversion rate = users who completed / users exposed. Completers who were never exposed
  * (e.g. exposure logging missed them) are left out, so the rate never exceeds 1.
  */
-export function incentiveConversion(
-  ruleId: string,
-  exposedUserIds: Iterable<string>,
-  completedUserIds: Iterable<string>,
-): IncentiveConversion {
+export function incentiveConversion(ruleId: string, exposedUserIds: Iterable<string>, completedUserIds: Iterable<string>): IncentiveConversion {
   const exposed = new Set(exposedUserIds);
   const completed = [...new Set(completedUserIds)].filter((userId) => exposed.has(userId)).length;
   return { ruleId, exposed: exposed.size, completed, rate: exposed.size === 0 ? null : completed / exposed.size };

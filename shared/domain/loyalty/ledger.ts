@@ -199,7 +199,5 @@ export function decideAppend(context: AppendContext, entry: LedgerEntry, conditi
 
 /** Sum of the deltas of one account's entries: what its balance must equal. */
 export function balanceFromHistory(entries: readonly LedgerEntry[], account: LedgerAccount): number {
-  return entries
-    .filter((entry) => entry.account === account)
-    .reduce((sum, entry) => sum + balanceDeltaOf(entry), 0);
+  return entries.filter((entry) => entry.account === account).reduce((sum, entry) => sum + balanceDeltaOf(entry), 0);
 }

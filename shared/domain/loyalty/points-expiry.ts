@@ -85,10 +85,16 @@ export function expiryCutoffAt(now: Date, config: PointsExpiryConfig): Date {
  * What expires within the notice period after `now` (on top of what has already expired): the
  * amount, and the instant the first of it expires. Undefined when nothing is about to expire.
  */
-export function pointsExpiringSoon(history: readonly LedgerEntry[], now: Date, config: PointsExpiryConfig): { readonly amount: number; readonly from: string } | undefined {
+export function pointsExpiringSoon(
+  history: readonly LedgerEntry[],
+  now: Date,
+  config: PointsExpiryConfig,
+): { readonly amount: number; readonly from: string } | undefined {
   const cutoff = expiryCutoffAt(now, config);
   const soon = pointsExpiring(history, new Date(cutoff.getTime() + config.noticeDaysBefore * MS_PER_DAY)) - pointsExpiring(history, cutoff);
   if (soon <= 0) return undefined;
-  const firstGrant = history.find((entry) => entry.account === 'points' && balanceDeltaOf(entry) > 0 && new Date(entry.occurredAt).getTime() >= cutoff.getTime());
+  const firstGrant = history.find(
+    (entry) => entry.account === 'points' && balanceDeltaOf(entry) > 0 && new Date(entry.occurredAt).getTime() >= cutoff.getTime(),
+  );
   return { amount: soon, from: new Date(new Date(firstGrant?.occurredAt ?? now).getTime() + config.expireAfterDays * MS_PER_DAY).toISOString() };
 }

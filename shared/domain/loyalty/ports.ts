@@ -222,7 +222,13 @@ export type LoyaltyMessage =
       /** Check-ins still needed to complete the program. */
       readonly daysLeft: number;
     }
-  | { readonly kind: 'program-summary'; readonly messageId: string; readonly userId: string; readonly programId: string; readonly summary: CheckinProgramSummary }
+  | {
+      readonly kind: 'program-summary';
+      readonly messageId: string;
+      readonly userId: string;
+      readonly programId: string;
+      readonly summary: CheckinProgramSummary;
+    }
   /** The user reached a higher growth level; `programId` is `growth`. */
   | {
       readonly kind: 'level-up';

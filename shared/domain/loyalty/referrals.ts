@@ -69,11 +69,7 @@ export function randomReferralCode(randomBytes: RandomBytes): string {
  * letters Crockford reads as digits (I, L → 1; O → 0) mapped.
  */
 export function normalizeReferralCode(typed: string): string {
-  return typed
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/[IL]/g, '1')
-    .replace(/O/g, '0');
+  return typed.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
 }
 
 /** Why a referral was refused. */
@@ -154,12 +150,10 @@ export function evaluateReferralSignup(facts: ReferralSignupFacts, config: Refer
           issuedAt: signedUpAt,
         },
       },
-      ...[facts.referrerId, facts.refereeId].map(
-        (userId): RewardGrant => ({
-          kind: 'draw-entry',
-          entry: { id: rewardIds.drawEntry(month, userId), month, userId, enteredAt: signedUpAt },
-        }),
-      ),
+      ...[facts.referrerId, facts.refereeId].map((userId): RewardGrant => ({
+        kind: 'draw-entry',
+        entry: { id: rewardIds.drawEntry(month, userId), month, userId, enteredAt: signedUpAt },
+      })),
     ],
   };
 }

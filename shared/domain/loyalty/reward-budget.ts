@@ -20,9 +20,7 @@ export type RewardBudgetConfig = z.infer<typeof RewardBudgetConfig>;
 
 /** What to do with one reward against this month's budget. */
 export type BudgetDecision =
-  | { readonly kind: 'grant'; readonly amount: number }
-  | { readonly kind: 'scale-down'; readonly amount: number }
-  | { readonly kind: 'queue-for-next-month' };
+  { readonly kind: 'grant'; readonly amount: number } | { readonly kind: 'scale-down'; readonly amount: number } | { readonly kind: 'queue-for-next-month' };
 
 /**
  * Decides whether a reward of `rewardAmount` fits the month's budget given `spentSoFar`.
@@ -33,10 +31,7 @@ export type BudgetDecision =
  * failed condition means another grant took the room: re-read `spent` and decide again.
  * A queued reward keeps its deterministic id, so granting it next month stays exactly-once.
  */
-export function allocateReward(
-  input: { readonly spentSoFar: number; readonly rewardAmount: number },
-  config: RewardBudgetConfig,
-): BudgetDecision {
+export function allocateReward(input: { readonly spentSoFar: number; readonly rewardAmount: number }, config: RewardBudgetConfig): BudgetDecision {
   const remaining = Math.max(0, config.monthlyBudget - input.spentSoFar);
   if (input.rewardAmount <= remaining) return { kind: 'grant', amount: input.rewardAmount };
   switch (config.whenExhausted) {
@@ -53,8 +48,7 @@ export function allocateReward(
 
 /** A money coupon after the budget decided: issue it now (maybe smaller) or hold it for next month. */
 export type BudgetedCoupon =
-  | { readonly kind: 'issue-now'; readonly coupon: Coupon; readonly scaledDown: boolean }
-  | { readonly kind: 'queued-for-next-month'; readonly coupon: Coupon };
+  { readonly kind: 'issue-now'; readonly coupon: Coupon; readonly scaledDown: boolean } | { readonly kind: 'queued-for-next-month'; readonly coupon: Coupon };
 
 /**
  * Runs an amount-off coupon through the budget. Percent-off coupons have no fixed cost and pass

@@ -25,5 +25,7 @@ export function normalizeContactPoint(channel: Channel, value: string): string {
  * address, so the suppression table never holds an email or phone number in clear.
  */
 export function contactPointFingerprint(channel: Channel, value: string): string {
-  return createHash('sha256').update(`${channel}:${normalizeContactPoint(channel, value)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${channel}:${normalizeContactPoint(channel, value)}`)
+    .digest('hex');
 }

@@ -124,9 +124,7 @@ function findSuppression(
   entries: readonly SuppressionEntry[],
 ): { reason: SkipReason; detail: string } | undefined {
   const fingerprint = contactPointFingerprint(request.channel, contactPoint);
-  const bounce = entries.find(
-    (entry) => entry.kind === 'hard-bounce' && entry.channel === request.channel && entry.contactPointFingerprint === fingerprint,
-  );
+  const bounce = entries.find((entry) => entry.kind === 'hard-bounce' && entry.channel === request.channel && entry.contactPointFingerprint === fingerprint);
   if (bounce) return { reason: 'suppressed', detail: `${request.channel} address hard-bounced at ${bounce.at}` };
   if (request.priority === 'core') return undefined;
   // Collected first, then ranked, so the logged reason does not depend on the order of the list.

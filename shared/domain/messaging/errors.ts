@@ -23,7 +23,9 @@ export class TemplateVariableMissingError extends InvalidInputError {
     readonly locale: string,
     readonly variable: string,
   ) {
-    super(`Template ${templateId} (${locale}) needs variable "${variable}" and none was given`, [{ index: null, path: `data.${variable}`, message: 'required by the template' }]);
+    super(`Template ${templateId} (${locale}) needs variable "${variable}" and none was given`, [
+      { index: null, path: `data.${variable}`, message: 'required by the template' },
+    ]);
   }
 }
 

@@ -59,13 +59,7 @@ export function instantAtLocalTime(date: LocalDate, hour: number, minute: number
  * Like {@link instantAtLocalTime} but only instants strictly after `afterMs` count: when clocks go
  * back and the earlier occurrence has already passed, the later one is the answer.
  */
-export function firstInstantAtLocalTime(
-  date: LocalDate,
-  hour: number,
-  minute: number,
-  timeZone: string,
-  afterMs: number,
-): Date {
+export function firstInstantAtLocalTime(date: LocalDate, hour: number, minute: number, timeZone: string, afterMs: number): Date {
   const wanted: LocalDateTime = { ...date, hour, minute, second: 0 };
   const wallMs = wallClockAsUtcMs(wanted);
   // A zone changes offset at most once around a given day; the offsets a day either side bound it.

@@ -46,11 +46,7 @@ export interface SendReservations {
   /** Stores `claim` only when {@link isReservable} holds for the stored state at `now`; else returns it. */
   reserve(idempotencyKey: string, claim: Extract<ReservationState, { status: 'reserved' }>, now: Date): Promise<ReserveResult>;
   /** Replaces the state only if it still has `expected` status and attempt id. */
-  transition(
-    idempotencyKey: string,
-    expected: { status: 'reserved' | 'sending'; attemptId: string },
-    next: ReservationState,
-  ): Promise<'ok' | 'conflict'>;
+  transition(idempotencyKey: string, expected: { status: 'reserved' | 'sending'; attemptId: string }, next: ReservationState): Promise<'ok' | 'conflict'>;
 }
 
 /**

@@ -2,9 +2,7 @@ import type { ContactPolicyConfig } from './contact-policy-config';
 import { addLocalDays, firstInstantAtLocalTime, localDateTimeAt } from './local-time';
 
 /** Where `now` falls against the user's quiet hours. */
-export type QuietHoursCheck =
-  | { kind: 'outside'; localTime: string }
-  | { kind: 'inside'; localTime: string; allowedFrom: Date };
+export type QuietHoursCheck = { kind: 'outside'; localTime: string } | { kind: 'inside'; localTime: string; allowedFrom: Date };
 
 function minutesOfDay(hhmm: string): number {
   const [hours, minutes] = hhmm.split(':').map(Number);

@@ -39,11 +39,7 @@ export function takeToken(bucket: TokenBucket, settings: TokenBucketSettings, no
  * uniform in [0, min(maxDelayMs, baseDelayMs × 2^attempt)). Jitter spreads the retries of many
  * concurrent senders so they do not hit the provider again in lockstep. `random` returns [0, 1).
  */
-export function throttleBackoffMs(
-  attempt: number,
-  settings: { baseDelayMs: number; maxDelayMs: number },
-  random: () => number,
-): number {
+export function throttleBackoffMs(attempt: number, settings: { baseDelayMs: number; maxDelayMs: number }, random: () => number): number {
   const ceiling = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** Math.max(0, attempt));
   return Math.floor(random() * ceiling);
 }
@@ -59,11 +55,7 @@ export interface RateGate {
  * account-wide SES rate also needs the sending function's reserved concurrency (instances × rate
  * ≤ account rate); this gate keeps each instance within its share.
  */
-export function createTokenBucketGate(
-  settings: TokenBucketSettings,
-  now: () => number,
-  pause: (ms: number) => Promise<void>,
-): RateGate {
+export function createTokenBucketGate(settings: TokenBucketSettings, now: () => number, pause: (ms: number) => Promise<void>): RateGate {
   let bucket = fullTokenBucket(settings, now());
   return {
     async acquire() {

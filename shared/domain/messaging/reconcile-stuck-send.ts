@@ -20,10 +20,7 @@ export interface StuckSend {
  * `no-source`: that channel's provider publishes nothing readable by our id (SNS SMS and push in
  * AWS take no tags back), so neither "it left" nor "it did not" can be proven.
  */
-export type ProviderRecord =
-  | { kind: 'found'; providerMessageId: string; at: string }
-  | { kind: 'not-found' }
-  | { kind: 'no-source' };
+export type ProviderRecord = { kind: 'found'; providerMessageId: string; at: string } | { kind: 'not-found' } | { kind: 'no-source' };
 
 /** Reservations stuck in `sending`: found without a Scan (an index adapter), re-read consistently. */
 export interface StuckSends {

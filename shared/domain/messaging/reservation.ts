@@ -71,11 +71,7 @@ export type ReservationStanding =
   | { kind: 'in-doubt'; sendingSince: string };
 
 /** Reads a stored reservation the way a retry must treat it. */
-export function classifyReservation(
-  existing: ReservationState | undefined,
-  now: Date,
-  config: ContactPolicyConfig['reservation'],
-): ReservationStanding {
+export function classifyReservation(existing: ReservationState | undefined, now: Date, config: ContactPolicyConfig['reservation']): ReservationStanding {
   if (existing === undefined || isReservable(existing, now)) return { kind: 'free' };
   switch (existing.status) {
     case 'reserved':
@@ -111,9 +107,7 @@ export function messageIdFor(idempotencyKey: string): string {
  * `no-provider-record` may only be concluded after the provider's event delivery horizon
  * (`providerEvidenceHorizonSeconds`; see `reconcileStuckSend` in reconcile-in-doubt.ts).
  */
-export type ProviderEvidence =
-  | { kind: 'provider-accepted'; providerMessageId: string; at: string }
-  | { kind: 'no-provider-record'; checkedAt: string };
+export type ProviderEvidence = { kind: 'provider-accepted'; providerMessageId: string; at: string } | { kind: 'no-provider-record'; checkedAt: string };
 
 /**
  * The state the sweep writes (conditionally, expecting `sending` and the same attempt id) for an

@@ -22,13 +22,7 @@ export type RetryableFailureCode = z.infer<typeof RetryableFailureCode>;
  * Failures a retry cannot cure. `delivery-in-doubt`: an earlier attempt crashed while the provider
  * was being called, so resending could duplicate; the reconciliation sweep settles it.
  */
-export const PermanentFailureCode = z.enum([
-  'provider-rejected',
-  'unknown-user',
-  'unknown-template',
-  'template-error',
-  'delivery-in-doubt',
-]);
+export const PermanentFailureCode = z.enum(['provider-rejected', 'unknown-user', 'unknown-template', 'template-error', 'delivery-in-doubt']);
 export type PermanentFailureCode = z.infer<typeof PermanentFailureCode>;
 
 /**

@@ -46,6 +46,4 @@ export interface TemplateCatalog {
 
 /** A message ready for a provider. */
 export type RenderedMessage =
-  | { channel: 'email'; subject: string; html: string; text: string }
-  | { channel: 'sms'; text: string }
-  | { channel: 'push'; title: string; body: string };
+  { channel: 'email'; subject: string; html: string; text: string } | { channel: 'sms'; text: string } | { channel: 'push'; title: string; body: string };

@@ -51,17 +51,16 @@ type TokenPayload = z.infer<typeof TokenPayload>;
 const SIGNING_CONTEXT = 'rekindle/unsubscribe/v1.';
 
 function sign(secret: Uint8Array, encodedPayload: string): Buffer {
-  return createHmac('sha256', secret).update(SIGNING_CONTEXT + encodedPayload).digest();
+  return createHmac('sha256', secret)
+    .update(SIGNING_CONTEXT + encodedPayload)
+    .digest();
 }
 
 /**
  * A token `base64url(payload).base64url(HMAC-SHA256)` carrying user, channel and expiry. Only
  * the holder of the key can make one, so the unsubscribe endpoint needs no login.
  */
-export function signUnsubscribeToken(
-  claim: { userId: string; channel: Channel; expiresAt: Date },
-  keyring: UnsubscribeKeyring,
-): string {
+export function signUnsubscribeToken(claim: { userId: string; channel: Channel; expiresAt: Date }, keyring: UnsubscribeKeyring): string {
   const payload: TokenPayload = {
     v: 1,
     k: keyring.current.id,

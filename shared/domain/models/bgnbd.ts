@@ -47,7 +47,11 @@ export interface BgnbdFit {
 export function validatePurchaseHistory(customer: PurchaseHistory, index: number): void {
   const { frequency, recency, T } = customer;
   if (!Number.isInteger(frequency) || frequency < 0) {
-    throw new InvalidModelInputError(`customer ${index}: frequency must be a non-negative integer, got ${frequency}`, { index, field: 'frequency', value: frequency });
+    throw new InvalidModelInputError(`customer ${index}: frequency must be a non-negative integer, got ${frequency}`, {
+      index,
+      field: 'frequency',
+      value: frequency,
+    });
   }
   if (!Number.isFinite(T) || T < 0) {
     throw new InvalidModelInputError(`customer ${index}: T must be a non-negative number, got ${T}`, { index, field: 'T', value: T });
@@ -254,8 +258,7 @@ function negativeLogLikelihoodObjective(population: CompressedPopulation): Value
       const survivalShare = 1 - dropoutShare;
       total += weight * ((baseByFrequency[d] ?? 0) + mixture);
       gradR += weight * ((dBaseDr[d] ?? 0) - survivalShare * logAlphaPlusT - dropoutShare * logAlphaPlusRecency);
-      gradAlphaTimes +=
-        weight * (r + x) * (survivalShare * (inverseAlphaPlusTime[age] ?? 0) + dropoutShare * (inverseAlphaPlusTime[recency] ?? 0));
+      gradAlphaTimes += weight * (r + x) * (survivalShare * (inverseAlphaPlusTime[age] ?? 0) + dropoutShare * (inverseAlphaPlusTime[recency] ?? 0));
       gradA += weight * ((dBaseDa[d] ?? 0) + dropoutShare / a);
       gradB += weight * ((dBaseDb[d] ?? 0) - dropoutShare * (inverseBShift[d] ?? 0));
     }
@@ -398,8 +401,7 @@ export function bgnbdProbabilityOfPurchases(params: BgnbdParams, horizon: number
   const logStay = Math.log(alpha) - Math.log(alpha + horizon);
   const logBuy = Math.log(horizon) - Math.log(alpha + horizon);
   const logBetaAB = logBeta(a, b);
-  const logNbd = (j: number): number =>
-    logGamma(r + j) - logGamma(r) - logGamma(j + 1) + r * logStay + (j === 0 ? 0 : j * logBuy);
+  const logNbd = (j: number): number => logGamma(r + j) - logGamma(r) - logGamma(j + 1) + r * logStay + (j === 0 ? 0 : j * logBuy);
   const stillAlive = Math.exp(logBeta(a, b + count) - logBetaAB + logNbd(count));
   if (count === 0) return stillAlive;
   return stillAlive + Math.exp(logBeta(a + 1, b + count - 1) - logBetaAB) * negativeBinomialTail(r, logStay, logBuy, count);

@@ -43,11 +43,7 @@ export interface ValuedCustomer extends PurchaseHistory {
 }
 
 /** CLV = P(alive) · discounted expected purchases · Gamma–Gamma expected average spend. */
-export function customerLifetimeValue(
-  params: { bgnbd: BgnbdParams; gammaGamma: GammaGammaParams },
-  customer: ValuedCustomer,
-  options: ClvOptions,
-): number {
+export function customerLifetimeValue(params: { bgnbd: BgnbdParams; gammaGamma: GammaGammaParams }, customer: ValuedCustomer, options: ClvOptions): number {
   const spend = gammaGammaExpectedAverageSpend(params.gammaGamma, customer);
   return bgnbdProbabilityAlive(params.bgnbd, customer) * discountedPurchasesIfAlive(params.bgnbd, customer.frequency, customer.T, options) * spend;
 }

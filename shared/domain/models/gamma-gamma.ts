@@ -40,13 +40,7 @@ export function gammaGammaCustomerLogLikelihood(params: GammaGammaParams, custom
   const { p, q, v } = params;
   const { frequency: x, monetaryValue: m } = customer;
   return (
-    logGamma(p * x + q) -
-    logGamma(p * x) -
-    logGamma(q) +
-    q * Math.log(v) +
-    (p * x - 1) * Math.log(m) +
-    p * x * Math.log(x) -
-    (p * x + q) * Math.log(x * m + v)
+    logGamma(p * x + q) - logGamma(p * x) - logGamma(q) + q * Math.log(v) + (p * x - 1) * Math.log(m) + p * x * Math.log(x) - (p * x + q) * Math.log(x * m + v)
   );
 }
 

@@ -33,11 +33,7 @@ const DEFAULT_BFGS_OPTIONS: BfgsOptions = { gradientTolerance: 1e-9, maxIteratio
  * BFGS with an inverse-Hessian update and a backtracking Armijo line search. Non-finite values
  * count as +Infinity, so the search backs off from regions where the likelihood breaks down.
  */
-export function minimizeBfgs(
-  objective: ValueAndGradient,
-  start: readonly number[],
-  options: Partial<BfgsOptions> = {},
-): MinimizeResult {
+export function minimizeBfgs(objective: ValueAndGradient, start: readonly number[], options: Partial<BfgsOptions> = {}): MinimizeResult {
   const { gradientTolerance, maxIterations, maxStep } = { ...DEFAULT_BFGS_OPTIONS, ...options };
   const size = start.length;
   let point = [...start];

@@ -82,12 +82,7 @@ export interface RfmColumns {
 }
 
 /** RFM scores over columns. `daysSinceLastPurchase` uses NaN for "never purchased". */
-export function scoreRfmColumns(
-  daysSinceLastPurchase: Float64Array,
-  purchaseCount: Float64Array,
-  totalSpend: Float64Array,
-  tieBreak: TieBreak,
-): RfmColumns {
+export function scoreRfmColumns(daysSinceLastPurchase: Float64Array, purchaseCount: Float64Array, totalSpend: Float64Array, tieBreak: TieBreak): RfmColumns {
   const n = daysSinceLastPurchase.length;
   const purchased = new Uint8Array(n);
   const negatedRecency = new Float64Array(n);

@@ -211,8 +211,7 @@ export function scorePopulation(features: readonly UserFeatures[], params: Scori
     const alive = probabilityAlive[i] ?? Number.NaN;
     const spend = expectedSpend[i] ?? Number.NaN;
     const risk = churnRisk(user, Number.isNaN(alive) ? null : alive, config.silence);
-    const highValue =
-      (decile > 0 && decile >= topDecileFloor) || highValueSegments.has(segment) || highValueQuadrants.has(quadrant);
+    const highValue = (decile > 0 && decile >= topDecileFloor) || highValueSegments.has(segment) || highValueQuadrants.has(quadrant);
     scores[i] = {
       userId: user.userId,
       recencyScore,

@@ -10,8 +10,8 @@ const LOG_PI = Math.log(Math.PI);
 // Lanczos approximation, g = 7, nine terms (the classic published coefficient set).
 const LANCZOS_G = 7;
 const LANCZOS_COEFFICIENTS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+  9.9843695780195716e-6, 1.5056327351493116e-7,
 ] as const;
 
 /**
@@ -38,9 +38,7 @@ export function logGamma(x: number): number {
 function stirlingLogGamma(x: number): number {
   const inverse = 1 / x;
   const inverseSquared = inverse * inverse;
-  const correction =
-    inverse *
-    (1 / 12 - inverseSquared * (1 / 360 - inverseSquared * (1 / 1260 - inverseSquared * (1 / 1680 - inverseSquared / 1188))));
+  const correction = inverse * (1 / 12 - inverseSquared * (1 / 360 - inverseSquared * (1 / 1260 - inverseSquared * (1 / 1680 - inverseSquared / 1188))));
   return (x - 0.5) * Math.log(x) - x + LOG_SQRT_TWO_PI + correction;
 }
 
@@ -128,14 +126,14 @@ function gaussSeriesWithLoss(a: number, b: number, c: number, z: number): Measur
   const measured = (): MeasuredSignedLog => ({ value: toSignedLog(sum, logScale), logLargest: Math.log(largest) + logScale });
   const lastSignChange = Math.max(-a, -b, -c, 0);
   for (let n = 0; n < MAX_SERIES_TERMS; n += 1) {
-    const ratio = ((a + n) * (b + n)) / ((c + n) * (n + 1)) * z;
+    const ratio = (((a + n) * (b + n)) / ((c + n) * (n + 1))) * z;
     term *= ratio;
     sum += term;
     largest = Math.max(largest, Math.abs(term), Math.abs(sum));
     if (term === 0) break;
     // Stop once the terms are negligible and shrink for good: past every sign change of a + n,
     // b + n and c + n a tiny term cannot be a fluke of a factor passing near zero.
-    const nextRatio = Math.abs(((a + n + 1) * (b + n + 1)) / ((c + n + 1) * (n + 2)) * z);
+    const nextRatio = Math.abs((((a + n + 1) * (b + n + 1)) / ((c + n + 1) * (n + 2))) * z);
     // The tail is bounded by a geometric series with the next ratio, not by the last term alone.
     if (nextRatio < 1 && n > lastSignChange && Math.abs(term) * nextRatio <= SERIES_TOLERANCE * (1 - nextRatio) * Math.abs(sum)) {
       return measured();

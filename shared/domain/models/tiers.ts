@@ -18,32 +18,31 @@ export const RECALL_TIERS = ['R1', 'R2', 'R3', 'R4', 'R5'] as const;
 export type RecallTier = (typeof RECALL_TIERS)[number] | 'active';
 
 /** Tier thresholds; every number is configuration. */
-export const TierConfig = z
-  .object({
-    silentDays: z
-      .object({
-        r2: z.number().positive().default(7),
-        r3: z.number().positive().default(14),
-        r4: z.number().positive().default(30),
-        r5: z.number().positive().default(90),
-      })
-      .prefault({})
-      .refine((days) => days.r2 < days.r3 && days.r3 < days.r4 && days.r4 < days.r5, {
-        message: 'silence thresholds must increase: r2 < r3 < r4 < r5',
-      }),
-    cooling: z
-      .object({
-        sharpDropRatio: z.number().min(0).max(1).default(0.5),
-        riskThreshold: z.number().min(0).max(1).default(0.6),
-      })
-      .prefault({}),
-    highValue: z
-      .object({
-        thresholdFactor: z.number().positive().max(1).default(0.5),
-        riskThreshold: z.number().min(0).max(1).default(0.45),
-      })
-      .prefault({}),
-  });
+export const TierConfig = z.object({
+  silentDays: z
+    .object({
+      r2: z.number().positive().default(7),
+      r3: z.number().positive().default(14),
+      r4: z.number().positive().default(30),
+      r5: z.number().positive().default(90),
+    })
+    .prefault({})
+    .refine((days) => days.r2 < days.r3 && days.r3 < days.r4 && days.r4 < days.r5, {
+      message: 'silence thresholds must increase: r2 < r3 < r4 < r5',
+    }),
+  cooling: z
+    .object({
+      sharpDropRatio: z.number().min(0).max(1).default(0.5),
+      riskThreshold: z.number().min(0).max(1).default(0.6),
+    })
+    .prefault({}),
+  highValue: z
+    .object({
+      thresholdFactor: z.number().positive().max(1).default(0.5),
+      riskThreshold: z.number().min(0).max(1).default(0.45),
+    })
+    .prefault({}),
+});
 export type TierConfig = z.infer<typeof TierConfig>;
 
 /** The activity tiering needs of a user. */

@@ -9,34 +9,36 @@ export function isIanaTimeZone(zone: string): boolean {
 
 export { Channel, Locale } from '../common';
 
-const ianaTimeZone = (field: string) =>
-  z.string().refine(isIanaTimeZone, { message: `${field} must be an IANA time zone such as Asia/Shanghai` });
+const ianaTimeZone = (field: string) => z.string().refine(isIanaTimeZone, { message: `${field} must be an IANA time zone such as Asia/Shanghai` });
 
 const attributeValue = z.union([z.string().max(1024), z.number().finite(), z.boolean(), z.null()]);
 
 /** The body of `PUT /v1/users/{userId}`: every field optional, so a profile can be built up. */
-export const ProfileUpdate = z.strictObject({
-  email: z.email({ message: 'email must be a valid email address' }).max(254).optional(),
-  phone: z
-    .string()
-    .regex(/^\+[1-9]\d{6,14}$/, 'phone must be in E.164 form, e.g. +8613800138000')
-    .optional(),
-  pushToken: z.string().min(1).max(4096).optional(),
-  timeZone: ianaTimeZone('timeZone').optional(),
-  /** Alias of `timeZone`, the spelling this API first accepted; kept for existing producers. */
-  timezone: ianaTimeZone('timezone').optional(),
-  locale: Locale.optional(),
-  consents: z
-    .strictObject({ email: z.boolean().optional(), sms: z.boolean().optional(), push: z.boolean().optional() })
-    .optional(),
-  attributes: z
-    .record(z.string().min(1).max(64), attributeValue)
-    .refine((record) => Object.keys(record).length <= 50, { message: 'attributes may hold at most 50 keys' })
-    .optional(),
-})
+export const ProfileUpdate = z
+  .strictObject({
+    email: z.email({ message: 'email must be a valid email address' }).max(254).optional(),
+    phone: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'phone must be in E.164 form, e.g. +8613800138000')
+      .optional(),
+    pushToken: z.string().min(1).max(4096).optional(),
+    timeZone: ianaTimeZone('timeZone').optional(),
+    /** Alias of `timeZone`, the spelling this API first accepted; kept for existing producers. */
+    timezone: ianaTimeZone('timezone').optional(),
+    locale: Locale.optional(),
+    consents: z.strictObject({ email: z.boolean().optional(), sms: z.boolean().optional(), push: z.boolean().optional() }).optional(),
+    attributes: z
+      .record(z.string().min(1).max(64), attributeValue)
+      .refine((record) => Object.keys(record).length <= 50, { message: 'attributes may hold at most 50 keys' })
+      .optional(),
+  })
   .superRefine((update, context) => {
     if (update.timeZone !== undefined && update.timezone !== undefined && update.timeZone !== update.timezone) {
-      context.addIssue({ code: 'custom', path: ['timeZone'], message: `timeZone (${update.timeZone}) and its alias timezone (${update.timezone}) disagree: send one` });
+      context.addIssue({
+        code: 'custom',
+        path: ['timeZone'],
+        message: `timeZone (${update.timeZone}) and its alias timezone (${update.timezone}) disagree: send one`,
+      });
     }
   })
   .transform(({ timezone, ...update }) => ({ ...update, timeZone: update.timeZone ?? timezone }));

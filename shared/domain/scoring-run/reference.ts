@@ -140,7 +140,8 @@ export function scoreAgainstReference(users: readonly UserFeatures[], params: Sc
     const monetaryScore = bucketOf(user.purchases.totalSpend, hash, id, reference.monetary) as RfmScore;
     const clvDecile = bucketOf(finite(score.clv), hash, id, reference.clv);
     const segment = rfmSegment(recencyScore, frequencyScore, monetaryScore);
-    const highValue = (clvDecile >= topDecileFloor && config.highValue.topClvDeciles > 0) || highValueSegments.has(segment) || highValueQuadrants.has(score.quadrant);
+    const highValue =
+      (clvDecile >= topDecileFloor && config.highValue.topClvDeciles > 0) || highValueSegments.has(segment) || highValueQuadrants.has(score.quadrant);
     return {
       ...score,
       recencyScore,

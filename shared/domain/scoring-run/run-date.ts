@@ -22,7 +22,8 @@ export function runDateOf(requested: string | undefined | null, now: Date): stri
   if (!requested) return now.toISOString().slice(0, 10);
   if (DAY.test(requested)) {
     const parsed = new Date(`${requested}T00:00:00Z`);
-    if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== requested) throw new InvalidRunDateError(`date ${requested} is not a calendar day`);
+    if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== requested)
+      throw new InvalidRunDateError(`date ${requested} is not a calendar day`);
     return requested;
   }
   const at = z.iso.datetime({ offset: true }).safeParse(requested);

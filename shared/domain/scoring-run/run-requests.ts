@@ -9,9 +9,7 @@ export const StartRunBody = z.strictObject({
 });
 
 export type StartRunOutcome =
-  | { kind: 'started'; runId: string; date: string }
-  | { kind: 'invalid'; problems: ValidationProblem[] }
-  | { kind: 'too-many-reruns'; date: string };
+  { kind: 'started'; runId: string; date: string } | { kind: 'invalid'; problems: ValidationProblem[] } | { kind: 'too-many-reruns'; date: string };
 
 /** How many runs one day may have (re-runs take the suffixes -r2 … -r50). */
 export const MAX_RUNS_PER_DAY = 50;

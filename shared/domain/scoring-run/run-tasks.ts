@@ -113,7 +113,9 @@ export function daysBefore(date: string, days: number): string {
  */
 function scoresSample(params: ScoringParams, sample: readonly UserFeatures[], config: ScoringConfig): boolean {
   try {
-    return scorePopulation(sample, params, config).every((score) => Number.isFinite(score.clv) && Number.isFinite(score.expectedPurchases) && Number.isFinite(score.churnRisk));
+    return scorePopulation(sample, params, config).every(
+      (score) => Number.isFinite(score.clv) && Number.isFinite(score.expectedPurchases) && Number.isFinite(score.churnRisk),
+    );
   } catch (error) {
     if (error instanceof Error && error.name === 'SeriesDidNotConvergeError') return false;
     throw error;
@@ -121,14 +123,27 @@ function scoresSample(params: ScoringParams, sample: readonly UserFeatures[], co
 }
 
 /** Fits both models on the sample's purchasers; null when there is too little to fit or the fit is unusable. */
-export function refitModelParams(sample: readonly UserFeatures[], date: string, previous: ModelParameterSet | null, config: ScoringConfig): ModelParameterSet | null {
+export function refitModelParams(
+  sample: readonly UserFeatures[],
+  date: string,
+  previous: ModelParameterSet | null,
+  config: ScoringConfig,
+): ModelParameterSet | null {
   const histories = sample.flatMap((user) => (user.purchases ? [user.purchases] : []));
   if (histories.filter((history) => history.frequency > 0).length < MIN_REPEAT_CUSTOMERS) return null;
   try {
     const bgnbd = fitBgnbd(histories, previous ? { start: previous.bgnbd } : {});
     const gammagamma = fitGammaGamma(histories, previous ? { start: previous.gammagamma } : {});
     if (!scoresSample({ bgnbd: bgnbd.params, gammagamma: gammagamma.params }, sample, config)) return null;
-    return { version: `params-${date}`, fittedOn: date, source: 'fitted', bgnbd: bgnbd.params, gammagamma: gammagamma.params, customers: bgnbd.n, converged: bgnbd.converged && gammagamma.converged };
+    return {
+      version: `params-${date}`,
+      fittedOn: date,
+      source: 'fitted',
+      bgnbd: bgnbd.params,
+      gammagamma: gammagamma.params,
+      customers: bgnbd.n,
+      converged: bgnbd.converged && gammagamma.converged,
+    };
   } catch (error) {
     if (error instanceof ModelFitError) return null;
     throw error;

@@ -93,9 +93,7 @@ export interface TierChange {
   date: string;
 }
 
-export type ScoreDecision =
-  | { kind: 'unchanged' }
-  | { kind: 'write'; item: StoredScore; tierChange: TierChange | null };
+export type ScoreDecision = { kind: 'unchanged' } | { kind: 'write'; item: StoredScore; tierChange: TierChange | null };
 
 /**
  * Compares a new score with the stored one. A tier change is reported when the tier differs; a

@@ -152,9 +152,7 @@ export const CONSENT_SHARES = { email: 0.9, sms: 0.75, push: 0.85 } as const;
  * Relative chance of a session starting in each local hour, 00 to 23: quiet nights, a morning
  * commute, lunch, and the evening peak.
  */
-export const SESSION_WEIGHT_BY_LOCAL_HOUR: readonly number[] = [
-  2, 1, 0.5, 0.3, 0.3, 0.5, 1.5, 3, 4, 3.5, 3, 3, 4, 3.5, 3, 3, 3, 3.5, 4.5, 6, 7, 7, 5.5, 3.5,
-];
+export const SESSION_WEIGHT_BY_LOCAL_HOUR: readonly number[] = [2, 1, 0.5, 0.3, 0.3, 0.5, 1.5, 3, 4, 3.5, 3, 3, 4, 3.5, 3, 3, 3, 3.5, 4.5, 6, 7, 7, 5.5, 3.5];
 
 /** Search queries by interface language. */
 export const SEARCH_QUERIES: Readonly<Record<'zh-CN' | 'en', readonly string[]>> = {

@@ -119,14 +119,12 @@ class PopulationDrawer {
     // Stable sort: events at the same second keep the order they were drawn in (session first).
     drafts.sort((left, right) => left.atMs - right.atMs);
     const { userId, timeZone: timezone } = plan.profile;
-    const events = drafts.map(
-      (draft, n): SyntheticEvent => ({
-        eventId: `${userId}-${n}`,
-        userId,
-        timestamp: this.zoneClock.formatWithOffset(timezone, draft.atMs),
-        ...draft.payload,
-      }),
-    );
+    const events = drafts.map((draft, n): SyntheticEvent => ({
+      eventId: `${userId}-${n}`,
+      userId,
+      timestamp: this.zoneClock.formatWithOffset(timezone, draft.atMs),
+      ...draft.payload,
+    }));
     return { profile: plan.profile, events };
   }
 
@@ -238,7 +236,7 @@ class PopulationDrawer {
     drafts.push({ atMs: purchaseMs, payload: { type: 'purchase', orderId, amount, currency: plan.currency } });
     // Only refund purchases the window shows, so every refund names an order seen before it.
     if (!chance(random, REFUND_SHARE) || purchaseMs < this.windowStartMs) return;
-    const refundMs = purchaseMs + Math.floor(uniform(random, 1, 10) * MS_PER_DAY / MS_PER_SECOND) * MS_PER_SECOND;
+    const refundMs = purchaseMs + Math.floor((uniform(random, 1, 10) * MS_PER_DAY) / MS_PER_SECOND) * MS_PER_SECOND;
     // Floor, not round, so a partial refund never exceeds the purchase.
     const refundAmount = chance(random, 0.7) ? amount : Math.max(0.01, Math.floor(amount * uniform(random, 0.2, 0.9) * 100) / 100);
     // A refund past the end date or the user's silence is dropped with the other late events.

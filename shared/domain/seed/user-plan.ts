@@ -131,12 +131,7 @@ function drawTimeline(random: RandomSource, archetype: Archetype, days: number):
  * @param endLocalDayStartMs - for each zone, the end date's local midnight written as if UTC;
  *   see {@link localDayStartOf}.
  */
-export function planUser(
-  seed: number,
-  userIndex: number,
-  days: number,
-  endLocalDayStartMs: (timezone: SyntheticProfile['timeZone']) => number,
-): UserPlan {
+export function planUser(seed: number, userIndex: number, days: number, endLocalDayStartMs: (timezone: SyntheticProfile['timeZone']) => number): UserPlan {
   const random = userRandom(seed, userIndex, RANDOM_STREAM.plan);
   const userId = userIdForIndex(userIndex);
   const number = userId.slice(2);

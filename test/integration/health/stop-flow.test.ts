@@ -20,7 +20,10 @@ function clockTo(instant: string): void {
 }
 
 async function must(method: string, path: string, body?: unknown) {
-  const answer = await call(runtime, method, path, { auth: method === 'POST' && path === '/v1/events' ? 'ingest' : 'marketer', ...(body === undefined ? {} : { body }) });
+  const answer = await call(runtime, method, path, {
+    auth: method === 'POST' && path === '/v1/events' ? 'ingest' : 'marketer',
+    ...(body === undefined ? {} : { body }),
+  });
   if (answer.status >= 300) throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   return answer.body;
 }
@@ -29,7 +32,12 @@ async function must(method: string, path: string, body?: unknown) {
 async function liveDay(i: number): Promise<void> {
   const day = dayOf(i);
   clockTo(`${day}T10:00:00Z`);
-  const events = Array.from({ length: DAU[i]! }, (_, u) => ({ eventId: `h-${day}-${u}`, userId: `hp-${String(u).padStart(2, '0')}`, type: 'session', timestamp: `${day}T04:00:00Z` }));
+  const events = Array.from({ length: DAU[i]! }, (_, u) => ({
+    eventId: `h-${day}-${u}`,
+    userId: `hp-${String(u).padStart(2, '0')}`,
+    type: 'session',
+    timestamp: `${day}T04:00:00Z`,
+  }));
   await must('POST', '/v1/events', { events });
   await runtime.settle();
   const started = await must('POST', '/v1/scoring/runs', { date: day });
@@ -40,7 +48,11 @@ async function liveDay(i: number): Promise<void> {
 }
 
 async function computeHealth(day: string, name: string) {
-  const { executionArn } = await runtime.stepFunctions!.startExecution({ stateMachineArn: runtime.stateMachineArn('HealthDailyHealthStateMachine'), name, input: JSON.stringify({ day, scheduledTime: null }) });
+  const { executionArn } = await runtime.stepFunctions!.startExecution({
+    stateMachineArn: runtime.stateMachineArn('HealthDailyHealthStateMachine'),
+    name,
+    input: JSON.stringify({ day, scheduledTime: null }),
+  });
   const execution = await runtime.stepFunctions!.waitForExecution(executionArn);
   if (execution.status !== 'SUCCEEDED') throw new Error(`health ${day}: ${execution.status} ${execution.error} ${execution.cause}`);
 }
@@ -65,22 +77,41 @@ describe('product health on the local runtime', () => {
 
     // Assess
     expect(daily.map((day) => day.dau)).toEqual(DAU);
-    const dauAlerts = alerts.filter((alert) => alert.subject.kind === 'dau-drop' || alert.subject.kind === 'stop').map((alert) => `${alert.day} ${alert.subject.kind === 'stop' ? 'stop' : alert.level}`).sort();
-    expect(dauAlerts).toEqual([`${dayOf(2)} yellow`, `${dayOf(3)} orange`, `${dayOf(4)} red`, `${dayOf(5)} orange`, `${dayOf(6)} orange`, `${dayOf(6)} stop`].sort());
+    const dauAlerts = alerts
+      .filter((alert) => alert.subject.kind === 'dau-drop' || alert.subject.kind === 'stop')
+      .map((alert) => `${alert.day} ${alert.subject.kind === 'stop' ? 'stop' : alert.level}`)
+      .sort();
+    expect(dauAlerts).toEqual(
+      [`${dayOf(2)} yellow`, `${dayOf(3)} orange`, `${dayOf(4)} red`, `${dayOf(5)} orange`, `${dayOf(6)} orange`, `${dayOf(6)} stop`].sort(),
+    );
     const incidents = (await must('GET', '/v1/incidents')).incidents as Incident[];
-    expect(incidents).toEqual([expect.objectContaining({ incidentId: `stop-${dayOf(6)}`, status: 'open', drops: [expect.objectContaining({ day: dayOf(4) }), expect.objectContaining({ day: dayOf(5) }), expect.objectContaining({ day: dayOf(6) })] })]);
+    expect(incidents).toEqual([
+      expect.objectContaining({
+        incidentId: `stop-${dayOf(6)}`,
+        status: 'open',
+        drops: [expect.objectContaining({ day: dayOf(4) }), expect.objectContaining({ day: dayOf(5) }), expect.objectContaining({ day: dayOf(6) })],
+      }),
+    ]);
     expect((await must('GET', '/v1/killswitch')).killSwitch).toMatchObject({ active: true, by: 'rekindle:stop-flow' });
   });
 
   it('changes nothing when a day is recomputed', async () => {
     // Prepare
-    const before = { alerts: await alertsOf(), incidents: (await must('GET', '/v1/incidents')).incidents, day: (await must('GET', `/v1/health/daily?from=${dayOf(6)}&to=${dayOf(6)}`)).days };
+    const before = {
+      alerts: await alertsOf(),
+      incidents: (await must('GET', '/v1/incidents')).incidents,
+      day: (await must('GET', `/v1/health/daily?from=${dayOf(6)}&to=${dayOf(6)}`)).days,
+    };
 
     // Act
     await computeHealth(dayOf(6), `health-${dayOf(6)}-again`);
 
     // Assess
-    expect({ alerts: await alertsOf(), incidents: (await must('GET', '/v1/incidents')).incidents, day: (await must('GET', `/v1/health/daily?from=${dayOf(6)}&to=${dayOf(6)}`)).days }).toEqual(before);
+    expect({
+      alerts: await alertsOf(),
+      incidents: (await must('GET', '/v1/incidents')).incidents,
+      day: (await must('GET', `/v1/health/daily?from=${dayOf(6)}&to=${dayOf(6)}`)).days,
+    }).toEqual(before);
   });
 
   it('skips non-core sends with the reason while core sends pass, until a person resumes', async () => {

@@ -14,7 +14,8 @@ afterAll(async () => {
 
 /** A raw request, so the answer's headers can be read too. */
 async function raw(method: string, path: string, auth: 'ingest' | 'marketer', body?: unknown) {
-  const headers: Record<string, string> = auth === 'ingest' ? { 'x-api-key': runtime.credentials.ingestKey } : { authorization: `Bearer ${runtime.credentials.marketerToken}` };
+  const headers: Record<string, string> =
+    auth === 'ingest' ? { 'x-api-key': runtime.credentials.ingestKey } : { authorization: `Bearer ${runtime.credentials.marketerToken}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${runtime.apiUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   const text = await response.text();
@@ -63,7 +64,9 @@ describe('an unknown method on a known path', () => {
 
 describe('one error shape', () => {
   it('names the code from the one list and the field in words, for a missing field', async () => {
-    const answer = await call(runtime, 'POST', '/v1/events', { body: { events: [{ eventId: 'e-shape-1', type: 'session', timestamp: new Date().toISOString() }] } });
+    const answer = await call(runtime, 'POST', '/v1/events', {
+      body: { events: [{ eventId: 'e-shape-1', type: 'session', timestamp: new Date().toISOString() }] },
+    });
 
     expect(answer.status).toBe(400);
     expect(answer.body.error).toBe('invalid-request');

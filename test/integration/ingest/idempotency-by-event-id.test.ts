@@ -71,7 +71,11 @@ describe('POST /v1/events is idempotent by event id (within its user)', () => {
   it('rejects a batch holding one event id twice with different contents, naming both indexes, and writes nothing', async () => {
     // Prepare
     const userId = freshUser();
-    const events = [purchase(userId, `${userId}-p1`, 10, 30), { eventId: `${userId}-s1`, userId, type: 'session', timestamp: isoAgo(20) }, purchase(userId, `${userId}-p1`, 999, 30)];
+    const events = [
+      purchase(userId, `${userId}-p1`, 10, 30),
+      { eventId: `${userId}-s1`, userId, type: 'session', timestamp: isoAgo(20) },
+      purchase(userId, `${userId}-p1`, 999, 30),
+    ];
 
     // Act
     const answer = await call(runtime, 'POST', '/v1/events', { body: { events } });

@@ -47,7 +47,13 @@ describe('POST /v1/events', () => {
     expect(first).toMatchObject({ status: 202, body: { accepted: 4, new: 4, duplicates: 0 } });
     expect(second).toMatchObject({ status: 202, body: { accepted: 4, new: 0, duplicates: 4 } });
     expect(user.status).toBe(200);
-    expect(user.body.activity).toMatchObject({ sessionsLast30: 1, purchasesTotal: 1, purchaseAmountTotal: 19.9, featureUsesLast30: { playlist: 1 }, activeDaysLast7: 1 });
+    expect(user.body.activity).toMatchObject({
+      sessionsLast30: 1,
+      purchasesTotal: 1,
+      purchaseAmountTotal: 19.9,
+      featureUsesLast30: { playlist: 1 },
+      activeDaysLast7: 1,
+    });
   });
 
   it('applies 50 concurrent identical batches exactly once', async () => {

@@ -45,7 +45,15 @@ function session(userId: string, overrides: Record<string, unknown> = {}) {
 
 interface BadRequest {
   name: string;
-  request: (userId: string) => { method?: string; path?: string; body?: unknown; rawBody?: string; contentType?: string; auth?: 'ingest' | 'none'; apiKey?: string };
+  request: (userId: string) => {
+    method?: string;
+    path?: string;
+    body?: unknown;
+    rawBody?: string;
+    contentType?: string;
+    auth?: 'ingest' | 'none';
+    apiKey?: string;
+  };
   status: number;
   /** The field path the answer must name, when the problem is a field. */
   path?: string;
@@ -55,7 +63,12 @@ const badEventBatches: BadRequest[] = [
   { name: 'events is missing', request: () => ({ body: {} }), status: 400, path: 'events' },
   { name: 'events is not an array', request: () => ({ body: { events: 'session' } }), status: 400, path: 'events' },
   { name: 'events is empty', request: () => ({ body: { events: [] } }), status: 400, path: 'events' },
-  { name: 'more than 500 events', request: (u) => ({ body: { events: Array.from({ length: 501 }, (_, i) => session(u, { eventId: `${u}-${i}` })) } }), status: 400, path: 'events' },
+  {
+    name: 'more than 500 events',
+    request: (u) => ({ body: { events: Array.from({ length: 501 }, (_, i) => session(u, { eventId: `${u}-${i}` })) } }),
+    status: 400,
+    path: 'events',
+  },
   { name: 'an unknown top-level field', request: (u) => ({ body: { events: [session(u)], extra: true } }), status: 400 },
   { name: 'eventId missing', request: (u) => ({ body: { events: [{ ...session(u), eventId: undefined }] } }), status: 400, path: 'eventId' },
   { name: 'eventId is a number', request: (u) => ({ body: { events: [session(u, { eventId: 42 })] } }), status: 400, path: 'eventId' },
@@ -66,24 +79,84 @@ const badEventBatches: BadRequest[] = [
   { name: 'unknown event type', request: (u) => ({ body: { events: [session(u, { type: 'teleport' })] } }), status: 400, path: 'type' },
   { name: 'type missing', request: (u) => ({ body: { events: [{ ...session(u), type: undefined }] } }), status: 400, path: 'type' },
   { name: 'timestamp missing', request: (u) => ({ body: { events: [{ ...session(u), timestamp: undefined }] } }), status: 400, path: 'timestamp' },
-  { name: 'timestamp without offset', request: (u) => ({ body: { events: [session(u, { timestamp: '2026-11-24T08:00:00' })] } }), status: 400, path: 'timestamp' },
+  {
+    name: 'timestamp without offset',
+    request: (u) => ({ body: { events: [session(u, { timestamp: '2026-11-24T08:00:00' })] } }),
+    status: 400,
+    path: 'timestamp',
+  },
   { name: 'timestamp not a date', request: (u) => ({ body: { events: [session(u, { timestamp: 'yesterday' })] } }), status: 400, path: 'timestamp' },
-  { name: 'timestamp far in the future', request: (u) => ({ body: { events: [session(u, { timestamp: new Date(Date.now() + 3_600_000).toISOString() })] } }), status: 400, path: 'timestamp' },
-  { name: 'timestamp more than 400 days old', request: (u) => ({ body: { events: [session(u, { timestamp: new Date(Date.now() - 401 * 86_400_000).toISOString() })] } }), status: 400, path: 'timestamp' },
-  { name: 'purchase with a negative amount', request: (u) => ({ body: { events: [session(u, { type: 'purchase', orderId: 'o1', amount: -5, currency: 'CNY' })] } }), status: 400, path: 'amount' },
-  { name: 'purchase with a zero amount', request: (u) => ({ body: { events: [session(u, { type: 'purchase', orderId: 'o1', amount: 0, currency: 'CNY' })] } }), status: 400, path: 'amount' },
-  { name: 'purchase amount as a string', request: (u) => ({ body: { events: [session(u, { type: 'purchase', orderId: 'o1', amount: '12', currency: 'CNY' })] } }), status: 400, path: 'amount' },
-  { name: 'purchase without orderId', request: (u) => ({ body: { events: [session(u, { type: 'purchase', amount: 5, currency: 'CNY' })] } }), status: 400, path: 'orderId' },
-  { name: 'purchase with a bad currency', request: (u) => ({ body: { events: [session(u, { type: 'purchase', orderId: 'o1', amount: 5, currency: 'yuan' })] } }), status: 400, path: 'currency' },
-  { name: 'refund with a negative amount', request: (u) => ({ body: { events: [session(u, { type: 'refund', orderId: 'o1', amount: -1 })] } }), status: 400, path: 'amount' },
+  {
+    name: 'timestamp far in the future',
+    request: (u) => ({ body: { events: [session(u, { timestamp: new Date(Date.now() + 3_600_000).toISOString() })] } }),
+    status: 400,
+    path: 'timestamp',
+  },
+  {
+    name: 'timestamp more than 400 days old',
+    request: (u) => ({ body: { events: [session(u, { timestamp: new Date(Date.now() - 401 * 86_400_000).toISOString() })] } }),
+    status: 400,
+    path: 'timestamp',
+  },
+  {
+    name: 'purchase with a negative amount',
+    request: (u) => ({ body: { events: [session(u, { type: 'purchase', orderId: 'o1', amount: -5, currency: 'CNY' })] } }),
+    status: 400,
+    path: 'amount',
+  },
+  {
+    name: 'purchase with a zero amount',
+    request: (u) => ({ body: { events: [session(u, { type: 'purchase', orderId: 'o1', amount: 0, currency: 'CNY' })] } }),
+    status: 400,
+    path: 'amount',
+  },
+  {
+    name: 'purchase amount as a string',
+    request: (u) => ({ body: { events: [session(u, { type: 'purchase', orderId: 'o1', amount: '12', currency: 'CNY' })] } }),
+    status: 400,
+    path: 'amount',
+  },
+  {
+    name: 'purchase without orderId',
+    request: (u) => ({ body: { events: [session(u, { type: 'purchase', amount: 5, currency: 'CNY' })] } }),
+    status: 400,
+    path: 'orderId',
+  },
+  {
+    name: 'purchase with a bad currency',
+    request: (u) => ({ body: { events: [session(u, { type: 'purchase', orderId: 'o1', amount: 5, currency: 'yuan' })] } }),
+    status: 400,
+    path: 'currency',
+  },
+  {
+    name: 'refund with a negative amount',
+    request: (u) => ({ body: { events: [session(u, { type: 'refund', orderId: 'o1', amount: -1 })] } }),
+    status: 400,
+    path: 'amount',
+  },
   { name: 'feature_use without feature', request: (u) => ({ body: { events: [session(u, { type: 'feature_use' })] } }), status: 400, path: 'feature' },
-  { name: 'referral_signup without referrerId', request: (u) => ({ body: { events: [session(u, { type: 'referral_signup' })] } }), status: 400, path: 'referrerId' },
+  {
+    name: 'referral_signup without referrerId',
+    request: (u) => ({ body: { events: [session(u, { type: 'referral_signup' })] } }),
+    status: 400,
+    path: 'referrerId',
+  },
   { name: 'message_open without messageId', request: (u) => ({ body: { events: [session(u, { type: 'message_open' })] } }), status: 400, path: 'messageId' },
-  { name: 'unsubscribe from an unknown channel', request: (u) => ({ body: { events: [session(u, { type: 'unsubscribe', channel: 'pigeon' })] } }), status: 400, path: 'channel' },
+  {
+    name: 'unsubscribe from an unknown channel',
+    request: (u) => ({ body: { events: [session(u, { type: 'unsubscribe', channel: 'pigeon' })] } }),
+    status: 400,
+    path: 'channel',
+  },
   { name: 'a session with an unexpected field', request: (u) => ({ body: { events: [session(u, { amount: 5 })] } }), status: 400 },
-  { name: 'one bad event among good ones', request: (u) => ({ body: { events: [session(u), session(u), session(u, { type: 'nope' })] } }), status: 400, path: 'type' },
+  {
+    name: 'one bad event among good ones',
+    request: (u) => ({ body: { events: [session(u), session(u), session(u, { type: 'nope' })] } }),
+    status: 400,
+    path: 'type',
+  },
   { name: 'body is not JSON', request: () => ({ rawBody: '{"events": [' }), status: 400 },
-  { name: 'body is empty', request: () => ({ rawBody: '' , contentType: 'application/json' }), status: 400 },
+  { name: 'body is empty', request: () => ({ rawBody: '', contentType: 'application/json' }), status: 400 },
   { name: 'wrong content type', request: (u) => ({ rawBody: JSON.stringify({ events: [session(u)] }), contentType: 'text/plain' }), status: 415 },
   { name: 'no API key', request: (u) => ({ body: { events: [session(u)] }, auth: 'none' }), status: 401 },
   { name: 'wrong API key', request: (u) => ({ body: { events: [session(u)] }, apiKey: 'rk_ingest_not-the-key-at-all' }), status: 403 },
@@ -91,11 +164,31 @@ const badEventBatches: BadRequest[] = [
 ];
 
 const badProfiles: BadRequest[] = [
-  { name: 'profile with a bad timezone', request: (u) => ({ method: 'PUT', path: `/v1/users/${u}`, body: { timezone: 'Mars/Olympus' } }), status: 400, path: 'timezone' },
+  {
+    name: 'profile with a bad timezone',
+    request: (u) => ({ method: 'PUT', path: `/v1/users/${u}`, body: { timezone: 'Mars/Olympus' } }),
+    status: 400,
+    path: 'timezone',
+  },
   { name: 'profile with a bad locale', request: (u) => ({ method: 'PUT', path: `/v1/users/${u}`, body: { locale: 'fr-FR' } }), status: 400, path: 'locale' },
-  { name: 'profile with a phone not in E.164', request: (u) => ({ method: 'PUT', path: `/v1/users/${u}`, body: { phone: '138 0013 8000' } }), status: 400, path: 'phone' },
-  { name: 'profile with a bad email', request: (u) => ({ method: 'PUT', path: `/v1/users/${u}`, body: { email: 'not-an-email' } }), status: 400, path: 'email' },
-  { name: 'profile with a non-boolean consent', request: (u) => ({ method: 'PUT', path: `/v1/users/${u}`, body: { consents: { email: 'yes' } } }), status: 400, path: 'consents.email' },
+  {
+    name: 'profile with a phone not in E.164',
+    request: (u) => ({ method: 'PUT', path: `/v1/users/${u}`, body: { phone: '138 0013 8000' } }),
+    status: 400,
+    path: 'phone',
+  },
+  {
+    name: 'profile with a bad email',
+    request: (u) => ({ method: 'PUT', path: `/v1/users/${u}`, body: { email: 'not-an-email' } }),
+    status: 400,
+    path: 'email',
+  },
+  {
+    name: 'profile with a non-boolean consent',
+    request: (u) => ({ method: 'PUT', path: `/v1/users/${u}`, body: { consents: { email: 'yes' } } }),
+    status: 400,
+    path: 'consents.email',
+  },
   { name: 'profile with an unknown field', request: (u) => ({ method: 'PUT', path: `/v1/users/${u}`, body: { nickname: 'x' } }), status: 400 },
   { name: 'profile without an API key', request: (u) => ({ method: 'PUT', path: `/v1/users/${u}`, body: { locale: 'en' }, auth: 'none' }), status: 401 },
 ];
@@ -133,7 +226,9 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
 
   it('names the index of each bad event in the batch', async () => {
     const userId = `bad-${randomUUID().slice(0, 8)}`;
-    const answer = await call(runtime, 'POST', '/v1/events', { body: { events: [session(userId), session(userId, { type: 'x' }), session(userId), session(userId, { timestamp: 'never' })] } });
+    const answer = await call(runtime, 'POST', '/v1/events', {
+      body: { events: [session(userId), session(userId, { type: 'x' }), session(userId), session(userId, { timestamp: 'never' })] },
+    });
     const problems = answer.body.problems as Array<{ index: number; path: string }>;
     expect(problems.map((problem) => [problem.index, problem.path])).toEqual([
       [1, 'type'],

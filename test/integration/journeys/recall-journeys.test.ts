@@ -78,7 +78,9 @@ async function seedScoredUsers(prefix: string, count: number, clv: number, tier:
       updatedAt: now,
     })),
   );
-  await forEachConcurrently(userIds, 16, (userId) => scores.putScore({ userId, tier, segment: 'At Risk', quadrant: 'Cash Cow', churnRisk: 0.7, clv, daysSilent: 20 }));
+  await forEachConcurrently(userIds, 16, (userId) =>
+    scores.putScore({ userId, tier, segment: 'At Risk', quadrant: 'Cash Cow', churnRisk: 0.7, clv, daysSilent: 20 }),
+  );
   return userIds;
 }
 
@@ -93,7 +95,12 @@ async function advanceDays(days: number): Promise<void> {
 
 async function journeyItems(userId: string, journeyId: string): Promise<Array<Record<string, unknown>>> {
   const answer = await documents.send(
-    new QueryCommand({ TableName: usersTable, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':prefix': `JOURNEY#${journeyId}#` }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: usersTable,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':prefix': `JOURNEY#${journeyId}#` },
+      ConsistentRead: true,
+    }),
   );
   return answer.Items ?? [];
 }
@@ -107,11 +114,15 @@ async function messagesOf(userId: string, journeyId: string): Promise<MessageLog
 
 /** What went out: channel and outcome (with the skip reason) per message, oldest first. */
 const sendsOf = async (userId: string, journeyId: string) =>
-  (await messagesOf(userId, journeyId)).map((entry) => `${entry.channel}:${entry.outcome.kind}${entry.outcome.kind === 'skipped' ? `:${entry.outcome.reason}` : ''}`);
+  (await messagesOf(userId, journeyId)).map(
+    (entry) => `${entry.channel}:${entry.outcome.kind}${entry.outcome.kind === 'skipped' ? `:${entry.outcome.reason}` : ''}`,
+  );
 
 /** Email the SES emulator captured for the address. */
 async function mailTo(address: string): Promise<Array<{ subject: string; body: { text?: string } }>> {
-  const store = (await (await fetch(`${runtime.emulators.sesEndpoint}/store`)).json()) as { emails: Array<{ destination: { to: string[] }; subject: string; body: { text?: string } }> };
+  const store = (await (await fetch(`${runtime.emulators.sesEndpoint}/store`)).json()) as {
+    emails: Array<{ destination: { to: string[] }; subject: string; body: { text?: string } }>;
+  };
   return store.emails.filter((email) => email.destination.to.includes(address));
 }
 
@@ -123,7 +134,11 @@ async function executionsOf(journeyId: string): Promise<ExecutionRecord[]> {
 /** The journey's member item of the user, as the report and stop read it. */
 async function memberItem(journeyId: string, userId: string): Promise<Record<string, unknown> | undefined> {
   const answer = await documents.send(
-    new GetCommand({ TableName: operationsTable, Key: { pk: journeyKeys.memberPk(journeyId, journeyKeys.memberShardOf(userId)), sk: userId }, ConsistentRead: true }),
+    new GetCommand({
+      TableName: operationsTable,
+      Key: { pk: journeyKeys.memberPk(journeyId, journeyKeys.memberShardOf(userId)), sk: userId },
+      ConsistentRead: true,
+    }),
   );
   return answer.Item;
 }
@@ -131,7 +146,9 @@ async function memberItem(journeyId: string, userId: string): Promise<Record<str
 /** What RecordFailure wrote under the user: the task's own error and cause, for a failing test to show. */
 async function failureRecordOf(journeyId: string, userId: string | undefined): Promise<unknown> {
   if (!userId) return 'not one of the treated users';
-  const answer = await documents.send(new GetCommand({ TableName: usersTable, Key: { pk: `USER#${userId}`, sk: `JOURNEY#${journeyId}#FAILURE` }, ConsistentRead: true }));
+  const answer = await documents.send(
+    new GetCommand({ TableName: usersTable, Key: { pk: `USER#${userId}`, sk: `JOURNEY#${journeyId}#FAILURE` }, ConsistentRead: true }),
+  );
   return answer.Item ? { error: answer.Item.error, cause: answer.Item.cause } : 'no FAILURE record';
 }
 
@@ -172,7 +189,14 @@ describe('an R3 recall journey on the local runtime', () => {
     expect(preview.body).toMatchObject({ matched: 60, reachable: 60, holdout: holdout.length, treatment: treated.length, transitionsPerTreatedUser: 10 });
     expect(launched.status).toBe(202);
     expect(launched.body).toMatchObject({ journeyId, status: 'launching', relaunch: false });
-    expect(launchedProgress).toMatchObject({ matched: 60, enrolled: 60, holdout: holdout.length, queued: treated.length, started: treated.length, selectionDone: true });
+    expect(launchedProgress).toMatchObject({
+      matched: 60,
+      enrolled: 60,
+      holdout: holdout.length,
+      queued: treated.length,
+      started: treated.length,
+      selectionDone: true,
+    });
     expect(launchedStatus).toBe('running');
     expect(afterLaunch).toEqual(treated.map(() => ['email:sent']));
 
@@ -182,7 +206,15 @@ describe('an R3 recall journey on the local runtime', () => {
     const unsuccessful = await Promise.all(
       executions
         .filter((record) => record.status !== 'SUCCEEDED')
-        .map(async (record) => ({ name: record.name, status: record.status, error: record.error, failure: await failureRecordOf(journeyId, treated.find((userId) => journeyExecutionName(journeyId, userId) === record.name)) })),
+        .map(async (record) => ({
+          name: record.name,
+          status: record.status,
+          error: record.error,
+          failure: await failureRecordOf(
+            journeyId,
+            treated.find((userId) => journeyExecutionName(journeyId, userId) === record.name),
+          ),
+        })),
     );
     expect(unsuccessful).toEqual([]);
     // The designed path's transitions; a retry after a transient failure (a dropped connection on
@@ -223,7 +255,9 @@ describe('an R3 recall journey on the local runtime', () => {
     });
     const lift = (report.body.overall as { liftWithin7d: { absolute: number } }).liftWithin7d.absolute;
     expect(lift).toBeCloseTo(returning.length / treated.length - returningHoldout.length / holdout.length, 10);
-    console.info(`transitions per enrolled user: ${[...new Set(transitions.values())].sort().join(', ')} (came back after step 1: 7; whole R3 journey, 3 sends: 10)`);
+    console.info(
+      `transitions per enrolled user: ${[...new Set(transitions.values())].sort().join(', ')} (came back after step 1: 7; whole R3 journey, 3 sends: 10)`,
+    );
   }, 240_000);
 
   it('sends nothing while paused, resumes, and stop ends every open execution', async () => {
@@ -262,9 +296,16 @@ describe('an R3 recall journey on the local runtime', () => {
     const journeyId = 'it-r2-auto';
     const userId = ['auto-a', 'auto-b', 'auto-c', 'auto-d'].find((id) => !isInHoldout(journeyId, id, 0.1))!;
     await seedScoredUsers(userId, 1, 103, 'R2');
-    await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: { id: journeyId, defaultTier: 'R2', automatic: true, audience: { clv: { min: 999_999 } } } });
+    await call(runtime, 'POST', '/v1/journeys', {
+      ...marketer,
+      body: { id: journeyId, defaultTier: 'R2', automatic: true, audience: { clv: { min: 999_999 } } },
+    });
     const bus = new EventBridgeClient({});
-    const event = { Source: 'rekindle.scoring', DetailType: 'TierChanged', Detail: JSON.stringify({ userId: `${userId}-0000`, from: 'R1', to: 'R2', date: '2026-01-01' }) };
+    const event = {
+      Source: 'rekindle.scoring',
+      DetailType: 'TierChanged',
+      Detail: JSON.stringify({ userId: `${userId}-0000`, from: 'R1', to: 'R2', date: '2026-01-01' }),
+    };
 
     // Act
     await bus.send(new PutEventsCommand({ Entries: [event] }));
@@ -286,7 +327,13 @@ describe('an R3 recall journey on the local runtime', () => {
     const journeyId = 'it-quiet';
     const userId = ['quiet-a', 'quiet-b', 'quiet-c', 'quiet-d'].find((id) => !isInHoldout(journeyId, id, 0.1))!;
     await seedScoredUsers(userId, 1, 105, 'R1', 'America/Los_Angeles');
-    const definition = { id: journeyId, name: 'quiet', tier: 'R1', steps: [{ kind: 'send', channels: ['email'], templateId: 'recall-r1' }], maxDurationDays: 2 };
+    const definition = {
+      id: journeyId,
+      name: 'quiet',
+      tier: 'R1',
+      steps: [{ kind: 'send', channels: ['email'], templateId: 'recall-r1' }],
+      maxDurationDays: 2,
+    };
 
     // Act
     await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: { definition, audience: { clv: { min: 105, max: 105 } } } });
@@ -332,7 +379,9 @@ describe('an R3 recall journey on the local runtime', () => {
     // Prepare: an R4 journey handing over to R5, where a standing R5 journey runs, and an R3 one
     // handing over to R4, where none does.
     const userIdOf = (prefix: string, ...journeyIds: string[]) =>
-      ['a', 'b', 'c', 'd', 'e', 'f'].map((suffix) => `${prefix}-${suffix}`).find((id) => journeyIds.every((journeyId) => !isInHoldout(journeyId, `${id}-0000`, 0.1)))!;
+      ['a', 'b', 'c', 'd', 'e', 'f']
+        .map((suffix) => `${prefix}-${suffix}`)
+        .find((id) => journeyIds.every((journeyId) => !isInHoldout(journeyId, `${id}-0000`, 0.1)))!;
     const standingId = 'it-r5-standing';
     const handingId = 'it-r4-handover';
     const orphanId = 'it-r3-handover';
@@ -357,21 +406,39 @@ describe('an R3 recall journey on the local runtime', () => {
       maxDurationDays: 10,
     };
     await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: { definition: standing, audience: { clv: { min: 999_999 } } } });
-    await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: { definition: oneEmail('R4', 'R5', handingId), audience: { clv: { min: 107, max: 107 } } } });
-    await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: { definition: oneEmail('R3', 'R4', orphanId), audience: { clv: { min: 108, max: 108 } } } });
+    await call(runtime, 'POST', '/v1/journeys', {
+      ...marketer,
+      body: { definition: oneEmail('R4', 'R5', handingId), audience: { clv: { min: 107, max: 107 } } },
+    });
+    await call(runtime, 'POST', '/v1/journeys', {
+      ...marketer,
+      body: { definition: oneEmail('R3', 'R4', orphanId), audience: { clv: { min: 108, max: 108 } } },
+    });
     await runtime.settle();
 
     // Act: the escalations run on day 2; then nightly scoring moves the handed-over user to R5 too
     await advanceDays(2);
     await runtime.settle();
     const bus = new EventBridgeClient({});
-    await bus.send(new PutEventsCommand({ Entries: [{ Source: 'rekindle.scoring', DetailType: 'TierChanged', Detail: JSON.stringify({ userId: handed, from: 'R4', to: 'R5', date: '2026-01-01' }) }] }));
+    await bus.send(
+      new PutEventsCommand({
+        Entries: [
+          { Source: 'rekindle.scoring', DetailType: 'TierChanged', Detail: JSON.stringify({ userId: handed, from: 'R4', to: 'R5', date: '2026-01-01' }) },
+        ],
+      }),
+    );
     await runtime.settle();
     const escalationOf = async (userId: string, journeyId: string) => (await journeyItems(userId, journeyId)).find((item) => item.kind === 'escalate');
 
     // Assess
-    expect(await escalationOf(handed, handingId)).toMatchObject({ escalation: 'hand-over', outcome: { kind: 'handed-over', toTier: 'R5', journeyId: standingId, holdout: false } });
-    expect(await escalationOf(orphan, orphanId)).toMatchObject({ escalation: 'hand-over', outcome: { kind: 'nothing-handed-over', toTier: 'R4', reason: 'no-running-journey' } });
+    expect(await escalationOf(handed, handingId)).toMatchObject({
+      escalation: 'hand-over',
+      outcome: { kind: 'handed-over', toTier: 'R5', journeyId: standingId, holdout: false },
+    });
+    expect(await escalationOf(orphan, orphanId)).toMatchObject({
+      escalation: 'hand-over',
+      outcome: { kind: 'nothing-handed-over', toTier: 'R4', reason: 'no-running-journey' },
+    });
     expect((await executionsOf(standingId)).map((record) => record.name)).toEqual([journeyExecutionName(standingId, handed)]);
     expect((await journeyItems(handed, standingId)).map((item) => String(item.sk))).toContain(`JOURNEY#${standingId}#ENROLLMENT`);
     expect(await sendsOf(handed, standingId)).toEqual(['email:sent']);
@@ -388,7 +455,14 @@ describe('an R3 recall journey on the local runtime', () => {
     const userId = `${['kept-a', 'kept-b', 'kept-c', 'kept-d', 'kept-e', 'kept-f'].find((id) => [standingId, handingId].every((journeyId) => !isInHoldout(journeyId, `${id}-0000`, 0.1)))!}-0000`;
     await seedScoredUsers(userId.slice(0, -5), 1, 109, 'R3');
     const audience = { clv: { min: 109, max: 109 } };
-    const standing = { id: standingId, name: 'standing R4', tier: 'R4', automatic: true, steps: [{ kind: 'send', channels: ['email'], templateId: 'recall-r1' }], maxDurationDays: 10 };
+    const standing = {
+      id: standingId,
+      name: 'standing R4',
+      tier: 'R4',
+      automatic: true,
+      steps: [{ kind: 'send', channels: ['email'], templateId: 'recall-r1' }],
+      maxDurationDays: 10,
+    };
     const handing = {
       id: handingId,
       name: 'R3 handing over',
@@ -415,7 +489,9 @@ describe('an R3 recall journey on the local runtime', () => {
       await runtime.settle();
       await advanceDays(1);
       await new EventBridgeClient({}).send(
-        new PutEventsCommand({ Entries: [{ Source: 'rekindle.scoring', DetailType: 'TierChanged', Detail: JSON.stringify({ userId, from: 'R3', to: 'R4', date: '2026-01-02' }) }] }),
+        new PutEventsCommand({
+          Entries: [{ Source: 'rekindle.scoring', DetailType: 'TierChanged', Detail: JSON.stringify({ userId, from: 'R3', to: 'R4', date: '2026-01-02' }) }],
+        }),
       );
       await runtime.settle();
       await advanceDays(7);
@@ -430,14 +506,23 @@ describe('an R3 recall journey on the local runtime', () => {
 
     // Assess: soft, so a failure shows every way the first enrollment was lost
     expect.soft(await memberItem(standingId, userId)).toMatchObject({ tier: 'R3', holdout: false, enrolledAt: launchedAt });
-    expect.soft((await journeyItems(userId, standingId)).find((item) => String(item.sk).endsWith('#ENROLLMENT'))).toMatchObject({ tier: 'R3', enrolledAt: launchedAt });
-    expect.soft(starts.filter((start) => start.name === journeyExecutionName(standingId, userId))).toEqual([{ name: journeyExecutionName(standingId, userId), enrolledAt: launchedAt }]);
+    expect
+      .soft((await journeyItems(userId, standingId)).find((item) => String(item.sk).endsWith('#ENROLLMENT')))
+      .toMatchObject({ tier: 'R3', enrolledAt: launchedAt });
+    expect
+      .soft(starts.filter((start) => start.name === journeyExecutionName(standingId, userId)))
+      .toEqual([{ name: journeyExecutionName(standingId, userId), enrolledAt: launchedAt }]);
     expect.soft((await executionsOf(standingId)).map((record) => record.name)).toEqual([journeyExecutionName(standingId, userId)]);
     expect.soft(report.status).toBe(200);
     expect.soft(report.body.overall).toMatchObject({ enrolled: 1, treatment: { enrolled: 1, reactivatedWithin7d: 0, reactivatedWithin30d: 1 } });
     expect.soft(launched.status).toBe(202);
-    expect.soft((await call(runtime, 'GET', `/v1/journeys/${standingId}`, marketer)).body.progress).toMatchObject({ enrolled: 1, alreadyEnrolled: 0, queued: 1 });
-    expect.soft(escalation).toMatchObject({ escalation: 'hand-over', outcome: { kind: 'handed-over', toTier: 'R4', journeyId: standingId, holdout: false, alreadyEnrolled: true, enrolledAt: launchedAt } });
+    expect
+      .soft((await call(runtime, 'GET', `/v1/journeys/${standingId}`, marketer)).body.progress)
+      .toMatchObject({ enrolled: 1, alreadyEnrolled: 0, queued: 1 });
+    expect.soft(escalation).toMatchObject({
+      escalation: 'hand-over',
+      outcome: { kind: 'handed-over', toTier: 'R4', journeyId: standingId, holdout: false, alreadyEnrolled: true, enrolledAt: launchedAt },
+    });
   }, 240_000);
 
   it('enrolls a user once when enrollments of the same journey race, and keeps the winner’s time and tier', async () => {
@@ -446,12 +531,21 @@ describe('an R3 recall journey on the local runtime', () => {
     const userId = 'race-0000';
     const store = new DynamoEnrollmentStore(documents, { users: usersTable, operations: operationsTable });
     const base = Date.parse('2026-02-01T12:00:00.000Z');
-    const attempts = Array.from({ length: 8 }, (_, i) => ({ userId, tier: i % 2 === 0 ? ('R3' as const) : ('R4' as const), holdout: false, enrolledAt: new Date(base + i * 3_600_000).toISOString() }));
+    const attempts = Array.from({ length: 8 }, (_, i) => ({
+      userId,
+      tier: i % 2 === 0 ? ('R3' as const) : ('R4' as const),
+      holdout: false,
+      enrolledAt: new Date(base + i * 3_600_000).toISOString(),
+    }));
     const executionNameOf = (id: string) => journeyExecutionName(journeyId, id);
 
     // Act
     const raced = await Promise.all(attempts.map((member) => store.enrollOnce(journeyId, [member], executionNameOf)));
-    const later = await store.enrollOnce(journeyId, [{ userId, tier: 'R5', holdout: false, enrolledAt: new Date(base + 30 * DAY).toISOString() }], executionNameOf);
+    const later = await store.enrollOnce(
+      journeyId,
+      [{ userId, tier: 'R5', holdout: false, enrolledAt: new Date(base + 30 * DAY).toISOString() }],
+      executionNameOf,
+    );
 
     // Assess
     const outcomes = raced.map(([outcome]) => outcome!);
@@ -474,7 +568,11 @@ describe('an R3 recall journey on the local runtime', () => {
     await store.enrollOnce(journeyId, earlier, executionNameOf);
 
     // Act
-    const outcomes = await store.enrollOnce(journeyId, Array.from({ length: 30 }, (_, i) => member(i, '2026-02-02T12:00:00.000Z')), executionNameOf);
+    const outcomes = await store.enrollOnce(
+      journeyId,
+      Array.from({ length: 30 }, (_, i) => member(i, '2026-02-02T12:00:00.000Z')),
+      executionNameOf,
+    );
 
     // Assess
     expect(outcomes.filter((outcome) => outcome.kind === 'already-enrolled').map((outcome) => outcome.member)).toEqual(earlier);
@@ -490,7 +588,16 @@ describe('an R3 recall journey on the local runtime', () => {
     const count = 5_000;
     const userIds = await seedScoredUsers('resume', count, 110);
     const treated = userIds.filter((userId) => !isInHoldout(journeyId, userId, 0.1));
-    const definition = { id: journeyId, name: 'resume', tier: 'R3', steps: [{ kind: 'wait', days: 1 }, { kind: 'send', channels: ['email'], templateId: 'recall-r3' }], maxDurationDays: 5 };
+    const definition = {
+      id: journeyId,
+      name: 'resume',
+      tier: 'R3',
+      steps: [
+        { kind: 'wait', days: 1 },
+        { kind: 'send', channels: ['email'], templateId: 'recall-r3' },
+      ],
+      maxDurationDays: 5,
+    };
     const body = { definition, audience: { clv: { min: 110, max: 110 } } };
     const store = composeJourneys().enrollments;
     const realEnroll = store.enrollOnce.bind(store);
@@ -541,66 +648,84 @@ describe('an R3 recall journey on the local runtime', () => {
     expect((afterFailure.body.progress as { enrolled: number }).enrolled).toBeLessThan(count);
     expect(resumed.status).toBe(200);
     expect(resumed.body).toMatchObject({ relaunch: true, launchAttempt: 2 });
-    expect(journey.body).toMatchObject({ status: 'running', launch: { matched: count, enrolled: count, holdout: count - treated.length, queued: treated.length } });
+    expect(journey.body).toMatchObject({
+      status: 'running',
+      launch: { matched: count, enrolled: count, holdout: count - treated.length, queued: treated.length },
+    });
     expect(journey.body.progress).toMatchObject({ matched: count, enrolled: count, started: treated.length, selectionDone: true });
     const treatedNames = new Set(treated.map((userId) => journeyExecutionName(journeyId, userId)));
     expect(new Set(executions.map((record) => record.name))).toEqual(treatedNames);
     expect(executions).toHaveLength(treated.length);
-    console.info(`launch answered in ${answeredInMs[0]} ms; ${[...startsByName.values()].reduce((a, b) => a + b, 0)} StartExecution calls for ${treated.length} treated users`);
+    console.info(
+      `launch answered in ${answeredInMs[0]} ms; ${[...startsByName.values()].reduce((a, b) => a + b, 0)} StartExecution calls for ${treated.length} treated users`,
+    );
   }, 900_000);
 
   // REKINDLE_SCALE_ENROLLMENTS=100000 runs the issue's full figure; the suite runs 2,000.
   const scaleCount = scaleEnrollments();
-  it(`starts ${scaleCount.toLocaleString('en')} enrollments under a throttled StartExecution and loses none`, async () => {
-    // Prepare: a one-send journey whose send is a day out, so executions just wait on the clock;
-    // 30% of the recall machine's StartExecution calls are throttled, drawn from a seeded generator
-    const journeyId = 'it-scale';
-    const count = scaleCount;
-    const seedStarted = Date.now();
-    const userIds = await seedScoredUsers('scale', count, 104);
-    const seedMs = Date.now() - seedStarted;
-    // Computed from the members, not from what the launch says it did.
-    const treatedNames = new Set(userIds.filter((userId) => !isInHoldout(journeyId, userId, 0.1)).map((userId) => journeyExecutionName(journeyId, userId)));
-    const engine = runtime.stepFunctions!;
-    const realStart = engine.startExecution.bind(engine);
-    const draw = seededRandom(20_260_301);
-    let throttled = 0;
-    const startsByName = new Map<string, number>();
-    engine.startExecution = async (request) => {
-      if (request.stateMachineArn === machineArn && draw() < 0.3) {
-        throttled += 1;
-        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+  it(
+    `starts ${scaleCount.toLocaleString('en')} enrollments under a throttled StartExecution and loses none`,
+    async () => {
+      // Prepare: a one-send journey whose send is a day out, so executions just wait on the clock;
+      // 30% of the recall machine's StartExecution calls are throttled, drawn from a seeded generator
+      const journeyId = 'it-scale';
+      const count = scaleCount;
+      const seedStarted = Date.now();
+      const userIds = await seedScoredUsers('scale', count, 104);
+      const seedMs = Date.now() - seedStarted;
+      // Computed from the members, not from what the launch says it did.
+      const treatedNames = new Set(userIds.filter((userId) => !isInHoldout(journeyId, userId, 0.1)).map((userId) => journeyExecutionName(journeyId, userId)));
+      const engine = runtime.stepFunctions!;
+      const realStart = engine.startExecution.bind(engine);
+      const draw = seededRandom(20_260_301);
+      let throttled = 0;
+      const startsByName = new Map<string, number>();
+      engine.startExecution = async (request) => {
+        if (request.stateMachineArn === machineArn && draw() < 0.3) {
+          throttled += 1;
+          throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+        }
+        const started = await realStart(request);
+        if (request.stateMachineArn === machineArn && request.name) startsByName.set(request.name, (startsByName.get(request.name) ?? 0) + 1);
+        return started;
+      };
+      const definition = {
+        id: journeyId,
+        name: 'scale',
+        tier: 'R3',
+        steps: [
+          { kind: 'wait', days: 1 },
+          { kind: 'send', channels: ['email'], templateId: 'recall-r3' },
+        ],
+        maxDurationDays: 5,
+      };
+
+      // Act (wall-clock phases are measured for the report, nothing waits on them)
+      const launchStarted = Date.now();
+      const launched = await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: { definition, audience: { clv: { min: 104, max: 104 } } } });
+      const launchMs = Date.now() - launchStarted;
+      try {
+        await runtime.settle();
+      } finally {
+        engine.startExecution = realStart;
       }
-      const started = await realStart(request);
-      if (request.stateMachineArn === machineArn && request.name) startsByName.set(request.name, (startsByName.get(request.name) ?? 0) + 1);
-      return started;
-    };
-    const definition = { id: journeyId, name: 'scale', tier: 'R3', steps: [{ kind: 'wait', days: 1 }, { kind: 'send', channels: ['email'], templateId: 'recall-r3' }], maxDurationDays: 5 };
+      const startMs = Date.now() - launchStarted - launchMs;
+      const executions = await executionsOf(journeyId);
+      const journey = await call(runtime, 'GET', `/v1/journeys/${journeyId}`, marketer);
 
-    // Act (wall-clock phases are measured for the report, nothing waits on them)
-    const launchStarted = Date.now();
-    const launched = await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: { definition, audience: { clv: { min: 104, max: 104 } } } });
-    const launchMs = Date.now() - launchStarted;
-    try {
-      await runtime.settle();
-    } finally {
-      engine.startExecution = realStart;
-    }
-    const startMs = Date.now() - launchStarted - launchMs;
-    const executions = await executionsOf(journeyId);
-    const journey = await call(runtime, 'GET', `/v1/journeys/${journeyId}`, marketer);
-
-    // Assess
-    expect(launched.status).toBe(202);
-    expect(journey.body.progress).toMatchObject({ enrolled: count, queued: treatedNames.size, started: treatedNames.size });
-    expect(throttled).toBeGreaterThan(count / 10);
-    expect(new Set(executions.map((record) => record.name))).toEqual(treatedNames);
-    expect([...startsByName.values()].filter((starts) => starts > 1)).toEqual([]);
-    console.info(
-      `${count} enrolled, ${treatedNames.size} executions started, ${throttled} StartExecution calls throttled; ` +
-        `seed ${(seedMs / 1000).toFixed(1)} s, launch API ${launchMs} ms, launch and starts ${(startMs / 1000).toFixed(1)} s`,
-    );
-  }, Math.max(300_000, scaleCount * 150));
+      // Assess
+      expect(launched.status).toBe(202);
+      expect(journey.body.progress).toMatchObject({ enrolled: count, queued: treatedNames.size, started: treatedNames.size });
+      expect(throttled).toBeGreaterThan(count / 10);
+      expect(new Set(executions.map((record) => record.name))).toEqual(treatedNames);
+      expect([...startsByName.values()].filter((starts) => starts > 1)).toEqual([]);
+      console.info(
+        `${count} enrolled, ${treatedNames.size} executions started, ${throttled} StartExecution calls throttled; ` +
+          `seed ${(seedMs / 1000).toFixed(1)} s, launch API ${launchMs} ms, launch and starts ${(startMs / 1000).toFixed(1)} s`,
+      );
+    },
+    Math.max(300_000, scaleCount * 150),
+  );
 
   // Runs last: once a summary exists, later previews would answer from it.
   it('previews from the audience summary the journeys feature computes from the scores, and exactly on request', async () => {

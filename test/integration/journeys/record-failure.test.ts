@@ -46,15 +46,41 @@ async function treatedUser(prefix: string, journeyId: string, clv: number): Prom
   const userId = ['a', 'b', 'c', 'd', 'e', 'f'].map((suffix) => `${prefix}-${suffix}`).find((id) => !isInHoldout(journeyId, id, 0.1))!;
   const now = runtime.clock.now().toISOString();
   await new DynamoUserStore(documents, usersTable, 400).putProfiles([
-    { userId, email: `${userId}@example.test`, timezone: 'UTC', locale: 'en', consents: { email: true, sms: false, push: false }, attributes: { firstName: 'Ada' }, createdAt: now, updatedAt: now },
+    {
+      userId,
+      email: `${userId}@example.test`,
+      timezone: 'UTC',
+      locale: 'en',
+      consents: { email: true, sms: false, push: false },
+      attributes: { firstName: 'Ada' },
+      createdAt: now,
+      updatedAt: now,
+    },
   ]);
-  await new DynamoScoreReader(documents, usersTable).putScore({ userId, tier: 'R3', segment: 'At Risk', quadrant: 'Cash Cow', churnRisk: 0.7, clv, daysSilent: 20 });
+  await new DynamoScoreReader(documents, usersTable).putScore({
+    userId,
+    tier: 'R3',
+    segment: 'At Risk',
+    quadrant: 'Cash Cow',
+    churnRisk: 0.7,
+    clv,
+    daysSilent: 20,
+  });
   return userId;
 }
 
 /** A journey of one wait and one email, launched on the audience of that CLV; answers its execution name. */
 async function launchWaitThenEmail(journeyId: string, userId: string, clv: number): Promise<string> {
-  const definition = { id: journeyId, name: journeyId, tier: 'R3', steps: [{ kind: 'wait', days: 1 }, { kind: 'send', channels: ['email'], templateId: 'recall-r3' }], maxDurationDays: 5 };
+  const definition = {
+    id: journeyId,
+    name: journeyId,
+    tier: 'R3',
+    steps: [
+      { kind: 'wait', days: 1 },
+      { kind: 'send', channels: ['email'], templateId: 'recall-r3' },
+    ],
+    maxDurationDays: 5,
+  };
   const launched = await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: { definition, audience: { clv: { min: clv, max: clv } } } });
   expect(launched.status).toBe(202);
   await runtime.settle();
@@ -66,7 +92,9 @@ async function executionNamed(name: string): Promise<ExecutionRecord | undefined
 }
 
 async function failureRecordOf(journeyId: string, userId: string): Promise<Record<string, unknown> | undefined> {
-  const answer = await documents.send(new GetCommand({ TableName: usersTable, Key: { pk: journeyKeys.userPk(userId), sk: journeyKeys.failureSk(journeyId) }, ConsistentRead: true }));
+  const answer = await documents.send(
+    new GetCommand({ TableName: usersTable, Key: { pk: journeyKeys.userPk(userId), sk: journeyKeys.failureSk(journeyId) }, ConsistentRead: true }),
+  );
   return answer.Item;
 }
 
@@ -87,7 +115,11 @@ describe('a recall journey step that fails', () => {
     // Assess: not retried (a missing journey stays missing), caught, recorded, failed by name
     expect(waiting?.status).toBe('RUNNING');
     expect(execution).toMatchObject({ status: 'FAILED', error: 'JourneyStepFailed' });
-    expect(await failureRecordOf(journeyId, userId)).toMatchObject({ journeyId, error: 'JourneyNotFound', cause: expect.stringContaining(`no journey ${journeyId}`) });
+    expect(await failureRecordOf(journeyId, userId)).toMatchObject({
+      journeyId,
+      error: 'JourneyNotFound',
+      cause: expect.stringContaining(`no journey ${journeyId}`),
+    });
     expect(execution.retries).toBe(0);
     expect((await call(runtime, 'GET', `/v1/users/${userId}/messages`)).body.messages).toEqual([]);
   }, 240_000);
@@ -103,7 +135,12 @@ describe('a recall journey step that fails', () => {
     sender.sendStep = (send) => {
       if (send.userId !== userId) return realSendStep(send);
       attempts += 1;
-      return Promise.reject(Object.assign(new Error('injected: Rate of requests exceeds the allowed throughput'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+      return Promise.reject(
+        Object.assign(new Error('injected: Rate of requests exceeds the allowed throughput'), {
+          name: 'ThrottlingException',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      );
     };
 
     // Act: the day's wait, then the retry pauses (5 s × 3^n with full jitter, at most 10 min each)
@@ -123,6 +160,10 @@ describe('a recall journey step that fails', () => {
     // Assess: the first attempt and its four retries, then the Catch
     expect(attempts).toBe(5);
     expect(execution).toMatchObject({ status: 'FAILED', error: 'JourneyStepFailed', retries: 4 });
-    expect(await failureRecordOf(journeyId, userId)).toMatchObject({ journeyId, error: 'TransientDependencyError', cause: expect.stringContaining('ThrottlingException') });
+    expect(await failureRecordOf(journeyId, userId)).toMatchObject({
+      journeyId,
+      error: 'TransientDependencyError',
+      cause: expect.stringContaining('ThrottlingException'),
+    });
   }, 300_000);
 });

@@ -86,13 +86,17 @@ function pressCtrlC(cli: RunningCli): void {
 }
 
 async function stopped(cli: RunningCli): Promise<number | null> {
-  const code = await Promise.race([cli.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`did not exit:\n${cli.output()}`)), STOP_TIMEOUT_MS))]);
+  const code = await Promise.race([
+    cli.exited,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`did not exit:\n${cli.output()}`)), STOP_TIMEOUT_MS)),
+  ]);
   running = undefined;
   return code;
 }
 
 async function api(cli: RunningCli, method: string, path: string, body?: unknown) {
-  const headers: Record<string, string> = path.startsWith('/local/') || method === 'GET' ? { authorization: `Bearer ${cli.marketerToken}` } : { 'x-api-key': cli.ingestKey };
+  const headers: Record<string, string> =
+    path.startsWith('/local/') || method === 'GET' ? { authorization: `Bearer ${cli.marketerToken}` } : { 'x-api-key': cli.ingestKey };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${cli.apiUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -114,33 +118,39 @@ afterAll(async () => {
 });
 
 describe('Ctrl-C on the `npm start` command', () => {
-  it(`stops cleanly every time (${TRIES} tries), and a restart keeps the clock and the data`, { timeout: (TRIES + 1) * (START_TIMEOUT_MS + STOP_TIMEOUT_MS) }, async () => {
-    // Prepare
-    const dataDir = tempDataDir();
-    for (let attempt = 1; attempt <= TRIES; attempt++) {
-      const cli = await startCli(dataDir);
-      if (attempt === 1) {
-        expect((await api(cli, 'PUT', '/v1/users/u-ctrl-c', { email: 'ctrl-c@example.test', timezone: 'Asia/Shanghai', locale: 'en' })).status).toBeLessThan(300);
-        expect((await api(cli, 'POST', '/local/clock/advance', { by: '2d' })).status).toBe(200);
+  it(
+    `stops cleanly every time (${TRIES} tries), and a restart keeps the clock and the data`,
+    { timeout: (TRIES + 1) * (START_TIMEOUT_MS + STOP_TIMEOUT_MS) },
+    async () => {
+      // Prepare
+      const dataDir = tempDataDir();
+      for (let attempt = 1; attempt <= TRIES; attempt++) {
+        const cli = await startCli(dataDir);
+        if (attempt === 1) {
+          expect((await api(cli, 'PUT', '/v1/users/u-ctrl-c', { email: 'ctrl-c@example.test', timezone: 'Asia/Shanghai', locale: 'en' })).status).toBeLessThan(
+            300,
+          );
+          expect((await api(cli, 'POST', '/local/clock/advance', { by: '2d' })).status).toBe(200);
+        }
+
+        // Act
+        pressCtrlC(cli);
+        const code = await stopped(cli);
+
+        // Assess
+        expect(cli.output(), `try ${attempt}`).toContain('stopped cleanly.');
+        expect(code, `try ${attempt}:\n${cli.output()}`).toBe(0);
       }
 
-      // Act
-      pressCtrlC(cli);
-      const code = await stopped(cli);
-
-      // Assess
-      expect(cli.output(), `try ${attempt}`).toContain('stopped cleanly.');
-      expect(code, `try ${attempt}:\n${cli.output()}`).toBe(0);
-    }
-
-    const restarted = await startCli(dataDir);
-    const clock = await api(restarted, 'GET', '/local/clock');
-    const user = await api(restarted, 'GET', '/v1/users/u-ctrl-c');
-    pressCtrlC(restarted);
-    expect(await stopped(restarted)).toBe(0);
-    expect(Number(clock.body.offsetMs)).toBeGreaterThanOrEqual(2 * DAY);
-    expect(user.status).toBe(200);
-  });
+      const restarted = await startCli(dataDir);
+      const clock = await api(restarted, 'GET', '/local/clock');
+      const user = await api(restarted, 'GET', '/v1/users/u-ctrl-c');
+      pressCtrlC(restarted);
+      expect(await stopped(restarted)).toBe(0);
+      expect(Number(clock.body.offsetMs)).toBeGreaterThanOrEqual(2 * DAY);
+      expect(user.status).toBe(200);
+    },
+  );
 
   it('stops cleanly when Ctrl-C comes twice in quick succession', { timeout: START_TIMEOUT_MS + STOP_TIMEOUT_MS }, async () => {
     // Prepare

@@ -31,12 +31,20 @@ function wiringApp(): SynthesizedApp {
     partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
     sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
   });
-  const record = new RekindleFunction(stack, 'Record', { entry: 'test/support/fixtures/record-invocation.ts', description: 'records invocations' }).useTable(table, 'FIXTURE_TABLE', 'readWrite');
+  const record = new RekindleFunction(stack, 'Record', { entry: 'test/support/fixtures/record-invocation.ts', description: 'records invocations' }).useTable(
+    table,
+    'FIXTURE_TABLE',
+    'readWrite',
+  );
 
   const machine = new sfn.StateMachine(stack, 'WaitThenRecord', {
     definitionBody: sfn.DefinitionBody.fromChainable(
       new sfn.Wait(stack, 'WaitTwoDays', { time: sfn.WaitTime.duration(Duration.days(2)) }).next(
-        new tasks.LambdaInvoke(stack, 'RecordAfterWait', { lambdaFunction: record, payloadResponseOnly: true, payload: sfn.TaskInput.fromObject({ from: 'state-machine' }) }),
+        new tasks.LambdaInvoke(stack, 'RecordAfterWait', {
+          lambdaFunction: record,
+          payloadResponseOnly: true,
+          payload: sfn.TaskInput.fromObject({ from: 'state-machine' }),
+        }),
       ),
     ),
   });
@@ -63,7 +71,14 @@ let documents: DynamoDBDocumentClient;
 
 async function invocations(): Promise<Array<{ at: string; event: Record<string, unknown> }>> {
   await runtime.settle();
-  const answer = await documents.send(new QueryCommand({ TableName: runtime.tables.get([...runtime.tables.keys()][0]!)!, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'INVOCATION' }, ConsistentRead: true }));
+  const answer = await documents.send(
+    new QueryCommand({
+      TableName: runtime.tables.get([...runtime.tables.keys()][0]!)!,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'INVOCATION' },
+      ConsistentRead: true,
+    }),
+  );
   return (answer.Items ?? []).map((item) => ({ at: String(item.at), event: JSON.parse(String(item.event)) as Record<string, unknown> }));
 }
 
@@ -71,7 +86,14 @@ beforeAll(async () => {
   runtime = await LocalRuntime.start(
     {
       dataDir: null,
-      ports: { api: await freePort(), dynamodb: await freePort(), ses: await freePort(), snsSqs: await freePort(), stepFunctions: await freePort(), eventBridge: await freePort() },
+      ports: {
+        api: await freePort(),
+        dynamodb: await freePort(),
+        ses: await freePort(),
+        snsSqs: await freePort(),
+        stepFunctions: await freePort(),
+        eventBridge: await freePort(),
+      },
       logLevel: 'ERROR',
     },
     wiringApp(),

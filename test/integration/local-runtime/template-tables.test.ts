@@ -33,7 +33,9 @@ describe('the local runtime and the template', () => {
       const { Table } = await runtime.dynamodb.client.send(new DescribeTableCommand({ TableName: name }));
       expect(Table?.KeySchema).toEqual(table.Properties?.KeySchema);
       const indexes = (table.Properties?.GlobalSecondaryIndexes ?? []) as DeclaredIndex[];
-      expect((Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.KeySchema]).sort()).toEqual(indexes.map((index) => [index.IndexName, index.KeySchema]).sort());
+      expect((Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.KeySchema]).sort()).toEqual(
+        indexes.map((index) => [index.IndexName, index.KeySchema]).sort(),
+      );
       const stream = table.Properties?.StreamSpecification as { StreamViewType: string } | undefined;
       expect(Table?.StreamSpecification?.StreamViewType).toBe(stream?.StreamViewType);
       const ttl = await runtime.dynamodb.client.send(new DescribeTimeToLiveCommand({ TableName: name }));

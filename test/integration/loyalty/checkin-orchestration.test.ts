@@ -19,8 +19,12 @@ afterAll(async () => {
 
 const machineArn = () => runtime.stateMachineArn('LoyaltyCheckinProgramsStateMachine');
 const checkIn = (userId: string) => call(runtime, 'POST', `/v1/users/${userId}/checkins`);
-const pointsOf = async (userId: string) => (await call(runtime, 'GET', `/v1/users/${userId}/points`)).body as { points: number; history: unknown[]; coupons: Array<{ discount: unknown }> };
-const messagesOf = async (userId: string) => ((await call(runtime, 'GET', `/v1/users/${userId}/programs`)).body as { messages: Array<{ templateId: string; outcome: string; reason?: string }> }).messages.map((message) => `${message.templateId}:${message.outcome}${message.reason ? `:${message.reason}` : ''}`);
+const pointsOf = async (userId: string) =>
+  (await call(runtime, 'GET', `/v1/users/${userId}/points`)).body as { points: number; history: unknown[]; coupons: Array<{ discount: unknown }> };
+const messagesOf = async (userId: string) =>
+  (
+    (await call(runtime, 'GET', `/v1/users/${userId}/programs`)).body as { messages: Array<{ templateId: string; outcome: string; reason?: string }> }
+  ).messages.map((message) => `${message.templateId}:${message.outcome}${message.reason ? `:${message.reason}` : ''}`);
 
 async function enroll(userId: string): Promise<void> {
   await createProfile(runtime, userId, SHANGHAI);
@@ -50,7 +54,8 @@ async function allRuns() {
   return Promise.all(runs.map((run) => (run.status === 'RUNNING' ? runtime.stepFunctions!.waitForExecution(run.executionArn) : run)));
 }
 
-const remindersIn = (runs: Array<{ output?: string }>) => runs.reduce((sum, run) => sum + (run.output ? CheckinRunSummary.parse(JSON.parse(run.output)).totals.reminders : 0), 0);
+const remindersIn = (runs: Array<{ output?: string }>) =>
+  runs.reduce((sum, run) => sum + (run.output ? CheckinRunSummary.parse(JSON.parse(run.output)).totals.reminders : 0), 0);
 
 describe('the check-in programs state machine on the local runtime', () => {
   it('runs a 21-day program on the clock: 360 points and the coupon for all 21 days; a reminder and the summary for a miss', async () => {

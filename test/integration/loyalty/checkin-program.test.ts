@@ -29,7 +29,8 @@ async function enrolledUser(timeZone = SHANGHAI) {
 }
 
 const checkIn = (userId: string) => call(runtime, 'POST', `/v1/users/${userId}/checkins`);
-const pointsOf = async (userId: string) => (await call(runtime, 'GET', `/v1/users/${userId}/points`)).body as { points: number; history: unknown[]; coupons: Array<{ discount: unknown }> };
+const pointsOf = async (userId: string) =>
+  (await call(runtime, 'GET', `/v1/users/${userId}/points`)).body as { points: number; history: unknown[]; coupons: Array<{ discount: unknown }> };
 const programsOf = async (userId: string) =>
   (await call(runtime, 'GET', `/v1/users/${userId}/programs`)).body as {
     programs: Array<{ state: { status: { kind: string }; streak: number } }>;
@@ -86,7 +87,10 @@ describe('the 21-day check-in program on the local runtime', () => {
     await sweepCheckinPrograms(services, { limitPerShard: 1000 });
 
     // Assess
-    expect(checkInOnDay9).toMatchObject({ status: 409, body: { kind: 'program-ended', status: { kind: 'ended-impossible', endedOn: addLocalDays(start, 8) } } });
+    expect(checkInOnDay9).toMatchObject({
+      status: 409,
+      body: { kind: 'program-ended', status: { kind: 'ended-impossible', endedOn: addLocalDays(start, 8) } },
+    });
     const points = await pointsOf(userId);
     expect(points.points).toBe(7 * 10 + 50);
     expect(points.coupons).toEqual([]);

@@ -16,11 +16,24 @@ afterAll(async () => {
 });
 
 /** Two searches a day earn 20 points, at most twice per user. */
-const twoSearchesADay = IncentiveRule.parse({ ruleId: 'daily-searches-capped', eventType: 'search', count: 2, window: 'calendar-day', rewardPoints: 20, capPerUser: 2 });
+const twoSearchesADay = IncentiveRule.parse({
+  ruleId: 'daily-searches-capped',
+  eventType: 'search',
+  count: 2,
+  window: 'calendar-day',
+  rewardPoints: 20,
+  capPerUser: 2,
+});
 const services = () => servicesOn(runtime, { ...defaultRules(), incentives: [twoSearchesADay] });
 
 const DAYS = ['2031-03-03', '2031-03-04', '2031-03-05', '2031-03-06', '2031-03-07', '2031-03-08'];
-const search = (userId: string, eventId: string, timestamp: string): BehaviourEvent => ({ userId, type: 'search', eventId: `${userId}-${eventId}`, query: 'jazz', timestamp });
+const search = (userId: string, eventId: string, timestamp: string): BehaviourEvent => ({
+  userId,
+  type: 'search',
+  eventId: `${userId}-${eventId}`,
+  query: 'jazz',
+  timestamp,
+});
 
 function grant(userId: string, id: string): GrantEntry {
   return { kind: 'grant', id: `${userId}-${id}`, userId, account: 'points', reason: 'incentive', amount: 20, occurredAt: '2031-03-03T10:00:00.000Z' };

@@ -40,7 +40,9 @@ const incentiveGrantsOf = async (userId: string) => (await pointsOf(userId)).his
 const report = async () => {
   const answer = await call(runtime, 'GET', '/v1/incentives/report');
   expect(answer.status).toBe(200);
-  return (answer.body.rules as Array<{ ruleId: string; exposed: number; completed: number; rate: number | null }>).find((row) => row.ruleId === 'weekly-searches')!;
+  return (answer.body.rules as Array<{ ruleId: string; exposed: number; completed: number; rate: number | null }>).find(
+    (row) => row.ruleId === 'weekly-searches',
+  )!;
 };
 
 /** The Monday of a local week that starts at least a week after the clock's local day. */
@@ -148,7 +150,15 @@ describe('growth level changes', () => {
   it('publishes GrowthLevelChanged to EventBridge when a purchase crosses 1,000', async () => {
     // Prepare
     const userId = freshUser('vip');
-    const purchase = { userId, type: 'purchase', eventId: `${userId}-p1`, orderId: `${userId}-o1`, amount: 1200, currency: 'CNY', timestamp: runtime.clock.now().toISOString() };
+    const purchase = {
+      userId,
+      type: 'purchase',
+      eventId: `${userId}-p1`,
+      orderId: `${userId}-o1`,
+      amount: 1200,
+      currency: 'CNY',
+      timestamp: runtime.clock.now().toISOString(),
+    };
 
     // Act
     await call(runtime, 'POST', '/v1/events', { body: { events: [purchase] } });
@@ -159,7 +169,9 @@ describe('growth level changes', () => {
     expect(await pointsOf(userId)).toMatchObject({ growth: 1200, level: 'vip' });
     const usersTable = [...runtime.tables].find(([logicalId]) => logicalId.startsWith('UsersTable'))![1];
     const changeId = rewardIds.levelChange(userId, growthEntryIdOf({ kind: 'purchase', userId, eventId: `${userId}-o1` }));
-    const recorded = await dynamoDocumentClient().send(new GetCommand({ TableName: usersTable, Key: { pk: loyaltyKeys.userPk(userId), sk: loyaltyKeys.levelChangeSk(changeId) } }));
+    const recorded = await dynamoDocumentClient().send(
+      new GetCommand({ TableName: usersTable, Key: { pk: loyaltyKeys.userPk(userId), sk: loyaltyKeys.levelChangeSk(changeId) } }),
+    );
     // Marked only after PutEvents answered without a failed entry.
     expect(recorded.Item).toMatchObject({ published: true, change: { from: 'member', to: 'vip' } });
   }, 60_000);

@@ -3,7 +3,15 @@ import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { dynamoDocumentClient } from '../../../shared/adapters/dynamodb/client';
 import { loyaltyPortsOver, loyaltyRulesOf } from '../../../shared/composition/loyalty';
 import { LOYALTY_DEFAULTS } from '../../../shared/adapters/loyalty/loyalty-env';
-import { DEFAULT_INCENTIVE_RULES, addLocalDays, instantAtLocalTime, localDayOf, type LocalDay, type LoyaltyPorts, type LoyaltyRules } from '../../../shared/domain/loyalty';
+import {
+  DEFAULT_INCENTIVE_RULES,
+  addLocalDays,
+  instantAtLocalTime,
+  localDayOf,
+  type LocalDay,
+  type LoyaltyPorts,
+  type LoyaltyRules,
+} from '../../../shared/domain/loyalty';
 import { call } from '../../support/test-runtime';
 
 export function freshUser(prefix = 'loy'): string {
@@ -48,7 +56,9 @@ export async function messageLogOf(runtime: LocalRuntime, userId: string): Promi
   const answer = await call(runtime, 'GET', `/v1/users/${userId}/messages`);
   if (answer.status !== 200) throw new Error(`message log of ${userId}: ${answer.status}`);
   const entries = answer.body.messages as Array<{ templateId: string; priority: string; outcome: { kind: string; reason?: string } }>;
-  return entries.map((entry) => `${entry.templateId}:${entry.priority}:${entry.outcome.kind}${entry.outcome.reason ? `:${entry.outcome.reason}` : ''}`).reverse();
+  return entries
+    .map((entry) => `${entry.templateId}:${entry.priority}:${entry.outcome.kind}${entry.outcome.reason ? `:${entry.outcome.reason}` : ''}`)
+    .reverse();
 }
 
 /** Moves the virtual clock to a local wall time (forward only). */
@@ -69,6 +79,8 @@ export const emailOf = (userId: string) => `${userId}@example.test`;
  * email with consent, first name 小明.
  */
 export async function createProfile(runtime: LocalRuntime, userId: string, timezone: string): Promise<void> {
-  const answer = await call(runtime, 'PUT', `/v1/users/${userId}`, { body: { timezone, locale: 'zh-CN', email: emailOf(userId), consents: { email: true }, attributes: { firstName: '小明' } } });
+  const answer = await call(runtime, 'PUT', `/v1/users/${userId}`, {
+    body: { timezone, locale: 'zh-CN', email: emailOf(userId), consents: { email: true }, attributes: { firstName: '小明' } },
+  });
   if (answer.status !== 201 && answer.status !== 200) throw new Error(`profile of ${userId}: ${answer.status} ${JSON.stringify(answer.body)}`);
 }

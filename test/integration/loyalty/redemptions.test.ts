@@ -18,7 +18,15 @@ afterAll(async () => {
 
 /** Points granted straight into the real ledger (DynamoDB Local), as a check-in would. */
 async function grant(userId: string, amount: number): Promise<void> {
-  const entry: GrantEntry = { kind: 'grant', id: `grant#${userId}#seed`, userId, account: 'points', reason: 'checkin', amount, occurredAt: runtime.clock.now().toISOString() };
+  const entry: GrantEntry = {
+    kind: 'grant',
+    id: `grant#${userId}#seed`,
+    userId,
+    account: 'points',
+    reason: 'checkin',
+    amount,
+    occurredAt: runtime.clock.now().toISOString(),
+  };
   expect((await services.ledger.append(entry)).kind).toBe('appended');
 }
 
@@ -47,22 +55,31 @@ describe('redemptions on DynamoDB Local', () => {
 
   it('never goes below zero under concurrent redemptions (property, on the real ledger)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 120 }), fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 2, maxLength: 12 }), async (granted, amounts) => {
-        // Prepare
-        const userId = freshUser();
-        if (granted > 0) await grant(userId, granted);
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 120 }),
+        fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 2, maxLength: 12 }),
+        async (granted, amounts) => {
+          // Prepare
+          const userId = freshUser();
+          if (granted > 0) await grant(userId, granted);
 
-        // Act: all at once, each with its own id, through the API.
-        const answers = await Promise.all(amounts.map((amount, index) => redeem(userId, { redemptionId: `r-${index}`, amount, reference: 'item' })));
+          // Act: all at once, each with its own id, through the API.
+          const answers = await Promise.all(amounts.map((amount, index) => redeem(userId, { redemptionId: `r-${index}`, amount, reference: 'item' })));
 
-        // Assess
-        expect(answers.map((answer) => answer.status).every((status) => status === 201 || status === 409)).toBe(true);
-        const spent = answers.reduce((sum, answer) => sum + (answer.status === 201 ? Number(answer.body.amount) : 0), 0);
-        const points = await pointsOf(userId);
-        expect(points.points).toBeGreaterThanOrEqual(0);
-        expect(points.points).toBe(granted - spent);
-        expect(balanceFromHistory(points.history.map((entry) => LedgerEntry.parse(entry)), 'points')).toBe(points.points);
-      }),
+          // Assess
+          expect(answers.map((answer) => answer.status).every((status) => status === 201 || status === 409)).toBe(true);
+          const spent = answers.reduce((sum, answer) => sum + (answer.status === 201 ? Number(answer.body.amount) : 0), 0);
+          const points = await pointsOf(userId);
+          expect(points.points).toBeGreaterThanOrEqual(0);
+          expect(points.points).toBe(granted - spent);
+          expect(
+            balanceFromHistory(
+              points.history.map((entry) => LedgerEntry.parse(entry)),
+              'points',
+            ),
+          ).toBe(points.points);
+        },
+      ),
       { numRuns: 8 },
     );
   }, 240_000);

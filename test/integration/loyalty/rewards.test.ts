@@ -17,7 +17,11 @@ afterAll(async () => {
 
 const isoNow = () => runtime.clock.now().toISOString();
 const pointsOf = async (userId: string) =>
-  (await call(runtime, 'GET', `/v1/users/${userId}/points`)).body as { growth: number; level: string; coupons: Array<{ reason: string; discount: { amount?: number } }> };
+  (await call(runtime, 'GET', `/v1/users/${userId}/points`)).body as {
+    growth: number;
+    level: string;
+    coupons: Array<{ reason: string; discount: { amount?: number } }>;
+  };
 const codeOf = async (userId: string) => (await call(runtime, 'POST', `/v1/users/${userId}/referral-code`, { auth: 'marketer' })).body.code as string;
 const signUp = (refereeId: string, code: string) => call(runtime, 'POST', '/v1/referrals/signup', { body: { refereeId, code } });
 
@@ -48,7 +52,9 @@ describe('growth from purchase events', () => {
     await call(runtime, 'POST', '/v1/events', { body: { events } });
     await runtime.settle();
     const afterPurchases = await pointsOf(userId);
-    await call(runtime, 'POST', '/v1/events', { body: { events: [{ userId, type: 'refund', eventId: `${userId}-r1`, orderId: `${userId}-o1`, amount: 100, timestamp: isoNow() }] } });
+    await call(runtime, 'POST', '/v1/events', {
+      body: { events: [{ userId, type: 'refund', eventId: `${userId}-r1`, orderId: `${userId}-o1`, amount: 100, timestamp: isoNow() }] },
+    });
     await runtime.settle();
     const afterRefund = await pointsOf(userId);
 
@@ -69,7 +75,14 @@ describe('referrals', () => {
     const accepted = await signUp(referee, code.toLowerCase());
     const twice = await signUp(referee, code);
     const purchase = { userId: referee, type: 'purchase', amount: 30, currency: 'CNY', timestamp: isoNow() };
-    await call(runtime, 'POST', '/v1/events', { body: { events: [{ ...purchase, eventId: `${referee}-p1`, orderId: `${referee}-o1` }, { ...purchase, eventId: `${referee}-p2`, orderId: `${referee}-o2` }] } });
+    await call(runtime, 'POST', '/v1/events', {
+      body: {
+        events: [
+          { ...purchase, eventId: `${referee}-p1`, orderId: `${referee}-o1` },
+          { ...purchase, eventId: `${referee}-p2`, orderId: `${referee}-o2` },
+        ],
+      },
+    });
     await runtime.settle();
 
     // Assess
@@ -131,7 +144,9 @@ describe('referrals', () => {
     // Released once, told once (the scheduled sweep and this one share the message's key).
     expect((await messageLogOf(runtime, second.referrer)).filter((entry) => entry.endsWith(':sent'))).toEqual(['coupon-issued:core:sent']);
     expect(await services.budget.queued(nextMonthOf(month))).toEqual([]);
-    expect((await pointsOf(second.referrer)).coupons).toEqual([expect.objectContaining({ reason: 'referral-signup', discount: { kind: 'amount-off', amount: 20 } })]);
+    expect((await pointsOf(second.referrer)).coupons).toEqual([
+      expect.objectContaining({ reason: 'referral-signup', discount: { kind: 'amount-off', amount: 20 } }),
+    ]);
     expect(await services.budget.spent(month)).toBe(20);
     expect(await services.budget.spent(nextMonthOf(month))).toBe(20);
   }, 60_000);

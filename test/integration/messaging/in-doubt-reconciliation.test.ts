@@ -29,7 +29,8 @@ const SWEEP_PERIOD_MS = 15 * 60_000;
 const crashBeforeRecordingSent = (reservations: SendReservations): SendReservations => ({
   find: (key) => reservations.find(key),
   reserve: (key, claim, now) => reservations.reserve(key, claim, now),
-  transition: (key, expected, next) => (next.status === 'sent' ? Promise.reject(new Error('simulated crash after the provider call')) : reservations.transition(key, expected, next)),
+  transition: (key, expected, next) =>
+    next.status === 'sent' ? Promise.reject(new Error('simulated crash after the provider call')) : reservations.transition(key, expected, next),
 });
 
 function reservationsOf(userId: string): DynamoSendReservations {

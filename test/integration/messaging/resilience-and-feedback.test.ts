@@ -28,7 +28,8 @@ describe('the send path under failure (in-process, as journeys call it)', () => 
     let throttles = 0;
     const throttlingOnce = {
       send: (command: SendEmailCommand) => {
-        if (throttles++ === 0) return Promise.reject(new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: { httpStatusCode: 429 } }));
+        if (throttles++ === 0)
+          return Promise.reject(new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: { httpStatusCode: 429 } }));
         return ses.send(command);
       },
     };
@@ -79,7 +80,9 @@ describe('the send path under failure (in-process, as journeys call it)', () => 
 
 describe('SES feedback through SNS', () => {
   const feedback = (message: unknown) => {
-    const handler = runtime.handlerOf(functionIdOf(runtime, 'functions/ses-feedback/handler.ts')) as (event: SNSEvent) => Promise<{ applied: string[]; invalid: number }>;
+    const handler = runtime.handlerOf(functionIdOf(runtime, 'functions/ses-feedback/handler.ts')) as (
+      event: SNSEvent,
+    ) => Promise<{ applied: string[]; invalid: number }>;
     const event: SNSEvent = {
       Records: [
         {
@@ -148,12 +151,22 @@ describe('SES feedback through SNS', () => {
     const mail = await sentMail(user);
     const transient = await feedback({
       eventType: 'Bounce',
-      bounce: { bounceType: 'Transient', bounceSubType: 'MailboxFull', bouncedRecipients: [{ emailAddress: user.email }], timestamp: runtime.clock.now().toISOString() },
+      bounce: {
+        bounceType: 'Transient',
+        bounceSubType: 'MailboxFull',
+        bouncedRecipients: [{ emailAddress: user.email }],
+        timestamp: runtime.clock.now().toISOString(),
+      },
       mail,
     });
     const complaint = await feedback({
       eventType: 'Complaint',
-      complaint: { complainedRecipients: [{ emailAddress: user.email }], timestamp: runtime.clock.now().toISOString(), feedbackId: 'f-1', complaintFeedbackType: 'abuse' },
+      complaint: {
+        complainedRecipients: [{ emailAddress: user.email }],
+        timestamp: runtime.clock.now().toISOString(),
+        feedbackId: 'f-1',
+        complaintFeedbackType: 'abuse',
+      },
       mail,
     });
     const marketing = await sendTest(runtime, { userId: user.userId, channel: 'email' });
@@ -170,12 +183,18 @@ describe('SES feedback through SNS', () => {
     const open = { eventType: 'Open', open: { timestamp: runtime.clock.now().toISOString(), userAgent: 'Mozilla/5.0', ipAddress: '192.0.2.1' }, mail };
     await feedback(open);
     await feedback(open); // SNS delivers at least once
-    await feedback({ eventType: 'Click', click: { timestamp: runtime.clock.now().toISOString(), link: 'https://app.example.test', linkTags: {}, ipAddress: '192.0.2.1', userAgent: 'Mozilla/5.0' }, mail });
+    await feedback({
+      eventType: 'Click',
+      click: { timestamp: runtime.clock.now().toISOString(), link: 'https://app.example.test', linkTags: {}, ipAddress: '192.0.2.1', userAgent: 'Mozilla/5.0' },
+      mail,
+    });
     const invalid = await feedback({ eventType: 'Open', mail: { messageId: 'x' } });
 
     const client = DynamoDBDocumentClient.from(runtime.dynamodb.client);
     const eventsTable = [...runtime.tables.entries()].find(([id]) => id.startsWith('EventsTable'))![1];
-    const stored = await client.send(new QueryCommand({ TableName: eventsTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `USER#${user.userId}` } }));
+    const stored = await client.send(
+      new QueryCommand({ TableName: eventsTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `USER#${user.userId}` } }),
+    );
     expect((stored.Items ?? []).map((item) => item.type).sort()).toEqual(['message_click', 'message_open']);
     expect(invalid).toEqual({ applied: [], invalid: 1 });
   });
@@ -205,7 +224,10 @@ describe('the SNS SMS and push senders against the SNS emulator', () => {
       {
         PhoneNumber: '+8613812345678',
         Message: 'Ada, 20% off this week',
-        MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Promotional' }, messageId: { DataType: 'String', StringValue: 'm-sns-1' } },
+        MessageAttributes: {
+          'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Promotional' },
+          messageId: { DataType: 'String', StringValue: 'm-sns-1' },
+        },
       },
     ]);
     expect(result).toEqual({ kind: 'permanent-error', detail: expect.stringMatching(/^InvalidParameterException: /) });
@@ -220,7 +242,14 @@ describe('the SNS SMS and push senders against the SNS emulator', () => {
     const result = await new SnsPushSender(client).send({ ...base, endpoint, title: 'We miss you', body: 'Ada, come back for 20% off' });
 
     // Assess
-    expect(published).toEqual([{ TargetArn: endpoint, Subject: 'We miss you', Message: 'Ada, come back for 20% off', MessageAttributes: { messageId: { DataType: 'String', StringValue: 'm-sns-1' } } }]);
+    expect(published).toEqual([
+      {
+        TargetArn: endpoint,
+        Subject: 'We miss you',
+        Message: 'Ada, come back for 20% off',
+        MessageAttributes: { messageId: { DataType: 'String', StringValue: 'm-sns-1' } },
+      },
+    ]);
     expect(result).toEqual({ kind: 'permanent-error', detail: expect.stringMatching(/^InvalidParameterException: /) });
   });
 });

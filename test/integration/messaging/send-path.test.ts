@@ -14,7 +14,12 @@ afterAll(async () => {
 });
 
 type Outcome = { kind: string; reason?: string; detail?: string; messageId: string };
-type LogEntry = { messageId: string; outcome: Outcome; decision?: { checks: Array<{ name: string; result: string; detail: string }>; verdict: { kind: string } }; contactPoint?: string };
+type LogEntry = {
+  messageId: string;
+  outcome: Outcome;
+  decision?: { checks: Array<{ name: string; result: string; detail: string }>; verdict: { kind: string } };
+  contactPoint?: string;
+};
 
 async function messageLog(userId: string): Promise<LogEntry[]> {
   const answer = await call(runtime, 'GET', `/v1/users/${userId}/messages`);
@@ -175,7 +180,10 @@ describe('one-click unsubscribe', () => {
     const tampered = `${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${signature}`;
 
     // Act
-    const refused = await fetch(`${runtime.apiUrl}/v1/unsubscribe?token=${encodeURIComponent(tampered)}`, { method: 'POST', headers: { accept: 'application/json' } });
+    const refused = await fetch(`${runtime.apiUrl}/v1/unsubscribe?token=${encodeURIComponent(tampered)}`, {
+      method: 'POST',
+      headers: { accept: 'application/json' },
+    });
     const flipped = await fetch(`${runtime.apiUrl}/v1/unsubscribe?token=${encodeURIComponent(`${token.slice(0, -2)}AA`)}`, { method: 'POST' });
 
     // Assess: marketing (non-core) sends, which an unsubscribe would skip, still go out to both

@@ -40,7 +40,9 @@ async function storedScores(): Promise<StoredScore[]> {
   const scores: StoredScore[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await documents.send(new ScanCommand({ TableName: usersTable, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'SCORE' }, ExclusiveStartKey: startKey }));
+    const page = await documents.send(
+      new ScanCommand({ TableName: usersTable, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'SCORE' }, ExclusiveStartKey: startKey }),
+    );
     for (const item of page.Items ?? []) scores.push(StoredScore.parse(item));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
@@ -53,7 +55,12 @@ async function enrolledIn(journeyId: string): Promise<string[]> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await documents.send(
-      new ScanCommand({ TableName: usersTable, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': `JOURNEY#${journeyId}#ENROLLMENT` }, ExclusiveStartKey: startKey }),
+      new ScanCommand({
+        TableName: usersTable,
+        FilterExpression: 'sk = :sk',
+        ExpressionAttributeValues: { ':sk': `JOURNEY#${journeyId}#ENROLLMENT` },
+        ExclusiveStartKey: startKey,
+      }),
     );
     for (const item of page.Items ?? []) users.push(String(item.pk).replace(/^USER#/, ''));
     startKey = page.LastEvaluatedKey;
@@ -82,7 +89,17 @@ beforeAll(async () => {
   );
   await runtime.settle();
   runDate = runtime.clock.now().toISOString().slice(0, 10);
-  const definition = { id: AUTOMATIC_R4, name: 'automatic R4', tier: 'R4', automatic: true, steps: [{ kind: 'wait', days: 1 }, { kind: 'send', channels: ['email'], templateId: 'recall-r4' }], maxDurationDays: 5 };
+  const definition = {
+    id: AUTOMATIC_R4,
+    name: 'automatic R4',
+    tier: 'R4',
+    automatic: true,
+    steps: [
+      { kind: 'wait', days: 1 },
+      { kind: 'send', channels: ['email'], templateId: 'recall-r4' },
+    ],
+    maxDurationDays: 5,
+  };
   const launched = await call(runtime, 'POST', '/v1/journeys', { body: { definition, audience: { clv: { min: 999_999 } } }, auth: 'marketer' });
   await runtime.settle();
   automaticLaunch = { status: launched.status, enrolledBeforeScoring: await enrolledIn(AUTOMATIC_R4) };
@@ -141,7 +158,8 @@ describe('the nightly scoring workflow on the local runtime', () => {
     };
     const silentUsers = checked.filter((entry) => entry.silent !== null && expectedTier(entry.silent, entry.score.highValue) !== null);
     expect(silentUsers.length).toBeGreaterThan(50);
-    for (const { score, silent } of silentUsers) expect({ userId: score.userId, tier: score.tier }).toEqual({ userId: score.userId, tier: expectedTier(silent!, score.highValue) });
+    for (const { score, silent } of silentUsers)
+      expect({ userId: score.userId, tier: score.tier }).toEqual({ userId: score.userId, tier: expectedTier(silent!, score.highValue) });
     const r3 = checked.filter((entry) => !entry.score.highValue && entry.silent !== null && entry.silent >= 14 && entry.silent <= 29);
     expect(r3.length).toBeGreaterThan(0);
     expect(r3.every((entry) => entry.score.tier === 'R3')).toBe(true);
@@ -171,9 +189,14 @@ describe('the nightly scoring workflow on the local runtime', () => {
     // Prepare: the first night (a first score in a recall tier is a TierChanged) and its re-run above
 
     // Act
-    const movedToR4 = (await storedScores()).filter((score) => score.tier === 'R4').map((score) => score.userId).sort();
+    const movedToR4 = (await storedScores())
+      .filter((score) => score.tier === 'R4')
+      .map((score) => score.userId)
+      .sort();
     const enrolled = await enrolledIn(AUTOMATIC_R4);
-    const executions = (await runtime.stepFunctions!.listExecutions(runtime.stateMachineArn('JourneysRecallJourneyStateMachine'))).filter((record) => record.name.startsWith(`${AUTOMATIC_R4}_`));
+    const executions = (await runtime.stepFunctions!.listExecutions(runtime.stateMachineArn('JourneysRecallJourneyStateMachine'))).filter((record) =>
+      record.name.startsWith(`${AUTOMATIC_R4}_`),
+    );
 
     // Assess: the re-run changed no tier, so it enrolled and started nobody again
     expect(automaticLaunch).toEqual({ status: 202, enrolledBeforeScoring: [] });

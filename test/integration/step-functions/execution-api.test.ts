@@ -101,7 +101,9 @@ describe('executions', () => {
 
     // Act
     const sameAgain = await stepFunctions.startExecution({ stateMachineArn: arn, name: 'user-42', input: '{"tier":"R2"}' });
-    const differentInput = await stepFunctions.startExecution({ stateMachineArn: arn, name: 'user-42', input: '{"tier":"R3"}' }).catch((error: unknown) => error);
+    const differentInput = await stepFunctions
+      .startExecution({ stateMachineArn: arn, name: 'user-42', input: '{"tier":"R3"}' })
+      .catch((error: unknown) => error);
     await settled(() => clock.pending === 1);
     clock.advance(DAY_MS);
     await stepFunctions.waitForExecution(first.executionArn);
@@ -120,9 +122,7 @@ describe('executions', () => {
     const arn = register('concurrent', waitThenDone);
 
     // Act
-    const starts = await Promise.all(
-      Array.from({ length: 20 }, () => stepFunctions.startExecution({ stateMachineArn: arn, name: 'same', input: '{}' })),
-    );
+    const starts = await Promise.all(Array.from({ length: 20 }, () => stepFunctions.startExecution({ stateMachineArn: arn, name: 'same', input: '{}' })));
 
     // Assess
     expect(new Set(starts.map((start) => start.executionArn)).size).toBe(1);
@@ -281,9 +281,7 @@ describe('definitions', () => {
     // Assess
     expect(register).toThrow(expect.objectContaining({ name: 'JsonataNotSupported' }));
     expect(findJsonataStates(definition)).toEqual([{ path: 'Each > ItemProcessor > Inner' }]);
-    expect(findJsonataStates({ QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', End: true } } })).toEqual([
-      { path: '(definition)' },
-    ]);
+    expect(findJsonataStates({ QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', End: true } } })).toEqual([{ path: '(definition)' }]);
     expect(findJsonataStates(JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }))).toEqual([]);
   });
 

@@ -17,7 +17,13 @@ export function createRuntime(functions: Record<string, TaskHandler> = {}) {
   const clock = new VirtualClock({ startAt: START });
   const stepFunctions = new LocalStepFunctions({
     clock,
-    taskHandlers: (resource) => functions[resource.replace(/\.waitForTaskToken$/, '').split(':').at(-1) ?? ''],
+    taskHandlers: (resource) =>
+      functions[
+        resource
+          .replace(/\.waitForTaskToken$/, '')
+          .split(':')
+          .at(-1) ?? ''
+      ],
   });
   const register = (name: string, definition: object) => {
     const arn = machineArn(name);

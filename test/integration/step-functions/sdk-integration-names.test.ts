@@ -1,13 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ExecutionAlreadyExists } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import {
-  type SdkClient,
-  type SdkClients,
-  integrationErrorName,
-  parseIntegrationResource,
-  sdkIntegrationHandler,
-} from '../../../infra/local/step-functions';
+import { type SdkClient, type SdkClients, integrationErrorName, parseIntegrationResource, sdkIntegrationHandler } from '../../../infra/local/step-functions';
 
 // Unit tests of the resource and error-name mapping only: a recording `send` stands in for the
 // client. The round trip against DynamoDB Local belongs to the runtime's integration tests.

@@ -1,8 +1,24 @@
 import type { KillSwitchState, KillSwitchStore } from '../../../shared/domain/messaging';
-import type { AlertPublisher, AlertStore, FeedbackEntry, FeedbackReader, HealthAlert, HealthDay, HealthSeriesStore, HealthTallyStore, Incident, IncidentStore, MessageDayCounts, MessageOutcomeCounter, TallyChunk } from '../../../shared/domain/health';
+import type {
+  AlertPublisher,
+  AlertStore,
+  FeedbackEntry,
+  FeedbackReader,
+  HealthAlert,
+  HealthDay,
+  HealthSeriesStore,
+  HealthTallyStore,
+  Incident,
+  IncidentStore,
+  MessageDayCounts,
+  MessageOutcomeCounter,
+  TallyChunk,
+} from '../../../shared/domain/health';
 
 /** The health ports in memory, with what was published kept for assertions. */
-export class InMemoryHealthStores implements HealthSeriesStore, HealthTallyStore, AlertStore, IncidentStore, AlertPublisher, MessageOutcomeCounter, FeedbackReader {
+export class InMemoryHealthStores
+  implements HealthSeriesStore, HealthTallyStore, AlertStore, IncidentStore, AlertPublisher, MessageOutcomeCounter, FeedbackReader
+{
   readonly days = new Map<string, HealthDay>();
   readonly chunks = new Map<string, TallyChunk>();
   readonly alerts = new Map<string, HealthAlert>();

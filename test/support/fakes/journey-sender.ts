@@ -10,7 +10,11 @@ export class FakeJourneySender implements JourneySender {
     this.sends.push(send);
     return send.step.channels.map((channel) => ({
       channel,
-      outcome: this.outcomes.get(channel) ?? { kind: 'sent', messageId: `${send.executionName}:${send.step.index}:${channel}`, providerMessageId: 'provider-1' },
+      outcome: this.outcomes.get(channel) ?? {
+        kind: 'sent',
+        messageId: `${send.executionName}:${send.step.index}:${channel}`,
+        providerMessageId: 'provider-1',
+      },
     }));
   }
 }

@@ -1,4 +1,13 @@
-import { EMPTY_BALANCE, LedgerEntry, decideAppend, type AppendConditions, type AppendOutcome, type LedgerAccount, type LedgerBalance, type LoyaltyLedger } from '../../../shared/domain/loyalty';
+import {
+  EMPTY_BALANCE,
+  LedgerEntry,
+  decideAppend,
+  type AppendConditions,
+  type AppendOutcome,
+  type LedgerAccount,
+  type LedgerBalance,
+  type LoyaltyLedger,
+} from '../../../shared/domain/loyalty';
 
 interface UserLedger {
   readonly entries: LedgerEntry[];

@@ -15,6 +15,13 @@ export class InMemoryLoyaltyMessenger implements LoyaltyMessenger {
   async messagesOf(userId: string): Promise<RecordedMessage[]> {
     return this.sent
       .filter((message) => message.userId === userId)
-      .map((message) => ({ messageId: message.messageId, templateId: message.kind, channel: 'email', outcome: 'sent', at: new Date(0).toISOString(), programId: message.programId }));
+      .map((message) => ({
+        messageId: message.messageId,
+        templateId: message.kind,
+        channel: 'email',
+        outcome: 'sent',
+        at: new Date(0).toISOString(),
+        programId: message.programId,
+      }));
   }
 }

@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { fixedClock } from '../../../shared/domain/common';
-import { CheckinProgramConfig, DEFAULT_INCENTIVE_RULES, GrowthConfig, PointsExpiryConfig, ReferralConfig, RewardBudgetConfig, type LoyaltyPorts, type LoyaltyRules } from '../../../shared/domain/loyalty';
+import {
+  CheckinProgramConfig,
+  DEFAULT_INCENTIVE_RULES,
+  GrowthConfig,
+  PointsExpiryConfig,
+  ReferralConfig,
+  RewardBudgetConfig,
+  type LoyaltyPorts,
+  type LoyaltyRules,
+} from '../../../shared/domain/loyalty';
 import { InMemoryCheckinProgramStore } from './checkin-program-store';
 import { InMemoryCouponStore } from './coupon-store';
 import { InMemoryDrawEntryStore } from './draw-entry-store';

@@ -41,11 +41,7 @@ export class InMemoryReservations implements SendReservations {
     return { kind: 'reserved' };
   }
 
-  async transition(
-    key: string,
-    expected: { status: 'reserved' | 'sending'; attemptId: string },
-    next: ReservationState,
-  ): Promise<'ok' | 'conflict'> {
+  async transition(key: string, expected: { status: 'reserved' | 'sending'; attemptId: string }, next: ReservationState): Promise<'ok' | 'conflict'> {
     await this.yieldPoint();
     const current = this.states.get(key);
     if (current === undefined || current.status !== expected.status || current.attemptId !== expected.attemptId) return 'conflict';
@@ -54,10 +50,7 @@ export class InMemoryReservations implements SendReservations {
   }
 }
 
-export type Delivery =
-  | { channel: 'email'; message: OutgoingEmail }
-  | { channel: 'sms'; message: OutgoingSms }
-  | { channel: 'push'; message: OutgoingPush };
+export type Delivery = { channel: 'email'; message: OutgoingEmail } | { channel: 'sms'; message: OutgoingSms } | { channel: 'push'; message: OutgoingPush };
 
 export interface TestWorld {
   ports: SendPorts;
@@ -114,7 +107,9 @@ export function createTestWorld(clock: Clock & { advance(ms: number): void }, yi
   const openGate = { acquire: () => Promise.resolve() };
   const ports: SendPorts = {
     profiles: { findContactProfile: async (userId) => (await yieldPoint(), world.profiles.get(userId)) },
-    suppressions: { listFor: async ({ userId }) => (await yieldPoint(), world.suppressions.filter((entry) => entry.kind === 'hard-bounce' || entry.userId === userId)) },
+    suppressions: {
+      listFor: async ({ userId }) => (await yieldPoint(), world.suppressions.filter((entry) => entry.kind === 'hard-bounce' || entry.userId === userId)),
+    },
     killSwitch: { read: async () => (await yieldPoint(), world.killSwitch.state) },
     contactHistory: {
       listSince: async (userId, since) => {

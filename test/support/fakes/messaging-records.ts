@@ -1,12 +1,22 @@
 import type { BehaviourEvent } from '../../../shared/domain/events/behaviour-event';
-import type { KillSwitchState, KillSwitchStore, MessageLogEntry, MessageQueries, OutboxMessage, ProviderReceipt, SuppressionEntry, SuppressionWriter } from '../../../shared/domain/messaging';
+import type {
+  KillSwitchState,
+  KillSwitchStore,
+  MessageLogEntry,
+  MessageQueries,
+  OutboxMessage,
+  ProviderReceipt,
+  SuppressionEntry,
+  SuppressionWriter,
+} from '../../../shared/domain/messaging';
 
 /** Suppressions keyed as the DynamoDB adapter keys them: a repeat keeps the first entry. */
 export class InMemorySuppressions implements SuppressionWriter {
   readonly entries: SuppressionEntry[] = [];
 
   async add(entry: SuppressionEntry): Promise<boolean> {
-    const key = (e: SuppressionEntry) => (e.kind === 'hard-bounce' ? `bounce:${e.contactPointFingerprint}` : `${e.kind}:${e.userId}:${'channel' in e ? e.channel : ''}`);
+    const key = (e: SuppressionEntry) =>
+      e.kind === 'hard-bounce' ? `bounce:${e.contactPointFingerprint}` : `${e.kind}:${e.userId}:${'channel' in e ? e.channel : ''}`;
     if (this.entries.some((existing) => key(existing) === key(entry))) return false;
     this.entries.push(entry);
     return true;
@@ -53,7 +63,10 @@ export class InMemoryMessageQueries implements MessageQueries {
   readonly outbox: OutboxMessage[] = [];
 
   async listForUser(userId: string, limit: number): Promise<MessageLogEntry[]> {
-    return this.entries.filter((entry) => entry.userId === userId).reverse().slice(0, limit);
+    return this.entries
+      .filter((entry) => entry.userId === userId)
+      .reverse()
+      .slice(0, limit);
   }
 
   async userOf(messageId: string): Promise<string | undefined> {

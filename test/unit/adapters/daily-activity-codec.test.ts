@@ -9,7 +9,10 @@ describe('the stored form of daily aggregates', () => {
     const day = fc.record({
       dayOfMonth: fc.integer({ min: 1, max: 28 }),
       counts: fc.array(count, { minLength: 11, maxLength: 11 }),
-      amounts: fc.array(fc.integer({ min: 0, max: 10_000_000 }).map((cents) => cents / 100), { minLength: 2, maxLength: 2 }),
+      amounts: fc.array(
+        fc.integer({ min: 0, max: 10_000_000 }).map((cents) => cents / 100),
+        { minLength: 2, maxLength: 2 },
+      ),
       seconds: fc.array(fc.integer({ min: 0, max: 86_399 }), { minLength: 2, maxLength: 2 }),
       features: fc.dictionary(fc.constantFrom('search', 'playlist', 'share'), count),
     });
@@ -20,12 +23,25 @@ describe('the stored form of daily aggregates', () => {
           const date = `2026-11-${String(d.dayOfMonth).padStart(2, '0')}`;
           const [first, last] = [...d.seconds].sort((a, b) => a - b) as [number, number];
           const at = (s: number) => new Date(Date.parse(`${date}T00:00:00Z`) + s * 1000).toISOString();
-          const [eventCount, sessions, searches, purchases, refunds, checkins, referralSignups, messageOpens, messageClicks, unsubscribes] = d.counts as number[];
+          const [eventCount, sessions, searches, purchases, refunds, checkins, referralSignups, messageOpens, messageClicks, unsubscribes] =
+            d.counts as number[];
           return {
             ...aggregateDay('u', date, []),
-            eventCount: eventCount!, sessions: sessions!, searches: searches!, purchases: purchases!, refunds: refunds!, checkins: checkins!,
-            referralSignups: referralSignups!, messageOpens: messageOpens!, messageClicks: messageClicks!, unsubscribes: unsubscribes!,
-            purchaseAmount: d.amounts[0]!, refundAmount: d.amounts[1]!, firstEventAt: at(first), lastEventAt: at(last), featureUses: d.features,
+            eventCount: eventCount!,
+            sessions: sessions!,
+            searches: searches!,
+            purchases: purchases!,
+            refunds: refunds!,
+            checkins: checkins!,
+            referralSignups: referralSignups!,
+            messageOpens: messageOpens!,
+            messageClicks: messageClicks!,
+            unsubscribes: unsubscribes!,
+            purchaseAmount: d.amounts[0]!,
+            refundAmount: d.amounts[1]!,
+            firstEventAt: at(first),
+            lastEventAt: at(last),
+            featureUses: d.features,
           };
         });
         const item = { [DAYS_ATTRIBUTE]: Object.fromEntries(activities.map((a) => [dayKey(a.day), encodeDay(a)])) };
@@ -40,7 +56,17 @@ describe('the stored form of daily aggregates', () => {
   });
 
   it('is several times smaller than a named map per day', () => {
-    const activity = { ...aggregateDay('u', '2026-11-24', []), eventCount: 12, sessions: 3, searches: 2, purchases: 1, purchaseAmount: 19.9, featureUses: { playlist: 4 }, firstEventAt: '2026-11-24T08:00:00.000Z', lastEventAt: '2026-11-24T21:00:00.000Z' };
+    const activity = {
+      ...aggregateDay('u', '2026-11-24', []),
+      eventCount: 12,
+      sessions: 3,
+      searches: 2,
+      purchases: 1,
+      purchaseAmount: 19.9,
+      featureUses: { playlist: 4 },
+      firstEventAt: '2026-11-24T08:00:00.000Z',
+      lastEventAt: '2026-11-24T21:00:00.000Z',
+    };
     const { userId: _u, day: _d, ...named } = activity;
     expect(JSON.stringify(encodeDay(activity)).length * 2.5).toBeLessThan(JSON.stringify(named).length);
   });

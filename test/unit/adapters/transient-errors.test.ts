@@ -1,5 +1,10 @@
 import middy from '@middy/core';
-import { ConditionalCheckFailedException, InternalServerError, ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { isTransientDependencyError, TransientDependencyError, transientErrorsAsRetryable } from '../../../shared/adapters/transient-errors';
 

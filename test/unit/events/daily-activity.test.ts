@@ -107,11 +107,7 @@ describe('summarizeActivity', () => {
 
 describe('validateEventBatch', () => {
   it('accepts a valid batch and keeps every event', () => {
-    const result = validateEventBatch(
-      { events: [{ eventId: 'a', userId: 'u', type: 'checkin', timestamp: '2026-11-24T11:00:00+08:00' }] },
-      now,
-      window,
-    );
+    const result = validateEventBatch({ events: [{ eventId: 'a', userId: 'u', type: 'checkin', timestamp: '2026-11-24T11:00:00+08:00' }] }, now, window);
     expect(result.ok).toBe(true);
   });
 

@@ -37,7 +37,12 @@ describe('DAU drop levels', () => {
 
     // Assess: 12% down is orange.
     expect(alerts).toEqual([
-      expect.objectContaining({ alertId: '2026-11-10#dau-drop#orange', level: 'orange', playbook: thresholds.playbooks.orange, subject: { kind: 'dau-drop', level: 'orange', drop: 0.12, dau: 88, previousDau: 100 } }),
+      expect.objectContaining({
+        alertId: '2026-11-10#dau-drop#orange',
+        level: 'orange',
+        playbook: thresholds.playbooks.orange,
+        subject: { kind: 'dau-drop', level: 'orange', drop: 0.12, dau: 88, previousDau: 100 },
+      }),
     ]);
   });
 
@@ -85,7 +90,13 @@ describe('the STOP rule', () => {
     // Prepare
     const today: HealthDay = {
       ...emptyDay('2026-11-13', 59),
-      trace: { baseDay: '2026-11-10', featuresToday: { playlist: 10, share: 9 }, featuresBase: { playlist: 40, share: 10, upload: 5 }, segmentsToday: { Champions: 20 }, segmentsBase: { Champions: 25, 'At Risk': 10 } },
+      trace: {
+        baseDay: '2026-11-10',
+        featuresToday: { playlist: 10, share: 9 },
+        featuresBase: { playlist: 40, share: 10, upload: 5 },
+        segmentsToday: { Champions: 20 },
+        segmentsBase: { Champions: 25, 'At Risk': 10 },
+      },
     };
 
     // Act
@@ -94,9 +105,18 @@ describe('the STOP rule', () => {
     const resumed = resumeIncidentRecord(incident, 'ops@example.com', 'recall journeys retargeted', '2026-11-14T02:00:00.000Z');
 
     // Assess
-    expect(incident.trace.features.map((entry) => [entry.name, entry.drop])).toEqual([['upload', 1], ['playlist', 0.75], ['share', 0.1]]);
+    expect(incident.trace.features.map((entry) => [entry.name, entry.drop])).toEqual([
+      ['upload', 1],
+      ['playlist', 0.75],
+      ['share', 0.1],
+    ]);
     expect(incident.trace.segments.map((entry) => entry.name)).toEqual(['At Risk', 'Champions']);
-    expect(incident.steps.map((step) => [step.step, step.at])).toEqual([['S', '2026-11-13T16:05:00.000Z'], ['T', '2026-11-13T16:05:00.000Z'], ['O', null], ['P', null]]);
+    expect(incident.steps.map((step) => [step.step, step.at])).toEqual([
+      ['S', '2026-11-13T16:05:00.000Z'],
+      ['T', '2026-11-13T16:05:00.000Z'],
+      ['O', null],
+      ['P', null],
+    ]);
     expect(isAutomaticStop(switched, incident.incidentId)).toBe(true);
     expect(isAutomaticStop({ active: true, reason: 'manual', since: '2026-11-13T00:00:00.000Z', by: 'ops@example.com' })).toBe(false);
     expect(resumed).toMatchObject({ status: 'resumed', resumed: { by: 'ops@example.com', reason: 'recall journeys retargeted' } });
@@ -126,7 +146,11 @@ describe('the weekly top-3 of complained features', () => {
     const top = topComplainedFeatures(entries);
 
     // Assess: search and upload have 2 each; search's are all negative, so it ranks first.
-    expect(top.map((entry) => [entry.feature, entry.negative, entry.total])).toEqual([['search', 2, 2], ['upload', 2, 3], ['playlist', 1, 1]]);
+    expect(top.map((entry) => [entry.feature, entry.negative, entry.total])).toEqual([
+      ['search', 2, 2],
+      ['upload', 2, 3],
+      ['playlist', 1, 1],
+    ]);
     expect(top[1]!.samples).toEqual(['fails every time, mail me at [email]']);
     expect(maskContactData('call +86 138 1234 5678')).toBe('call [phone]');
   });

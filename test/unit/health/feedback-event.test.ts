@@ -3,7 +3,15 @@ import { validateEventBatch } from '../../../shared/domain/events/validate-batch
 
 const window = { maxAgeDays: 400, maxFutureSkewMs: 300_000 };
 const now = new Date('2026-11-24T12:00:00Z');
-const feedback = (extra: Record<string, unknown>) => ({ eventId: 'f1', userId: 'u1', type: 'feedback', feature: 'upload', rating: 2, timestamp: '2026-11-24T10:00:00Z', ...extra });
+const feedback = (extra: Record<string, unknown>) => ({
+  eventId: 'f1',
+  userId: 'u1',
+  type: 'feedback',
+  feature: 'upload',
+  rating: 2,
+  timestamp: '2026-11-24T10:00:00Z',
+  ...extra,
+});
 
 describe('feedback events', () => {
   it('are accepted with a feature, a rating from 1 to 5 and an optional comment of up to 500 characters', () => {
@@ -16,7 +24,13 @@ describe('feedback events', () => {
 
   it('reject the whole batch on a bad rating or an oversized comment, naming each field', () => {
     // Prepare
-    const events = [{ eventId: 's1', userId: 'u1', type: 'session', timestamp: '2026-11-24T10:00:00Z' }, feedback({ rating: 0 }), feedback({ rating: 4.5 }), feedback({ comment: 'x'.repeat(501) }), feedback({ rating: undefined })];
+    const events = [
+      { eventId: 's1', userId: 'u1', type: 'session', timestamp: '2026-11-24T10:00:00Z' },
+      feedback({ rating: 0 }),
+      feedback({ rating: 4.5 }),
+      feedback({ comment: 'x'.repeat(501) }),
+      feedback({ rating: undefined }),
+    ];
 
     // Act
     const result = validateEventBatch({ events }, now, window);

@@ -1,9 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { addUserToHealthTally, computeHealthDay, emptyHealthTally, finishHealthDay, isoWeekOf, mergeHealthTallies, mondayOfIsoWeek, type HealthDayOptions } from '../../../shared/domain/health';
+import {
+  addUserToHealthTally,
+  computeHealthDay,
+  emptyHealthTally,
+  finishHealthDay,
+  isoWeekOf,
+  mergeHealthTallies,
+  mondayOfIsoWeek,
+  type HealthDayOptions,
+} from '../../../shared/domain/health';
 import { userActiveAt } from './health-fixtures';
 
 const noMessages = { sent: 0, complaints: 0, bounces: 0, unsubscribes: 0 };
-const shanghai = (day: string): HealthDayOptions & { benchmarks: Record<string, number> } => ({ day, timeZone: 'Asia/Shanghai', coreFeatures: [], cohortWeeks: 12, traceBaseDay: day, benchmarks: {} });
+const shanghai = (day: string): HealthDayOptions & { benchmarks: Record<string, number> } => ({
+  day,
+  timeZone: 'Asia/Shanghai',
+  coreFeatures: [],
+  cohortWeeks: 12,
+  traceBaseDay: day,
+  benchmarks: {},
+});
 
 // Reporting day 2026-11-10 in Shanghai (UTC+8) runs from 2026-11-09T16:00Z to 2026-11-10T16:00Z.
 const population = [
@@ -91,7 +107,9 @@ describe('weekly cohort retention', () => {
 
     // Assess: weeks ended by 11-30: x 0–3 (28 days), y 0–2 (26), z 0–2 (22), so eligible 3, 3, 3, 1.
     // N-day: week 1 only x, week 2 only y, week 3 none. Unbounded (active in week n or later): x up to 1, y up to 2.
-    expect(day.cohorts).toEqual([{ cohort: '2026-11-02', week: '2026-W45', users: 3, nDay: [1, 0.333333, 0.333333, 0], unbounded: [1, 0.666667, 0.333333, 0] }]);
+    expect(day.cohorts).toEqual([
+      { cohort: '2026-11-02', week: '2026-W45', users: 3, nDay: [1, 0.333333, 0.333333, 0], unbounded: [1, 0.666667, 0.333333, 0] },
+    ]);
   });
 
   it('keeps only the configured number of cohort weeks', () => {
@@ -114,14 +132,25 @@ describe('feature penetration and trace', () => {
     ];
 
     // Act
-    const day = computeHealthDay(users, noMessages, { ...shanghai('2026-11-10'), coreFeatures: ['playlist', 'upload'], benchmarks: { playlist: 0.5 }, traceBaseDay: '2026-11-07' });
+    const day = computeHealthDay(users, noMessages, {
+      ...shanghai('2026-11-10'),
+      coreFeatures: ['playlist', 'upload'],
+      benchmarks: { playlist: 0.5 },
+      traceBaseDay: '2026-11-07',
+    });
 
     // Assess: 3 users active in the 7 UTC days, 2 of them used playlist.
     expect(day.features).toEqual([
       { feature: 'playlist', users: 2, rate: 0.666667, benchmark: 0.5 },
       { feature: 'upload', users: 0, rate: 0, benchmark: 0 },
     ]);
-    expect(day.trace).toEqual({ baseDay: '2026-11-07', featuresToday: { playlist: 1 }, featuresBase: { playlist: 1 }, segmentsToday: { Champions: 1, 'At Risk': 1 }, segmentsBase: { 'At Risk': 1 } });
+    expect(day.trace).toEqual({
+      baseDay: '2026-11-07',
+      featuresToday: { playlist: 1 },
+      featuresBase: { playlist: 1 },
+      segmentsToday: { Champions: 1, 'At Risk': 1 },
+      segmentsBase: { 'At Risk': 1 },
+    });
   });
 });
 
@@ -144,7 +173,12 @@ describe('segment tallies', () => {
 describe('ISO weeks', () => {
   it('name weeks as ISO 8601 does, across a year end', () => {
     // Assess: 2026-12-31 is a Thursday of week 53; 2027-01-04 a Monday of week 1.
-    expect([isoWeekOf('2026-12-31'), isoWeekOf('2027-01-03'), isoWeekOf('2027-01-04'), isoWeekOf('2026-11-02')]).toEqual(['2026-W53', '2026-W53', '2027-W01', '2026-W45']);
+    expect([isoWeekOf('2026-12-31'), isoWeekOf('2027-01-03'), isoWeekOf('2027-01-04'), isoWeekOf('2026-11-02')]).toEqual([
+      '2026-W53',
+      '2026-W53',
+      '2027-W01',
+      '2026-W45',
+    ]);
     expect(mondayOfIsoWeek('2026-W45')).toBe('2026-11-02');
   });
 });

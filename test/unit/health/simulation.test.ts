@@ -12,7 +12,14 @@ describe('simulatedDay', () => {
     // Assess
     expect(all.length).toBeGreaterThan(0);
     expect(again).toEqual(all);
-    expect(all.every((event) => event.eventId.startsWith('sim-2026-12-02-') && Date.parse(event.timestamp) > dayEnd.getTime() - 86_400_000 && Date.parse(event.timestamp) <= dayEnd.getTime())).toBe(true);
+    expect(
+      all.every(
+        (event) =>
+          event.eventId.startsWith('sim-2026-12-02-') &&
+          Date.parse(event.timestamp) > dayEnd.getTime() - 86_400_000 &&
+          Date.parse(event.timestamp) <= dayEnd.getTime(),
+      ),
+    ).toBe(true);
   });
 
   it('keeps a share of the users by --activity, as a subset of the full day', () => {

@@ -26,7 +26,9 @@ describe('the audience summary', () => {
     const tiers: string[] = ['R2', 'R3'];
     const filter = { tiers: ['R2' as const, 'R3' as const], clv: { min: 100 }, daysSilent: { min: 14, max: 89 }, requiredConsents: ['email' as const] };
     const definition = DEFAULT_JOURNEYS.R3;
-    const matchedUsers = users.filter((user) => user.tier !== null && tiers.includes(user.tier) && user.clv >= 100 && user.daysSilent >= 14 && user.daysSilent <= 89 && user.consents.email);
+    const matchedUsers = users.filter(
+      (user) => user.tier !== null && tiers.includes(user.tier) && user.clv >= 100 && user.daysSilent >= 14 && user.daysSilent <= 89 && user.consents.email,
+    );
 
     // Act
     const preview = previewFromSummary(definition, filter, summary, NOW);

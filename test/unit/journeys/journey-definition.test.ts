@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_JOURNEYS, DEFAULT_JOURNEY_INPUTS } from '../../../shared/domain/journeys/default-journeys';
 import { JourneyDefinitionInvalid } from '../../../shared/domain/journeys/errors';
-import {
-  RECALL_TIERS,
-  parseJourneyDefinition,
-  type JourneyDefinitionInput,
-} from '../../../shared/domain/journeys/journey-definition';
+import { RECALL_TIERS, parseJourneyDefinition, type JourneyDefinitionInput } from '../../../shared/domain/journeys/journey-definition';
 
 type StepInput = JourneyDefinitionInput['steps'][number];
 
@@ -91,10 +87,42 @@ describe('parseJourneyDefinition', () => {
   });
 
   it.each([
-    ['a zero-day wait', [{ kind: 'send', channels: ['sms'], templateId: 't' }, { kind: 'wait', days: 0 }, { kind: 'send', channels: ['sms'], templateId: 't' }], 'steps[1].days'],
-    ['a fractional wait', [{ kind: 'send', channels: ['sms'], templateId: 't' }, { kind: 'wait', days: 1.5 }, { kind: 'send', channels: ['sms'], templateId: 't' }], 'steps[1].days'],
-    ['two waits in a row', [{ kind: 'send', channels: ['sms'], templateId: 't' }, { kind: 'wait', days: 1 }, { kind: 'wait', days: 1 }, { kind: 'send', channels: ['sms'], templateId: 't' }], 'steps[2]'],
-    ['a trailing wait', [{ kind: 'send', channels: ['sms'], templateId: 't' }, { kind: 'wait', days: 1 }], 'steps[1]'],
+    [
+      'a zero-day wait',
+      [
+        { kind: 'send', channels: ['sms'], templateId: 't' },
+        { kind: 'wait', days: 0 },
+        { kind: 'send', channels: ['sms'], templateId: 't' },
+      ],
+      'steps[1].days',
+    ],
+    [
+      'a fractional wait',
+      [
+        { kind: 'send', channels: ['sms'], templateId: 't' },
+        { kind: 'wait', days: 1.5 },
+        { kind: 'send', channels: ['sms'], templateId: 't' },
+      ],
+      'steps[1].days',
+    ],
+    [
+      'two waits in a row',
+      [
+        { kind: 'send', channels: ['sms'], templateId: 't' },
+        { kind: 'wait', days: 1 },
+        { kind: 'wait', days: 1 },
+        { kind: 'send', channels: ['sms'], templateId: 't' },
+      ],
+      'steps[2]',
+    ],
+    [
+      'a trailing wait',
+      [
+        { kind: 'send', channels: ['sms'], templateId: 't' },
+        { kind: 'wait', days: 1 },
+      ],
+      'steps[1]',
+    ],
     ['an unknown channel', [{ kind: 'send', channels: ['fax'], templateId: 't' }], 'steps[0].channels[0]'],
     ['a repeated channel', [{ kind: 'send', channels: ['sms', 'sms'], templateId: 't' }], 'steps[0].channels'],
     ['a 120% coupon', [{ kind: 'send', channels: ['sms'], templateId: 't', offer: { kind: 'coupon', value: 120, unit: 'percent' } }], 'steps[0].offer.value'],
@@ -147,8 +175,7 @@ describe('parseJourneyDefinition', () => {
 describe('default journeys', () => {
   it('ship one valid journey per tier with the tier strategy of DESIGN.md', () => {
     // Prepare
-    const sends = (tier: (typeof RECALL_TIERS)[number]) =>
-      DEFAULT_JOURNEYS[tier].steps.flatMap((step) => (step.kind === 'send' ? [step] : []));
+    const sends = (tier: (typeof RECALL_TIERS)[number]) => DEFAULT_JOURNEYS[tier].steps.flatMap((step) => (step.kind === 'send' ? [step] : []));
 
     // Act
     const tiers = RECALL_TIERS.map((tier) => DEFAULT_JOURNEYS[tier].tier);

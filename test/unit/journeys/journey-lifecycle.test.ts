@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IllegalJourneyTransition } from '../../../shared/domain/journeys/errors';
-import {
-  applyJourneyCommand,
-  isFinalJourneyStatus,
-  JourneyCommand,
-  JourneyStatus,
-  nextJourneyStatus,
-} from '../../../shared/domain/journeys/journey-lifecycle';
+import { applyJourneyCommand, isFinalJourneyStatus, JourneyCommand, JourneyStatus, nextJourneyStatus } from '../../../shared/domain/journeys/journey-lifecycle';
 
 describe('journey lifecycle', () => {
   it('allows exactly the documented transitions', () => {

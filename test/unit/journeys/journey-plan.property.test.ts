@@ -66,8 +66,7 @@ describe('every valid definition', () => {
         const planSteps = sends + (input.escalation?.kind === 'none' ? 0 : 1);
         const waitDays = input.steps.reduce((days, step) => days + (step.kind === 'wait' ? step.days : 0), 0);
         const escalates = input.escalation?.kind !== 'none';
-        const expectedValid =
-          sends <= 4 && 3 * planSteps + 1 <= 15 && (escalates ? waitDays < input.maxDurationDays : waitDays <= input.maxDurationDays);
+        const expectedValid = sends <= 4 && 3 * planSteps + 1 <= 15 && (escalates ? waitDays < input.maxDurationDays : waitDays <= input.maxDurationDays);
 
         // Act
         const valid = (() => {

@@ -94,7 +94,12 @@ describe('estimateTransitions', () => {
       transitions += 1; // WaitForStep
       elapsedSeconds += cursor.waitSeconds;
       transitions += 1; // CheckExitAndSend
-      const facts: StepFacts = { now: new Date(enrolledAt.getTime() + elapsedSeconds * 1000), cameBack: false, journeyStatus: 'running', killSwitchEngaged: false };
+      const facts: StepFacts = {
+        now: new Date(enrolledAt.getTime() + elapsedSeconds * 1000),
+        cameBack: false,
+        journeyStatus: 'running',
+        killSwitchEngaged: false,
+      };
       cursor = advanceCursor(plan, cursor, decideStep(plan, enrolledAt, cursor, facts));
       transitions += 1; // MoreSteps
     }

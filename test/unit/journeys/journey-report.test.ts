@@ -9,9 +9,32 @@ import { outcome } from './fixtures';
  */
 function example() {
   const treated = [
-    outcome({ userId: 't1', reactivatedWithin7d: true, reactivatedWithin30d: true, revenueAfterEnrollment: 10, opened: true, clicked: true, featuresUsedAfterReactivation: ['checkin'] }),
-    outcome({ userId: 't2', reactivatedWithin7d: true, reactivatedWithin30d: true, revenueAfterEnrollment: 10, opened: true, clicked: true, featuresUsedAfterReactivation: ['search', 'referral'] }),
-    outcome({ userId: 't3', reactivatedWithin7d: true, reactivatedWithin30d: true, revenueAfterEnrollment: 10, opened: true, featuresUsedAfterReactivation: ['search'] }),
+    outcome({
+      userId: 't1',
+      reactivatedWithin7d: true,
+      reactivatedWithin30d: true,
+      revenueAfterEnrollment: 10,
+      opened: true,
+      clicked: true,
+      featuresUsedAfterReactivation: ['checkin'],
+    }),
+    outcome({
+      userId: 't2',
+      reactivatedWithin7d: true,
+      reactivatedWithin30d: true,
+      revenueAfterEnrollment: 10,
+      opened: true,
+      clicked: true,
+      featuresUsedAfterReactivation: ['search', 'referral'],
+    }),
+    outcome({
+      userId: 't3',
+      reactivatedWithin7d: true,
+      reactivatedWithin30d: true,
+      revenueAfterEnrollment: 10,
+      opened: true,
+      featuresUsedAfterReactivation: ['search'],
+    }),
     outcome({ userId: 't4', reactivatedWithin30d: true, revenueAfterEnrollment: 10, opened: true, featuresUsedAfterReactivation: ['search'] }),
     outcome({ userId: 't5' }),
     outcome({ userId: 't6', delivered: false }),

@@ -14,7 +14,14 @@ describe('template data of journey steps', () => {
     for (const locale of locales) {
       // Prepare: no first name and no activity: the leanest data the sender can build.
       const activity = templateDeclares(step.templateId, 'activitySummary') ? activityTotals([], 30) : undefined;
-      const data = journeyTemplateData({ journeyId, step, endsAt: new Date('2026-03-01T12:00:00Z'), recipient: { firstName: undefined, locale, timeZone: 'Asia/Shanghai' }, activity, appUrl: 'https://app.example.com' });
+      const data = journeyTemplateData({
+        journeyId,
+        step,
+        endsAt: new Date('2026-03-01T12:00:00Z'),
+        recipient: { firstName: undefined, locale, timeZone: 'Asia/Shanghai' },
+        activity,
+        appUrl: 'https://app.example.com',
+      });
 
       // Act
       const rendered = step.channels.map((channel) => renderMessage(messageTemplates, findTemplate(messageTemplates, step.templateId), channel, locale, data));
@@ -27,7 +34,8 @@ describe('template data of journey steps', () => {
   it('fills the coupon, its end in the user’s zone, the first name and the activity numbers', () => {
     // Prepare
     const r3 = compileJourneyPlan(DEFAULT_JOURNEYS.R3).steps.find((step): step is PlanSendStep => step.kind === 'send' && step.offer.kind === 'coupon')!;
-    const day = (date: string, sessions: number, purchases: number) => ({ day: date, eventCount: sessions + purchases, sessions, purchases }) as Parameters<typeof activityTotals>[0][number];
+    const day = (date: string, sessions: number, purchases: number) =>
+      ({ day: date, eventCount: sessions + purchases, sessions, purchases }) as Parameters<typeof activityTotals>[0][number];
 
     // Act
     const data = journeyTemplateData({

@@ -1,12 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  newcombeDifferenceInterval,
-  waldDifferenceInterval,
-  wilsonInterval,
-  Z_95,
-  type Interval,
-} from '../../../shared/domain/journeys/proportion-intervals';
+import { newcombeDifferenceInterval, waldDifferenceInterval, wilsonInterval, Z_95, type Interval } from '../../../shared/domain/journeys/proportion-intervals';
 
 /** xorshift32: a seeded generator so the coverage simulation is reproducible. */
 function seededUniform(seed: number): () => number {

@@ -172,8 +172,7 @@ describe('check-in local days', () => {
 
     // Act
     const lateEvening = checkIn(state, new Date('2025-01-10T15:30:00Z'), defaults);
-    const afterMidnight =
-      lateEvening.kind === 'checked-in' ? checkIn(lateEvening.state, new Date('2025-01-10T16:30:00Z'), defaults) : lateEvening;
+    const afterMidnight = lateEvening.kind === 'checked-in' ? checkIn(lateEvening.state, new Date('2025-01-10T16:30:00Z'), defaults) : lateEvening;
 
     // Assess: two Shanghai days, one UTC day apart by an hour: a streak of 2.
     expect(lateEvening).toMatchObject({ kind: 'checked-in', day: '2025-01-10', dayNumber: 1 });
@@ -278,48 +277,44 @@ describe('evaluateDay and wake-ups', () => {
 describe('check-in program properties', () => {
   it('ledger points always equal the summary, and at most one coupon is issued', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.boolean(), { minLength: 21, maxLength: 21 }),
-        fc.integer({ min: 1, max: 21 }),
-        async (attends, required) => {
-          // Prepare
-          const ports = freshPorts();
-          const config = CheckinProgramConfig.parse({ requiredCheckins: required });
-          const dayNumbers = attends.flatMap((attended, index) => (attended ? [index + 1] : []));
+      fc.asyncProperty(fc.array(fc.boolean(), { minLength: 21, maxLength: 21 }), fc.integer({ min: 1, max: 21 }), async (attends, required) => {
+        // Prepare
+        const ports = freshPorts();
+        const config = CheckinProgramConfig.parse({ requiredCheckins: required });
+        const dayNumbers = attends.flatMap((attended, index) => (attended ? [index + 1] : []));
 
-          // Act
-          const { state } = await runProgram(dayNumbers, config, ports);
+        // Act
+        const { state } = await runProgram(dayNumbers, config, ports);
 
-          // Assess
-          const earned = (await ports.ledger.balance(userId, 'points')).amount;
-          expect(earned).toBe(summarizeCheckinProgram(state, config).pointsEarned);
-          const coupons = await ports.coupons.couponsOf(userId);
-          expect(coupons.length).toBe(state.status.kind === 'completed' ? 1 : 0);
-          expect(state.checkedInDays.length).toBeLessThanOrEqual(required);
-          // A model of the end rule: completed at the R-th check-in; ended the day after misses exceed W − R.
-          let checked = 0;
-          let misses = 0;
-          let modelEnd: { kind: 'completed' } | { kind: 'ended-impossible'; endedOn: string } = { kind: 'completed' };
-          for (const [index, attended] of attends.entries()) {
-            if (attended) checked += 1;
-            else misses += 1;
-            if (checked === required) break;
-            if (misses > 21 - required) {
-              modelEnd = { kind: 'ended-impossible', endedOn: addLocalDays('2025-03-01', index + 1) };
-              break;
-            }
+        // Assess
+        const earned = (await ports.ledger.balance(userId, 'points')).amount;
+        expect(earned).toBe(summarizeCheckinProgram(state, config).pointsEarned);
+        const coupons = await ports.coupons.couponsOf(userId);
+        expect(coupons.length).toBe(state.status.kind === 'completed' ? 1 : 0);
+        expect(state.checkedInDays.length).toBeLessThanOrEqual(required);
+        // A model of the end rule: completed at the R-th check-in; ended the day after misses exceed W − R.
+        let checked = 0;
+        let misses = 0;
+        let modelEnd: { kind: 'completed' } | { kind: 'ended-impossible'; endedOn: string } = { kind: 'completed' };
+        for (const [index, attended] of attends.entries()) {
+          if (attended) checked += 1;
+          else misses += 1;
+          if (checked === required) break;
+          if (misses > 21 - required) {
+            modelEnd = { kind: 'ended-impossible', endedOn: addLocalDays('2025-03-01', index + 1) };
+            break;
           }
-          const afterWindow = evaluateDay(state, instantAtLocalTime('2025-03-22', '20:00', 'Asia/Shanghai'), config);
-          if (modelEnd.kind === 'completed') {
-            expect(state.status.kind).toBe('completed');
-            expect(afterWindow.kind).toBe('program-over');
-          } else {
-            // Ended by a later check-in, or — with none after the fatal miss — by the next wake.
-            const finalStatus = afterWindow.kind === 'ended-impossible' ? afterWindow.state.status : state.status;
-            expect(finalStatus).toEqual(modelEnd);
-          }
-        },
-      ),
+        }
+        const afterWindow = evaluateDay(state, instantAtLocalTime('2025-03-22', '20:00', 'Asia/Shanghai'), config);
+        if (modelEnd.kind === 'completed') {
+          expect(state.status.kind).toBe('completed');
+          expect(afterWindow.kind).toBe('program-over');
+        } else {
+          // Ended by a later check-in, or — with none after the fatal miss — by the next wake.
+          const finalStatus = afterWindow.kind === 'ended-impossible' ? afterWindow.state.status : state.status;
+          expect(finalStatus).toEqual(modelEnd);
+        }
+      }),
       { numRuns: 150 },
     );
   });

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  GrowthConfig,
-  countGrowthAndPublish,
-  type GrowthEvent,
-  type GrowthLevelChanged,
-} from '../../../shared/domain/loyalty/growth';
+import { GrowthConfig, countGrowthAndPublish, type GrowthEvent, type GrowthLevelChanged } from '../../../shared/domain/loyalty/growth';
 import type { GrowthLevelChangePublisher, LevelChangeLog } from '../../../shared/domain/loyalty/ports';
 import { InMemoryLedgerStore } from '../../support/fakes/ledger-store';
 

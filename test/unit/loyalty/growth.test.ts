@@ -79,8 +79,7 @@ describe('growth value', () => {
         async (events) => {
           // Prepare: event ids index the amount and kind, so a repeated id is an identical delivery.
           const ledger = new InMemoryLedgerStore();
-          const byIndex = (index: number, amount: number) =>
-            index % 3 === 0 ? refund(`evt-${index}`, amount) : purchase(`evt-${index}`, amount);
+          const byIndex = (index: number, amount: number) => (index % 3 === 0 ? refund(`evt-${index}`, amount) : purchase(`evt-${index}`, amount));
           const firstAmount = new Map<number, number>();
           for (const { index, amount } of events) if (!firstAmount.has(index)) firstAmount.set(index, amount);
           const deliveries = events.map(({ index }) => byIndex(index, firstAmount.get(index) ?? 0));

@@ -103,7 +103,9 @@ describe('key-behaviour incentives', () => {
     const weeks = ['2025-05-12', '2025-05-19', '2025-05-26'].map((monday, week) =>
       [0, 1, 2].map((day) => search(`w${week}-${day}`, new Date(Date.parse(`${monday}T09:00:00Z`) + day * 86_400_000).toISOString())),
     );
-    const evaluations = weeks.map((events) => evaluateIncentiveRule({ rule: threeSearchesAWeek, userId: 'u1', timeZone: 'UTC', events, alreadyGrantedWindows: new Set() }));
+    const evaluations = weeks.map((events) =>
+      evaluateIncentiveRule({ rule: threeSearchesAWeek, userId: 'u1', timeZone: 'UTC', events, alreadyGrantedWindows: new Set() }),
+    );
 
     // Act
     const outcomes = await Promise.all(evaluations.flat().map((grant) => ledger.append(grant, { cap: incentiveGrantCap(threeSearchesAWeek) })));

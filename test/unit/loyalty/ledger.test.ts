@@ -1,14 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InMemoryLedgerStore } from '../../support/fakes/ledger-store';
-import {
-  type GrantCap,
-  type LedgerAccount,
-  type LedgerEntry,
-  balanceDeltaOf,
-  balanceFromHistory,
-  decideAppend,
-} from '../../../shared/domain/loyalty/ledger';
+import { type GrantCap, type LedgerAccount, type LedgerEntry, balanceDeltaOf, balanceFromHistory, decideAppend } from '../../../shared/domain/loyalty/ledger';
 import { buildExpiryEntry, buildRedemptionEntry, pointsExpiring } from '../../../shared/domain/loyalty/points-expiry';
 
 const at = '2025-05-01T10:00:00.000Z';
@@ -133,18 +126,18 @@ const idArbitrary = fc.integer({ min: 0, max: 11 }).map((index) => `e${index}`);
 const userArbitrary = fc.constantFrom('u1', 'u2');
 
 const entryArbitrary: fc.Arbitrary<LedgerEntry> = fc.oneof(
-  fc.record({ id: idArbitrary, userId: userArbitrary, account: accountArbitrary, amount: fc.integer({ min: 1, max: 100 }) }).map(
-    (fields): LedgerEntry => ({ ...fields, kind: 'grant', reason: 'incentive', occurredAt: at }),
-  ),
-  fc.record({ id: idArbitrary, userId: userArbitrary, account: accountArbitrary, amount: fc.integer({ min: 1, max: 150 }) }).map(
-    (fields): LedgerEntry => ({ ...fields, kind: 'redemption', reference: 'item', occurredAt: at }),
-  ),
-  fc.record({ id: idArbitrary, userId: userArbitrary, account: accountArbitrary, amount: fc.integer({ min: 1, max: 80 }) }).map(
-    (fields): LedgerEntry => ({ ...fields, kind: 'expiry', grantedBefore: at, occurredAt: at }),
-  ),
-  fc.record({ id: idArbitrary, userId: userArbitrary, account: accountArbitrary, delta: fc.integer({ min: -60, max: 60 }) }).map(
-    (fields): LedgerEntry => ({ ...fields, kind: 'adjustment', reason: 'manual-correction', reference: 'ticket', occurredAt: at }),
-  ),
+  fc
+    .record({ id: idArbitrary, userId: userArbitrary, account: accountArbitrary, amount: fc.integer({ min: 1, max: 100 }) })
+    .map((fields): LedgerEntry => ({ ...fields, kind: 'grant', reason: 'incentive', occurredAt: at })),
+  fc
+    .record({ id: idArbitrary, userId: userArbitrary, account: accountArbitrary, amount: fc.integer({ min: 1, max: 150 }) })
+    .map((fields): LedgerEntry => ({ ...fields, kind: 'redemption', reference: 'item', occurredAt: at })),
+  fc
+    .record({ id: idArbitrary, userId: userArbitrary, account: accountArbitrary, amount: fc.integer({ min: 1, max: 80 }) })
+    .map((fields): LedgerEntry => ({ ...fields, kind: 'expiry', grantedBefore: at, occurredAt: at })),
+  fc
+    .record({ id: idArbitrary, userId: userArbitrary, account: accountArbitrary, delta: fc.integer({ min: -60, max: 60 }) })
+    .map((fields): LedgerEntry => ({ ...fields, kind: 'adjustment', reason: 'manual-correction', reference: 'ticket', occurredAt: at })),
 );
 
 async function assessInvariants(store: InMemoryLedgerStore): Promise<void> {
@@ -216,7 +209,10 @@ type CapKey = keyof typeof CAP_MAX;
 const capKeyArbitrary = fc.constantFrom<CapKey>('k1', 'k2');
 const cappedGrantArbitrary = fc
   .record({ id: idArbitrary, userId: userArbitrary, capKey: capKeyArbitrary, amount: fc.integer({ min: 1, max: 100 }) })
-  .map(({ capKey, ...fields }) => ({ capKey, entry: { ...fields, kind: 'grant', account: 'points', reason: 'incentive', occurredAt: at } satisfies LedgerEntry }));
+  .map(({ capKey, ...fields }) => ({
+    capKey,
+    entry: { ...fields, kind: 'grant', account: 'points', reason: 'incentive', occurredAt: at } satisfies LedgerEntry,
+  }));
 const capOf = (capKey: CapKey): GrantCap => ({ key: capKey, max: CAP_MAX[capKey] });
 
 describe('ledger caps', () => {

@@ -54,12 +54,7 @@ describe('instantAtLocalTime', () => {
     ].map((instant) => instant.toISOString());
 
     // Assess: EST is UTC−5, EDT UTC−4.
-    expect(reminders).toEqual([
-      '2025-03-09T01:00:00.000Z',
-      '2025-03-10T00:00:00.000Z',
-      '2025-11-02T00:00:00.000Z',
-      '2025-11-03T01:00:00.000Z',
-    ]);
+    expect(reminders).toEqual(['2025-03-09T01:00:00.000Z', '2025-03-10T00:00:00.000Z', '2025-11-02T00:00:00.000Z', '2025-11-03T01:00:00.000Z']);
   });
 
   it('moves a time skipped by spring-forward past the gap and takes the first of a repeated time', () => {

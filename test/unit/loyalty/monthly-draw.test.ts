@@ -52,15 +52,23 @@ describe('monthly draw', () => {
 
   it('picks distinct winners among the entries, capped at the number of entries', () => {
     fc.assert(
-      fc.property(fc.string(), fc.uniqueArray(fc.string({ minLength: 1 }).filter((id) => !/[\r\n]/.test(id)), { maxLength: 30 }), fc.integer({ min: 0, max: 40 }), (seed, entrants, winnerCount) => {
-        // Prepare / Act
-        const result = runMonthlyDraw({ month: '2025-06', seed, userIds: entrants, winnerCount });
+      fc.property(
+        fc.string(),
+        fc.uniqueArray(
+          fc.string({ minLength: 1 }).filter((id) => !/[\r\n]/.test(id)),
+          { maxLength: 30 },
+        ),
+        fc.integer({ min: 0, max: 40 }),
+        (seed, entrants, winnerCount) => {
+          // Prepare / Act
+          const result = runMonthlyDraw({ month: '2025-06', seed, userIds: entrants, winnerCount });
 
-        // Assess
-        expect(result.winners).toHaveLength(Math.min(winnerCount, entrants.length));
-        expect(new Set(result.winners).size).toBe(result.winners.length);
-        for (const winner of result.winners) expect(entrants).toContain(winner);
-      }),
+          // Assess
+          expect(result.winners).toHaveLength(Math.min(winnerCount, entrants.length));
+          expect(new Set(result.winners).size).toBe(result.winners.length);
+          for (const winner of result.winners) expect(entrants).toContain(winner);
+        },
+      ),
     );
   });
 

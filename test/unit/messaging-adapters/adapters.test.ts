@@ -63,7 +63,12 @@ describe('toContactProfile', () => {
       createdAt: '2026-01-01T00:00:00.000Z',
       updatedAt: '2026-01-01T00:00:00.000Z',
     });
-    expect(profile).toMatchObject({ consents: { email: 'granted', sms: 'denied', push: 'denied' }, valueDecile: 10, highValue: false, timeZone: 'Asia/Shanghai' });
+    expect(profile).toMatchObject({
+      consents: { email: 'granted', sms: 'denied', push: 'denied' },
+      valueDecile: 10,
+      highValue: false,
+      timeZone: 'Asia/Shanghai',
+    });
   });
 });
 
@@ -100,9 +105,15 @@ describe('applySesFeedback', () => {
 
   it('suppresses a permanently bounced address by fingerprint only', async () => {
     const { added, deps } = world();
-    const event = SesEvent.parse({ eventType: 'Bounce', mail, bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'Ada@Example.test' }], timestamp: mail.timestamp } });
+    const event = SesEvent.parse({
+      eventType: 'Bounce',
+      mail,
+      bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'Ada@Example.test' }], timestamp: mail.timestamp },
+    });
     await applySesFeedback(event, deps);
-    expect(added).toEqual([{ kind: 'hard-bounce', channel: 'email', contactPointFingerprint: contactPointFingerprint('email', 'ada@example.test'), at: mail.timestamp }]);
+    expect(added).toEqual([
+      { kind: 'hard-bounce', channel: 'email', contactPointFingerprint: contactPointFingerprint('email', 'ada@example.test'), at: mail.timestamp },
+    ]);
     expect(JSON.stringify(added)).not.toContain('example');
   });
 
@@ -119,7 +130,15 @@ describe('applySesFeedback', () => {
 
 describe('ProviderEvidenceRecords', () => {
   const receipt: ProviderReceipt = { messageId: 'msg_a', providerMessageId: 'ses-1', acceptedAt: '2026-11-25T10:00:00.000Z', lastEventType: 'Send' };
-  const outboxItem: OutboxMessage = { messageId: 'msg_b', userId: 'u', channel: 'sms', providerMessageId: 'local-sms-1', to: '+*****5678', body: 'hi', sentAt: '2026-11-25T10:00:01.000Z' };
+  const outboxItem: OutboxMessage = {
+    messageId: 'msg_b',
+    userId: 'u',
+    channel: 'sms',
+    providerMessageId: 'local-sms-1',
+    to: '+*****5678',
+    body: 'hi',
+    sentAt: '2026-11-25T10:00:01.000Z',
+  };
   const receipts = { find: async (id: string) => (id === receipt.messageId ? receipt : undefined) };
   const outbox = { findOutbox: async (_userId: string, id: string) => (id === outboxItem.messageId ? outboxItem : undefined) };
 

@@ -275,7 +275,12 @@ describe('decideSend: the disturbance budget', () => {
           // Act
           attempts.forEach((attempt, index) => {
             at += attempt.gapMinutes * 60_000;
-            const decision = decideSend(request({ channel: attempt.channel, priority: attempt.priority }), facts({ profile, recentContacts: history }), new Date(at), policy);
+            const decision = decideSend(
+              request({ channel: attempt.channel, priority: attempt.priority }),
+              facts({ profile, recentContacts: history }),
+              new Date(at),
+              policy,
+            );
             if (decision.verdict.kind === 'allow') {
               history.push({ messageId: `m${index}`, at: new Date(at).toISOString(), channel: attempt.channel, priority: attempt.priority });
             }
@@ -335,7 +340,12 @@ describe('decideSend: the disturbance budget', () => {
             touch.channels.forEach((channel, c) => {
               const sentAt = at + c * touch.secondsBetweenChannels * 1000;
               const touchId = touch.withTouchId ? `touch-${t}` : undefined;
-              const decision = decideSend(request({ channel, priority: touch.priority, touchId }), facts({ profile, recentContacts: history }), new Date(sentAt), policy);
+              const decision = decideSend(
+                request({ channel, priority: touch.priority, touchId }),
+                facts({ profile, recentContacts: history }),
+                new Date(sentAt),
+                policy,
+              );
               if (decision.verdict.kind !== 'allow') return;
               const messageId = `m${t}-${c}`;
               history.push({ messageId, at: new Date(sentAt).toISOString(), channel, priority: touch.priority, ...(touchId === undefined ? {} : { touchId }) });

@@ -63,7 +63,11 @@ describe('token bucket', () => {
     // Prepare
     const clock = fixedClock('2025-06-01T00:00:00.000Z');
     const start = clock.now().getTime();
-    const gate = createTokenBucketGate({ ratePerSecond: 14, capacity: 14 }, () => clock.now().getTime(), async (ms) => clock.advance(ms));
+    const gate = createTokenBucketGate(
+      { ratePerSecond: 14, capacity: 14 },
+      () => clock.now().getTime(),
+      async (ms) => clock.advance(ms),
+    );
     // Act
     for (let send = 0; send < 30; send += 1) await gate.acquire();
     // Assess
@@ -78,7 +82,11 @@ describe('channel rate gates', () => {
     // Prepare: email 2/s, push 100/s.
     const clock = fixedClock('2025-06-01T00:00:00.000Z');
     const start = clock.now().getTime();
-    const gates = createChannelRateGates({ email: 2, sms: 20, push: 100 }, () => clock.now().getTime(), async (ms) => clock.advance(ms));
+    const gates = createChannelRateGates(
+      { email: 2, sms: 20, push: 100 },
+      () => clock.now().getTime(),
+      async (ms) => clock.advance(ms),
+    );
     // Act
     for (let send = 0; send < 3; send += 1) await gates.email.acquire();
     const afterEmail = clock.now().getTime() - start;

@@ -27,7 +27,18 @@ const allTemplates = Object.values(messageTemplates.templates);
 describe('message templates', () => {
   it('the catalog holds every template the features need', () => {
     expect([...templateIds].sort()).toEqual(
-      ['checkin-reminder', 'checkin-summary', 'coupon-issued', 'level-up', 'recall-r1', 'recall-r2', 'recall-r3', 'recall-r4', 'recall-r5', 'test-message'].sort(),
+      [
+        'checkin-reminder',
+        'checkin-summary',
+        'coupon-issued',
+        'level-up',
+        'recall-r1',
+        'recall-r2',
+        'recall-r3',
+        'recall-r4',
+        'recall-r5',
+        'test-message',
+      ].sort(),
     );
   });
 
@@ -81,7 +92,11 @@ describe('message templates', () => {
 
   it('keeps a subject on one line so a value cannot add mail headers', () => {
     const template = findTemplate(messageTemplates, 'test-message');
-    const email = renderMessage(messageTemplates, template, 'email', 'en', { firstName: 'A\r\nBcc: victim@example.com', sentBy: 'ops', appUrl: 'https://a.example.com' });
+    const email = renderMessage(messageTemplates, template, 'email', 'en', {
+      firstName: 'A\r\nBcc: victim@example.com',
+      sentBy: 'ops',
+      appUrl: 'https://a.example.com',
+    });
     expect(email.channel === 'email' && email.subject).toBe('Rekindle test message for A Bcc: victim@example.com');
   });
 

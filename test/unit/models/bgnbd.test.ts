@@ -93,7 +93,12 @@ describe('BG/NBD parameter recovery', () => {
   });
 
   it('rejects a recency beyond T, naming the customer', () => {
-    expect(() => fitBgnbd([{ frequency: 0, recency: 0, T: 5 }, { frequency: 2, recency: 6, T: 5 }])).toThrowError(InvalidModelInputError);
+    expect(() =>
+      fitBgnbd([
+        { frequency: 0, recency: 0, T: 5 },
+        { frequency: 2, recency: 6, T: 5 },
+      ]),
+    ).toThrowError(InvalidModelInputError);
     expect(() => fitBgnbd([{ frequency: 2, recency: 6, T: 5 }])).toThrowError(/customer 0: recency 6 is greater than T 5/);
   });
 });

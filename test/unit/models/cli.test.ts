@@ -48,7 +48,9 @@ describe('rekindle models summarize', () => {
     const badDate = await file('bad-date.csv', 'customer_id,date,amount\nA,2024-01-01,10\nA,01/02/2024,5\n');
     await expect(run('summarize', '--transactions', badDate, '--calibration-end', '2024-01-10', '--unit', 'week')).rejects.toThrow(/line 3: date/);
     const negative = await file('negative.csv', 'customer_id,date,amount\nA,2024-01-01,-10\n');
-    await expect(run('summarize', '--transactions', negative, '--calibration-end', '2024-01-10', '--unit', 'week')).rejects.toThrow(/line 2: amount must not be negative/);
+    await expect(run('summarize', '--transactions', negative, '--calibration-end', '2024-01-10', '--unit', 'week')).rejects.toThrow(
+      /line 2: amount must not be negative/,
+    );
   });
 });
 
@@ -115,7 +117,10 @@ describe('rekindle models fit and predict', () => {
 
   it('refuses a params file that is not a fit of the right model', async () => {
     const summary = await file('small.csv', 'id,frequency,recency,T\na,1,2,5\n');
-    const wrong = await file('wrong.json', JSON.stringify({ model: 'gammagamma', params: { p: 1, q: 2, v: 3 }, logLikelihood: 0, n: 1, excluded: 0, converged: true, iterations: 1, seconds: 0 }));
+    const wrong = await file(
+      'wrong.json',
+      JSON.stringify({ model: 'gammagamma', params: { p: 1, q: 2, v: 3 }, logLikelihood: 0, n: 1, excluded: 0, converged: true, iterations: 1, seconds: 0 }),
+    );
     await expect(run('predict', '--input', summary, '--bgnbd', wrong, '--horizon', '10', '--json')).rejects.toThrow(/holds a gammagamma fit, expected bgnbd/);
   });
 });

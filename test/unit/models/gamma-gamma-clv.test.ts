@@ -76,7 +76,9 @@ function inWholeDays<C extends { recency: number; T: number }>(customers: readon
 }
 
 function largestRelativeDifference(left: Record<string, number>, right: Record<string, number>): number {
-  return Math.max(...Object.keys(right).map((name) => Math.abs((left[name] ?? Number.NaN) - (right[name] ?? Number.NaN)) / Math.abs(right[name] ?? Number.NaN)));
+  return Math.max(
+    ...Object.keys(right).map((name) => Math.abs((left[name] ?? Number.NaN) - (right[name] ?? Number.NaN)) / Math.abs(right[name] ?? Number.NaN)),
+  );
 }
 
 describe('Gamma–Gamma expected average spend', () => {
@@ -121,7 +123,12 @@ describe('Customer lifetime value', () => {
       let discounted = 0;
       let previous = 0;
       for (let i = 1; i <= periods; i += 1) {
-        const cumulative = expectedPurchasesIfAliveByIntegration(CDNOW_BGNBD, Math.min(i * options.periodLength, options.horizon), customer.frequency, customer.T);
+        const cumulative = expectedPurchasesIfAliveByIntegration(
+          CDNOW_BGNBD,
+          Math.min(i * options.periodLength, options.horizon),
+          customer.frequency,
+          customer.T,
+        );
         discounted += (cumulative - previous) / (1 + options.discountRate) ** i;
         previous = cumulative;
       }
@@ -139,9 +146,7 @@ describe('Customer lifetime value', () => {
 
 describe('Compressed fits', () => {
   // Whole-day summaries, as real transaction logs give: many customers share a history.
-  const customers = inWholeDays(
-    simulateCustomers({ customers: 2_000, bgnbd: CDNOW_BGNBD, gammaGamma: CDNOW_GAMMA_GAMMA, minAge: 27, maxAge: 39, seed: 6 }),
-  );
+  const customers = inWholeDays(simulateCustomers({ customers: 2_000, bgnbd: CDNOW_BGNBD, gammaGamma: CDNOW_GAMMA_GAMMA, minAge: 27, maxAge: 39, seed: 6 }));
 
   it('gives the BG/NBD estimates of the per-customer fit (lifetimes’ method, run to gtol 3e-9) to 6 significant figures', () => {
     // Act

@@ -176,9 +176,29 @@ describe('silence score', () => {
       }),
     );
     const onlyAlive = SilenceConfig.parse({
-      weights: { daysSinceLastActivity: 0, daysSinceLastPurchase: 0, activityTrend: 0, coreFeatureUsage: 0, sessionDepthTrend: 0, messageEngagement: 0, probabilityAlive: 1 },
+      weights: {
+        daysSinceLastActivity: 0,
+        daysSinceLastPurchase: 0,
+        activityTrend: 0,
+        coreFeatureUsage: 0,
+        sessionDepthTrend: 0,
+        messageEngagement: 0,
+        probabilityAlive: 1,
+      },
     });
-    const signals = { daysSinceLastActivity: 3, daysSinceLastPurchase: 9, sessionsLast7Days: 1, sessionsPrior28Days: 1, coreFeatureUsesLast28Days: 0, sessionsLast28Days: 1, featureUsesPerSessionRecent: 1, featureUsesPerSessionBefore: 1, messagesReceived30Days: 0, messageOpens30Days: 0, messageClicks30Days: 0 };
+    const signals = {
+      daysSinceLastActivity: 3,
+      daysSinceLastPurchase: 9,
+      sessionsLast7Days: 1,
+      sessionsPrior28Days: 1,
+      coreFeatureUsesLast28Days: 0,
+      sessionsLast28Days: 1,
+      featureUsesPerSessionRecent: 1,
+      featureUsesPerSessionBefore: 1,
+      messagesReceived30Days: 0,
+      messageOpens30Days: 0,
+      messageClicks30Days: 0,
+    };
     expect(churnRisk(signals, 0.3, onlyAlive)).toBeCloseTo(0.7, 14);
   });
 });

@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import reference from '../../support/fixtures/hypergeometric-2f1-reference.json';
-import {
-  digamma,
-  hypergeometric2F1,
-  logBeta,
-  logGamma,
-  logHypergeometric2F1,
-} from '../../../shared/domain/models/special-functions';
+import { digamma, hypergeometric2F1, logBeta, logGamma, logHypergeometric2F1 } from '../../../shared/domain/models/special-functions';
 
 const EULER_MASCHERONI = 0.5772156649015329;
 

@@ -102,7 +102,10 @@ describe('scoring against the run reference', () => {
         const reference = buildScoringReference(users, params, config);
 
         // Act
-        const sliced = [...scoreAgainstReference(users.slice(0, count >> 1), params, config, reference), ...scoreAgainstReference(users.slice(count >> 1), params, config, reference)];
+        const sliced = [
+          ...scoreAgainstReference(users.slice(0, count >> 1), params, config, reference),
+          ...scoreAgainstReference(users.slice(count >> 1), params, config, reference),
+        ];
 
         // Assess
         expect(sliced).toEqual(scorePopulation(users, params, config));
@@ -181,7 +184,11 @@ describe('run dates, names, counts and cost', () => {
     expect(runDateOf(undefined, now)).toBe('2025-03-31');
     expect(() => runDateOf('2025-02-30', now)).toThrow(InvalidRunDateError);
     expect(() => runDateOf('yesterday', now)).toThrow(InvalidRunDateError);
-    expect([1, 2, 3].map((attempt) => runExecutionName('2025-03-31', attempt))).toEqual(['scoring-2025-03-31', 'scoring-2025-03-31-r2', 'scoring-2025-03-31-r3']);
+    expect([1, 2, 3].map((attempt) => runExecutionName('2025-03-31', attempt))).toEqual([
+      'scoring-2025-03-31',
+      'scoring-2025-03-31-r2',
+      'scoring-2025-03-31-r3',
+    ]);
   });
 
   it('adds counts so that tiers, segments and quadrants each sum to the users scored', () => {
@@ -205,8 +212,18 @@ describe('run dates, names, counts and cost', () => {
     // Prepare
     const totals = { ...emptyCounts(), usersScored: 1_000, readUnits: 2_000, writeUnits: 400, invocations: 8, lambdaMs: 8_000 };
     const summary: RunSummary = {
-      runId: 'r', date: '2025-03-31', paramsVersion: 'p', refitted: false, totalSegments: 8, startedAt: '2025-03-31T00:00:00.000Z', finishedAt: '2025-03-31T00:00:10.000Z',
-      durationMs: 10_000, stateTransitions: nightlyTransitions(8, 8), sampleReadUnits: 0, lambdaMemoryMb: 1024, totals,
+      runId: 'r',
+      date: '2025-03-31',
+      paramsVersion: 'p',
+      refitted: false,
+      totalSegments: 8,
+      startedAt: '2025-03-31T00:00:00.000Z',
+      finishedAt: '2025-03-31T00:00:10.000Z',
+      durationMs: 10_000,
+      stateTransitions: nightlyTransitions(8, 8),
+      sampleReadUnits: 0,
+      lambdaMemoryMb: 1024,
+      totals,
     };
 
     // Act
@@ -225,8 +242,18 @@ describe('run dates, names, counts and cost', () => {
     // (each ending in a short page), 60 items written (three batches).
     const totals = { ...emptyCounts(), usersScored: 1_000, readUnits: 1_580, itemsWritten: 60, writeUnits: 60, invocations: 8, lambdaMs: 99_000 };
     const summary: RunSummary = {
-      runId: 'r', date: '2025-03-31', paramsVersion: 'p', refitted: false, totalSegments: 8, startedAt: '2025-03-31T00:00:00.000Z', finishedAt: '2025-03-31T00:00:10.000Z',
-      durationMs: 10_000, stateTransitions: nightlyTransitions(8, 8), sampleReadUnits: 300, lambdaMemoryMb: 1024, totals,
+      runId: 'r',
+      date: '2025-03-31',
+      paramsVersion: 'p',
+      refitted: false,
+      totalSegments: 8,
+      startedAt: '2025-03-31T00:00:00.000Z',
+      finishedAt: '2025-03-31T00:00:10.000Z',
+      durationMs: 10_000,
+      stateTransitions: nightlyTransitions(8, 8),
+      sampleReadUnits: 300,
+      lambdaMemoryMb: 1024,
+      totals,
     };
 
     // Act
@@ -243,8 +270,18 @@ describe('run dates, names, counts and cost', () => {
     // Prepare: of 2,000 read units, 1,000 drew the sample (the whole 1,000-user table here).
     const totals = { ...emptyCounts(), usersScored: 1_000, readUnits: 2_000, writeUnits: 0, invocations: 8, lambdaMs: 0 };
     const summary: RunSummary = {
-      runId: 'r', date: '2025-03-31', paramsVersion: 'p', refitted: true, totalSegments: 8, startedAt: '2025-03-31T00:00:00.000Z', finishedAt: '2025-03-31T00:00:10.000Z',
-      durationMs: 10_000, stateTransitions: nightlyTransitions(8, 8), sampleReadUnits: 1_000, lambdaMemoryMb: 1024, totals,
+      runId: 'r',
+      date: '2025-03-31',
+      paramsVersion: 'p',
+      refitted: true,
+      totalSegments: 8,
+      startedAt: '2025-03-31T00:00:00.000Z',
+      finishedAt: '2025-03-31T00:00:10.000Z',
+      durationMs: 10_000,
+      stateTransitions: nightlyTransitions(8, 8),
+      sampleReadUnits: 1_000,
+      lambdaMemoryMb: 1024,
+      totals,
     };
 
     // Act

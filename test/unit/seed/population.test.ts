@@ -105,7 +105,9 @@ describe('generatePopulation: events', () => {
     // Act
     const outside = events.filter((event) => instantOf(event) < windowStartMs || instantOf(event) > END_DATE.getTime());
     const badlyWritten = events.filter((event) => !ISO_WITH_OFFSET.test(event.timestamp));
-    const unsorted = users.filter((user) => user.events.some((event, index) => index > 0 && instantOf(event) < instantOf(user.events[index - 1] as SyntheticEvent)));
+    const unsorted = users.filter((user) =>
+      user.events.some((event, index) => index > 0 && instantOf(event) < instantOf(user.events[index - 1] as SyntheticEvent)),
+    );
 
     // Assess
     expect(events.length).toBeGreaterThan(10_000);
@@ -132,7 +134,9 @@ describe('generatePopulation: events', () => {
   it('gives every event a unique id made of its user id and its rank', () => {
     // Act
     const ids = new Set(events.map((event) => event.eventId));
-    const misnamed = users.flatMap((user) => user.events.filter((event, index) => event.userId !== user.profile.userId || event.eventId !== `${user.profile.userId}-${index}`));
+    const misnamed = users.flatMap((user) =>
+      user.events.filter((event, index) => event.userId !== user.profile.userId || event.eventId !== `${user.profile.userId}-${index}`),
+    );
 
     // Assess
     expect(ids.size).toBe(events.length);

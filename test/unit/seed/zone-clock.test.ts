@@ -41,9 +41,7 @@ describe('ZoneClock', () => {
     const readings = ['2025-03-08T21:00:00Z', '2025-03-09T21:00:00Z', '2025-04-06T09:30:00Z'];
 
     // Act
-    const instants = readings.map((reading, index) =>
-      clock.instantOfWallClock(index < 2 ? 'America/New_York' : 'Pacific/Auckland', Date.parse(reading)),
-    );
+    const instants = readings.map((reading, index) => clock.instantOfWallClock(index < 2 ? 'America/New_York' : 'Pacific/Auckland', Date.parse(reading)));
 
     // Assess: 21:00 in New York the evening before and after the switch, 09:30 in Auckland after NZDT ends.
     expect(instants.map((instant) => new Date(instant).toISOString())).toEqual([

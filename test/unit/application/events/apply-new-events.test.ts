@@ -12,9 +12,18 @@ const clock = fixedClock('2026-11-24T12:00:00Z');
 const window = { maxAgeDays: 400, maxFutureSkewMs: 300_000 };
 
 const session = (userId: string, eventId: string, timestamp: string): BehaviourEvent => ({ eventId, userId, type: 'session', timestamp });
-const purchase = (userId: string, eventId: string, amount: number, timestamp: string): BehaviourEvent => ({ eventId, userId, type: 'purchase', orderId: `o-${eventId}`, amount, currency: 'CNY', timestamp });
+const purchase = (userId: string, eventId: string, amount: number, timestamp: string): BehaviourEvent => ({
+  eventId,
+  userId,
+  type: 'purchase',
+  orderId: `o-${eventId}`,
+  amount,
+  currency: 'CNY',
+  timestamp,
+});
 
-const counts = (activity: DailyActivity | undefined) => activity && { eventCount: activity.eventCount, sessions: activity.sessions, purchases: activity.purchases, purchaseAmount: activity.purchaseAmount };
+const counts = (activity: DailyActivity | undefined) =>
+  activity && { eventCount: activity.eventCount, sessions: activity.sessions, purchases: activity.purchases, purchaseAmount: activity.purchaseAmount };
 
 describe('applyNewEvents', () => {
   it('applies a redelivered batch once after a partial failure', async () => {
@@ -37,33 +46,38 @@ describe('applyNewEvents', () => {
   it('gives the recomputed aggregate whatever the batching, redeliveries and duplicate sends', async () => {
     const drawnEvent = fc.record({ id: fc.integer({ min: 0, max: 15 }), minute: fc.integer({ min: 0, max: 2 * 1440 - 1 }), user: fc.constantFrom('u1', 'u2') });
     await fc.assert(
-      fc.asyncProperty(fc.array(drawnEvent, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 7 }), fc.boolean(), async (drawn, batchSize, redeliver) => {
-        // Prepare: events sent in batches (ids re-sent with other timestamps are duplicates).
-        const raw = new InMemoryRawEventStore();
-        const months = new InMemoryMonthActivityStore();
-        const events = drawn.map((d) => session(d.user, `e${d.id}`, new Date(Date.parse('2026-11-23T00:00:00Z') + d.minute * 60_000).toISOString()));
-        for (let i = 0; i < events.length; i += batchSize) {
-          const batch = events.slice(i, i + batchSize).filter((e, j, all) => all.findIndex((o) => o.eventId === e.eventId && o.userId === e.userId) === j);
-          await ingestEvents({ events: batch }, { rawEvents: raw, clock, window });
-        }
-
-        // Act: the stream delivers the inserts in batches of 3, each possibly twice.
-        for (let i = 0; i < raw.inserts.length; i += 3) {
-          const batch = raw.inserts.slice(i, i + 3);
-          await applyNewEvents(batch, { months });
-          if (redeliver) await applyNewEvents(batch, { months });
-        }
-
-        // Assess: the same as recomputing each day from the events stored first.
-        const stored = [...raw.events.values()];
-        for (const user of ['u1', 'u2']) {
-          for (const day of ['2026-11-23', '2026-11-24']) {
-            const expected = aggregateDay(user, day, stored);
-            expect(counts(months.dayOf(user, day)) ?? counts(expected)).toEqual(counts(expected));
-            if (expected.eventCount > 0) expect(months.dayOf(user, day)?.activeQuarterHours).toBe(expected.activeQuarterHours);
+      fc.asyncProperty(
+        fc.array(drawnEvent, { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.boolean(),
+        async (drawn, batchSize, redeliver) => {
+          // Prepare: events sent in batches (ids re-sent with other timestamps are duplicates).
+          const raw = new InMemoryRawEventStore();
+          const months = new InMemoryMonthActivityStore();
+          const events = drawn.map((d) => session(d.user, `e${d.id}`, new Date(Date.parse('2026-11-23T00:00:00Z') + d.minute * 60_000).toISOString()));
+          for (let i = 0; i < events.length; i += batchSize) {
+            const batch = events.slice(i, i + batchSize).filter((e, j, all) => all.findIndex((o) => o.eventId === e.eventId && o.userId === e.userId) === j);
+            await ingestEvents({ events: batch }, { rawEvents: raw, clock, window });
           }
-        }
-      }),
+
+          // Act: the stream delivers the inserts in batches of 3, each possibly twice.
+          for (let i = 0; i < raw.inserts.length; i += 3) {
+            const batch = raw.inserts.slice(i, i + 3);
+            await applyNewEvents(batch, { months });
+            if (redeliver) await applyNewEvents(batch, { months });
+          }
+
+          // Assess: the same as recomputing each day from the events stored first.
+          const stored = [...raw.events.values()];
+          for (const user of ['u1', 'u2']) {
+            for (const day of ['2026-11-23', '2026-11-24']) {
+              const expected = aggregateDay(user, day, stored);
+              expect(counts(months.dayOf(user, day)) ?? counts(expected)).toEqual(counts(expected));
+              if (expected.eventCount > 0) expect(months.dayOf(user, day)?.activeQuarterHours).toBe(expected.activeQuarterHours);
+            }
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });

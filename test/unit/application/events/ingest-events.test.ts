@@ -5,7 +5,15 @@ import { InMemoryRawEventStore } from '../../../support/fakes/raw-event-store';
 
 const clock = fixedClock('2026-11-24T12:00:00Z');
 const window = { maxAgeDays: 400, maxFutureSkewMs: 300_000 };
-const purchase = (eventId: string, amount: number, timestamp = '2026-11-24T08:00:00Z') => ({ eventId, userId: 'u1', type: 'purchase', orderId: 'o1', amount, currency: 'CNY', timestamp });
+const purchase = (eventId: string, amount: number, timestamp = '2026-11-24T08:00:00Z') => ({
+  eventId,
+  userId: 'u1',
+  type: 'purchase',
+  orderId: 'o1',
+  amount,
+  currency: 'CNY',
+  timestamp,
+});
 
 describe('ingestEvents', () => {
   it('treats a re-send with another timestamp as a conflicting duplicate and keeps the first', async () => {
@@ -44,7 +52,10 @@ describe('ingestEvents', () => {
     // Assess
     expect(outcome.kind).toBe('invalid');
     if (outcome.kind !== 'invalid') return;
-    expect(outcome.problems.map((problem) => [problem.index, problem.path])).toEqual([[0, 'eventId'], [2, 'eventId']]);
+    expect(outcome.problems.map((problem) => [problem.index, problem.path])).toEqual([
+      [0, 'eventId'],
+      [2, 'eventId'],
+    ]);
     expect(outcome.problems[0]!.message).toContain('appears twice with different contents');
     expect(rawEvents.events.size).toBe(0);
   });

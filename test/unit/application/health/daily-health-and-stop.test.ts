@@ -1,13 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, fixedClock } from '../../../../shared/domain/common';
-import { DEFAULT_HEALTH_THRESHOLDS, HealthTalliesNotReadyError, IncidentNotOpenError, type HealthSettings, type HealthUser } from '../../../../shared/domain/health';
+import {
+  DEFAULT_HEALTH_THRESHOLDS,
+  HealthTalliesNotReadyError,
+  IncidentNotOpenError,
+  type HealthSettings,
+  type HealthUser,
+} from '../../../../shared/domain/health';
 import { computeDailyHealth } from '../../../../shared/application/health/compute-daily-health';
 import { healthSegmentFolder } from '../../../../shared/application/health/fold-health-segment';
 import { resumeIncident } from '../../../../shared/application/health/resume-incident';
 import { InMemoryHealthStores, InMemoryKillSwitchStore } from '../../../support/fakes/health-stores';
 import { userActiveAt } from '../../health/health-fixtures';
 
-const settings: HealthSettings = { timeZone: 'Asia/Shanghai', coreFeatures: ['playlist'], benchmarks: { playlist: 0.1 }, cohortWeeks: 8, thresholds: DEFAULT_HEALTH_THRESHOLDS };
+const settings: HealthSettings = {
+  timeZone: 'Asia/Shanghai',
+  coreFeatures: ['playlist'],
+  benchmarks: { playlist: 0.1 },
+  cohortWeeks: 8,
+  thresholds: DEFAULT_HEALTH_THRESHOLDS,
+};
 const firstDay = '2026-11-01';
 // DAU by day: 100, 100, then 94 (−6% yellow), 84 (−10.6% orange), 66 (−21.4% red), 55 (−16.7% orange), 46 (−16.4% orange: STOP, the 3rd day over 15%).
 const dauByDay = [100, 100, 94, 84, 66, 55, 46];
@@ -29,7 +41,10 @@ async function scanNight(day: string, stores: InMemoryHealthStores, clock: Retur
   for (const segment of [0, 1]) {
     const mine = users.filter((_, i) => i % 2 === segment);
     for (const [chunk, part] of [mine.slice(0, 20), mine.slice(20)].entries()) {
-      const folder = healthSegmentFolder({ runId, day, segment, totalSegments: 2, startCursor: chunk === 0 ? null : { pk: `USER#${chunk}` } }, { tallies: stores, settings, clock });
+      const folder = healthSegmentFolder(
+        { runId, day, segment, totalSegments: 2, startCursor: chunk === 0 ? null : { pk: `USER#${chunk}` } },
+        { tallies: stores, settings, clock },
+      );
       folder.onUsers(part);
       await folder.finish(chunk === 1);
     }
@@ -40,7 +55,12 @@ function ports() {
   const stores = new InMemoryHealthStores();
   const killSwitch = new InMemoryKillSwitchStore();
   const clock = fixedClock('2026-11-01T18:00:00Z');
-  return { stores, killSwitch, clock, health: { series: stores, tallies: stores, alerts: stores, incidents: stores, publisher: stores, messages: stores, killSwitch, settings, clock } };
+  return {
+    stores,
+    killSwitch,
+    clock,
+    health: { series: stores, tallies: stores, alerts: stores, incidents: stores, publisher: stores, messages: stores, killSwitch, settings, clock },
+  };
 }
 
 describe('computeDailyHealth', () => {
@@ -55,7 +75,9 @@ describe('computeDailyHealth', () => {
       clock.set(`${day}T18:00:00Z`);
       await scanNight(day, stores, clock);
       const result = await computeDailyHealth({ day }, health);
-      levels.push(result.raised.filter((a) => a.subject.kind === 'dau-drop' || a.subject.kind === 'stop').map((a) => (a.subject.kind === 'stop' ? 'stop' : a.level)));
+      levels.push(
+        result.raised.filter((a) => a.subject.kind === 'dau-drop' || a.subject.kind === 'stop').map((a) => (a.subject.kind === 'stop' ? 'stop' : a.level)),
+      );
     }
 
     // Assess
@@ -77,7 +99,12 @@ describe('computeDailyHealth', () => {
       await scanNight(day, stores, clock);
       await computeDailyHealth({ day }, health);
     }
-    const before = structuredClone({ days: [...stores.days], alerts: [...stores.alerts], incidents: [...stores.incidents], published: stores.published.length });
+    const before = structuredClone({
+      days: [...stores.days],
+      alerts: [...stores.alerts],
+      incidents: [...stores.incidents],
+      published: stores.published.length,
+    });
 
     // Act: a second scan of the last night (a re-run) and a recompute, later.
     clock.set('2026-11-08T03:00:00Z');
@@ -117,12 +144,17 @@ describe('resumeIncident', () => {
     const { stores, killSwitch, clock } = await stopped();
 
     // Act
-    const resumed = await resumeIncident({ incidentId: 'stop-2026-11-07', by: 'ops@example.com', reason: 'recall strategy fixed' }, { incidents: stores, killSwitch, clock });
+    const resumed = await resumeIncident(
+      { incidentId: 'stop-2026-11-07', by: 'ops@example.com', reason: 'recall strategy fixed' },
+      { incidents: stores, killSwitch, clock },
+    );
 
     // Assess
     expect(resumed).toMatchObject({ status: 'resumed', resumed: { by: 'ops@example.com', reason: 'recall strategy fixed' } });
     expect(killSwitch.state).toEqual({ active: false });
-    await expect(resumeIncident({ incidentId: 'stop-2026-11-07', by: 'x', reason: 'again' }, { incidents: stores, killSwitch, clock })).rejects.toBeInstanceOf(IncidentNotOpenError);
+    await expect(resumeIncident({ incidentId: 'stop-2026-11-07', by: 'x', reason: 'again' }, { incidents: stores, killSwitch, clock })).rejects.toBeInstanceOf(
+      IncidentNotOpenError,
+    );
   });
 
   it('refuses a resume without a reason and leaves a manual kill switch on', async () => {
@@ -131,7 +163,9 @@ describe('resumeIncident', () => {
     killSwitch.state = { active: true, reason: 'campaign review', since: '2026-11-07T20:00:00.000Z', by: 'ops@example.com' };
 
     // Act
-    await expect(resumeIncident({ incidentId: 'stop-2026-11-07', by: 'ops@example.com', reason: ' ' }, { incidents: stores, killSwitch, clock })).rejects.toThrow(/reason/);
+    await expect(
+      resumeIncident({ incidentId: 'stop-2026-11-07', by: 'ops@example.com', reason: ' ' }, { incidents: stores, killSwitch, clock }),
+    ).rejects.toThrow(/reason/);
     await resumeIncident({ incidentId: 'stop-2026-11-07', by: 'ops@example.com', reason: 'done' }, { incidents: stores, killSwitch, clock });
 
     // Assess

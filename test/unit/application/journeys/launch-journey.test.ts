@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../../shared/domain/common';
-import { DEFAULT_JOURNEY_INPUTS, isInHoldout, JourneyAlreadyExists, JourneyDefinitionInvalid, LAUNCH_SCAN_SEGMENTS, type LaunchRequest } from '../../../../shared/domain/journeys';
+import {
+  DEFAULT_JOURNEY_INPUTS,
+  isInHoldout,
+  JourneyAlreadyExists,
+  JourneyDefinitionInvalid,
+  LAUNCH_SCAN_SEGMENTS,
+  type LaunchRequest,
+} from '../../../../shared/domain/journeys';
 import { finishLaunch } from '../../../../shared/application/journeys/finish-launch';
 import { launchJourney } from '../../../../shared/application/journeys/launch-journey';
 import { launchSegment, type LaunchSegmentState } from '../../../../shared/application/journeys/launch-segment';
@@ -47,7 +54,15 @@ describe('launchJourney', () => {
     const result = await launchJourney(launchRequest(), ports);
 
     // Assess
-    expect(result).toMatchObject({ journeyId: JOURNEY_ID, status: 'launching', relaunch: false, launchAttempt: 1, matched: 0, enrolled: 0, selectionDone: false });
+    expect(result).toMatchObject({
+      journeyId: JOURNEY_ID,
+      status: 'launching',
+      relaunch: false,
+      launchAttempt: 1,
+      matched: 0,
+      enrolled: 0,
+      selectionDone: false,
+    });
     expect(ports.journeys.journeys.get(JOURNEY_ID)).toMatchObject({ status: 'launching', launchAttempt: 1 });
     expect(ports.launchWorkflow.started).toEqual([{ journeyId: JOURNEY_ID, attempt: 1 }]);
     expect(ports.enrollments.enrollCalls).toEqual([]);
@@ -65,7 +80,15 @@ describe('launchJourney', () => {
     const again = await launchJourney(launchRequest(), ports);
 
     // Assess
-    expect(again).toMatchObject({ relaunch: true, status: 'running', launchAttempt: 1, matched: 20, enrolled: 20, queued: queuedOnce.length, selectionDone: true });
+    expect(again).toMatchObject({
+      relaunch: true,
+      status: 'running',
+      launchAttempt: 1,
+      matched: 20,
+      enrolled: 20,
+      queued: queuedOnce.length,
+      selectionDone: true,
+    });
     expect(ports.launchWorkflow.started).toEqual([{ journeyId: JOURNEY_ID, attempt: 1 }]);
     expect(ports.queue.messages).toEqual(queuedOnce);
   });
@@ -90,12 +113,18 @@ describe('launchJourney', () => {
 
     // Assess: the pages checkpointed before the failure were not read again
     expect(resumed).toMatchObject({ relaunch: true, launchAttempt: 2 });
-    expect(ports.launchWorkflow.started).toEqual([{ journeyId: JOURNEY_ID, attempt: 1 }, { journeyId: JOURNEY_ID, attempt: 2 }]);
+    expect(ports.launchWorkflow.started).toEqual([
+      { journeyId: JOURNEY_ID, attempt: 1 },
+      { journeyId: JOURNEY_ID, attempt: 2 },
+    ]);
     const members = await ports.journeys.listMembers(JOURNEY_ID);
     const treated = members.filter((member) => !member.holdout).map((member) => member.userId);
     expect(members).toHaveLength(40);
     expect(new Set(ports.queue.messages.map((message) => message.userId))).toEqual(new Set(treated));
-    expect(ports.journeys.journeys.get(JOURNEY_ID)).toMatchObject({ status: 'running', launch: { matched: 40, enrolled: 40, holdout: 40 - treated.length, queued: treated.length } });
+    expect(ports.journeys.journeys.get(JOURNEY_ID)).toMatchObject({
+      status: 'running',
+      launch: { matched: 40, enrolled: 40, holdout: 40 - treated.length, queued: treated.length },
+    });
     expect(ports.scores.pagesRead.length - pagesBefore).toBeLessThan(pagesBefore + 4);
   });
 
@@ -145,7 +174,14 @@ describe('the launch workflow (launchSegment, finishLaunch)', () => {
     const queued = ports.queue.messages.map((message) => message.userId);
     expect(queued.filter((userId) => holdout.includes(userId))).toEqual([]);
     expect(queued).toHaveLength(members.length - holdout.length);
-    expect((await getJourney(JOURNEY_ID, ports)).progress).toMatchObject({ matched: 60, enrolled: 60, holdout: holdout.length, queued: 60 - holdout.length, alreadyEnrolled: 0, selectionDone: true });
+    expect((await getJourney(JOURNEY_ID, ports)).progress).toMatchObject({
+      matched: 60,
+      enrolled: 60,
+      holdout: holdout.length,
+      queued: 60 - holdout.length,
+      alreadyEnrolled: 0,
+      selectionDone: true,
+    });
     expect(ports.journeys.journeys.get(JOURNEY_ID)?.status).toBe('running');
   });
 

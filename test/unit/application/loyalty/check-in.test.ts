@@ -58,7 +58,10 @@ describe('check-in service', () => {
 
     // Assess
     expect(result.outcome).toMatchObject({ kind: 'program-ended', summary: { pointsEarned: 10, outcome: 'completion-impossible' } });
-    expect((await ports.programs.load('u1', defaultLoyaltyRules().checkin.programId))?.state.status).toEqual({ kind: 'ended-impossible', endedOn: '2025-03-03' });
+    expect((await ports.programs.load('u1', defaultLoyaltyRules().checkin.programId))?.state.status).toEqual({
+      kind: 'ended-impossible',
+      endedOn: '2025-03-03',
+    });
     expect(ports.messages.sent.map((message) => message.kind)).toEqual(['program-summary']);
   });
 
@@ -130,7 +133,9 @@ describe('check-in service', () => {
 
     // Assess
     expect(result.grantOutcomes).toContainEqual({ kind: 'coupon', couponId: expect.any(String), outcome: 'issued' });
-    expect(await ports.coupons.couponsOf('u1')).toEqual([expect.objectContaining({ reason: 'checkin-completion', discount: { kind: 'percent-off', percent: 20 } })]);
+    expect(await ports.coupons.couponsOf('u1')).toEqual([
+      expect.objectContaining({ reason: 'checkin-completion', discount: { kind: 'percent-off', percent: 20 } }),
+    ]);
     expect(await ports.budget.queued('2025-04')).toEqual([]);
     expect(ports.messages.sent.map((message) => message.kind)).toEqual(['coupon-issued', 'program-summary']);
   });

@@ -6,7 +6,8 @@ import { defaultLoyaltyRules, fakeLoyaltyPorts } from '../../../support/fakes/lo
 
 const purchase = (orderId: string, amount: number): BehaviourEvent =>
   ({ userId: 'u1', type: 'purchase', eventId: `e-${orderId}`, orderId, amount, currency: 'CNY', timestamp: '2026-03-02T01:00:00.000Z' }) as BehaviourEvent;
-const refund = (eventId: string, amount: number): BehaviourEvent => ({ userId: 'u1', type: 'refund', eventId, orderId: 'o1', amount, timestamp: '2026-03-02T02:00:00.000Z' }) as BehaviourEvent;
+const refund = (eventId: string, amount: number): BehaviourEvent =>
+  ({ userId: 'u1', type: 'refund', eventId, orderId: 'o1', amount, timestamp: '2026-03-02T02:00:00.000Z' }) as BehaviourEvent;
 
 /** A four-rung ladder: newcomer village, growth zone, expert hall, VIP at 1,000. */
 const ladder = GrowthConfig.parse({
@@ -31,7 +32,9 @@ describe('the level ladder', () => {
 
     // Assess: 0 → 600 crosses two rungs in one change (newcomer → expert).
     expect(ports.levelChangePublisher.published.map((change) => [change.from, change.to, change.direction])).toEqual([['newcomer', 'expert', 'up']]);
-    expect(ports.messages.sent).toEqual([expect.objectContaining({ kind: 'level-up', userId: 'u1', priority: 'core', level: expect.objectContaining({ name: 'expert' }) })]);
+    expect(ports.messages.sent).toEqual([
+      expect.objectContaining({ kind: 'level-up', userId: 'u1', priority: 'core', level: expect.objectContaining({ name: 'expert' }) }),
+    ]);
     expect(view).toMatchObject({ level: 'expert', levelDetail: { names: { en: 'Expert hall' } }, nextLevel: { name: 'vip', minGrowth: 1000 } });
   });
 

@@ -38,7 +38,9 @@ describe('redeeming points', () => {
         if (granted > 0) await grant(ports, 'u1', 'g1', granted);
 
         // Act
-        const outcomes = await Promise.all(amounts.map((amount, index) => redeemPoints(ports, { userId: 'u1', redemptionId: `r${index}`, amount, reference: 'item' })));
+        const outcomes = await Promise.all(
+          amounts.map((amount, index) => redeemPoints(ports, { userId: 'u1', redemptionId: `r${index}`, amount, reference: 'item' })),
+        );
 
         // Assess
         const spent = outcomes.reduce((sum, outcome) => sum + (outcome.kind === 'redeemed' ? outcome.amount : 0), 0);

@@ -47,7 +47,10 @@ describe('granting rewards within the monthly budget', () => {
     // Prepare
     const ports = fakeLoyaltyPorts();
     const grants: RewardGrant[] = [
-      { kind: 'points', entry: { kind: 'grant', id: 'p1', userId: 'a', account: 'points', reason: 'checkin', amount: 10, occurredAt: '2026-03-02T01:00:00.000Z' } },
+      {
+        kind: 'points',
+        entry: { kind: 'grant', id: 'p1', userId: 'a', account: 'points', reason: 'checkin', amount: 10, occurredAt: '2026-03-02T01:00:00.000Z' },
+      },
       referralCoupon('c1', 'a', 20),
       { kind: 'draw-entry', entry: { id: 'd1', month: '2026-03', userId: 'a', enteredAt: '2026-03-02T01:00:00.000Z' } },
     ];
@@ -57,7 +60,11 @@ describe('granting rewards within the monthly budget', () => {
     const replayed = await grantRewards(ports, grants);
 
     // Assess
-    expect(replayed.map((grant) => (grant.kind === 'points' ? grant.outcome.kind : grant.outcome))).toEqual(['already-granted', 'already-issued', 'already-entered']);
+    expect(replayed.map((grant) => (grant.kind === 'points' ? grant.outcome.kind : grant.outcome))).toEqual([
+      'already-granted',
+      'already-issued',
+      'already-entered',
+    ]);
     expect(await ports.ledger.balance('a', 'points')).toEqual({ amount: 10, version: 1 });
     expect(await ports.budget.spent('2026-03')).toBe(20);
   });

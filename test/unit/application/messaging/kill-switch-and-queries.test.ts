@@ -54,7 +54,15 @@ describe('message queries', () => {
     // Prepare
     const messages = new InMemoryMessageQueries();
     messages.entries.push(logEntry('msg_aaaaaaaaaa', 'u1', '2025-03-10T07:00:00.000Z'), logEntry('msg_bbbbbbbbbb', 'u1', '2025-03-10T07:30:00.000Z'));
-    const rendered = { messageId: 'msg_aaaaaaaaaa', userId: 'u1', channel: 'sms' as const, providerMessageId: 'p1', to: '+86•••78', body: 'hi', sentAt: '2025-03-10T07:00:00.000Z' };
+    const rendered = {
+      messageId: 'msg_aaaaaaaaaa',
+      userId: 'u1',
+      channel: 'sms' as const,
+      providerMessageId: 'p1',
+      to: '+86•••78',
+      body: 'hi',
+      sentAt: '2025-03-10T07:00:00.000Z',
+    };
     messages.outbox.push(rendered);
 
     // Act
@@ -78,7 +86,11 @@ describe('message queries', () => {
   it("lists a user's messages up to the limit", async () => {
     // Prepare
     const messages = new InMemoryMessageQueries();
-    messages.entries.push(logEntry('msg_aaaaaaaaaa', 'u1', '2025-03-10T07:00:00.000Z'), logEntry('msg_bbbbbbbbbb', 'u1', '2025-03-10T07:30:00.000Z'), logEntry('msg_cccccccccc', 'u2', '2025-03-10T07:40:00.000Z'));
+    messages.entries.push(
+      logEntry('msg_aaaaaaaaaa', 'u1', '2025-03-10T07:00:00.000Z'),
+      logEntry('msg_bbbbbbbbbb', 'u1', '2025-03-10T07:30:00.000Z'),
+      logEntry('msg_cccccccccc', 'u2', '2025-03-10T07:40:00.000Z'),
+    );
 
     // Act
     const listed = await listUserMessages('u1', 1, { messages });

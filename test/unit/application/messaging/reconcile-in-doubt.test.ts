@@ -63,12 +63,16 @@ function reconcilePorts(world: TestWorld): ReconcilePorts {
     stuckSends: {
       listSendingSince: async (cutoff) =>
         [...world.reservations.states.entries()].flatMap(([idempotencyKey, state]): StuckSend[] =>
-          state.status === 'sending' && Date.parse(state.sendingSince) <= cutoff.getTime() ? [{ userId: 'user-1', idempotencyKey, messageId: messageIdFor(idempotencyKey), state }] : [],
+          state.status === 'sending' && Date.parse(state.sendingSince) <= cutoff.getTime()
+            ? [{ userId: 'user-1', idempotencyKey, messageId: messageIdFor(idempotencyKey), state }]
+            : [],
         ),
     },
     providerRecords: {
       lookup: async ({ messageId }): Promise<ProviderRecord> =>
-        world.delivered.some((delivery) => delivery.message.messageId === messageId) ? { kind: 'found', providerMessageId: 'ses-evidence-1', at: shanghaiNoon } : { kind: 'not-found' },
+        world.delivered.some((delivery) => delivery.message.messageId === messageId)
+          ? { kind: 'found', providerMessageId: 'ses-evidence-1', at: shanghaiNoon }
+          : { kind: 'not-found' },
     },
     reservationsOf: () => world.reservations,
     contactHistory: world.ports.contactHistory,
@@ -93,7 +97,9 @@ describe('reconcileInDoubtSends', () => {
     expect(report).toEqual({ examined: 1, markedSent: 1, released: 0, waiting: 0, leftInDoubt: [], conflicts: 0, failed: 0 });
     expect(world.reservations.states.get(KEY)).toMatchObject({ status: 'sent', providerMessageId: 'ses-evidence-1', sentAt: shanghaiNoon });
     expect(retry).toMatchObject({ kind: 'skipped', reason: 'duplicate' });
-    expect(world.history.get('user-1')).toEqual([{ messageId: messageIdFor(KEY), at: shanghaiNoon, channel: 'email', priority: 'non-core', touchId: 'touch-1' }]);
+    expect(world.history.get('user-1')).toEqual([
+      { messageId: messageIdFor(KEY), at: shanghaiNoon, channel: 'email', priority: 'non-core', touchId: 'touch-1' },
+    ]);
     expect(world.providerCalls).toHaveLength(1);
   });
 
@@ -154,7 +160,10 @@ describe('reconcileInDoubtSends', () => {
     const failing: ReconcilePorts = {
       ...ports,
       providerRecords: {
-        lookup: (message) => (message.messageId === messageIdFor('key-a') ? Promise.reject(new Error('throttled reading alice.smith@example.com')) : ports.providerRecords.lookup(message)),
+        lookup: (message) =>
+          message.messageId === messageIdFor('key-a')
+            ? Promise.reject(new Error('throttled reading alice.smith@example.com'))
+            : ports.providerRecords.lookup(message),
       },
     };
 
@@ -177,13 +186,26 @@ describe('reconcileStuckSend', () => {
   const at = (iso: string) => new Date(iso);
 
   it('waits while the attempt may still be running, and until the evidence horizon without a record', () => {
-    expect(reconcileStuckSend(stuck, { kind: 'not-found' }, at('2025-06-01T00:04:59.999Z'), config)).toEqual({ kind: 'wait', until: '2025-06-01T00:05:00.000Z', reason: 'not-in-doubt-yet' });
-    expect(reconcileStuckSend(stuck, { kind: 'not-found' }, at('2025-06-01T00:59:59.999Z'), config)).toEqual({ kind: 'wait', until: '2025-06-01T01:00:00.000Z', reason: 'evidence-may-be-late' });
-    expect(reconcileStuckSend(stuck, { kind: 'not-found' }, at('2025-06-01T01:00:00.000Z'), config)).toMatchObject({ kind: 'settle', next: { status: 'released', attemptId: 'a' } });
+    expect(reconcileStuckSend(stuck, { kind: 'not-found' }, at('2025-06-01T00:04:59.999Z'), config)).toEqual({
+      kind: 'wait',
+      until: '2025-06-01T00:05:00.000Z',
+      reason: 'not-in-doubt-yet',
+    });
+    expect(reconcileStuckSend(stuck, { kind: 'not-found' }, at('2025-06-01T00:59:59.999Z'), config)).toEqual({
+      kind: 'wait',
+      until: '2025-06-01T01:00:00.000Z',
+      reason: 'evidence-may-be-late',
+    });
+    expect(reconcileStuckSend(stuck, { kind: 'not-found' }, at('2025-06-01T01:00:00.000Z'), config)).toMatchObject({
+      kind: 'settle',
+      next: { status: 'released', attemptId: 'a' },
+    });
   });
 
   it('marks sent as soon as the provider has a record, without waiting for the horizon', () => {
-    expect(reconcileStuckSend(stuck, { kind: 'found', providerMessageId: 'p-1', at: '2025-06-01T00:00:01.000Z' }, at('2025-06-01T00:05:00.000Z'), config)).toEqual({
+    expect(
+      reconcileStuckSend(stuck, { kind: 'found', providerMessageId: 'p-1', at: '2025-06-01T00:00:01.000Z' }, at('2025-06-01T00:05:00.000Z'), config),
+    ).toEqual({
       kind: 'settle',
       next: { status: 'sent', attemptId: 'a', providerMessageId: 'p-1', sentAt: '2025-06-01T00:00:01.000Z' },
       evidence: { kind: 'provider-accepted', providerMessageId: 'p-1', at: '2025-06-01T00:00:01.000Z' },
@@ -193,9 +215,14 @@ describe('reconcileStuckSend', () => {
 
   it('never guesses where no evidence can exist: the key is left in doubt, even long after', () => {
     const legacy: StuckSend = { ...stuck, state: { status: 'sending', attemptId: 'a', sendingSince: '2025-06-01T00:00:00.000Z' } };
-    expect(reconcileStuckSend(stuck, { kind: 'no-source' }, at('2025-07-01T00:00:00.000Z'), config)).toMatchObject({ kind: 'leave-in-doubt', reason: expect.stringContaining('sms') });
+    expect(reconcileStuckSend(stuck, { kind: 'no-source' }, at('2025-07-01T00:00:00.000Z'), config)).toMatchObject({
+      kind: 'leave-in-doubt',
+      reason: expect.stringContaining('sms'),
+    });
     expect(reconcileStuckSend(legacy, { kind: 'no-source' }, at('2025-07-01T00:00:00.000Z'), config).kind).toBe('leave-in-doubt');
     // A record found for a reservation written before the contact was kept: sent, nothing to count.
-    expect(reconcileStuckSend(legacy, { kind: 'found', providerMessageId: 'p', at: '2025-06-01T00:00:01.000Z' }, at('2025-06-01T01:00:00.000Z'), config)).not.toHaveProperty('contact');
+    expect(
+      reconcileStuckSend(legacy, { kind: 'found', providerMessageId: 'p', at: '2025-06-01T00:00:01.000Z' }, at('2025-06-01T01:00:00.000Z'), config),
+    ).not.toHaveProperty('contact');
   });
 });

@@ -2,11 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sendMessage } from '../../../../shared/application/messaging/send-message';
 import { fixedClock } from '../../../../shared/domain/common';
-import {
-  verifyUnsubscribeToken,
-  type SendOutcome,
-  type SendRequest,
-} from '../../../../shared/domain/messaging';
+import { verifyUnsubscribeToken, type SendOutcome, type SendRequest } from '../../../../shared/domain/messaging';
 import { createTestWorld, type TestWorld } from '../../../support/fakes/messaging-ports';
 import { consentingProfile, marketingEmailRequest, shanghaiNoon, testKeyring, testSettings } from '../../messaging/support/fixtures';
 
@@ -225,7 +221,9 @@ describe('sendMessage: the one send path', () => {
           const { clock, world } = worldAt();
           if (blocker === 'kill-switch') world.killSwitch.state = { active: true, reason: 'test', since: shanghaiNoon, by: 'tester' };
           else if (blocker === 'complaint') world.suppressions.push({ kind: 'complaint', userId: 'user-1', at: shanghaiNoon });
-          else for (const channel of ['email', 'sms', 'push'] as const) world.suppressions.push({ kind: 'unsubscribe', userId: 'user-1', channel, at: shanghaiNoon });
+          else
+            for (const channel of ['email', 'sms', 'push'] as const)
+              world.suppressions.push({ kind: 'unsubscribe', userId: 'user-1', channel, at: shanghaiNoon });
           // Act
           for (const [index, attempt] of attempts.entries()) {
             clock.advance(attempt.gapMinutes * 60_000);

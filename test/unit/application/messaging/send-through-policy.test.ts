@@ -12,7 +12,9 @@ describe('the messenger', () => {
     const world = createTestWorld(clock);
     world.profiles.set('user-1', consentingProfile());
     const askedFor: string[] = [];
-    const messenger = messengerOver({ ...world.ports, reservationsOf: (userId) => (askedFor.push(userId), world.reservations) }, clock, async () => testSettings());
+    const messenger = messengerOver({ ...world.ports, reservationsOf: (userId) => (askedFor.push(userId), world.reservations) }, clock, async () =>
+      testSettings(),
+    );
 
     // Act
     const outcome = await messenger.send(marketingEmailRequest());

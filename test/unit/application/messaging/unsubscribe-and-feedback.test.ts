@@ -57,21 +57,37 @@ describe('SES feedback', () => {
 
   it('suppresses a permanently bounced address and records the receipt', async () => {
     // Prepare
-    const ports = { suppressions: new InMemorySuppressions(), rawEvents: new InMemoryRawEvents(), receipts: new InMemoryProviderReceipts(), userOfMessage: async () => undefined };
-    const event = SesEvent.parse({ eventType: 'Bounce', mail, bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'gone@example.com' }], timestamp: now.toISOString() } });
+    const ports = {
+      suppressions: new InMemorySuppressions(),
+      rawEvents: new InMemoryRawEvents(),
+      receipts: new InMemoryProviderReceipts(),
+      userOfMessage: async () => undefined,
+    };
+    const event = SesEvent.parse({
+      eventType: 'Bounce',
+      mail,
+      bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'gone@example.com' }], timestamp: now.toISOString() },
+    });
 
     // Act
     const outcome = await applySesFeedback(event, ports);
 
     // Assess
     expect(outcome).toEqual({ kind: 'address-suppressed', newly: 1 });
-    expect(ports.suppressions.entries).toEqual([{ kind: 'hard-bounce', channel: 'email', contactPointFingerprint: contactPointFingerprint('email', 'gone@example.com'), at: now.toISOString() }]);
+    expect(ports.suppressions.entries).toEqual([
+      { kind: 'hard-bounce', channel: 'email', contactPointFingerprint: contactPointFingerprint('email', 'gone@example.com'), at: now.toISOString() },
+    ]);
     expect(ports.receipts.receipts.get('msg_1')).toMatchObject({ providerMessageId: 'ses-1', lastEventType: 'Bounce' });
   });
 
   it('turns an open into one message_open event, a redelivery included', async () => {
     // Prepare
-    const ports = { suppressions: new InMemorySuppressions(), rawEvents: new InMemoryRawEvents(), receipts: new InMemoryProviderReceipts(), userOfMessage: async () => undefined };
+    const ports = {
+      suppressions: new InMemorySuppressions(),
+      rawEvents: new InMemoryRawEvents(),
+      receipts: new InMemoryProviderReceipts(),
+      userOfMessage: async () => undefined,
+    };
     const event = SesEvent.parse({ eventType: 'Open', mail, open: { timestamp: now.toISOString() } });
 
     // Act
@@ -86,7 +102,12 @@ describe('SES feedback', () => {
 
   it('stops marketing on a complaint, finding the user from the message when the tag is missing', async () => {
     // Prepare
-    const ports = { suppressions: new InMemorySuppressions(), rawEvents: new InMemoryRawEvents(), receipts: new InMemoryProviderReceipts(), userOfMessage: async (id: string) => (id === 'msg_1' ? 'u7' : undefined) };
+    const ports = {
+      suppressions: new InMemorySuppressions(),
+      rawEvents: new InMemoryRawEvents(),
+      receipts: new InMemoryProviderReceipts(),
+      userOfMessage: async (id: string) => (id === 'msg_1' ? 'u7' : undefined),
+    };
     const event = SesEvent.parse({ eventType: 'Complaint', mail: { ...mail, tags: { messageId: ['msg_1'] } }, complaint: { timestamp: now.toISOString() } });
 
     // Act

@@ -15,7 +15,15 @@ function counts(fields: Partial<SegmentCounts>): SegmentCounts {
 
 /** The fields of a prepared run that the summary reads; the reference and parameters are not. */
 function preparedRun(): SummarizeRequest['prepared'] {
-  return { runId: 'scoring-2025-03-15', date: '2025-03-15', startedAt: '2025-03-16T01:59:00.000Z', paramsVersion: 'params-2025-03-15', refitted: true, totalSegments: 2, sampleReadUnits: 7 } as SummarizeRequest['prepared'];
+  return {
+    runId: 'scoring-2025-03-15',
+    date: '2025-03-15',
+    startedAt: '2025-03-16T01:59:00.000Z',
+    paramsVersion: 'params-2025-03-15',
+    refitted: true,
+    totalSegments: 2,
+    sampleReadUnits: 7,
+  } as SummarizeRequest['prepared'];
 }
 
 describe('starting a scoring run', () => {
@@ -103,7 +111,12 @@ describe('summarizing and reading a run', () => {
     const run = await getScoringRun('scoring-2025-03-15', { launcher, runs });
 
     // Assess
-    expect(run).toMatchObject({ status: 'RUNNING', date: '2025-03-15', progress: { totalSegments: 2, segmentsDone: 1, usersScored: 55, estimatedUsers: 100 }, summary: null });
+    expect(run).toMatchObject({
+      status: 'RUNNING',
+      date: '2025-03-15',
+      progress: { totalSegments: 2, segmentsDone: 1, usersScored: 55, estimatedUsers: 100 },
+      summary: null,
+    });
   });
 
   it('knows no run that neither the state machine nor the store has, nor a latest one before the first', async () => {
