@@ -1,7 +1,7 @@
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LocalRuntime } from '../infra/local/local-runtime';
-import { freePort } from '../infra/local/preflight';
+import { freePorts } from '../infra/local/preflight';
 import { batchGet, batchPut } from '../shared/adapters/dynamodb/batch';
 import { forEachConcurrently } from '../shared/adapters/dynamodb/client';
 import { DynamoUserStore } from '../shared/adapters/dynamodb/user-store';
@@ -32,14 +32,7 @@ export async function runCheckinSweepBenchmarks(): Promise<BenchRow[]> {
   const runtime = await LocalRuntime.start(
     {
       dataDir: null,
-      ports: {
-        api: await freePort(),
-        dynamodb: await freePort(),
-        ses: await freePort(),
-        snsSqs: await freePort(),
-        stepFunctions: await freePort(),
-        eventBridge: await freePort(),
-      },
+      ports: await freePorts(),
       logLevel: 'ERROR',
     },
     appWithout(new Set(['CheckinProgramsSchedule', 'NightlyScoringSchedule', 'ReconcileSweepSchedule'])),

@@ -5,7 +5,7 @@ import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LocalRuntime } from '../infra/local/local-runtime';
-import { freePort } from '../infra/local/preflight';
+import { freePorts } from '../infra/local/preflight';
 import { batchPut } from '../shared/adapters/dynamodb/batch';
 import { forEachConcurrently } from '../shared/adapters/dynamodb/client';
 import { keys } from '../shared/adapters/dynamodb/keys';
@@ -43,14 +43,7 @@ export async function runIngestBenchmarks(options: { events?: number; persisted?
   const dataDir = options.persisted ? mkdtempSync(join(tmpdir(), 'rekindle-bench-')) : null;
   const runtime = await LocalRuntime.start({
     dataDir,
-    ports: {
-      api: await freePort(),
-      dynamodb: await freePort(),
-      ses: await freePort(),
-      snsSqs: await freePort(),
-      stepFunctions: await freePort(),
-      eventBridge: await freePort(),
-    },
+    ports: await freePorts(),
     logLevel: 'ERROR',
   });
   const mode = options.persisted ? 'on-disk' : 'in-memory';

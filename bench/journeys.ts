@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LocalRuntime } from '../infra/local/local-runtime';
-import { freePort } from '../infra/local/preflight';
+import { freePorts } from '../infra/local/preflight';
 import { batchPut } from '../shared/adapters/dynamodb/batch';
 import { forEachConcurrently } from '../shared/adapters/dynamodb/client';
 import { DynamoUserStore } from '../shared/adapters/dynamodb/user-store';
@@ -39,14 +39,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 export async function runJourneyBenchmarks(): Promise<BenchRow[]> {
   const runtime = await LocalRuntime.start({
     dataDir: null,
-    ports: {
-      api: await freePort(),
-      dynamodb: await freePort(),
-      ses: await freePort(),
-      snsSqs: await freePort(),
-      stepFunctions: await freePort(),
-      eventBridge: await freePort(),
-    },
+    ports: await freePorts(),
     logLevel: 'ERROR',
   });
   try {

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { LocalRuntime } from '../infra/local/local-runtime';
 import { appWithout } from './app-without';
-import { freePort } from '../infra/local/preflight';
+import { freePorts } from '../infra/local/preflight';
 import { DynamoScoreSink } from '../shared/adapters/scoring/dynamo-score-sink';
 import { forEachConcurrently } from '../shared/adapters/dynamodb/client';
 import { batchDelete } from '../shared/adapters/dynamodb/batch';
@@ -65,14 +65,7 @@ export async function runScoringBenchmarks(): Promise<BenchRow[]> {
   const runtime = await LocalRuntime.start(
     {
       dataDir: null,
-      ports: {
-        api: await freePort(),
-        dynamodb: await freePort(),
-        ses: await freePort(),
-        snsSqs: await freePort(),
-        stepFunctions: await freePort(),
-        eventBridge: await freePort(),
-      },
+      ports: await freePorts(),
       logLevel: 'ERROR',
       seed: {
         users,

@@ -47,3 +47,15 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** A free loopback port for each of the runtime's servers (tests and benches run beside others). */
+export async function freePorts(): Promise<{ api: number; dynamodb: number; ses: number; snsSqs: number; stepFunctions: number; eventBridge: number }> {
+  return {
+    api: await freePort(),
+    dynamodb: await freePort(),
+    ses: await freePort(),
+    snsSqs: await freePort(),
+    stepFunctions: await freePort(),
+    eventBridge: await freePort(),
+  };
+}

@@ -1,5 +1,5 @@
 import { LocalRuntime } from '../../infra/local/local-runtime';
-import { freePort } from '../../infra/local/preflight';
+import { freePorts } from '../../infra/local/preflight';
 
 /**
  * Starts the real local runtime (DynamoDB Local in memory, free ports) for an integration test file.
@@ -13,14 +13,7 @@ export async function startTestRuntime(): Promise<LocalRuntime> {
     try {
       return await LocalRuntime.start({
         dataDir: null,
-        ports: {
-          api: await freePort(),
-          dynamodb: await freePort(),
-          ses: await freePort(),
-          snsSqs: await freePort(),
-          stepFunctions: await freePort(),
-          eventBridge: await freePort(),
-        },
+        ports: await freePorts(),
         logLevel: 'ERROR',
         missedSchedules: 'latest',
       });

@@ -18,7 +18,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RekindleFunction } from '../../../infra/constructs/rekindle-function';
 import { LocalRuntime } from '../../../infra/local/local-runtime';
-import { freePort } from '../../../infra/local/preflight';
+import { freePorts } from '../../../infra/local/preflight';
 import { SynthesizedApp } from '../../../infra/local/template';
 
 const DAY = 86_400_000;
@@ -86,14 +86,7 @@ beforeAll(async () => {
   runtime = await LocalRuntime.start(
     {
       dataDir: null,
-      ports: {
-        api: await freePort(),
-        dynamodb: await freePort(),
-        ses: await freePort(),
-        snsSqs: await freePort(),
-        stepFunctions: await freePort(),
-        eventBridge: await freePort(),
-      },
+      ports: await freePorts(),
       logLevel: 'ERROR',
     },
     wiringApp(),
