@@ -1,4 +1,4 @@
-import type { DailyActivity } from '../../../shared/domain/events/daily-activity';
+import { emptyDay, type DailyActivity } from '../../../shared/domain/events/daily-activity';
 import type { ActivityReader } from '../../../shared/domain/journeys';
 
 /** Daily aggregates in memory. */
@@ -12,22 +12,6 @@ export class InMemoryActivityReader implements ActivityReader {
 
 /** One day of a user's activity with nothing in it; override what the test is about. */
 export function dailyActivity(overrides: Partial<DailyActivity> & { userId: string; day: string }): DailyActivity {
-  return {
-    eventCount: 0,
-    sessions: 0,
-    featureUses: {},
-    searches: 0,
-    purchases: 0,
-    purchaseAmount: 0,
-    refunds: 0,
-    refundAmount: 0,
-    checkins: 0,
-    referralSignups: 0,
-    messageOpens: 0,
-    messageClicks: 0,
-    unsubscribes: 0,
-    firstEventAt: `${overrides.day}T00:00:00.000Z`,
-    lastEventAt: `${overrides.day}T00:00:00.000Z`,
-    ...overrides,
-  };
+  const midnight = `${overrides.day}T00:00:00.000Z`;
+  return { ...emptyDay(overrides.userId, overrides.day), firstEventAt: midnight, lastEventAt: midnight, ...overrides };
 }
