@@ -158,7 +158,7 @@ export function registerLocalCommands(program: Command): void {
         logLevel: 'WARN';
       }) => {
         const started = Date.now();
-        const say = (line: string) => process.stderr.write(`• ${line}\n`);
+        const say = (line: string) => process.stderr.write(`• ${line} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
         // Listen from the first moment: a Ctrl-C during the start stops what has started, cleanly.
         const stop = listenForStop();
         say('synthesizing the CDK app (the same definitions `cdk deploy` ships)');
@@ -174,6 +174,7 @@ export function registerLocalCommands(program: Command): void {
           },
           logLevel: options.logLevel,
           report: say,
+          warmHandlers: true,
           ...(options.seed
             ? { seed: { users: options.seedUsers, days: POPULATION_DEFAULTS.days, seed: POPULATION_DEFAULTS.seed, onProgress: seedingReporter(say) } }
             : {}),

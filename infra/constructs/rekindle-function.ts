@@ -5,12 +5,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import { LOCAL_ENTRY_METADATA, REPO_ROOT } from './function-entry';
 
-/** Where the repository root is, so entries can be written relative to it. */
-export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
-
-/** Metadata key that tells the local runtime which source module implements a function. */
-export const LOCAL_ENTRY_METADATA = 'rekindle:entry';
+export { LOCAL_ENTRY_METADATA, REPO_ROOT };
 
 export interface RekindleFunctionProps {
   /** Handler module, relative to the repository root, e.g. `functions/ingest-events/handler.ts`. */

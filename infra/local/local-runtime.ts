@@ -40,6 +40,8 @@ export interface LocalRuntimeOptions {
    * would have done meanwhile) or only the `latest` (tests that jump months to reach a date).
    */
   missedSchedules?: MissedOccurrences;
+  /** Import every handler behind the API once it answers (`npm start`); otherwise each on its first call. */
+  warmHandlers?: boolean;
 }
 
 export interface LocalPorts {
@@ -116,8 +118,8 @@ export class LocalRuntime {
   }
 
   /** Starts everything, in dependency order; on failure, stops what had started. */
-  static async start(options: LocalRuntimeOptions, app: SynthesizedApp = SynthesizedApp.synthesize()): Promise<LocalRuntime> {
-    const runtime = new LocalRuntime(options, app);
+  static async start(options: LocalRuntimeOptions, app?: SynthesizedApp): Promise<LocalRuntime> {
+    const runtime = new LocalRuntime(options, app ?? (await SynthesizedApp.synthesize()));
     try {
       await runtime.boot();
       return runtime;
@@ -165,7 +167,7 @@ export class LocalRuntime {
       unsubscribeSigningKey: this.credentials.unsubscribeSigningKey,
     });
     installRuntimeClock(this.clock);
-    await this.functions.load();
+    report('starting Step Functions, EventBridge, streams, queues and schedules');
     const stepFunctions = await startLocalStepFunctions({
       clock: this.clock,
       lambdaTasks: this.bindings.lambdaTasks(),
@@ -199,6 +201,8 @@ export class LocalRuntime {
     this.gateway = new HttpGateway(this.bindings.gatewayRoutes(), this.controls, this.credentials);
     await this.gateway.listen(ports.api);
     report(`HTTP API listening on ${this.apiUrl}`);
+    // Handlers are imported on their first call; warming them behind the API keeps first requests quick.
+    if (this.options.warmHandlers) void this.functions.load().catch((error: unknown) => report(`a handler failed to load: ${String(error)}`));
     this.seeding?.start(this.dynamodb.client, seedTablesOf(this.tables), this.options.seed?.onProgress);
   }
 

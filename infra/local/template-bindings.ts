@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
-import { REPO_ROOT } from '../constructs/rekindle-function';
+import { REPO_ROOT } from '../constructs/function-entry';
 import type { BusRule } from './event-bus';
 import { lambdaContext, type GatewayRoute, type HttpLambda, type RouteAuth } from './http-gateway';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './local-aws';
@@ -19,21 +19,41 @@ export type AnyHandler = (event: unknown, context?: unknown) => Promise<unknown>
 
 /** The template's functions as handler modules in this process, invoked as Lambda would. */
 export class LocalFunctions {
-  private readonly handlers = new Map<string, AnyHandler>();
+  private readonly modules = new Map<string, Promise<AnyHandler>>();
+  private readonly entries = new Map<string, string>();
   private readonly logicalIdsByArn = new Map<string, string>();
   private running = 0;
 
   constructor(private readonly app: SynthesizedApp) {
-    for (const fn of app.functions()) this.logicalIdsByArn.set(localArn(fn, 'Arn', LOCAL_REGION, LOCAL_ACCOUNT), fn.logicalId);
+    for (const fn of app.functions()) {
+      this.logicalIdsByArn.set(localArn(fn, 'Arn', LOCAL_REGION, LOCAL_ACCOUNT), fn.logicalId);
+      this.entries.set(fn.logicalId, fn.entry);
+    }
   }
 
-  /** Imports every function's handler module, from the template's entry metadata. */
+  /**
+   * Imports every function's handler module. Optional: a handler is imported on its first call
+   * anyway; `npm start` warms them all behind the API so the first requests answer at once.
+   */
   async load(): Promise<void> {
-    for (const fn of this.app.functions()) {
-      const module = (await import(pathToFileURL(join(REPO_ROOT, fn.entry)).href)) as { handler?: AnyHandler };
-      if (typeof module.handler !== 'function') throw new Error(`${fn.entry} does not export a handler`);
-      this.handlers.set(fn.logicalId, module.handler);
+    for (const fn of this.app.functions()) await this.imported(fn.logicalId);
+  }
+
+  /** The handler module of a function, imported once (handlers sharing an entry share the import). */
+  private imported(logicalId: string): Promise<AnyHandler> {
+    const entry = this.entries.get(logicalId);
+    if (!entry) return Promise.reject(new Error(`no local handler for function ${logicalId}`));
+    let loading = this.modules.get(entry);
+    if (!loading) {
+      loading = import(pathToFileURL(join(REPO_ROOT, entry)).href).then((module: { handler?: AnyHandler }) => {
+        if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler`);
+        return module.handler;
+      });
+      // A failed import (a syntax error being fixed) is tried again on the next call.
+      loading.catch(() => this.modules.delete(entry));
+      this.modules.set(entry, loading);
     }
+    return loading;
   }
 
   /** Invocations under way (settle waits for none). */
@@ -41,10 +61,16 @@ export class LocalFunctions {
     return this.running;
   }
 
+  /**
+   * Calls the function's handler, importing its module on the first call. As in Lambda, the
+   * import (the cold start's init) does not count against the invocation's time limit.
+   */
   handlerOf(logicalId: string): AnyHandler {
-    const handler = this.handlers.get(logicalId);
-    if (!handler) throw new Error(`no local handler for function ${logicalId}`);
-    return handler;
+    return async (event, context) => {
+      const began = Date.now();
+      const handler = await this.imported(logicalId);
+      return handler(event, withInitExcluded(context, Date.now() - began));
+    };
   }
 
   /** The logical id of the function a local ARN names, if it names one. */
@@ -61,6 +87,13 @@ export class LocalFunctions {
       this.running -= 1;
     }
   }
+}
+
+/** The invocation context with the time an import took given back to its remaining time. */
+function withInitExcluded(context: unknown, initMs: number): unknown {
+  const remaining = (context as { getRemainingTimeInMillis?: () => number } | undefined)?.getRemainingTimeInMillis;
+  if (initMs <= 0 || typeof remaining !== 'function') return context;
+  return { ...(context as object), getRemainingTimeInMillis: () => remaining() + initMs };
 }
 
 /**

@@ -1,6 +1,15 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { Stack } from 'aws-cdk-lib';
-import { buildRekindleApp } from '../rekindle-app';
-import { LOCAL_ENTRY_METADATA } from '../constructs/rekindle-function';
+import { LOCAL_ENTRY_METADATA, REPO_ROOT } from '../constructs/function-entry';
+
+type Templates = ReadonlyMap<string, { Resources: Record<string, TemplateResource> }>;
+
+/** What the app is built from: a change to any of these can change the templates. */
+const SOURCE_DIRECTORIES = ['infra', 'workflows', 'shared', 'functions'];
+const SOURCE_FILES = ['package-lock.json', 'cdk.json', 'tsconfig.json'];
+const CACHE_DIRECTORY = join(REPO_ROOT, 'node_modules', '.cache', 'rekindle');
 
 /** One resource of a synthesized CloudFormation template. */
 export interface TemplateResource {
@@ -17,12 +26,27 @@ export interface LocatedResource extends TemplateResource {
 
 /** The synthesized templates of every stack of the app, as `cdk deploy` would ship them. */
 export class SynthesizedApp {
-  constructor(readonly templates: ReadonlyMap<string, { Resources: Record<string, TemplateResource> }>) {}
+  constructor(readonly templates: Templates) {}
 
-  /** Synthesizes the Rekindle app in-process, without bundling (the local runtime runs sources). */
-  static synthesize(): SynthesizedApp {
+  /**
+   * Synthesizes the Rekindle app in-process, without bundling (the local runtime runs sources).
+   * The templates are kept under node_modules/.cache/rekindle, keyed by a hash of every source
+   * they are built from, so a start on unchanged sources (each test file, a restart) skips loading
+   * and running the CDK: seconds on an idle machine, tens of seconds on a busy one.
+   * `REKINDLE_SYNTH_CACHE=off` always synthesizes.
+   */
+  static async synthesize(): Promise<SynthesizedApp> {
+    const useCache = process.env.REKINDLE_SYNTH_CACHE !== 'off';
+    const file = join(CACHE_DIRECTORY, `templates-${sourceHash()}.json`);
+    if (useCache) {
+      const cached = readCachedTemplates(file);
+      if (cached) return new SynthesizedApp(cached);
+    }
+    const { buildRekindleApp } = await import('../rekindle-app');
     const { app, stacks } = buildRekindleApp({ bundle: false, nag: false });
-    return SynthesizedApp.fromApp(app, stacks);
+    const synthesized = SynthesizedApp.fromApp(app, stacks);
+    if (useCache) writeCachedTemplates(file, synthesized.templates);
+    return synthesized;
   }
 
   /** Synthesizes any CDK app (tests use small ones to exercise the runtime's wiring). */
@@ -112,5 +136,57 @@ export function localArn(resource: LocatedResource, attribute: string | null, re
       return attribute === 'Name' ? name : `arn:aws:states:${region}:${account}:stateMachine:${name}`;
     default:
       return attribute ? `arn:aws:local:${region}:${account}:${name}/${attribute}` : name;
+  }
+}
+
+/** A hash of the app's sources: paths and contents of every file under the source directories. */
+function sourceHash(): string {
+  const hash = createHash('sha256');
+  const add = (path: string) => {
+    hash.update(relative(REPO_ROOT, path));
+    hash.update('\0');
+    hash.update(readFileSync(path));
+    hash.update('\0');
+  };
+  const walk = (directory: string) => {
+    const entries = readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) add(path);
+    }
+  };
+  for (const directory of SOURCE_DIRECTORIES) walk(join(REPO_ROOT, directory));
+  for (const file of SOURCE_FILES) {
+    try {
+      add(join(REPO_ROOT, file));
+    } catch {
+      // An absent optional file changes nothing.
+    }
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+function readCachedTemplates(file: string): Templates | null {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { Resources: Record<string, TemplateResource> }>;
+    return new Map(Object.entries(parsed));
+  } catch {
+    return null;
+  }
+}
+
+/** Writes the cache atomically (parallel test workers may write it at once) and drops older ones. */
+function writeCachedTemplates(file: string, templates: Templates): void {
+  try {
+    mkdirSync(CACHE_DIRECTORY, { recursive: true });
+    for (const old of readdirSync(CACHE_DIRECTORY)) {
+      if (old.startsWith('templates-') && join(CACHE_DIRECTORY, old) !== file) rmSync(join(CACHE_DIRECTORY, old), { force: true });
+    }
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(Object.fromEntries(templates)));
+    renameSync(temporary, file);
+  } catch {
+    // A cache that cannot be written only costs the next start its synthesis.
   }
 }
