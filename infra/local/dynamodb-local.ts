@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import {
   CreateTableCommand,
@@ -43,6 +43,7 @@ export class DynamoDbLocal {
     };
     process.once('exit', killChild);
     child.once('exit', () => process.removeListener('exit', killChild));
+    watchOverChild(child);
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
@@ -98,6 +99,18 @@ export class DynamoDbLocal {
     }
     return created;
   }
+}
+
+/**
+ * A killed process (SIGKILL, a test worker cut at its timeout) runs no exit hook: a small shell
+ * watchdog then stops the JVM it left behind, so runs on a shared machine do not pile up orphans.
+ */
+function watchOverChild(child: ChildProcess): void {
+  if (child.pid === undefined || process.platform === 'win32') return;
+  const script = 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 2; done; kill -0 "$1" 2>/dev/null || kill -9 "$2" 2>/dev/null; exit 0';
+  const watchdog = spawnProcess('sh', ['-c', script, 'watchdog', String(process.pid), String(child.pid)], { detached: true, stdio: 'ignore' });
+  watchdog.on('error', () => undefined);
+  watchdog.unref();
 }
 
 type KeySchema = Array<{ AttributeName: string; KeyType: 'HASH' | 'RANGE' }>;
