@@ -161,7 +161,6 @@ export function registerLocalCommands(program: Command): void {
         const say = (line: string) => process.stderr.write(`• ${line} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
         // Listen from the first moment: a Ctrl-C during the start stops what has started, cleanly.
         const stop = listenForStop();
-        say('synthesizing the CDK app (the same definitions `cdk deploy` ships)');
         const runtime = await LocalRuntime.start({
           dataDir: options.inMemory ? null : options.dataDir,
           ports: {

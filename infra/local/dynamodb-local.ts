@@ -51,7 +51,8 @@ export class DynamoDbLocal {
     const exited = new Promise<never>((_, reject) =>
       child.once('exit', (code) => reject(new Error(`DynamoDB Local exited (code ${code}) before it was ready:\n${stderr}`))),
     );
-    const deadline = Date.now() + 60_000;
+    // Generous: the app is synthesized meanwhile in this process, on a machine that may be busy.
+    const deadline = Date.now() + 180_000;
     for (;;) {
       try {
         await Promise.race([this.client.send(new ListTablesCommand({ Limit: 1 })), exited]);

@@ -44,6 +44,17 @@ export interface LocalRuntimeOptions {
   warmHandlers?: boolean;
 }
 
+/** Fails fast, with the fix, when Java is missing or a port is taken. */
+async function preflight(ports: LocalPorts): Promise<void> {
+  requireJava();
+  await requirePortFree(ports.api, 'the HTTP API', '--port');
+  await requirePortFree(ports.dynamodb, 'DynamoDB Local', '--dynamodb-port');
+  await requirePortFree(ports.ses, 'the SES emulator', '--ses-port');
+  await requirePortFree(ports.snsSqs, 'the SNS/SQS emulator', '--sns-port');
+  await requirePortFree(ports.stepFunctions, 'the Step Functions endpoint', '--sfn-port');
+  await requirePortFree(ports.eventBridge, 'the EventBridge endpoint', '--events-port');
+}
+
 export interface LocalPorts {
   api: number;
   dynamodb: number;
@@ -93,12 +104,15 @@ export class LocalRuntime {
   private constructor(
     readonly options: LocalRuntimeOptions,
     app: SynthesizedApp,
+    dynamodb: DynamoDbLocal,
+    /** Whether the data folder had no DynamoDB data before this start. */
+    private readonly freshStore: boolean,
   ) {
     this.app = app;
     const dataDir = options.dataDir ? resolve(options.dataDir) : null;
     this.credentials = loadOrCreateCredentials(dataDir ? join(dataDir, 'credentials.json') : null);
     this.clock = new VirtualClock({ offsetMs: readClockOffset(dataDir) });
-    this.dynamodb = new DynamoDbLocal(options.ports.dynamodb, dataDir ? join(dataDir, 'dynamodb') : null);
+    this.dynamodb = dynamodb;
     this.emulators = new MessagingEmulators({ ses: options.ports.ses, snsSqs: options.ports.snsSqs });
     this.localQueues = new LocalQueues(app, this.emulators);
     this.functions = new LocalFunctions(app);
@@ -117,10 +131,32 @@ export class LocalRuntime {
     return this.options.dataDir ? resolve(this.options.dataDir) : null;
   }
 
-  /** Starts everything, in dependency order; on failure, stops what had started. */
+  /**
+   * Starts everything, in dependency order; on failure, stops what had started. The JVM of
+   * DynamoDB Local boots while the app is synthesized (or read from its cache): the two slowest
+   * steps of a start overlap.
+   */
   static async start(options: LocalRuntimeOptions, app?: SynthesizedApp): Promise<LocalRuntime> {
-    const runtime = new LocalRuntime(options, app ?? (await SynthesizedApp.synthesize()));
+    const report = options.report ?? (() => undefined);
+    await preflight(options.ports);
+    const dataDir = options.dataDir ? resolve(options.dataDir) : null;
+    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    const freshStore = !dataDir || !existsSync(join(dataDir, 'dynamodb'));
+    const dynamodb = new DynamoDbLocal(options.ports.dynamodb, dataDir ? join(dataDir, 'dynamodb') : null);
+    report(app ? 'starting DynamoDB Local' : 'starting DynamoDB Local; synthesizing the CDK app (the same definitions `cdk deploy` ships)');
+    const dynamodbUp = dynamodb.start();
+    dynamodbUp.catch(() => undefined); // awaited below, after the synthesis
+    let synthesized: SynthesizedApp;
     try {
+      synthesized = app ?? (await SynthesizedApp.synthesize());
+    } catch (error) {
+      await dynamodbUp.catch(() => undefined);
+      await dynamodb.stop();
+      throw error;
+    }
+    const runtime = new LocalRuntime(options, synthesized, dynamodb, freshStore);
+    try {
+      await dynamodbUp;
       await runtime.boot();
       return runtime;
     } catch (error) {
@@ -131,20 +167,10 @@ export class LocalRuntime {
 
   private async boot(): Promise<void> {
     const report = this.options.report ?? (() => undefined);
-    requireJava();
     const { ports } = this.options;
-    await requirePortFree(ports.api, 'the HTTP API', '--port');
-    await requirePortFree(ports.dynamodb, 'DynamoDB Local', '--dynamodb-port');
-    await requirePortFree(ports.ses, 'the SES emulator', '--ses-port');
-    await requirePortFree(ports.snsSqs, 'the SNS/SQS emulator', '--sns-port');
-    await requirePortFree(ports.stepFunctions, 'the Step Functions endpoint', '--sfn-port');
-    await requirePortFree(ports.eventBridge, 'the EventBridge endpoint', '--events-port');
-    if (this.dataDir) mkdirSync(this.dataDir, { recursive: true });
-    const freshStore = !this.dataDir || !existsSync(join(this.dataDir, 'dynamodb'));
+    const freshStore = this.freshStore;
     this.seeding = BackgroundSeeding.plan({ dataDir: this.dataDir, freshStore, plan: this.options.seed, now: this.clock.now() });
 
-    report('starting DynamoDB Local');
-    await this.dynamodb.start();
     const { created, tables } = await provisionTables(this.dynamodb, this.app);
     for (const [logicalId, name] of tables) this.tables.set(logicalId, name);
     report(created.length ? `created tables: ${created.join(', ')}` : `tables ready: ${[...this.tables.values()].join(', ')}`);
