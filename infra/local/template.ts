@@ -19,9 +19,9 @@ export interface LocatedResource extends TemplateResource {
 export class SynthesizedApp {
   constructor(readonly templates: ReadonlyMap<string, { Resources: Record<string, TemplateResource> }>) {}
 
-  /** Synthesizes the Rekindle app in-process, without bundling (the local runtime runs sources). */
-  static synthesize(): SynthesizedApp {
-    const { app, stacks } = buildRekindleApp({ bundle: false, nag: false });
+  /** Synthesizes the Rekindle app in-process, without bundling (the local runtime runs sources); `context` as `-c` would give it. */
+  static synthesize(context?: Record<string, unknown>): SynthesizedApp {
+    const { app, stacks } = buildRekindleApp({ bundle: false, nag: false, ...(context ? { context } : {}) });
     return SynthesizedApp.fromApp(app, stacks);
   }
 

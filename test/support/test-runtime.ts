@@ -1,22 +1,31 @@
 import { LocalRuntime } from '../../infra/local/local-runtime';
 import { freePorts } from '../../infra/local/preflight';
+import { SynthesizedApp } from '../../infra/local/template';
 
 /**
  * Starts the real local runtime (DynamoDB Local in memory, free ports) for an integration test file.
  * A jump of the clock fires each cron schedule once, at its latest missed occurrence: a test that
  * jumps months to reach a budget month must not run sixty nightly scorings behind its back.
+ *
+ * The global control group (5% of users get no marketing) is off unless a test asks for its
+ * share: every other feature's tests address each user they create, and the group has its own
+ * tests (test/integration/experiments).
  */
-export async function startTestRuntime(): Promise<LocalRuntime> {
+export async function startTestRuntime(options: { globalControlShare?: number } = {}): Promise<LocalRuntime> {
+  const app = SynthesizedApp.synthesize({ rekindle: { messaging: { contactPolicy: { globalControl: { share: options.globalControlShare ?? 0 } } } } });
   // Test files start runtimes in parallel processes; a port found free can be taken by another
   // before it is bound. Such a start fails cleanly, so try again on fresh ports.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await LocalRuntime.start({
-        dataDir: null,
-        ports: await freePorts(),
-        logLevel: 'ERROR',
-        missedSchedules: 'latest',
-      });
+      return await LocalRuntime.start(
+        {
+          dataDir: null,
+          ports: await freePorts(),
+          logLevel: 'ERROR',
+          missedSchedules: 'latest',
+        },
+        app,
+      );
     } catch (error) {
       if (attempt >= 3) throw error;
     }
