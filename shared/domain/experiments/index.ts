@@ -6,3 +6,4 @@ export * from './assignment';
 export * from './statistics';
 export * from './verdict';
 export * from './rollout';
+export * from './journey-experiment';
