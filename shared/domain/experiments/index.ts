@@ -7,3 +7,4 @@ export * from './statistics';
 export * from './verdict';
 export * from './rollout';
 export * from './journey-experiment';
+export * from './ports';

@@ -100,6 +100,8 @@ export const RolloutState = z.object({
   status: z.enum(['expanding', 'halted', 'complete']),
   /** A person resumed the rollout after a halt at this stage: its breaches were accepted, later stages are guarded again. */
   acceptedStage: z.number().int().min(0).optional(),
+  /** Members enrolled up to then whose stage had begun are queued; later ones are queued by the next evaluation. */
+  queuedUntil: z.iso.datetime().optional(),
   history: z.array(RolloutEvent),
 });
 export type RolloutState = z.infer<typeof RolloutState>;
