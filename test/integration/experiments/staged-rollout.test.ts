@@ -150,7 +150,7 @@ describe('a staged rollout on the local runtime', () => {
       'completed',
     ]);
     // Each later-stage user got the first send on the channel of their variant.
-    members.forEach((item, index) => expect(item?.variants).toEqual({ '1': expect.stringMatching(/^(email|push)$/) }) ?? index);
+    for (const item of members) expect(item?.variants).toEqual({ '1': expect.stringMatching(/^(email|push)$/) });
     const variantOf = new Map(treated.map((userId, index) => [userId, (members[index]!.variants as Record<string, string>)['1']]));
     expect(laterAfterAdvance).toEqual(laterStage.map((userId) => [`${variantOf.get(userId)}:sent`]));
     expect(holdoutSends.flat()).toEqual([]);
@@ -160,7 +160,7 @@ describe('a staged rollout on the local runtime', () => {
     expect((advanced.body.globalControl as { members: { users: number; sent: number } }).members).toMatchObject({ users: globalControl.length, sent: 0 });
   }, 240_000);
 
-  it('halts itself on an unsubscribe spike: the journey is paused, why is recorded, and nobody is contacted after the halt until a person resumes', async () => {
+  it('halts itself on an unsubscribe spike: the journey is paused, why is recorded, and nobody is contacted after the halt', async () => {
     // Prepare
     const journeyId = 'exp-halt';
     const rollout = {
