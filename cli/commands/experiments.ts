@@ -10,22 +10,26 @@ type Arm = ExperimentReport['globalControl']['members'];
 const arm = (label: string, figures: Arm) =>
   `  ${label}: ${figures.users} users · sent ${figures.sent} · opened ${figures.opened} · clicked ${figures.clicked} · reactivated 7d ${rate(figures.reactivated7d, figures.users)} · 30d ${rate(figures.reactivated30d, figures.users)} · revenue/user ${figures.revenuePerUser === null ? '—' : figures.revenuePerUser.toFixed(2)} · unsubscribed ${figures.unsubscribed}`;
 
+/** The rollout's stage and history, for `journeys status` and the report; nothing for a journey without one. */
+export function describeRollout(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  const rollout = value as NonNullable<ExperimentReport['rollout']>;
+  const lines = [`rollout: stage ${rollout.stage + 1} (${rollout.status}) since ${rollout.stageStartedAt}`];
+  for (const event of rollout.history) {
+    const detail =
+      event.kind === 'halted'
+        ? `halted: ${event.breaches.map((breach) => `${breach.guardrail} ${pct(breach.observed)} over ${pct(breach.limit)}`).join(', ')}`
+        : event.kind === 'stage-started'
+          ? `stage ${event.stage + 1} began (${pct(event.share)} of the treated audience)`
+          : `${event.kind} at stage ${event.stage + 1}`;
+    lines.push(`  ${event.at} ${detail}`);
+  }
+  return lines;
+}
+
 export function describeExperimentReport(body: Record<string, unknown>): string {
   const report = body as unknown as ExperimentReport;
-  const lines = [`${report.journeyId}: experiments`];
-  if (report.rollout) {
-    const { rollout } = report;
-    lines.push(`rollout: stage ${rollout.stage + 1} (${rollout.status}) since ${rollout.stageStartedAt}`);
-    for (const event of rollout.history) {
-      const detail =
-        event.kind === 'halted'
-          ? `halted: ${event.breaches.map((breach) => `${breach.guardrail} ${pct(breach.observed)} over ${pct(breach.limit)}`).join(', ')}`
-          : event.kind === 'stage-started'
-            ? `stage ${event.stage + 1} began (${pct(event.share)} of the treated audience)`
-            : `${event.kind} at stage ${event.stage + 1}`;
-      lines.push(`  ${event.at} ${detail}`);
-    }
-  }
+  const lines = [`${report.journeyId}: experiments`, ...describeRollout(report.rollout)];
   for (const stage of report.stages) {
     lines.push(`stage ${stage.stage + 1} (${pct(stage.share)}): lift 7d vs holdout ${interval(stage.lift7d)} (always valid)`);
     lines.push(arm('treated', stage.treated), arm('holdout', stage.holdout));

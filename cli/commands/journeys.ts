@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { DEFAULT_DATA_DIR } from '../../infra/local/local-runtime';
 import { connectLocal, output } from '../local-connection';
 import { progressBar } from '../progress';
-import { describeExperimentReport } from './experiments';
+import { describeExperimentReport, describeRollout } from './experiments';
 
 interface CommonOptions {
   dataDir: string;
@@ -192,6 +192,7 @@ export function registerJourneyCommands(program: Command): void {
           `  launched ${String(journey.launchedAt)} · audience ${JSON.stringify(journey.audience)}`,
           `  steps: ${definition.steps.map((step) => (step.kind === 'wait' ? `wait ${step.days}d` : `send ${step.channels?.join('+')} ${step.templateId}`)).join(' → ')}`,
           `  ${String(journey.transitionsPerTreatedUser)} state transitions per treated user · launch: ${describeProgress(journey.progress as Record<string, unknown>)}`,
+          ...describeRollout(journey.rollout),
         ].join('\n'),
       );
     });

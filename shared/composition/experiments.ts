@@ -21,6 +21,9 @@ const tables = once(() => {
 });
 const rolloutStore = once(() => new DynamoRolloutStateStore(dynamoDocumentClient(), tables().operations));
 
+/** The rollout states alone: what the journey's own GET shows beside its status. */
+export const composeRolloutStates = once(() => rolloutStore());
+
 /** The ports of the hourly rollout evaluation. */
 export const composeRollouts = once((): RolloutPorts => {
   const config = readConfig(RolloutConfig, process.env);

@@ -200,6 +200,7 @@ describe('a staged rollout on the local runtime', () => {
     // Assess
     expect(spike.status).toBe(202);
     expect(journey.body.status).toBe('paused');
+    expect(journey.body.rollout).toMatchObject({ stage: 0, status: 'halted' });
     const state = halted.body.rollout as { status: string; history: Array<{ kind: string; breaches?: Array<{ guardrail: string }> }> };
     expect(state.status).toBe('halted');
     expect(state.history.at(-1)).toMatchObject({ kind: 'halted', breaches: [{ guardrail: 'unsubscribe-rate' }] });

@@ -28,7 +28,12 @@ async function launched(ports: ReturnType<typeof world>['ports']) {
     steps: [{ kind: 'send', channels: ['email'], templateId: 'recall-r1' }],
     maxDurationDays: 10,
     holdoutShare: 0,
-    rollout: { stages: [{ share: 0.5, minHours: 24, minSample: 2 }, { share: 1, minHours: 0, minSample: 0 }] },
+    rollout: {
+      stages: [
+        { share: 0.5, minHours: 24, minSample: 2 },
+        { share: 1, minHours: 0, minSample: 0 },
+      ],
+    },
   });
   const journey: StoredJourney = { journeyId: definition.id, definition, audience: {}, status: 'running', launchedAt: LAUNCH, updatedAt: LAUNCH };
   await ports.journeys.create(journey);
