@@ -32,9 +32,12 @@ export function applyNagSuppressions(stacks: Stack[]): void {
       {
         id: 'AwsSolutions-IAM5',
         reason:
-          'EventBridge Scheduler may invoke the in-doubt reconciliation sweep, the journeys audience summary and their versions (<function ARN>:*), which is what the CDK LambdaInvoke target grants; the check-in state machine may invoke every version of its two task functions, the grant CDK writes for a Lambda task; nothing else.',
+          'EventBridge Scheduler may invoke the in-doubt reconciliation sweep, the journeys audience summary, the experiments rollout evaluation and their versions (<function ARN>:*), which is what the CDK LambdaInvoke target grants; the check-in state machine may invoke every version of its two task functions, the grant CDK writes for a Lambda task; nothing else.',
         appliesTo: [
-          { regex: '/^Resource::<(LoyaltyLoyaltyCheckin(Shard|Summary)|MessagingReconcileSweep|JourneysJourneyAudienceSummary)[A-Z0-9]+\\.Arn>:\\*$/g' },
+          {
+            regex:
+              '/^Resource::<(LoyaltyLoyaltyCheckin(Shard|Summary)|MessagingReconcileSweep|JourneysJourneyAudienceSummary|ExperimentsExperimentsRollout)[A-Z0-9]+\\.Arn>:\\*$/g',
+          },
         ],
       },
       {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { DEFAULT_DATA_DIR } from '../../infra/local/local-runtime';
 import { connectLocal, output } from '../local-connection';
 import { progressBar } from '../progress';
+import { describeExperimentReport, describeRollout } from './experiments';
 
 interface CommonOptions {
   dataDir: string;
@@ -191,6 +192,7 @@ export function registerJourneyCommands(program: Command): void {
           `  launched ${String(journey.launchedAt)} · audience ${JSON.stringify(journey.audience)}`,
           `  steps: ${definition.steps.map((step) => (step.kind === 'wait' ? `wait ${step.days}d` : `send ${step.channels?.join('+')} ${step.templateId}`)).join(' → ')}`,
           `  ${String(journey.transitionsPerTreatedUser)} state transitions per treated user · launch: ${describeProgress(journey.progress as Record<string, unknown>)}`,
+          ...describeRollout(journey.rollout),
         ].join('\n'),
       );
     });
@@ -217,8 +219,14 @@ export function registerJourneyCommands(program: Command): void {
     .description('funnel, reactivation within 7 and 30 days, lift vs holdout (95% CI), revenue, spill-over')
     .argument('<journeyId>')
     .option('--data-dir <dir>', 'data folder of the running system', DEFAULT_DATA_DIR)
+    .option('--variants', 'per variant and rollout stage: always-valid lift, SRM check, verdict, global control apart')
     .option('--json', 'machine-readable output')
-    .action(async (journeyId: string, options: CommonOptions) => {
+    .action(async (journeyId: string, options: CommonOptions & { variants?: boolean }) => {
+      if (options.variants) {
+        const experiment = await request(options, 'GET', `/v1/journeys/${encodeURIComponent(journeyId)}/report/variants`);
+        output(Boolean(options.json), experiment, () => describeExperimentReport(experiment));
+        return;
+      }
       const report = await request(options, 'GET', `/v1/journeys/${encodeURIComponent(journeyId)}/report`);
       output(Boolean(options.json), report, () => {
         type Lift = { absolute: number; confidence95: { lower: number; upper: number } } | null;

@@ -40,6 +40,9 @@ const STARTER_MAX_CONCURRENCY = 2;
  * enrollment on TierChanged events from nightly scoring.
  */
 export class JourneysFeature extends Construct {
+  /** Where enrollments wait for their execution to start: the experiments' rollout queues the members a stage admits. */
+  readonly launchQueue: sqs.IQueue;
+
   constructor(scope: Construct, id: string, context: FeatureContext, props: JourneysFeatureProps) {
     super(scope, id);
     const { data, settings } = context;
@@ -74,6 +77,7 @@ export class JourneysFeature extends Construct {
       enforceSSL: true,
       deadLetterQueue: { queue: launchFailures, maxReceiveCount: 10 },
     });
+    this.launchQueue = launchQueue;
 
     // Escalation hand-over enrolls the user in a later tier's standing journey through the same queue.
     checkExitAndSend.addEnvironment(JOURNEY_ENV.launchQueueUrl, launchQueue.queueUrl);

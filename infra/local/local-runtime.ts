@@ -40,6 +40,8 @@ export interface LocalRuntimeOptions {
    * would have done meanwhile) or only the `latest` (tests that jump months to reach a date).
    */
   missedSchedules?: MissedOccurrences;
+  /** CDK context for the synthesis, as `-c` would give it (tests set contact-policy shares). */
+  context?: Record<string, unknown>;
   /** Import every handler behind the API once it answers (`npm start`); otherwise each on its first call. */
   warmHandlers?: boolean;
 }
@@ -148,7 +150,7 @@ export class LocalRuntime {
     dynamodbUp.catch(() => undefined); // awaited below, after the synthesis
     let synthesized: SynthesizedApp;
     try {
-      synthesized = app ?? (await SynthesizedApp.synthesize());
+      synthesized = app ?? (await SynthesizedApp.synthesize(options.context));
     } catch (error) {
       await dynamodbUp.catch(() => undefined);
       await dynamodb.stop();

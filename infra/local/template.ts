@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Stack } from 'aws-cdk-lib';
 import { LOCAL_ENTRY_METADATA, REPO_ROOT } from '../constructs/function-entry';
@@ -10,6 +10,7 @@ type Templates = ReadonlyMap<string, { Resources: Record<string, TemplateResourc
 const SOURCE_DIRECTORIES = ['infra', 'workflows', 'shared', 'functions'];
 const SOURCE_FILES = ['package-lock.json', 'cdk.json', 'tsconfig.json'];
 const CACHE_DIRECTORY = join(REPO_ROOT, 'node_modules', '.cache', 'rekindle');
+const KEPT_CACHE_FILES = 6;
 
 /** One resource of a synthesized CloudFormation template. */
 export interface TemplateResource {
@@ -29,21 +30,21 @@ export class SynthesizedApp {
   constructor(readonly templates: Templates) {}
 
   /**
-   * Synthesizes the Rekindle app in-process, without bundling (the local runtime runs sources).
-   * The templates are kept under node_modules/.cache/rekindle, keyed by a hash of every source
-   * they are built from, so a start on unchanged sources (each test file, a restart) skips loading
-   * and running the CDK: seconds on an idle machine, tens of seconds on a busy one.
-   * `REKINDLE_SYNTH_CACHE=off` always synthesizes.
+   * Synthesizes the Rekindle app in-process, without bundling (the local runtime runs sources);
+   * `context` as `-c` would give it. The templates are kept under node_modules/.cache/rekindle,
+   * keyed by a hash of every source they are built from and of the context, so a start on
+   * unchanged sources (each test file, a restart) skips loading and running the CDK: seconds on an
+   * idle machine, tens of seconds on a busy one. `REKINDLE_SYNTH_CACHE=off` always synthesizes.
    */
-  static async synthesize(): Promise<SynthesizedApp> {
+  static async synthesize(context?: Record<string, unknown>): Promise<SynthesizedApp> {
     const useCache = process.env.REKINDLE_SYNTH_CACHE !== 'off';
-    const file = join(CACHE_DIRECTORY, `templates-${sourceHash()}.json`);
+    const file = join(CACHE_DIRECTORY, `templates-${sourceHash(context)}.json`);
     if (useCache) {
       const cached = readCachedTemplates(file);
       if (cached) return new SynthesizedApp(cached);
     }
     const { buildRekindleApp } = await import('../rekindle-app');
-    const { app, stacks } = buildRekindleApp({ bundle: false, nag: false });
+    const { app, stacks } = buildRekindleApp({ bundle: false, nag: false, ...(context ? { context } : {}) });
     const synthesized = SynthesizedApp.fromApp(app, stacks);
     if (useCache) writeCachedTemplates(file, synthesized.templates);
     return synthesized;
@@ -139,9 +140,10 @@ export function localArn(resource: LocatedResource, attribute: string | null, re
   }
 }
 
-/** A hash of the app's sources: paths and contents of every file under the source directories. */
-function sourceHash(): string {
+/** A hash of the app's context and sources: paths and contents of every file under the source directories. */
+function sourceHash(context: Record<string, unknown> | undefined): string {
   const hash = createHash('sha256');
+  hash.update(JSON.stringify(context ?? null));
   const add = (path: string) => {
     hash.update(relative(REPO_ROOT, path));
     hash.update('\0');
@@ -176,16 +178,21 @@ function readCachedTemplates(file: string): Templates | null {
   }
 }
 
-/** Writes the cache atomically (parallel test workers may write it at once) and drops older ones. */
+/**
+ * Writes the cache atomically (parallel test workers may write it at once) and keeps the few
+ * newest (the tests' context and `npm start`'s are different keys of the same sources).
+ */
 function writeCachedTemplates(file: string, templates: Templates): void {
   try {
     mkdirSync(CACHE_DIRECTORY, { recursive: true });
-    for (const old of readdirSync(CACHE_DIRECTORY)) {
-      if (old.startsWith('templates-') && join(CACHE_DIRECTORY, old) !== file) rmSync(join(CACHE_DIRECTORY, old), { force: true });
-    }
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify(Object.fromEntries(templates)));
     renameSync(temporary, file);
+    const cached = readdirSync(CACHE_DIRECTORY)
+      .filter((name) => name.startsWith('templates-') && name.endsWith('.json'))
+      .map((name) => ({ path: join(CACHE_DIRECTORY, name), modified: statSync(join(CACHE_DIRECTORY, name)).mtimeMs }))
+      .sort((a, b) => b.modified - a.modified);
+    for (const old of cached.slice(KEPT_CACHE_FILES)) rmSync(old.path, { force: true });
   } catch {
     // A cache that cannot be written only costs the next start its synthesis.
   }

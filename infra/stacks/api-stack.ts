@@ -14,6 +14,7 @@ import { RekindleFunction } from '../constructs/rekindle-function';
 import type { FeatureContext, RouteAudience } from '../features/feature-context';
 import { HealthFeature } from '../features/health';
 import { IngestionFeature } from '../features/ingestion';
+import { ExperimentsFeature } from '../features/experiments';
 import { JourneysFeature } from '../features/journeys';
 import { MessagingFeature } from '../features/messaging';
 import { LoyaltyFeature } from '../features/loyalty';
@@ -108,7 +109,8 @@ export class ApiStack extends Stack {
     new IngestionFeature(this, 'Ingestion', context);
     // The one send path first: the features that send get it and grant their functions from it.
     const messaging = new MessagingFeature(this, 'Messaging', context);
-    new JourneysFeature(this, 'Journeys', context, { messaging });
+    const journeys = new JourneysFeature(this, 'Journeys', context, { messaging });
+    new ExperimentsFeature(this, 'Experiments', context, { journeys, alarmTopic: this.alarmTopic });
     new LoyaltyFeature(this, 'Loyalty', context, { messaging });
     const scoring = new ScoringFeature(this, 'Scoring', context);
     new HealthFeature(this, 'Health', context, { alarmTopic: this.alarmTopic, scoring });

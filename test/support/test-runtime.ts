@@ -5,8 +5,13 @@ import { freePorts } from '../../infra/local/preflight';
  * Starts the real local runtime (DynamoDB Local in memory, free ports) for an integration test file.
  * A jump of the clock fires each cron schedule once, at its latest missed occurrence: a test that
  * jumps months to reach a budget month must not run sixty nightly scorings behind its back.
+ *
+ * The global control group (5% of users get no marketing) is off unless a test asks for its
+ * share: every other feature's tests address each user they create, and the group has its own
+ * tests (test/integration/experiments).
  */
-export async function startTestRuntime(): Promise<LocalRuntime> {
+export async function startTestRuntime(options: { globalControlShare?: number } = {}): Promise<LocalRuntime> {
+  const context = { rekindle: { messaging: { contactPolicy: { globalControl: { share: options.globalControlShare ?? 0 } } } } };
   // Test files start runtimes in parallel processes; a port found free can be taken by another
   // before it is bound. Such a start fails cleanly, so try again on fresh ports.
   for (let attempt = 1; ; attempt++) {
@@ -16,6 +21,7 @@ export async function startTestRuntime(): Promise<LocalRuntime> {
         ports: await freePorts(),
         logLevel: 'ERROR',
         missedSchedules: 'latest',
+        context,
       });
     } catch (error) {
       if (attempt >= 3) throw error;

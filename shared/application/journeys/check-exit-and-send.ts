@@ -101,7 +101,15 @@ async function perform(
     if (outcome.kind === 'failed-retryable') retryable = true;
     if (outcome.kind === 'deferred') deferredUntil = Math.max(deferredUntil ?? 0, Date.parse(outcome.until));
   }
-  await ports.enrollments.putStep(journeyId, userId, { kind: 'send', stepIndex: step.index, templateId: step.templateId, at: now.toISOString(), channels });
+  const variant = step.variantId === undefined ? {} : { variantId: step.variantId };
+  await ports.enrollments.putStep(journeyId, userId, {
+    kind: 'send',
+    stepIndex: step.index,
+    templateId: step.templateId,
+    ...variant,
+    at: now.toISOString(),
+    channels,
+  });
   if (retryable) throw new JourneyStepRetryable(`step ${step.index} of ${executionName}: a send may succeed on retry`);
   if (deferredUntil !== undefined) {
     // Quiet hours: come back to this step when they end; channels already sent answer "duplicate".

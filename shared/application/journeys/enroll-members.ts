@@ -11,6 +11,7 @@ import {
   type LaunchQueue,
   type RecallTier,
 } from '../../domain/journeys';
+import { admittedAtEnrollment, experimentAssignment } from '../../domain/experiments';
 
 export interface EnrollPorts {
   enrollments: Pick<EnrollmentStore, 'enrollOnce'>;
@@ -25,7 +26,8 @@ export interface EnrollPorts {
  * `enrolled` and queued again, so a crash between the write and the queue loses no start (the
  * starter answers "already enrolled" for one that runs). A member since another time is
  * `already-enrolled` and not queued: its execution runs with the first enrollment time.
- * The holdout is recorded and never queued: it is never contacted.
+ * The holdout is recorded and never queued: it is never contacted. A member a staged rollout
+ * has not admitted yet is recorded and queued when its stage begins (experiments' rollout).
  */
 export async function enrollMembers(journeyId: string, members: readonly JourneyMember[], ports: EnrollPorts): Promise<EnrollOnceOutcome[]> {
   const written = await ports.enrollments.enrollOnce(journeyId, members, (userId) => journeyExecutionName(journeyId, userId));
@@ -33,7 +35,7 @@ export async function enrollMembers(journeyId: string, members: readonly Journey
     outcome.kind === 'already-enrolled' && outcome.member.enrolledAt === members[i]!.enrolledAt ? { kind: 'enrolled', member: outcome.member } : outcome,
   );
   const treated: EnrollmentMessage[] = outcomes
-    .filter((outcome) => outcome.kind === 'enrolled' && !outcome.member.holdout)
+    .filter((outcome) => outcome.kind === 'enrolled' && !outcome.member.holdout && admittedAtEnrollment(outcome.member))
     .map(({ member: { userId, enrolledAt } }) => ({ journeyId, userId, enrolledAt }));
   await ports.queue.enqueue(treated);
   return outcomes;
@@ -68,7 +70,8 @@ export async function enrollUser(
   enrolledAt: Date,
   ports: EnrollPorts,
 ): Promise<JourneyEnrollment> {
-  const member: JourneyMember = { userId, tier, holdout: isInHoldout(target.id, userId, target.holdoutShare), enrolledAt: enrolledAt.toISOString() };
+  const holdout = isInHoldout(target.id, userId, target.holdoutShare);
+  const member: JourneyMember = { userId, tier, holdout, enrolledAt: enrolledAt.toISOString(), ...experimentAssignment(target, userId, holdout) };
   const outcome = (await enrollMembers(target.id, [member], ports))[0]!;
   return { journeyId: target.id, holdout: outcome.member.holdout, alreadyEnrolled: outcome.kind === 'already-enrolled', enrolledAt: outcome.member.enrolledAt };
 }

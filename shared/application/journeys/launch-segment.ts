@@ -12,6 +12,7 @@ import {
   type ScoreReader,
   type SegmentCheckpoint,
 } from '../../domain/journeys';
+import { admittedAtEnrollment } from '../../domain/experiments';
 import { enrollMembers } from './enroll-members';
 import { scorePrefilter } from './find-audience';
 
@@ -86,7 +87,7 @@ export async function launchSegment(input: LaunchSegmentInput, ports: LaunchSegm
       enrolled: enrolled.length,
       alreadyEnrolled: members.length - enrolled.length,
       holdout,
-      queued: enrolled.length - holdout,
+      queued: enrolled.filter((outcome) => !outcome.member.holdout && admittedAtEnrollment(outcome.member)).length,
     };
     const next: SegmentCheckpoint = {
       segment,

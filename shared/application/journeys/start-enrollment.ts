@@ -10,6 +10,7 @@ import {
   type StartOutcome,
   type StoredJourney,
 } from '../../domain/journeys';
+import { personalizePlan } from '../../domain/experiments';
 
 export interface StartPorts {
   journeys: Pick<JourneyStore, 'get'>;
@@ -28,7 +29,8 @@ export async function startEnrollment(message: EnrollmentMessage, ports: StartPo
   const journey = await ports.journeys.get(message.journeyId);
   if (!journey) return 'journey-missing';
   if (!acceptsStarts(journey.status)) return 'journey-closed';
-  const input = buildExecutionInput(compileJourneyPlan(journey.definition), message.userId, new Date(message.enrolledAt));
+  const plan = personalizePlan(compileJourneyPlan(journey.definition), journey.definition, message.userId);
+  const input = buildExecutionInput(plan, message.userId, new Date(message.enrolledAt));
   return ports.starter.start(journeyExecutionName(message.journeyId, message.userId), JSON.stringify(input));
 }
 

@@ -4,6 +4,8 @@
  * invalid journey never reaches the state machine.
  */
 import { z } from 'zod';
+import { findVariantProblems } from '../experiments/journey-experiment';
+import { RolloutPlan } from '../experiments/rollout';
 import { JourneyDefinitionInvalid, type JourneyDefinitionProblem } from './errors';
 import { MAX_SENDS_PER_JOURNEY, MAX_TRANSITIONS_PER_ENROLLED_USER, transitionsForPlanSteps } from './transition-budget';
 
@@ -43,15 +45,34 @@ export const JourneyOffer = z
   });
 export type JourneyOffer = z.infer<typeof JourneyOffer>;
 
+const SendChannels = z
+  .array(JourneyChannel)
+  .min(1)
+  .refine((channels) => new Set(channels).size === channels.length, 'channels must not repeat');
+const TemplateId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be a template id (letters, digits, . _ -)');
+
+/**
+ * One arm of an A/B/n test on a send step (shared/domain/experiments): what it changes (template,
+ * offer, channels, or the days waited before the send) and its weight. Anything left out is the step's own.
+ */
+export const SendVariant = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,19}$/, 'must be 1–20 lowercase letters, digits or hyphens'),
+  weight: z.number().positive().default(1),
+  templateId: TemplateId.optional(),
+  offer: JourneyOffer.optional(),
+  channels: SendChannels.optional(),
+  waitDays: z.number().int().min(0).max(60).optional(),
+});
+export type SendVariant = z.infer<typeof SendVariant>;
+
 /** Send one message on each listed channel the user can be reached on. */
 export const SendStep = z.object({
   kind: z.literal('send'),
-  channels: z
-    .array(JourneyChannel)
-    .min(1)
-    .refine((channels) => new Set(channels).size === channels.length, 'channels must not repeat'),
-  templateId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be a template id (letters, digits, . _ -)'),
+  channels: SendChannels,
+  templateId: TemplateId,
   offer: JourneyOffer.default({ kind: 'none' }),
+  /** 2–5 variants, each user assigned one by a stable hash (experiments). */
+  variants: z.array(SendVariant).min(2).max(5).optional(),
 });
 export type SendStep = z.infer<typeof SendStep>;
 
@@ -112,11 +133,13 @@ const journeyDefinitionShape = z.object({
   automatic: z.boolean().default(false),
   /** Recall is marketing: always non-core, so the kill switch and the STOP flow silence it. */
   priority: z.literal('non-core').default('non-core'),
+  /** Staged rollout with guardrails (experiments); absent: everyone treated is contacted at once. */
+  rollout: RolloutPlan.optional(),
 });
 
 /** A validated recall journey. Parse untrusted input with {@link parseJourneyDefinition}. */
 export const JourneyDefinition = journeyDefinitionShape.superRefine((definition, context) => {
-  for (const problem of findBudgetProblems(definition)) {
+  for (const problem of [...findBudgetProblems(definition), ...findVariantProblems(definition)]) {
     context.addIssue({ code: 'custom', path: problem.path, message: problem.message });
   }
 });

@@ -54,6 +54,8 @@ export const PlanSendStep = z.object({
   channels: z.array(JourneyChannel).min(1),
   templateId: z.string().min(1),
   offer: JourneyOffer,
+  /** The experiment variant this user's plan took for the step (experiments' personalizePlan). */
+  variantId: z.string().optional(),
 });
 export type PlanSendStep = z.infer<typeof PlanSendStep>;
 

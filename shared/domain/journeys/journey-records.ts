@@ -36,6 +36,8 @@ export const StepRecord = z.discriminatedUnion('kind', [
     kind: z.literal('send'),
     stepIndex: z.number().int(),
     templateId: z.string(),
+    /** The experiment variant sent, when the step has variants. */
+    variantId: z.string().optional(),
     at: z.iso.datetime(),
     channels: z.record(z.string(), ChannelOutcome),
   }),

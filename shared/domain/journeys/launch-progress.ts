@@ -3,6 +3,7 @@
  * cursor and what its pages counted) and the executions the starter started. Pure: sums and the
  * rule of who a page enrolls.
  */
+import { experimentAssignment } from '../experiments/journey-experiment';
 import { z } from 'zod';
 import { matchesAudience, type AudienceFilter, type ScoredUser } from './audience';
 import { reachableChannels } from './launch-preview';
@@ -78,10 +79,8 @@ export function membersOfPage(definition: JourneyDefinition, audience: AudienceF
   const journeyChannels = new Set(definition.steps.flatMap((step) => (step.kind === 'send' ? step.channels : [])));
   return users
     .filter((user) => matchesAudience(audience, user) && reachableChannels(user).some((channel) => journeyChannels.has(channel)))
-    .map((user) => ({
-      userId: user.userId,
-      tier: user.tier ?? definition.tier,
-      holdout: isInHoldout(definition.id, user.userId, definition.holdoutShare),
-      enrolledAt,
-    }));
+    .map((user) => {
+      const holdout = isInHoldout(definition.id, user.userId, definition.holdoutShare);
+      return { userId: user.userId, tier: user.tier ?? definition.tier, holdout, enrolledAt, ...experimentAssignment(definition, user.userId, holdout) };
+    });
 }

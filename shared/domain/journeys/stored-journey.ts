@@ -37,6 +37,9 @@ export const JourneyMember = z.object({
   tier: RecallTier,
   holdout: z.boolean(),
   enrolledAt: z.iso.datetime(),
+  /** Experiments: send number → variant id, and the rollout stage that admits the member (shared/domain/experiments). */
+  variants: z.record(z.string(), z.string()).optional(),
+  rolloutStage: z.number().int().min(0).optional(),
 });
 export type JourneyMember = z.infer<typeof JourneyMember>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Locale } from '../common';
+import { DEFAULT_GLOBAL_CONTROL } from '../experiments/assignment';
 import { ContactPolicyConfigError } from './errors';
 import { isKnownTimeZone } from './local-time';
 
@@ -45,7 +46,8 @@ const ContactBudget = (maxIndex: number, maxPerDay: number, maxPerWeek: number) 
  * - send rates (token buckets, per process): email 14/s (the SES sandbox-exit default), sms 20/s,
  *   push 100/s, burst equal to one second of rate;
  * - on throttling: up to 4 attempts, full-jitter exponential backoff from 200 ms capped at 5 s;
- * - unsubscribe links valid for 90 days; locale `en` when the profile has none.
+ * - unsubscribe links valid for 90 days; locale `en` when the profile has none;
+ * - a global control group of 5% of users (stable hash with its own salt) gets no marketing.
  */
 export const ContactPolicyConfig = z.object({
   quietHours: z
@@ -98,6 +100,13 @@ export const ContactPolicyConfig = z.object({
     })
     .prefault({}),
   unsubscribeTokenTtlDays: z.number().int().positive().default(90),
+  /** Users who get no marketing at all, from any journey, so the whole program's lift can be measured (shared/domain/experiments). */
+  globalControl: z
+    .object({
+      share: z.number().min(0).max(0.5).default(DEFAULT_GLOBAL_CONTROL.share),
+      salt: z.string().min(1).default(DEFAULT_GLOBAL_CONTROL.salt),
+    })
+    .prefault({}),
 });
 export type ContactPolicyConfig = z.infer<typeof ContactPolicyConfig>;
 

@@ -1,4 +1,5 @@
 import { assertNever } from '../common';
+import { isInGlobalControl } from '../experiments/assignment';
 import type { ConsentState } from './channel';
 import type { ContactPolicyConfig } from './contact-policy-config';
 import { contactPointFingerprint } from './contact-point';
@@ -28,7 +29,8 @@ export type PolicyRequest = Pick<SendRequest, 'userId' | 'channel' | 'priority' 
 /**
  * The contact policy: one pure decision per message, each check recorded in order.
  *
- * 1. Kill switch: while on, non-core is skipped; core passes.
+ * 1. Kill switch: while on, non-core is skipped; core passes. Then the global control group:
+ *    its users get no non-core message at all; core passes.
  * 2. Contact point: the user must have an address on the channel.
  * 3. Consent: non-core needs consent `granted` on the channel. Core email needs no marketing
  *    consent (it is part of the service the user signed up for); core SMS and push are refused
@@ -58,6 +60,15 @@ export function decideSend(request: PolicyRequest, facts: SendFacts, now: Date, 
     record('kill-switch', 'bypassed', 'kill switch on, core message passes');
   } else {
     record('kill-switch', 'pass', 'kill switch off');
+  }
+
+  if (isCore) {
+    record('global-control', 'bypassed', 'core message');
+  } else if (isInGlobalControl(request.userId, config.globalControl)) {
+    record('global-control', 'block', `in the global control group (${config.globalControl.share * 100}% of users get no marketing)`);
+    return skip('global-control');
+  } else {
+    record('global-control', 'pass', 'not in the global control group');
   }
 
   const contactPoint = contactPointFor(facts.profile, request.channel);

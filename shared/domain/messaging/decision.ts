@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { SkipReason } from './send-outcome';
 
 /** The checks of the contact policy, in the order they run. */
-export const PolicyCheckName = z.enum(['idempotency', 'kill-switch', 'contact-point', 'consent', 'suppression', 'quiet-hours', 'disturbance-budget']);
+export const PolicyCheckName = z.enum([
+  'idempotency',
+  'kill-switch',
+  'global-control',
+  'contact-point',
+  'consent',
+  'suppression',
+  'quiet-hours',
+  'disturbance-budget',
+]);
 export type PolicyCheckName = z.infer<typeof PolicyCheckName>;
 
 /**

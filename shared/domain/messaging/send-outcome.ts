@@ -11,6 +11,7 @@ export const SkipReason = z.enum([
   'no-contact-point',
   'duplicate',
   'sunset',
+  'global-control',
 ]);
 export type SkipReason = z.infer<typeof SkipReason>;
 

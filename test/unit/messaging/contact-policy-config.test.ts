@@ -19,6 +19,7 @@ describe('ContactPolicyConfig', () => {
       sendRatesPerSecond: { email: 14, sms: 20, push: 100 },
       throttleRetry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5000 },
       unsubscribeTokenTtlDays: 90,
+      globalControl: { share: 0.05, salt: 'rekindle-global-control' },
     });
   });
 

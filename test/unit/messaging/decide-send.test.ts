@@ -45,6 +45,7 @@ describe('decideSend: the contact policy', () => {
     expect(decision.verdict).toEqual({ kind: 'allow' });
     expect(decision.checks.map((check) => [check.name, check.result])).toEqual([
       ['kill-switch', 'pass'],
+      ['global-control', 'pass'],
       ['contact-point', 'pass'],
       ['consent', 'pass'],
       ['suppression', 'pass'],

@@ -42,6 +42,7 @@ describe('sendMessage: the one send path', () => {
     expect(world.log[0]?.decision?.checks.map((check) => check.name)).toEqual([
       'idempotency',
       'kill-switch',
+      'global-control',
       'contact-point',
       'consent',
       'suppression',
