@@ -40,6 +40,8 @@ export interface LocalRuntimeOptions {
    * would have done meanwhile) or only the `latest` (tests that jump months to reach a date).
    */
   missedSchedules?: MissedOccurrences;
+  /** A built marketer console (`console/build.ts`) to serve at `/console/` on the API's origin. */
+  consoleDir?: string;
 }
 
 export interface LocalPorts {
@@ -109,6 +111,11 @@ export class LocalRuntime {
 
   get apiUrl(): string {
     return `http://127.0.0.1:${this.options.ports.api}`;
+  }
+
+  /** The console's URL with the marketer token in its fragment (never sent to a server); null when no console is served. */
+  get consoleUrl(): string | null {
+    return this.options.consoleDir ? `${this.apiUrl}/console/#token=${encodeURIComponent(this.credentials.marketerToken)}` : null;
   }
 
   private get dataDir(): string | null {
@@ -196,7 +203,8 @@ export class LocalRuntime {
     this.scheduler.start(this.bindings.schedules());
 
     this.controls.push(...localControlRoutes(this));
-    this.gateway = new HttpGateway(this.bindings.gatewayRoutes(), this.controls, this.credentials);
+    const site = this.options.consoleDir ? { prefix: '/console/', directory: resolve(this.options.consoleDir) } : null;
+    this.gateway = new HttpGateway(this.bindings.gatewayRoutes(), this.controls, this.credentials, site);
     await this.gateway.listen(ports.api);
     report(`HTTP API listening on ${this.apiUrl}`);
     this.seeding?.start(this.dynamodb.client, seedTablesOf(this.tables), this.options.seed?.onProgress);
