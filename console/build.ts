@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from '
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { build, buildSync, type BuildOptions } from 'esbuild';
 
 /** The console's JavaScript, gzipped, may not exceed this (issue 12's budget). */
 export const CONSOLE_JS_BUDGET_GZIP_BYTES = 150 * 1024;
@@ -26,14 +26,8 @@ export interface ConsoleBuild {
   cssGzipBytes: number;
 }
 
-/**
- * Bundles the console into static files (index.html, app.js, app.css, config.json) in `outDir`:
- * everything from npm, nothing fetched from a CDN at run time.
- */
-export async function buildConsole(outDir: string, config: ConsoleConfig | null = LOCAL_CONSOLE_CONFIG): Promise<ConsoleBuild> {
-  const out = resolve(outDir);
-  mkdirSync(out, { recursive: true });
-  await build({
+function bundleOptions(out: string): BuildOptions {
+  return {
     entryPoints: { app: join(SOURCE_DIR, 'main.ts') },
     bundle: true,
     minify: true,
@@ -42,7 +36,10 @@ export async function buildConsole(outDir: string, config: ConsoleConfig | null 
     outdir: out,
     legalComments: 'none',
     logLevel: 'silent',
-  });
+  };
+}
+
+function finish(out: string, config: ConsoleConfig | null): ConsoleBuild {
   copyFileSync(join(SOURCE_DIR, 'index.html'), join(out, 'index.html'));
   if (config) writeFileSync(join(out, 'config.json'), JSON.stringify(config));
   const js = readFileSync(join(out, 'app.js'));
@@ -53,6 +50,31 @@ export async function buildConsole(outDir: string, config: ConsoleConfig | null 
     cssGzipBytes: gzipSync(readFileSync(join(out, 'app.css')), { level: 9 }).length,
   };
 }
+
+/**
+ * Bundles the console into static files (index.html, app.js, app.css, config.json) in `outDir`:
+ * everything from npm, nothing fetched from a CDN at run time.
+ */
+export async function buildConsole(outDir: string, config: ConsoleConfig | null = LOCAL_CONSOLE_CONFIG): Promise<ConsoleBuild> {
+  const out = resolve(outDir);
+  mkdirSync(out, { recursive: true });
+  await build(bundleOptions(out));
+  return finish(out, config);
+}
+
+/**
+ * The same build, synchronously: what CDK's local asset bundling needs at synth. `config.json` is
+ * left out; the deployment writes it with the deployed values.
+ */
+export function buildConsoleSync(outDir: string): ConsoleBuild {
+  const out = resolve(outDir);
+  mkdirSync(out, { recursive: true });
+  buildSync(bundleOptions(out));
+  return finish(out, null);
+}
+
+/** The console's sources, which CDK hashes to tell whether the site changed. */
+export const CONSOLE_SOURCE_DIR = SOURCE_DIR;
 
 // `npx tsx console/build.ts [outDir]`: builds and prints the sizes against the budget.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,4 +1,4 @@
-import { api, connection, onUnauthorized } from './api';
+import { connection, onUnauthorized } from './api';
 
 /** `config.json`, written beside the bundle by the build (locally) or the CDK deployment (AWS). */
 export type ConsoleConfig =
@@ -60,16 +60,15 @@ export async function restoreSession(config: ConsoleConfig): Promise<boolean> {
   return token !== null;
 }
 
-/** Signs in with a local marketer token typed into the form; answers false if the API refuses it. */
+/**
+ * Signs in with a local marketer token typed into the form; answers false if the API refuses it.
+ * The token is checked before it is kept, so the form stays up (with its message) when refused.
+ */
 export async function signInWithToken(config: ConsoleConfig, token: string): Promise<boolean> {
-  connection.value = { apiUrl: config.apiUrl, token };
-  try {
-    await api('GET', '/v1/killswitch');
-  } catch {
-    connection.value = null;
-    return false;
-  }
+  const check = await fetch(`${config.apiUrl}/v1/killswitch`, { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
+  if (!check?.ok) return false;
   sessionStorage.setItem(TOKEN_KEY, token);
+  connection.value = { apiUrl: config.apiUrl, token };
   return true;
 }
 

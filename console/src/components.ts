@@ -132,8 +132,11 @@ export function ConfirmDialog(props: {
 /** Shading of a share in [0, 1] for heatmap cells, with a text colour that keeps its contrast. */
 export function shade(share: number | null): { background: string; color: string } {
   if (share === null || !Number.isFinite(share)) return { background: 'transparent', color: 'inherit' };
-  const lightness = Math.round(97 - share * 67);
-  return { background: `hsl(214 70% ${lightness}%)`, color: lightness < 58 ? '#fff' : '#10203a' };
+  // Mid-blue fails contrast with both dark and white text, so the scale skips it: light cells
+  // (97% to 62% lightness) carry dark text, dark cells (40% to 22%) white text.
+  const clamped = Math.max(0, Math.min(1, share));
+  const lightness = clamped < 0.5 ? Math.round(97 - clamped * 2 * 35) : Math.round(40 - (clamped - 0.5) * 2 * 18);
+  return { background: `hsl(214 70% ${lightness}%)`, color: lightness <= 40 ? '#fff' : '#10203a' };
 }
 
 /** A bar of a share in [0, 1], for distributions and penetration (the number is beside it in text). */
@@ -167,7 +170,12 @@ export function TimeSeries(props: { days: string[]; series: Series[]; label: str
         width: Math.max(280, element.clientWidth),
         height: props.height ?? 220,
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-        scales: { x: { time: true }, count: {}, share: { range: [0, 1] } },
+        // One day alone would be stretched over years: show it in the middle of a week.
+        scales: {
+          x: { time: true, ...(x.length === 1 ? { range: [x[0]! - 3 * 86_400, x[0]! + 3 * 86_400] as [number, number] } : {}) },
+          count: {},
+          share: { range: [0, 1] },
+        },
         axes: [
           {},
           { scale: 'count', values: (_, ticks) => ticks.map((tick) => fmt.integer(tick)) },

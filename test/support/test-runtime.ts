@@ -1,4 +1,4 @@
-import { LocalRuntime } from '../../infra/local/local-runtime';
+import { LocalRuntime, type LocalRuntimeOptions } from '../../infra/local/local-runtime';
 import { freePorts } from '../../infra/local/preflight';
 
 /**
@@ -6,7 +6,7 @@ import { freePorts } from '../../infra/local/preflight';
  * A jump of the clock fires each cron schedule once, at its latest missed occurrence: a test that
  * jumps months to reach a budget month must not run sixty nightly scorings behind its back.
  */
-export async function startTestRuntime(): Promise<LocalRuntime> {
+export async function startTestRuntime(options: Pick<LocalRuntimeOptions, 'consoleDir'> = {}): Promise<LocalRuntime> {
   // Test files start runtimes in parallel processes; a port found free can be taken by another
   // before it is bound. Such a start fails cleanly, so try again on fresh ports.
   for (let attempt = 1; ; attempt++) {
@@ -16,6 +16,7 @@ export async function startTestRuntime(): Promise<LocalRuntime> {
         ports: await freePorts(),
         logLevel: 'ERROR',
         missedSchedules: 'latest',
+        ...options,
       });
     } catch (error) {
       if (attempt >= 3) throw error;

@@ -110,7 +110,7 @@ function sectionsOf(report: ReportAnswer): Array<[string, ReportSection]> {
 
 function Reactivation(props: { report: ReportAnswer }) {
   return html`<${Section} id="reactivation" title=${t('report.reactivation')} wide=${true}>
-    <div class="scroll">
+    <div class="scroll" tabindex="0">
       <table>
         <thead>
           <tr>

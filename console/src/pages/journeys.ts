@@ -91,7 +91,7 @@ export function JourneysPage() {
         ${rows && rows.length === 0 ? html`<p class="muted">${t('journeys.none')}</p>` : null}
         ${
           rows && rows.length > 0
-            ? html`<div class="scroll">
+            ? html`<div class="scroll" tabindex="0">
                 <table data-testid="journeys-table">
                   <thead>
                     <tr>

@@ -93,7 +93,7 @@ function Histogram(props: { day: HealthDay }) {
 }
 
 function Features(props: { day: HealthDay }) {
-  return html`<${Section} id="features" title=${t('overview.features')}>
+  return html`<${Section} id="features" title=${t('overview.features')} wide=${true}>
     <table>
       <thead>
         <tr>
@@ -128,7 +128,7 @@ function Cohorts(props: { day: HealthDay }) {
   const cohorts = props.day.cohorts;
   const weeks = Math.max(0, ...cohorts.map((cohort) => cohort.nDay.length));
   return html`<${Section} id="cohorts" title=${t('overview.cohorts')} wide=${true}>
-    <div class="scroll">
+    <div class="scroll" tabindex="0">
       <table class="heatmap">
         <thead>
           <tr>
@@ -162,7 +162,7 @@ function Alerts(props: { alerts: ReturnType<typeof useLoad<{ alerts: HealthAlert
     ${list && list.length === 0 ? html`<p class="muted">${t('overview.alerts.none')}</p>` : null}
     ${
       list && list.length > 0
-        ? html`<div class="scroll">
+        ? html`<div class="scroll" tabindex="0">
             <table>
               <thead>
                 <tr>

@@ -22,7 +22,7 @@ export function ProgramsPage() {
         <${LoadState} loaded=${incentives} />
         ${
           incentives.value
-            ? html`<div class="scroll">
+            ? html`<div class="scroll" tabindex="0">
                 <table>
                   <thead>
                     <tr>

@@ -153,7 +153,7 @@ function UserDetail(props: { userId: string }) {
       ${messages.value && messages.value.messages.length === 0 ? html`<p class="muted">${t('users.messages.none')}</p>` : null}
       ${
         messages.value && messages.value.messages.length > 0
-          ? html`<div class="scroll">
+          ? html`<div class="scroll" tabindex="0">
               <table>
                 <thead>
                   <tr>
@@ -195,7 +195,7 @@ function UserDetail(props: { userId: string }) {
               ${
                 points.value.history.length === 0
                   ? html`<p class="muted">${t('users.points.none')}</p>`
-                  : html`<div class="scroll">
+                  : html`<div class="scroll" tabindex="0">
                       <table>
                         <thead>
                           <tr>
