@@ -177,14 +177,18 @@ export function TimeSeries(props: { days: string[]; series: Series[]; label: str
           share: { range: [0, 1] },
         },
         axes: [
-          {},
+          {
+            // Whole days only, written in the console's language (uPlot's own labels are English hours).
+            incrs: [86_400, 2 * 86_400, 7 * 86_400, 14 * 86_400, 28 * 86_400],
+            values: (_, ticks) => ticks.map((tick) => fmt.shortDay(new Date(tick * 1000).toISOString().slice(0, 10))),
+          },
           { scale: 'count', values: (_, ticks) => ticks.map((tick) => fmt.integer(tick)) },
           ...(hasShare
-            ? [{ scale: 'share', side: 1, grid: { show: false }, values: (_: uPlot, ticks: number[]) => ticks.map((tick) => fmt.percent(tick)) }]
+            ? [{ scale: 'share', side: 1, size: 64, grid: { show: false }, values: (_: uPlot, ticks: number[]) => ticks.map((tick) => fmt.percent(tick)) }]
             : []),
         ],
         series: [
-          { value: (_, ts) => (ts === null ? '' : fmt.day(new Date(ts * 1000).toISOString().slice(0, 10))) },
+          { label: t('chart.day'), value: (_, ts) => (ts === null ? '' : fmt.day(new Date(ts * 1000).toISOString().slice(0, 10))) },
           ...props.series.map((series) => ({
             label: series.label,
             stroke: series.color,

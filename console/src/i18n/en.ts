@@ -15,6 +15,7 @@ export const en = {
   loading: 'Loading…',
   'error.load': 'Could not load: {message}',
   'error.generic': 'The request failed: {message}',
+  'chart.day': 'Day',
   none: 'None',
   'waiting.api': '{what} appears here once its API is on the server (not yet).',
 

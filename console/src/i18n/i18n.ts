@@ -38,6 +38,7 @@ const formats = computed(() => {
     percent: new Intl.NumberFormat(tag, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }),
     usd: new Intl.NumberFormat(tag, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 4 }),
     day: new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }),
+    shortDay: new Intl.DateTimeFormat(tag, { month: 'short', day: 'numeric', timeZone: 'UTC' }),
     instant: new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' }),
   };
 });
@@ -50,5 +51,6 @@ export const fmt = {
   usd: (amount: number) => formats.value.usd.format(amount),
   /** A calendar day `YYYY-MM-DD`, shown as that day whatever the browser's zone. */
   day: (day: string) => formats.value.day.format(new Date(`${day}T00:00:00Z`)),
+  shortDay: (day: string) => formats.value.shortDay.format(new Date(`${day}T00:00:00Z`)),
   instant: (iso: string) => formats.value.instant.format(new Date(iso)),
 };

@@ -17,6 +17,7 @@ export const zhCN: Record<MessageKey, string> = {
   loading: '加载中…',
   'error.load': '无法加载：{message}',
   'error.generic': '请求失败：{message}',
+  'chart.day': '日期',
   none: '无',
   'waiting.api': '{what}将在其接口上线后显示（尚未上线）。',
 
