@@ -1,6 +1,7 @@
 import { App, Aspects, type Stack } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';
 import { ApiStack } from './stacks/api-stack';
+import { ConsoleStack } from './stacks/console-stack';
 import { StatefulStack } from './stacks/stateful-stack';
 import { RekindleSettings, SETTINGS_CONTEXT_KEY } from './settings';
 import { applyNagSuppressions } from './nag-suppressions';
@@ -18,7 +19,13 @@ const FEATURE_FLAGS = {
 
 export interface RekindleApp {
   app: App;
+  /** The stacks the local runtime runs too. */
   stacks: Stack[];
+  /**
+   * The marketer console's hosting in AWS (S3, CloudFront, Cognito client, the JWT console API);
+   * locally the runtime's gateway serves the console itself, so the local runtime leaves it out.
+   */
+  console: ConsoleStack;
 }
 
 /**
@@ -37,7 +44,13 @@ export function buildRekindleApp(options: { context?: Record<string, unknown>; b
   const data = new StatefulStack(app, 'Rekindle-Data', { description: 'Rekindle: tables, keys and secrets (retained)' });
   const api = new ApiStack(app, 'Rekindle-Api', { description: 'Rekindle: HTTP API, ingestion and alarms', data, settings });
   const stacks = [data, api];
-  applyNagSuppressions(stacks);
+  const consoleStack = new ConsoleStack(app, 'Rekindle-Console', {
+    description: 'Rekindle: the marketer console (S3 + CloudFront + Cognito)',
+    data,
+    api,
+    settings,
+  });
+  applyNagSuppressions([...stacks, consoleStack]);
   if (options.nag !== false) Aspects.of(app).add(new cdkNag.AwsSolutionsChecks({ verbose: true }));
-  return { app, stacks };
+  return { app, stacks, console: consoleStack };
 }

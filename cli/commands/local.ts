@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InvalidArgumentError, type Command } from 'commander';
+import { buildConsole } from '../../console/build';
 import { DEFAULT_DATA_DIR, DEFAULT_PORTS, LocalRuntime } from '../../infra/local/local-runtime';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/local-aws';
 import { seedPopulation, seedTablesOf, type SeedTables } from '../../infra/local/seed-population';
@@ -161,7 +162,13 @@ export function registerLocalCommands(program: Command): void {
         const say = (line: string) => process.stderr.write(`• ${line} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
         // Listen from the first moment: a Ctrl-C during the start stops what has started, cleanly.
         const stop = listenForStop();
+        // The marketer console: static files bundled (esbuild, about a second) while the runtime starts,
+        // served at /console/ on the API's origin.
+        const consoleDir = join(options.dataDir, 'console');
+        const consoleBuilt = buildConsole(consoleDir);
+        consoleBuilt.catch(() => undefined); // awaited once the runtime answers
         const runtime = await LocalRuntime.start({
+          consoleDir,
           dataDir: options.inMemory ? null : options.dataDir,
           ports: {
             api: options.port,
@@ -183,6 +190,7 @@ export function registerLocalCommands(program: Command): void {
         });
         stop.attach(runtime);
         try {
+          await consoleBuilt;
           // The CLI finds a running system through these files, in memory or not.
           mkdirSync(options.dataDir, { recursive: true });
           if (options.inMemory) writeFileSync(join(options.dataDir, 'credentials.json'), JSON.stringify(runtime.credentials, null, 2), { mode: 0o600 });
@@ -204,6 +212,7 @@ export function registerLocalCommands(program: Command): void {
             '',
             `Rekindle is running locally (answering ${((Date.now() - started) / 1000).toFixed(1)} s after the start).`,
             `  API             ${runtime.apiUrl}`,
+            `  console         ${runtime.consoleUrl}  (signs you in as the marketer)`,
             `  DynamoDB Local  ${runtime.dynamodb.endpoint}`,
             `  SES emulator    ${runtime.emulators.sesEndpoint}  (captured mail)`,
             `  SNS/SQS         ${runtime.emulators.snsSqsEndpoint}`,

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { isValidApiKey } from '../../shared/domain/auth/api-key';
@@ -26,6 +28,35 @@ export interface ControlRoute {
 const MAX_BODY_BYTES = 6 * 1024 * 1024; // Lambda's synchronous payload limit
 
 /**
+ * Static files served on the API's own origin (the marketer console at `/console/`), as
+ * CloudFront serves them from S3 in AWS. They hold no secret, so they need no token; the console
+ * signs in with the marketer token when it calls the API.
+ */
+export interface StaticSite {
+  /** Path prefix with both slashes, e.g. `/console/`. */
+  prefix: string;
+  directory: string;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+/** The headers CloudFront's response headers policy sets in AWS, so the console runs under the same rules locally. */
+export const STATIC_SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy':
+    "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
+/**
  * The HTTP API, locally: the template's routes call the same handlers with the same event shape,
  * and authentication is enforced as in AWS — the ingest key for producers, a local marketer token
  * standing in for IAM. `/local/*` control routes (clock, settle) take the marketer token too.
@@ -38,6 +69,7 @@ export class HttpGateway {
     routes: GatewayRoute[],
     private readonly controls: ControlRoute[],
     private readonly credentials: { ingestKey: string; marketerToken: string },
+    private readonly staticSite: StaticSite | null = null,
   ) {
     this.matchers = routes.map((route) => {
       const names: string[] = [];
@@ -78,6 +110,9 @@ export class HttpGateway {
     const method = (request.method ?? 'GET').toUpperCase();
     const body = await readBody(request);
     if (body === null) return send(response, 413, { message: 'Request Entity Too Large' });
+    if (this.staticSite && (method === 'GET' || method === 'HEAD') && `${url.pathname}/`.startsWith(this.staticSite.prefix)) {
+      return serveStatic(this.staticSite, url.pathname, response);
+    }
 
     const control = this.controls.find((route) => route.method === method && route.path === url.pathname);
     if (control) {
@@ -189,6 +224,24 @@ async function readBody(request: IncomingMessage): Promise<Buffer | null> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+async function serveStatic(site: StaticSite, pathname: string, response: ServerResponse): Promise<void> {
+  if (`${pathname}/` === site.prefix) {
+    response.writeHead(301, { location: site.prefix });
+    return void response.end();
+  }
+  const relative = decodeURIComponent(pathname.slice(site.prefix.length)) || 'index.html';
+  const file = normalize(join(site.directory, relative));
+  if (!file.startsWith(normalize(site.directory))) return send(response, 404, { message: 'Not Found' });
+  const content = await readFile(file).catch(() => null);
+  if (content === null) return send(response, 404, { message: 'Not Found' });
+  response.writeHead(200, {
+    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'cache-control': 'no-cache',
+    ...STATIC_SECURITY_HEADERS,
+  });
+  response.end(content);
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

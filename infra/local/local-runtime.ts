@@ -44,6 +44,8 @@ export interface LocalRuntimeOptions {
   context?: Record<string, unknown>;
   /** Import every handler behind the API once it answers (`npm start`); otherwise each on its first call. */
   warmHandlers?: boolean;
+  /** A built marketer console (`console/build.ts`) to serve at `/console/` on the API's origin. */
+  consoleDir?: string;
 }
 
 /** Fails fast, with the fix, when Java is missing or a port is taken. */
@@ -127,6 +129,11 @@ export class LocalRuntime {
 
   get apiUrl(): string {
     return `http://127.0.0.1:${this.options.ports.api}`;
+  }
+
+  /** The console's URL with the marketer token in its fragment (never sent to a server); null when no console is served. */
+  get consoleUrl(): string | null {
+    return this.options.consoleDir ? `${this.apiUrl}/console/#token=${encodeURIComponent(this.credentials.marketerToken)}` : null;
   }
 
   private get dataDir(): string | null {
@@ -226,7 +233,8 @@ export class LocalRuntime {
     this.scheduler.start(this.bindings.schedules());
 
     this.controls.push(...localControlRoutes(this));
-    this.gateway = new HttpGateway(this.bindings.gatewayRoutes(), this.controls, this.credentials);
+    const site = this.options.consoleDir ? { prefix: '/console/', directory: resolve(this.options.consoleDir) } : null;
+    this.gateway = new HttpGateway(this.bindings.gatewayRoutes(), this.controls, this.credentials, site);
     await this.gateway.listen(ports.api);
     report(`HTTP API listening on ${this.apiUrl}`);
     // Handlers are imported on their first call; warming them behind the API keeps first requests quick.

@@ -6,6 +6,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -37,6 +38,8 @@ export interface ApiStackProps extends StackProps {
 export class ApiStack extends Stack {
   readonly api: apigw.HttpApi;
   readonly alarmTopic: sns.Topic;
+  /** Every marketer route with its function: the console stack serves the same routes behind Cognito JWTs. */
+  readonly marketerRoutes: Array<{ method: apigw.HttpMethod; path: string; fn: lambda.IFunction }> = [];
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -93,6 +96,7 @@ export class ApiStack extends Stack {
       api: this.api,
       addRoute: (method, path, fn, audience) => {
         methodsOfPath.set(path, [...(methodsOfPath.get(path) ?? []), method]);
+        if (audience === 'marketer') this.marketerRoutes.push({ method, path, fn });
         this.api.addRoutes({
           path,
           methods: [method],

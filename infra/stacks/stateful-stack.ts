@@ -1,10 +1,15 @@
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import cdkNag from 'cdk-nag';
 import { WAKE_INDEX_NAME } from '../../shared/adapters/loyalty/loyalty-keys';
 import { SENDING_INDEX_NAME } from '../../shared/adapters/messaging/keys';
+
+// cdk-nag is CommonJS built by jsii; its named exports are not visible to ESM importers.
+const { NagSuppressions } = cdkNag;
 
 /**
  * Everything that holds data: tables, the key that encrypts them, the ingest key. Kept apart from
@@ -16,6 +21,8 @@ export class StatefulStack extends Stack {
   readonly eventsTable: dynamodb.Table;
   readonly operationsTable: dynamodb.Table;
   readonly ingestKeySecret: secretsmanager.Secret;
+  /** Marketers who sign in to the console (hosted UI, authorization code with PKCE); accounts are created by an administrator. */
+  readonly marketerPool: cognito.UserPool;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -74,5 +81,25 @@ export class StatefulStack extends Stack {
       generateSecretString: { excludePunctuation: true, passwordLength: 40 },
       removalPolicy: RemovalPolicy.RETAIN,
     });
+
+    this.marketerPool = new cognito.UserPool(this, 'MarketerPool', {
+      userPoolName: 'rekindle-marketers',
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { sms: false, otp: true },
+      passwordPolicy: { minLength: 14, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(this.marketerPool, [
+      {
+        id: 'AwsSolutions-COG8',
+        reason:
+          'Threat protection needs the Plus feature plan (charged per monthly active user). The pool holds a handful of marketers, created by an administrator only (no self sign-up), with a 14-character password policy and TOTP MFA required; a deployment can move to Plus without a code change.',
+      },
+    ]);
   }
 }

@@ -1,4 +1,4 @@
-import { LocalRuntime } from '../../infra/local/local-runtime';
+import { LocalRuntime, type LocalRuntimeOptions } from '../../infra/local/local-runtime';
 import { freePorts } from '../../infra/local/preflight';
 
 /**
@@ -10,8 +10,9 @@ import { freePorts } from '../../infra/local/preflight';
  * share: every other feature's tests address each user they create, and the group has its own
  * tests (test/integration/experiments).
  */
-export async function startTestRuntime(options: { globalControlShare?: number } = {}): Promise<LocalRuntime> {
-  const context = { rekindle: { messaging: { contactPolicy: { globalControl: { share: options.globalControlShare ?? 0 } } } } };
+export async function startTestRuntime(options: { globalControlShare?: number } & Pick<LocalRuntimeOptions, 'consoleDir'> = {}): Promise<LocalRuntime> {
+  const { globalControlShare, ...rest } = options;
+  const context = { rekindle: { messaging: { contactPolicy: { globalControl: { share: globalControlShare ?? 0 } } } } };
   // Test files start runtimes in parallel processes; a port found free can be taken by another
   // before it is bound. Such a start fails cleanly, so try again on fresh ports.
   for (let attempt = 1; ; attempt++) {
@@ -22,6 +23,7 @@ export async function startTestRuntime(options: { globalControlShare?: number } 
         logLevel: 'ERROR',
         missedSchedules: 'latest',
         context,
+        ...rest,
       });
     } catch (error) {
       if (attempt >= 3) throw error;

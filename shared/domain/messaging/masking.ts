@@ -1,4 +1,5 @@
-import { assertNever } from '../common';
+// Imported by the console's browser bundle too: the module itself, not the barrel, which would bring zod.
+import { assertNever } from '../common/assert-never';
 import type { Channel } from './channel';
 
 /**

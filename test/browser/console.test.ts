@@ -1,0 +1,223 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildConsole } from '../../console/build';
+import type { LocalRuntime } from '../../infra/local/local-runtime';
+import { seedPopulation, seedTablesOf } from '../../infra/local/seed-population';
+import { call, startTestRuntime } from '../support/test-runtime';
+
+/** Debian's Chromium (`.ci/run` installs it with apt-get); no browser is downloaded. */
+const CHROMIUM = process.env.REKINDLE_CHROMIUM ?? '/usr/bin/chromium';
+const SCREENSHOTS = join(process.cwd(), 'test-results', 'console');
+const WIDTHS = [1280, 390] as const;
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let runtime: LocalRuntime;
+let browser: Browser;
+let page: Page;
+let consoleDir: string;
+let today: string;
+
+async function must(method: string, path: string, body?: unknown) {
+  const answer = await call(runtime, method, path, { auth: 'marketer', ...(body === undefined ? {} : { body }) });
+  if (answer.status >= 300) throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+async function runMachine(prefix: string, name: string, input: unknown): Promise<void> {
+  const { executionArn } = await runtime.stepFunctions!.startExecution({
+    stateMachineArn: runtime.stateMachineArn(prefix),
+    name,
+    input: JSON.stringify(input),
+  });
+  const execution = await runtime.stepFunctions!.waitForExecution(executionArn);
+  if (execution.status !== 'SUCCEEDED') throw new Error(`${prefix}: ${execution.status} ${execution.error} ${execution.cause}`);
+}
+
+/** Serious and critical axe-core findings on the page as it is now. */
+async function seriousViolations(): Promise<string[]> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const result = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (context: Document) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> };
+      }
+    ).axe;
+    return axe.run(document);
+  });
+  return result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+/** Polls long enough for a shared, loaded 2-core machine (vitest's default is one second). */
+const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 30_000, interval: 250 });
+
+const open = async (hash: string) => {
+  await page.goto(`${runtime.apiUrl}/console/${hash}`);
+  await page.locator('main h1').first().waitFor();
+};
+
+describe.skipIf(!existsSync(CHROMIUM))('the marketer console in Chromium, on the local runtime', () => {
+  beforeAll(async () => {
+    // Prepare: a scored population with its day of health and the audience summary, as a night leaves them.
+    consoleDir = mkdtempSync(join(tmpdir(), 'rekindle-console-'));
+    await buildConsole(consoleDir);
+    runtime = await startTestRuntime({ consoleDir });
+    const now = runtime.clock.now();
+    today = now.toISOString().slice(0, 10);
+    await seedPopulation(runtime.dynamodb.client, seedTablesOf(runtime.tables), { users: 150, days: 45, seed: 7, endDate: now });
+    await runtime.settle();
+    const run = await must('POST', '/v1/scoring/runs', { date: today });
+    const scoringArn = `${runtime.stateMachineArn('ScoringNightlyScoringStateMachine').replace(':stateMachine:', ':execution:')}:${String(run.runId)}`;
+    expect((await runtime.stepFunctions!.waitForExecution(scoringArn)).status).toBe('SUCCEEDED');
+    await runMachine('HealthDailyHealthStateMachine', `health-${today}`, { day: today, scheduledTime: null });
+    await runtime.invoke('JourneysJourneyAudienceSummary', { force: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    // axe-core is injected as an inline script, which the console's CSP (rightly) refuses.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true, locale: 'en-US' });
+    page = await context.newPage();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 400_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.stop();
+    rmSync(consoleDir, { recursive: true, force: true });
+  });
+
+  it('signs in with the marketer token and reads the overview', async () => {
+    // Act
+    await page.goto(`${runtime.apiUrl}/console/`);
+    await page.getByLabel('Marketer token').fill('not-the-token-at-all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await poll(() => page.locator('#signin-token-error').textContent()).toContain('refused');
+    await page.getByLabel('Marketer token').fill(runtime.credentials.marketerToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+
+    // Assess
+    const health = (await must('GET', '/v1/health/daily')).days as Array<{ dau: number; mau: number }>;
+    const dau = page.locator('.metric', { hasText: 'DAU' }).first().locator('.metric-value');
+    await poll(() => dau.textContent()).toBe(new Intl.NumberFormat('en').format(health.at(-1)!.dau));
+    await page.locator('table.heatmap').waitFor();
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').count()).toBe(5);
+  }, 120_000);
+
+  it('builds an audience and the preview follows every change, with the API’s words next to a wrong field', async () => {
+    // Prepare
+    await open('#/audiences');
+    const matched = page.getByTestId('preview').locator('.metric', { hasText: 'Matched' }).locator('.metric-value');
+    await poll(() => matched.textContent()).toMatch(/\d/);
+    const onlyR3 = Number((await matched.textContent())!.replace(/\D/g, ''));
+    const expected = (await must('POST', '/v1/journeys/preview', { defaultTier: 'R3', audience: { tiers: ['R3', 'R4'] } })).matched as number;
+
+    // Act
+    await page.getByRole('group', { name: 'Tiers' }).getByLabel('R4 silent 30–89 days').check();
+
+    // Assess
+    expect(expected).not.toBe(onlyR3);
+    await poll(() => matched.textContent()).toBe(new Intl.NumberFormat('en').format(expected));
+    await page.getByRole('group', { name: 'Churn risk (0–1)' }).getByLabel('min').fill('3');
+    await poll(() => page.locator('#builder-churnRisk-error').textContent()).toContain('at most 1');
+    await page.getByRole('group', { name: 'Churn risk (0–1)' }).getByLabel('min').fill('');
+    await poll(() => page.locator('#builder-churnRisk-error').textContent()).toBe('');
+  }, 120_000);
+
+  it('launches an R3 journey after a confirmation, watches it run as the clock advances, and pauses it', async () => {
+    // Prepare
+    await open('#/journeys');
+    await page.getByLabel('Journey id (new per launch)').fill('console-r3');
+
+    // Act: launch, confirm
+    await page.getByRole('button', { name: 'Launch…' }).click();
+    const dialog = page.getByRole('dialog');
+    await poll(() => dialog.textContent()).toMatch(/Launching console-r3 enrolls about \d+ users/);
+    await dialog.getByRole('button', { name: 'Launch' }).click();
+    await page.locator('tr[data-journey="console-r3"]').waitFor();
+    await page.getByRole('link', { name: 'console-r3' }).click();
+    await page.getByRole('heading', { name: 'Report: console-r3' }).waitFor();
+    const progress = page.getByTestId('journey-progress');
+    await poll(() => progress.textContent()).toMatch(/started/);
+    await runtime.settle();
+    const funnel = page.locator('#funnel-title').locator('..');
+    await page.reload();
+    await poll(() => funnel.textContent()).toMatch(/Contacted\s*\d/);
+    const before = await funnel.textContent();
+    const reportBefore = JSON.stringify((await must('GET', '/v1/journeys/console-r3/report')).overall);
+    await must('POST', '/local/clock/advance', { by: '4d' });
+    await page.reload();
+
+    // Assess: the next steps ran on the clock, and the report on the page shows what the API says
+    const reportAfter = (await must('GET', '/v1/journeys/console-r3/report')).overall as {
+      treatment: { contacted: number; skippedByReason: Record<string, number> };
+    };
+    expect(JSON.stringify(reportAfter)).not.toBe(reportBefore);
+    await poll(() => funnel.textContent()).not.toBe(before);
+    const skipped = Object.entries(reportAfter.treatment.skippedByReason).map(([reason, count]) => `${reason} ${count}`);
+    for (const words of skipped) expect(await funnel.textContent()).toContain(words);
+    await page.screenshot({ path: join(SCREENSHOTS, 'journey-report-after-4-days-1280.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Pause console-r3' }).click();
+    await poll(() => page.getByRole('dialog').textContent()).toContain('Pausing console-r3 holds its launch');
+    await page.getByRole('dialog').getByRole('button', { name: 'Pause' }).click();
+    await poll(() => page.locator('.headline').getByTestId('journey-status').textContent()).toBe('paused');
+    expect(((await must('GET', '/v1/journeys/console-r3')) as { status: string }).status).toBe('paused');
+  }, 180_000);
+
+  it('switches to Chinese, remembers it, and turns the kill switch on and off with a reason', async () => {
+    // Act
+    await open('#/overview');
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByRole('heading', { name: '总览', level: 1 }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: '总览', level: 1 }).waitFor();
+    const state = page.getByTestId('killswitch-state');
+    await page.getByRole('button', { name: '开启熔断开关' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '确认' }).click();
+    await poll(() => page.locator('#killswitch-reason-error').textContent()).toContain('reason');
+    await page.getByLabel('理由（将被记录）').fill('DAU down 18% three days running');
+    await page.getByRole('button', { name: '开启熔断开关' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '确认' }).click();
+
+    // Assess
+    await poll(() => state.textContent()).toContain('已开启');
+    expect(((await must('GET', '/v1/killswitch')).killSwitch as { active: boolean; reason: string }).reason).toBe('DAU down 18% three days running');
+    await page.getByLabel('理由（将被记录）').fill('DAU recovered');
+    await page.getByRole('button', { name: '关闭熔断开关' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '确认' }).click();
+    await poll(() => state.textContent()).toContain('已关闭');
+    expect(((await must('GET', '/v1/killswitch')).killSwitch as { active: boolean }).active).toBe(false);
+    await page.getByLabel('语言').selectOption('en');
+  }, 120_000);
+
+  it('has no serious or critical axe-core violation on any page (screenshots of each at 1280 and 390 px under test-results/)', async () => {
+    // Prepare
+    const pages = ['overview', 'audiences', 'journeys', 'journeys/console-r3', 'programs', 'users/u-000001'];
+    const found: string[] = [];
+
+    // Act
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const hash of pages) {
+        await open(`#/${hash}`);
+        await page.waitForLoadState('networkidle');
+        await page
+          .locator('main')
+          .getByText('Loading…')
+          .first()
+          .waitFor({ state: 'detached' })
+          .catch(() => undefined);
+        // axe once per page (at the wide layout, and at the narrow one for the overview's reflow).
+        if (width === 1280 || hash === 'overview') found.push(...(await seriousViolations()).map((violation) => `${hash} at ${width}px: ${violation}`));
+        await page.screenshot({ path: join(SCREENSHOTS, `${hash.replace(/\//g, '-')}-${width}.png`), fullPage: true });
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Assess
+    expect(found).toEqual([]);
+  }, 180_000);
+});
