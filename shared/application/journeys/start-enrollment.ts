@@ -28,8 +28,9 @@ export async function startEnrollment(message: EnrollmentMessage, ports: StartPo
   const journey = await ports.journeys.get(message.journeyId);
   if (!journey) return 'journey-missing';
   if (!acceptsStarts(journey.status)) return 'journey-closed';
-  const input = buildExecutionInput(compileJourneyPlan(journey.definition), message.userId, new Date(message.enrolledAt));
-  return ports.starter.start(journeyExecutionName(message.journeyId, message.userId), JSON.stringify(input));
+  const entry = message.entry ?? 1;
+  const input = buildExecutionInput(compileJourneyPlan(journey.definition), message.userId, new Date(message.enrolledAt), entry);
+  return ports.starter.start(journeyExecutionName(message.journeyId, message.userId, entry), JSON.stringify(input));
 }
 
 /**

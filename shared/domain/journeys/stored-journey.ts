@@ -34,7 +34,8 @@ export type LaunchCounts = NonNullable<StoredJourney['launch']>;
 /** One enrolled user, as the journey's member list keeps them. */
 export const JourneyMember = z.object({
   userId: z.string().min(1),
-  tier: RecallTier,
+  /** The recall tier the user was enrolled for; null in a lifecycle journey (entered by an event). */
+  tier: RecallTier.nullable(),
   holdout: z.boolean(),
   enrolledAt: z.iso.datetime(),
 });
@@ -53,6 +54,8 @@ export const EnrollmentMessage = z.object({
   journeyId: z.string().min(1),
   userId: z.string().min(1),
   enrolledAt: z.iso.datetime(),
+  /** The user's entry number (a journey that lets users re-enter); absent: the first. */
+  entry: z.number().int().min(2).optional(),
 });
 export type EnrollmentMessage = z.infer<typeof EnrollmentMessage>;
 
