@@ -5,11 +5,11 @@ import {
   CorruptJourneyItem,
   ExitRecord,
   JourneyMember,
+  ReentryRefusal,
   StepRecord,
   type EnrollmentStore,
   type EnrollOnceOutcome,
   type EntryHistory,
-  type ReentryRefusal,
   type UserJourneyRecords,
 } from '../../domain/journeys';
 import { chunk, forEachConcurrently } from '../dynamodb/client';
@@ -324,6 +324,15 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
         }),
       ),
     ]);
+  }
+
+  async refusedEntries(journeyId: string): Promise<Partial<Record<ReentryRefusal, number>>> {
+    const answer = await this.client.send(
+      new GetCommand({ TableName: this.tables.operations, Key: { pk: journeyKeys.launchPk(journeyId), sk: journeyKeys.refusedSk }, ConsistentRead: true }),
+    );
+    const refused: Partial<Record<ReentryRefusal, number>> = {};
+    for (const reason of ReentryRefusal.options) if (typeof answer.Item?.[reason] === 'number') refused[reason] = answer.Item[reason] as number;
+    return refused;
   }
 
   /** The records of many users (one Query each, a few in parallel), keyed by user id. */

@@ -25,3 +25,4 @@ export * from './ports';
 export * from './launch-progress';
 export * from './audience-summary';
 export * from './lifecycle';
+export * from './journey-step-report';

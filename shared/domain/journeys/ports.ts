@@ -61,6 +61,8 @@ export interface EnrollmentStore {
   recordLeft(journeyId: string, userId: string, entry: number, at: Date): Promise<void>;
   /** Counts a refused entry, under the user and for the journey. */
   countRefusedEntry(journeyId: string, userId: string, reason: ReentryRefusal): Promise<void>;
+  /** The journey's refused entries by reason. */
+  refusedEntries(journeyId: string): Promise<Partial<Record<ReentryRefusal, number>>>;
   /** The records of many users, keyed by user id. */
   recordsOf(journeyId: string, userIds: readonly string[]): Promise<Map<string, UserJourneyRecords>>;
 }

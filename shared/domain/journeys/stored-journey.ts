@@ -38,6 +38,8 @@ export const JourneyMember = z.object({
   tier: RecallTier.nullable(),
   holdout: z.boolean(),
   enrolledAt: z.iso.datetime(),
+  /** Entries so far, in a journey users may re-enter (enrolledAt is the latest's); absent: one. */
+  entries: z.number().int().min(1).optional(),
 });
 export type JourneyMember = z.infer<typeof JourneyMember>;
 

@@ -155,6 +155,9 @@ describe('lifecycle journeys on the clock', () => {
     expect(returningItems).toContainEqual(expect.objectContaining({ kind: 'branch', side: 'then', condition: 'event-since-entry' }));
     expect(returningItems).toContainEqual(expect.objectContaining({ sk: journeyKeys.exitSk(journeyId), reason: 'exit-event' }));
     expect(await journeyItems(quiet!, journeyId)).toContainEqual(expect.objectContaining({ kind: 'branch', side: 'else' }));
+    const report = await call(runtime, 'GET', `/v1/journeys/${journeyId}/report`);
+    expect(report.body.entries).toMatchObject({ entered: { total: 2, unique: 2 }, exitedEarly: { 'exit-event': { total: 1, unique: 1 } } });
+    expect((report.body.entries as { steps: unknown[] }).steps).toContainEqual(expect.objectContaining({ kind: 'branch', sides: { then: 1, else: 1 } }));
     expect((await executionsNamed(journeyExecutionName(journeyId, quiet!)))[0]?.status).toBe('SUCCEEDED');
   });
 
@@ -201,6 +204,13 @@ describe('lifecycle journeys on the clock', () => {
       new GetCommand({ TableName: operationsTable, Key: { pk: journeyKeys.launchPk(journeyId), sk: journeyKeys.refusedSk }, ConsistentRead: true }),
     );
     expect(refused.Item).toMatchObject({ cooldown: 1 });
+    const report = await call(runtime, 'GET', `/v1/journeys/${journeyId}/report`);
+    expect(report.status).toBe(200);
+    expect(report.body.entries).toMatchObject({
+      entered: { total: 2, unique: 1 },
+      refused: { cooldown: 1 },
+      steps: [{ stepIndex: 0, kind: 'send', templateId: 'lifecycle-welcome', reached: { total: 2, unique: 1 }, sent: { total: 2, unique: 1 } }],
+    });
     expect(runtime.streamFailures).toEqual([]);
   });
 });

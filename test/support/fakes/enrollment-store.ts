@@ -60,13 +60,19 @@ export class InMemoryEnrollmentStore implements EnrollmentStore {
     this.histories.set(key, { ...history, entries: entry, lastEnteredAt: member.enrolledAt, lastEntryEventId: eventId });
     let list = this.journeys.members.get(journeyId);
     if (!list) this.journeys.members.set(journeyId, (list = new Map()));
-    list.set(member.userId, member);
+    list.set(member.userId, { ...member, ...(entry > 1 ? { entries: entry } : {}) });
     return 'entered';
   }
 
   async recordLeft(journeyId: string, userId: string, entry: number, at: Date): Promise<void> {
     const history = this.histories.get(`${journeyId}/${userId}`);
     if (history && history.entries === entry) this.histories.set(`${journeyId}/${userId}`, { ...history, lastExitAt: at.toISOString(), lastExitEntry: entry });
+  }
+
+  async refusedEntries(journeyId: string): Promise<Partial<Record<ReentryRefusal, number>>> {
+    const refused: Partial<Record<ReentryRefusal, number>> = {};
+    for (const entry of this.refused) if (entry.journeyId === journeyId) refused[entry.reason] = (refused[entry.reason] ?? 0) + 1;
+    return refused;
   }
 
   async countRefusedEntry(journeyId: string, userId: string, reason: ReentryRefusal): Promise<void> {
