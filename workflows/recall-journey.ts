@@ -38,12 +38,10 @@ export class RecallJourneyWorkflow extends Construct {
     const checkExitAndSend = new tasks.LambdaInvoke(this, 'CheckExitAndSend', {
       lambdaFunction: props.checkExitAndSend,
       payloadResponseOnly: true,
+      // The whole state (plan, user, enrollment, cursor and the entry number when there is one: a
+      // path to an absent field would fail the state) and the execution's own name.
       payload: sfn.TaskInput.fromObject({
-        journeyId: sfn.JsonPath.stringAt('$.journeyId'),
-        userId: sfn.JsonPath.stringAt('$.userId'),
-        enrolledAt: sfn.JsonPath.stringAt('$.enrolledAt'),
-        plan: sfn.JsonPath.objectAt('$.plan'),
-        cursor: sfn.JsonPath.objectAt('$.cursor'),
+        execution: sfn.JsonPath.objectAt('$'),
         executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
       }),
       resultPath: '$.cursor',
@@ -84,14 +82,27 @@ export class RecallJourneyWorkflow extends Construct {
     );
     checkExitAndSend.addCatch(recordFailure, { errors: ['States.ALL'], resultPath: '$.failure' });
 
+    // A branch: the task read the fact, this Choice tests it; each rule first checks which test it
+    // is, and each kind of fact has its own typed field, so no rule compares the wrong types.
+    const takeThen = new sfn.Pass(this, 'TakeThen', { inputPath: '$.cursor.then', resultPath: '$.cursor' }).next(waitForStep);
+    const takeElse = new sfn.Pass(this, 'TakeElse', { inputPath: '$.cursor.else', resultPath: '$.cursor' }).next(waitForStep);
+    const isTest = (test: string) => sfn.Condition.stringEquals('$.cursor.test', test);
+    const branch = new sfn.Choice(this, 'Branch')
+      .when(sfn.Condition.and(isTest('equals'), sfn.Condition.stringEqualsJsonPath('$.cursor.text', '$.cursor.textValue')), takeThen)
+      .when(sfn.Condition.and(isTest('at-least'), sfn.Condition.numberGreaterThanEqualsJsonPath('$.cursor.number', '$.cursor.numberValue')), takeThen)
+      .when(sfn.Condition.and(isTest('below'), sfn.Condition.numberLessThanJsonPath('$.cursor.number', '$.cursor.numberValue')), takeThen)
+      .when(sfn.Condition.and(isTest('happened'), sfn.Condition.booleanEquals('$.cursor.happened', true)), takeThen)
+      .otherwise(takeElse);
+
     const moreSteps = new sfn.Choice(this, 'MoreSteps')
       .when(sfn.Condition.stringEquals('$.cursor.status', 'continue'), waitForStep)
+      .when(sfn.Condition.stringEquals('$.cursor.status', 'branch'), branch)
       .otherwise(new sfn.Succeed(this, 'Done'));
 
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
-      comment: 'Rekindle recall journey: one execution per enrolled user',
+      comment: 'Rekindle journey (recall and lifecycle): one execution per enrolled user and entry',
       definitionBody: sfn.DefinitionBody.fromChainable(waitForStep.next(checkExitAndSend).next(moreSteps)),
       // Longest journey (180 days) plus holds and grace.
       timeout: Duration.days(200),

@@ -13,6 +13,7 @@ interface CommonOptions {
 interface LaunchOptions extends CommonOptions {
   follow?: boolean;
   tier?: string;
+  lifecycle?: string;
   definition?: string;
   id?: string;
   audience?: string;
@@ -35,10 +36,14 @@ function readJson(label: string, text: string): unknown {
 }
 
 function launchBody(options: LaunchOptions): Record<string, unknown> {
-  if ((options.tier === undefined) === (options.definition === undefined))
-    throw new Error('give either --tier R1..R5 (a shipped default) or --definition <json|@file>');
+  if ([options.tier, options.lifecycle, options.definition].filter((given) => given !== undefined).length !== 1)
+    throw new Error('give one of --tier R1..R5 or --lifecycle welcome|second-purchase (a shipped default) or --definition <json|@file>');
   return {
-    ...(options.tier ? { defaultTier: options.tier } : { definition: readJson('--definition', options.definition!) }),
+    ...(options.tier
+      ? { defaultTier: options.tier }
+      : options.lifecycle
+        ? { defaultLifecycle: options.lifecycle }
+        : { definition: readJson('--definition', options.definition!) }),
     ...(options.id ? { id: options.id } : {}),
     ...(options.automatic ? { automatic: true } : {}),
     audience: options.audience ? readJson('--audience', options.audience) : {},
@@ -50,6 +55,7 @@ const usd = (value: unknown) => `$${Number(value).toFixed(4)}`;
 function withLaunchOptions(command: Command): Command {
   return command
     .option('--tier <tier>', 'launch the shipped default journey of this tier (R1..R5)')
+    .option('--lifecycle <id>', 'run the shipped lifecycle journey (welcome, second-purchase): entered by events, not an audience')
     .option('--definition <json>', 'a journey definition as JSON, or @file.json')
     .option('--id <journeyId>', "journey id (default: the definition's); a new id per launch")
     .option('--audience <json>', 'audience filter as JSON or @file.json, e.g. {"tiers":["R3"]}')
@@ -138,7 +144,8 @@ export function registerJourneyCommands(program: Command): void {
     .action(async (options: LaunchOptions) => {
       const launched = await request(options, 'POST', '/v1/journeys', launchBody(options));
       const journeyId = String(launched.journeyId);
-      const progress = options.follow === false || options.json ? launched : await followLaunch(options, journeyId);
+      // A lifecycle journey selects nobody: it runs at once, and events bring the users in.
+      const progress = options.follow === false || options.json || launched.status === 'running' ? launched : await followLaunch(options, journeyId);
       output(
         Boolean(options.json),
         progress,

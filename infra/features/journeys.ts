@@ -4,12 +4,14 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import cdkNag from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/tables';
 import { JOURNEY_ENV } from '../../shared/adapters/journeys/journey-config';
+import { LifecycleEventType } from '../../shared/domain/journeys/lifecycle';
 import { JourneyLaunchWorkflow } from '../../workflows/journey-launch';
 import { RecallJourneyWorkflow } from '../../workflows/recall-journey';
 import { RekindleFunction } from '../constructs/rekindle-function';
@@ -147,6 +149,39 @@ export class JourneysFeature extends Construct {
       targets: [new eventTargets.LambdaFunction(autoEnroll, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
     });
 
+    // Lifecycle entry: the raw-event stream, filtered to new events of the types a journey can enter on.
+    const lifecycleEntry = journeyFunction(
+      'JourneyLifecycleEntry',
+      'functions/journey-lifecycle-entry/handler.ts',
+      'Lifecycle journeys: new behaviour events enter users, by the re-entry policy',
+      Duration.minutes(1),
+    );
+    lifecycleEntry.addEnvironment(JOURNEY_ENV.launchQueueUrl, launchQueue.queueUrl);
+    launchQueue.grantSendMessages(lifecycleEntry);
+    const lifecycleEntryFailures = new sqs.Queue(this, 'JourneyLifecycleEntryFailures', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: data.key,
+      enforceSSL: true,
+    });
+    lifecycleEntry.addEventSource(
+      new DynamoEventSource(data.eventsTable, {
+        startingPosition: lambda.StartingPosition.LATEST,
+        batchSize: 500,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        onFailure: new SqsDlq(lifecycleEntryFailures),
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { type: { S: lambda.FilterRule.or(...LifecycleEventType.options) } } },
+          }),
+        ],
+      }),
+    );
+    context.alarmOnMessages(lifecycleEntryFailures, 'Raw events whose lifecycle entry failed after retries');
+
     const control = journeyFunction('JourneyControl', 'functions/journey-control/handler.ts', 'POST /v1/journeys/{id}/pause|resume|stop', Duration.minutes(5));
     control.addEnvironment(JOURNEY_ENV.stateMachineArn, machine.stateMachineArn);
     machine.grant(control, 'states:StopExecution');
@@ -183,7 +218,21 @@ export class JourneysFeature extends Construct {
     for (const command of ['pause', 'resume', 'stop']) context.addRoute(apigw.HttpMethod.POST, `/v1/journeys/{journeyId}/${command}`, control, 'marketer');
 
     context.alarmOnMessages(launchFailures, 'Journey enrollments whose execution could not be started after 10 receives');
-    for (const fn of [checkExitAndSend, startExecutions, launch, launchSegment, finishLaunch, autoEnroll, control, preview, audienceSummary, list, get, report])
+    for (const fn of [
+      checkExitAndSend,
+      startExecutions,
+      launch,
+      launchSegment,
+      finishLaunch,
+      autoEnroll,
+      lifecycleEntry,
+      control,
+      preview,
+      audienceSummary,
+      list,
+      get,
+      report,
+    ])
       context.alarmOnErrors(fn);
   }
 }

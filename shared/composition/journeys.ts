@@ -13,6 +13,7 @@ import { dynamoDocumentClient } from '../adapters/dynamodb/client';
 import { DynamoUserStore } from '../adapters/dynamodb/user-store';
 import { DynamoAudienceSummaryStore } from '../adapters/journeys/audience-summary-store';
 import { DynamoEnrollmentStore } from '../adapters/journeys/enrollment-store';
+import { DynamoFirstEventClaims } from '../adapters/journeys/first-event-claims';
 import { StepFunctionsExecutionStarter, stepFunctionsClient } from '../adapters/journeys/execution-starter';
 import {
   ENV,
@@ -75,6 +76,7 @@ function compose(env: NodeJS.ProcessEnv): ComposedJourneys {
     summaries: new DynamoAudienceSummaryStore(client, tables.operations),
     scoringRuns: { latestFinished: async () => (await scoringRuns.latestSummary()) ?? undefined },
     activity,
+    firstEvents: new DynamoFirstEventClaims(client, tables.users),
     // The item the messaging feature owns, read strongly consistent at every step.
     killSwitch: new DynamoKillSwitch(client, tables.operations),
     sunsets: { sunset: async (userId, at) => ((await suppressions.add({ kind: 'sunset', userId, at: at.toISOString() })) ? 'added' : 'already-there') },

@@ -1,9 +1,24 @@
 import type { MessageTemplate, TemplateCatalog } from '../domain/messaging/template';
 import { checkinReminder, checkinSummary, couponIssued, levelUp } from './loyalty';
 import { recallR1, recallR2, recallR3, recallR4, recallR5 } from './recall';
+import { lifecycleSecondPurchase, lifecycleWelcome, lifecycleWelcomeTips } from './lifecycle';
 import { testMessage } from './test-message';
 
-const all: readonly MessageTemplate[] = [recallR1, recallR2, recallR3, recallR4, recallR5, checkinReminder, checkinSummary, couponIssued, levelUp, testMessage];
+const all: readonly MessageTemplate[] = [
+  recallR1,
+  recallR2,
+  recallR3,
+  recallR4,
+  recallR5,
+  lifecycleWelcome,
+  lifecycleWelcomeTips,
+  lifecycleSecondPurchase,
+  checkinReminder,
+  checkinSummary,
+  couponIssued,
+  levelUp,
+  testMessage,
+];
 
 export * from './wording';
 

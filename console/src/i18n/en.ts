@@ -158,6 +158,7 @@ export const en = {
   'report.steps': 'Steps',
   'report.step.wait': 'wait {days} d',
   'report.step.send': 'send {channels} · {template}',
+  'report.step.branch': 'branch: one side or the other, by a condition',
   'report.funnel': 'Funnel (treated)',
   'report.enrolled': 'Enrolled',
   'report.contacted': 'Contacted',

@@ -159,6 +159,7 @@ export const zhCN: Record<MessageKey, string> = {
   'report.steps': '步骤',
   'report.step.wait': '等待 {days} 天',
   'report.step.send': '发送 {channels} · {template}',
+  'report.step.branch': '分支：按条件走其中一边',
   'report.funnel': '漏斗（实验组）',
   'report.enrolled': '加入',
   'report.contacted': '已触达',

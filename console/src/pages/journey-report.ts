@@ -66,7 +66,9 @@ export function JourneyReportPage(props: { journeyId: string }) {
                         ${
                           step.kind === 'wait'
                             ? t('report.step.wait', { days: step.days })
-                            : t('report.step.send', { channels: step.channels.join(' + '), template: step.templateId })
+                            : step.kind === 'send'
+                              ? t('report.step.send', { channels: step.channels.join(' + '), template: step.templateId })
+                              : t('report.step.branch')
                         }
                       </li>`,
                   )}

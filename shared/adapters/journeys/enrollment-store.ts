@@ -1,12 +1,15 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
   CorruptJourneyItem,
   ExitRecord,
   JourneyMember,
+  ReentryRefusal,
   StepRecord,
   type EnrollmentStore,
   type EnrollOnceOutcome,
+  type EntryHistory,
   type UserJourneyRecords,
 } from '../../domain/journeys';
 import { chunk, forEachConcurrently } from '../dynamodb/client';
@@ -24,6 +27,26 @@ const enrollmentClauses = {
   /** Neither the member item nor the enrollment record may exist: a membership is written once. */
   absent: 'attribute_not_exists(pk)',
 } as const;
+
+/** Conditions of the re-entry writes. */
+const entryClauses = {
+  /** The record shows the entries the decision was made on: two events re-entering at once write one entry. */
+  stillAtEntries: 'entries = :previous',
+  /** The entry being left is the latest: a record without entries (a launch's member) is its first. */
+  currentEntry: 'attribute_exists(pk) AND (entries = :entry OR (attribute_not_exists(entries) AND :entry = :one))',
+} as const;
+
+/** The enrollment record as re-entry reads it: a launch's first enrollment has no entry fields (its one entry). */
+const StoredEntryHistory = z
+  .object({
+    enrolledAt: z.string(),
+    entries: z.number().int().min(1).default(1),
+    lastEnteredAt: z.string().optional(),
+    lastEntryEventId: z.string().optional(),
+    lastExitAt: z.string().optional(),
+    lastExitEntry: z.number().int().optional(),
+  })
+  .transform((item) => ({ ...item, lastEnteredAt: item.lastEnteredAt ?? item.enrolledAt }));
 
 /** Transactions in flight at once while enrolling members one by one. */
 const ENROLL_CONCURRENCY = 32;
@@ -111,7 +134,7 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
   }
 
   /** The member item and the enrollment record of one member, each written only if absent. */
-  private enrollmentPuts(journeyId: string, member: JourneyMember, executionName: string) {
+  private enrollmentPuts(journeyId: string, member: JourneyMember, executionName: string, entryFields: Record<string, unknown> = {}) {
     return [
       {
         Put: {
@@ -130,6 +153,7 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
             journeyId,
             ...member,
             executionName: member.holdout ? null : executionName,
+            ...entryFields,
           },
           ConditionExpression: enrollmentClauses.absent,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
@@ -178,15 +202,137 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
     await this.client.send(
       new PutCommand({
         TableName: this.tables.users,
-        Item: { pk: journeyKeys.userPk(userId), sk: journeyKeys.stepSk(journeyId, record.stepIndex), journeyId, ...record },
+        Item: { pk: journeyKeys.userPk(userId), sk: journeyKeys.stepSk(journeyId, record.stepIndex, record.entry), journeyId, ...record },
       }),
     );
   }
 
   async putExit(journeyId: string, userId: string, record: ExitRecord): Promise<void> {
     await this.client.send(
-      new PutCommand({ TableName: this.tables.users, Item: { pk: journeyKeys.userPk(userId), sk: journeyKeys.exitSk(journeyId), journeyId, ...record } }),
+      new PutCommand({
+        TableName: this.tables.users,
+        Item: { pk: journeyKeys.userPk(userId), sk: journeyKeys.exitSk(journeyId, record.entry), journeyId, ...record },
+      }),
     );
+  }
+
+  async entryHistory(journeyId: string, userId: string): Promise<EntryHistory | undefined> {
+    const answer = await this.client.send(
+      new GetCommand({ TableName: this.tables.users, Key: { pk: journeyKeys.userPk(userId), sk: journeyKeys.enrollmentSk(journeyId) }, ConsistentRead: true }),
+    );
+    if (answer.Item === undefined) return undefined;
+    const history = StoredEntryHistory.safeParse(answer.Item);
+    if (!history.success) throw new CorruptJourneyItem(`enrollment of ${userId} in ${journeyId} does not parse`, { cause: history.error });
+    const { entries, lastEnteredAt, lastEntryEventId, lastExitAt, lastExitEntry } = history.data;
+    return { entries, lastEnteredAt, lastEntryEventId, lastExitAt, lastExitEntry };
+  }
+
+  /**
+   * The first entry: the member item and the enrollment record, each only if absent (as a launch
+   * enrolls). A later one: both updated in one transaction, only if the record still shows the
+   * entries it was decided on; the record's other attributes (a variant assigned at the first
+   * entry, the refused count) are kept.
+   */
+  async enter(journeyId: string, member: JourneyMember, entry: number, eventId: string, executionName: string): Promise<'entered' | 'changed'> {
+    const entryFields = { entries: entry, lastEnteredAt: member.enrolledAt, lastEntryEventId: eventId };
+    try {
+      if (entry === 1) {
+        await this.client.send(new TransactWriteCommand({ TransactItems: this.enrollmentPuts(journeyId, member, executionName, entryFields) }));
+        return 'entered';
+      }
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tables.users,
+                Key: { pk: journeyKeys.userPk(member.userId), sk: journeyKeys.enrollmentSk(journeyId) },
+                UpdateExpression:
+                  'SET entries = :entry, lastEnteredAt = :at, lastEntryEventId = :event, enrolledAt = :at, holdout = :holdout, tier = :tier, executionName = :name',
+                ConditionExpression: entryClauses.stillAtEntries,
+                ExpressionAttributeValues: {
+                  ':entry': entry,
+                  ':previous': entry - 1,
+                  ':at': member.enrolledAt,
+                  ':event': eventId,
+                  ':holdout': member.holdout,
+                  ':tier': member.tier,
+                  ':name': member.holdout ? null : executionName,
+                },
+              },
+            },
+            {
+              Update: {
+                TableName: this.tables.operations,
+                Key: { pk: journeyKeys.memberPk(journeyId, journeyKeys.memberShardOf(member.userId)), sk: member.userId },
+                UpdateExpression: 'SET enrolledAt = :at, entries = :entry',
+                ExpressionAttributeValues: { ':at': member.enrolledAt, ':entry': entry },
+              },
+            },
+          ],
+        }),
+      );
+      return 'entered';
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons || !reasons.some((reason) => reason.code === 'ConditionalCheckFailed')) throw error;
+      return 'changed';
+    }
+  }
+
+  /** Only the entry still current: a late record of an earlier entry's end does not start a cooldown over. */
+  async recordLeft(journeyId: string, userId: string, entry: number, at: Date): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tables.users,
+          Key: { pk: journeyKeys.userPk(userId), sk: journeyKeys.enrollmentSk(journeyId) },
+          UpdateExpression: 'SET lastExitAt = :at, lastExitEntry = :entry',
+          ConditionExpression: entryClauses.currentEntry,
+          ExpressionAttributeValues: { ':at': at.toISOString(), ':entry': entry, ':one': 1 },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw error;
+    }
+  }
+
+  async countRefusedEntry(journeyId: string, userId: string, reason: ReentryRefusal): Promise<void> {
+    await Promise.all([
+      this.client
+        .send(
+          new UpdateCommand({
+            TableName: this.tables.users,
+            Key: { pk: journeyKeys.userPk(userId), sk: journeyKeys.enrollmentSk(journeyId) },
+            UpdateExpression: 'ADD refusedEntries :one',
+            // Never creates a record: a user without an entry has nothing to count under.
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':one': 1 },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }),
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tables.operations,
+          Key: { pk: journeyKeys.launchPk(journeyId), sk: journeyKeys.refusedSk },
+          UpdateExpression: 'ADD #reason :one',
+          ExpressionAttributeNames: { '#reason': reason },
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      ),
+    ]);
+  }
+
+  async refusedEntries(journeyId: string): Promise<Partial<Record<ReentryRefusal, number>>> {
+    const answer = await this.client.send(
+      new GetCommand({ TableName: this.tables.operations, Key: { pk: journeyKeys.launchPk(journeyId), sk: journeyKeys.refusedSk }, ConsistentRead: true }),
+    );
+    const refused: Partial<Record<ReentryRefusal, number>> = {};
+    for (const reason of ReentryRefusal.options) if (typeof answer.Item?.[reason] === 'number') refused[reason] = answer.Item[reason] as number;
+    return refused;
   }
 
   /** The records of many users (one Query each, a few in parallel), keyed by user id. */
@@ -204,9 +350,11 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
       for (const item of answer.Items ?? []) {
         const sk = String(item.sk);
         if (sk.includes('#STEP#')) records.steps.push(parseWith(StepRecord, item));
-        else if (sk.endsWith('#EXIT')) records.exit = parseWith(ExitRecord, item);
+        else if (sk.endsWith('#EXIT')) records.exits = [...(records.exits ?? []), parseWith(ExitRecord, item)];
         else if (sk.endsWith('#FAILURE')) records.failure = { error: String(item.error ?? ''), cause: String(item.cause ?? '') };
       }
+      // Keys sort entry 1 (…#EXIT) after later entries (…#ENTRY#nnn#EXIT): the latest is the highest entry.
+      records.exit = records.exits?.reduce((latest, exit) => ((exit.entry ?? 1) > (latest.entry ?? 1) ? exit : latest));
       found.set(userId, records);
     });
     return found;

@@ -16,11 +16,21 @@
  *   sk JOURNEY#<journeyId>#STEP#<nn>          what step nn did: per-channel send outcomes, or an escalation
  *   sk JOURNEY#<journeyId>#EXIT               why the execution left early (came back, stopped, deadline)
  *   sk JOURNEY#<journeyId>#FAILURE            written by the state machine's RecordFailure state
+ *   (a later entry of a journey users may re-enter: sk JOURNEY#<journeyId>#ENTRY#<nnn>#STEP#<nn> and …#EXIT;
+ *   the ENROLLMENT record keeps the entries: count, last entry and its event, last exit, refused entries)
+ *
+ * Operations table, for lifecycle journeys: pk JOURNEY#<journeyId>#LAUNCH sk REFUSED: refused entries by reason.
+ * Users table: sk LIFECYCLE#FIRST#<kind>: the user's first event of a kind (session, purchase, feature_use#<f>).
  */
 import { createHash } from 'node:crypto';
 
 /** Membership shards per journey: 1,000 writes/s per partition × 16 ≫ the 300/s StartExecution rate. */
 export const MEMBER_SHARDS = 16;
+
+/** Records of the first entry keep their keys from before re-entry; later entries' go under ENTRY#<nnn>. */
+function entryPrefix(journeyId: string, entry: number): string {
+  return entry <= 1 ? `JOURNEY#${journeyId}#` : `JOURNEY#${journeyId}#ENTRY#${String(entry).padStart(3, '0')}#`;
+}
 
 export const journeyKeys = {
   stateKey: (journeyId: string) => ({ pk: `JOURNEY#${journeyId}`, sk: 'STATE' }),
@@ -33,8 +43,10 @@ export const journeyKeys = {
   userPk: (userId: string) => `USER#${userId}`,
   userPrefix: (journeyId: string) => `JOURNEY#${journeyId}#`,
   enrollmentSk: (journeyId: string) => `JOURNEY#${journeyId}#ENROLLMENT`,
-  stepSk: (journeyId: string, index: number) => `JOURNEY#${journeyId}#STEP#${String(index).padStart(2, '0')}`,
-  exitSk: (journeyId: string) => `JOURNEY#${journeyId}#EXIT`,
+  stepSk: (journeyId: string, index: number, entry = 1) => `${entryPrefix(journeyId, entry)}STEP#${String(index).padStart(2, '0')}`,
+  exitSk: (journeyId: string, entry = 1) => `${entryPrefix(journeyId, entry)}EXIT`,
+  refusedSk: 'REFUSED',
+  firstEventSk: (kind: string) => `LIFECYCLE#FIRST#${kind}`,
   failureSk: (journeyId: string) => `JOURNEY#${journeyId}#FAILURE`,
   scoreSk: 'SCORE',
   profileSk: 'PROFILE',

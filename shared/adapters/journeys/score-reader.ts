@@ -1,10 +1,11 @@
-import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
   CorruptJourneyItem,
   RecallTier,
   RfmSegment,
   ValueQuadrant,
+  type BranchScore,
   type ScanPage,
   type ScoredUser,
   type ScoredUsersPage,
@@ -77,6 +78,15 @@ export class DynamoScoreReader implements ScoreReader {
     private readonly client: DynamoDBDocumentClient,
     private readonly usersTable: string,
   ) {}
+
+  /** One user's SCORE item, as a branch reads it; undefined when the user has not been scored. */
+  async scoreOf(userId: string): Promise<BranchScore | undefined> {
+    const answer = await this.client.send(new GetCommand({ TableName: this.usersTable, Key: { pk: journeyKeys.userPk(userId), sk: journeyKeys.scoreSk } }));
+    if (answer.Item === undefined) return undefined;
+    const parsed = ScoreItem.safeParse(answer.Item);
+    if (!parsed.success) throw new CorruptJourneyItem(`score item of ${userId} does not parse`, { cause: parsed.error });
+    return { tier: parsed.data.tier, segment: parsed.data.segment, quadrant: parsed.data.quadrant, churnRisk: parsed.data.churnRisk, clv: parsed.data.clv };
+  }
 
   /** Every scored user passing `prefilter`, by user id: the segments' pages read in parallel. */
   async scoredUsers(prefilter: (score: UserScore) => boolean): Promise<ScoredUser[]> {

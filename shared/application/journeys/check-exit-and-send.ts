@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { assertNever, utcDayOf, type Clock } from '../../domain/common';
+import type { DailyActivity } from '../../domain/events/daily-activity';
 import {
   advanceCursor,
   cameBackAfter,
@@ -19,6 +20,14 @@ import {
   type JourneyStore,
   type KillSwitch,
   type PlanEscalateStep,
+  type PlanBranchStep,
+  type BranchCursor,
+  type BranchFact,
+  type ScoreReader,
+  branchCursor,
+  entryEventCounts,
+  eventsSinceEntry,
+  sideTaken,
   type SunsetList,
 } from '../../domain/journeys';
 import { handOverToTier, type StandingEnrollPorts } from './enroll-members';
@@ -30,7 +39,8 @@ export type CheckExitAndSendInput = z.infer<typeof CheckExitAndSendInput>;
 export interface CheckExitAndSendPorts extends StandingEnrollPorts {
   clock: Clock;
   journeys: Pick<JourneyStore, 'get' | 'list'>;
-  enrollments: Pick<EnrollmentStore, 'enrollOnce' | 'putStep' | 'putExit'>;
+  enrollments: Pick<EnrollmentStore, 'enrollOnce' | 'putStep' | 'putExit' | 'recordLeft'>;
+  scores: Pick<ScoreReader, 'scoreOf'>;
   killSwitch: KillSwitch;
   activity: ActivityReader;
   sender: JourneySender;
@@ -58,23 +68,95 @@ export async function checkExitAndSend(input: CheckExitAndSendInput, ports: Chec
     ports.activity.activitySince(userId, utcDayOf(enrolledAt)),
   ]);
   if (!journey) throw new JourneyNotFound(journeyId);
-  const facts = { now, cameBack: cameBackAfter(enrolledAt, plan.exitWhen.signals, days), journeyStatus: journey.status, killSwitchEngaged: killSwitch.active };
+  const facts = { now, cameBack: exitConditionMet(plan, enrolledAt, days), journeyStatus: journey.status, killSwitchEngaged: killSwitch.active };
   const decision = decideStep(plan, enrolledAt, cursor, facts);
+  const entry = input.entry ?? 1;
   switch (decision.kind) {
     case 'exit':
-      await ports.enrollments.putExit(journeyId, userId, { reason: decision.reason, at: now.toISOString(), stepIndex: cursor.stepIndex });
+      await ports.enrollments.putExit(journeyId, userId, { reason: decision.reason, at: now.toISOString(), stepIndex: cursor.stepIndex, ...entryOf(entry) });
+      await ports.enrollments.recordLeft(journeyId, userId, entry, now);
       return advanceCursor(plan, cursor, decision);
     case 'hold':
       return advanceCursor(plan, cursor, decision);
-    case 'perform':
-      return perform(decision.step, input, cursor, now, ports);
+    case 'perform': {
+      const next =
+        decision.step.kind === 'branch'
+          ? await branch(decision.step, input, cursor, days, now, ports)
+          : await perform(decision.step, input, cursor, now, ports);
+      // The user has left the journey: a re-entry's cooldown counts from now.
+      if (next.status === 'finished') await ports.enrollments.recordLeft(journeyId, userId, entry, now);
+      return next;
+    }
     default:
       return assertNever(decision);
   }
 }
 
+/** The entry field of a record: absent for the first entry, so its keys and records stay as before re-entry. */
+function entryOf(entry: number): { entry?: number } {
+  return entry > 1 ? { entry } : {};
+}
+
+/** Whether what the plan's exit waits for happened since enrollment: a come-back signal, or the exit event (the entry event left out). */
+function exitConditionMet(plan: CheckExitAndSendInput['plan'], enrolledAt: Date, days: readonly DailyActivity[]): boolean {
+  const exit = plan.exitWhen;
+  switch (exit.kind) {
+    case 'came-back':
+      return cameBackAfter(enrolledAt, exit.signals, days);
+    case 'event':
+      return eventsSinceEntry(exit.event, enrolledAt, days, entryEventCounts(plan.entry, exit.event)) > 0;
+    default:
+      return assertNever(exit);
+  }
+}
+
+/**
+ * A branch: reads the condition's fact (the user's score, or the events since entry) and answers
+ * the cursor the `Branch` Choice state tests; the step record says which side that is.
+ */
+async function branch(
+  step: PlanBranchStep,
+  input: CheckExitAndSendInput,
+  cursor: ContinuingCursor,
+  days: readonly DailyActivity[],
+  now: Date,
+  ports: CheckExitAndSendPorts,
+): Promise<BranchCursor> {
+  const condition = step.condition;
+  let fact: BranchFact;
+  switch (condition.kind) {
+    case 'score-equals': {
+      const score = await ports.scores.scoreOf(input.userId);
+      fact = { kind: 'text', value: score === undefined ? undefined : (score[condition.attribute] ?? undefined) };
+      break;
+    }
+    case 'score-at-least':
+    case 'score-below':
+      fact = { kind: 'number', value: (await ports.scores.scoreOf(input.userId))?.[condition.attribute] };
+      break;
+    case 'event-since-entry':
+      fact = {
+        kind: 'happened',
+        value: eventsSinceEntry(condition.event, new Date(input.enrolledAt), days, entryEventCounts(input.plan.entry, condition.event)) > 0,
+      };
+      break;
+    default:
+      return assertNever(condition);
+  }
+  const next = branchCursor(input.plan, cursor, step, fact);
+  await ports.enrollments.putStep(input.journeyId, input.userId, {
+    kind: 'branch',
+    stepIndex: step.index,
+    at: now.toISOString(),
+    condition: condition.kind,
+    side: sideTaken(next),
+    ...entryOf(input.entry ?? 1),
+  });
+  return next;
+}
+
 async function perform(
-  step: JourneyPlanStep,
+  step: Exclude<JourneyPlanStep, PlanBranchStep>,
   input: CheckExitAndSendInput,
   cursor: ContinuingCursor,
   now: Date,
@@ -85,6 +167,7 @@ async function perform(
     const outcome = await escalate(step, input, ports);
     await ports.enrollments.putStep(journeyId, userId, {
       kind: 'escalate',
+      ...entryOf(input.entry ?? 1),
       stepIndex: step.index,
       at: now.toISOString(),
       escalation: step.escalation.kind,
@@ -109,6 +192,7 @@ async function perform(
     ...variant,
     at: now.toISOString(),
     channels,
+    ...entryOf(input.entry ?? 1),
   });
   if (retryable) throw new JourneyStepRetryable(`step ${step.index} of ${executionName}: a send may succeed on retry`);
   if (deferredUntil !== undefined) {

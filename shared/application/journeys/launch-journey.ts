@@ -43,17 +43,30 @@ export interface LaunchResult extends LaunchProgress {
 export async function launchJourney(request: LaunchRequest, ports: LaunchPorts): Promise<LaunchResult> {
   const definition = definitionOf(request);
   const now = ports.clock.now().toISOString();
+  // A lifecycle journey selects nobody: it runs at once, and its entry event brings the users in.
+  const lifecycle = definition.entry.kind === 'event';
   const created = await ports.journeys.create({
     journeyId: definition.id,
     definition,
     audience: request.audience,
-    status: 'launching',
+    status: lifecycle ? 'running' : 'launching',
     launchedAt: now,
     updatedAt: now,
     launchAttempt: 1,
   });
   const journey = created.journey;
   const transitionsPerTreatedUser = estimateTransitions(definition);
+  if (created.kind === 'created' && lifecycle) {
+    return {
+      journeyId: definition.id,
+      status: 'running',
+      relaunch: false,
+      launchAttempt: 1,
+      ...launchProgressOf([], 0),
+      selectionDone: true,
+      transitionsPerTreatedUser,
+    };
+  }
   if (created.kind === 'created') {
     await ports.launchWorkflow.start(definition.id, 1);
     return { journeyId: definition.id, status: 'launching', relaunch: false, launchAttempt: 1, ...launchProgressOf([], 0), transitionsPerTreatedUser };

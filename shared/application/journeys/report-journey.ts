@@ -1,10 +1,12 @@
 import {
+  buildEntriesReport,
   buildJourneyReport,
   JourneyNotFound,
   outcomeOf,
   reportHistoryStart,
   type ActivityReader,
   type EnrollmentStore,
+  type EntriesReport,
   type JourneyReport,
   type JourneyStore,
   type StoredJourney,
@@ -14,7 +16,7 @@ import { forEachConcurrently } from './for-each-concurrently';
 
 export interface ReportPorts {
   journeys: Pick<JourneyStore, 'get' | 'listMembers'>;
-  enrollments: Pick<EnrollmentStore, 'recordsOf'>;
+  enrollments: Pick<EnrollmentStore, 'recordsOf' | 'refusedEntries'>;
   activity: ActivityReader;
 }
 
@@ -23,6 +25,8 @@ export interface JourneyReportAnswer {
   report: JourneyReport;
   exits: Record<string, number>;
   failures: number;
+  /** Per step and per entry: sends and skips by reason, branch sides, entries unique and total, early exits, refused re-entries. */
+  entries: EntriesReport;
 }
 
 /**
@@ -49,5 +53,6 @@ export async function reportJourney(journeyId: string, ports: ReportPorts): Prom
     if (memberRecords.failure) failures += 1;
   });
   outcomes.sort((a, b) => a.userId.localeCompare(b.userId));
-  return { journey, report: buildJourneyReport(journeyId, outcomes), exits, failures };
+  const entries = buildEntriesReport(members, records, await ports.enrollments.refusedEntries(journeyId));
+  return { journey, report: buildJourneyReport(journeyId, outcomes), exits, failures, entries };
 }

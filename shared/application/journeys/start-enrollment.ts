@@ -29,9 +29,10 @@ export async function startEnrollment(message: EnrollmentMessage, ports: StartPo
   const journey = await ports.journeys.get(message.journeyId);
   if (!journey) return 'journey-missing';
   if (!acceptsStarts(journey.status)) return 'journey-closed';
+  const entry = message.entry ?? 1;
   const plan = personalizePlan(compileJourneyPlan(journey.definition), journey.definition, message.userId);
-  const input = buildExecutionInput(plan, message.userId, new Date(message.enrolledAt));
-  return ports.starter.start(journeyExecutionName(message.journeyId, message.userId), JSON.stringify(input));
+  const input = buildExecutionInput(plan, message.userId, new Date(message.enrolledAt), entry);
+  return ports.starter.start(journeyExecutionName(message.journeyId, message.userId, entry), JSON.stringify(input));
 }
 
 /**

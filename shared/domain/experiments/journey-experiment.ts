@@ -3,7 +3,7 @@
  * when a user enrolls (recorded on the member, drawn again identically on re-entry because the
  * draw is a hash), and resolved into the user's own plan when their execution starts.
  */
-import type { JourneyDefinition, SendVariant } from '../journeys/journey-definition';
+import { sendStepsOf, type JourneyDefinition, type SendVariant } from '../journeys/journey-definition';
 import type { JourneyPlan, JourneyPlanStep } from '../journeys/journey-plan';
 import { assignVariant, everyVariantHasBuckets, sendStepSalt } from './assignment';
 import { rolloutStageOf } from './rollout';
@@ -21,8 +21,9 @@ export interface ExperimentAssignment {
 type Definition = Pick<JourneyDefinition, 'id' | 'steps' | 'rollout'>;
 
 /** The send steps of a definition with their send numbers. */
+/** The send steps numbered as the plan numbers them (a branch's sides in order, after what precedes it). */
 function sendsOf(definition: Pick<JourneyDefinition, 'steps'>) {
-  return definition.steps.filter((step) => step.kind === 'send').map((step, index) => ({ step, sendNumber: index + 1 }));
+  return sendStepsOf(definition.steps).map((step, index) => ({ step, sendNumber: index + 1 }));
 }
 
 /**
@@ -57,6 +58,8 @@ export function personalizePlan(plan: JourneyPlan, definition: Definition, userI
   let shiftSeconds = 0;
   const steps = plan.steps.map((step): JourneyPlanStep => {
     if (step.kind === 'escalate') return { ...step, waitSeconds: step.waitSeconds - shiftSeconds };
+    // No variant wait in a journey that branches (findVariantProblems), so nothing shifts here.
+    if (step.kind === 'branch') return step;
     const variant = variantOf(definition, step.sendNumber, userId);
     if (variant === undefined) return { ...step, atOffsetSeconds: step.atOffsetSeconds + shiftSeconds };
     const waitSeconds = variant.waitDays === undefined ? step.waitSeconds : variant.waitDays * SECONDS_PER_DAY;
@@ -88,7 +91,21 @@ export function findVariantProblems(definition: Pick<JourneyDefinition, 'steps' 
   const problems: DefinitionProblem[] = [];
   let longestDays = 0;
   let anyVariantWait = false;
+  // The plan of a journey that branches links each step to the next by index: a variant's own wait
+  // would have to move both sides, so a journey with branches keeps the definition's waits.
+  const branches = definition.steps.some((step) => step.kind === 'branch');
+  if (branches && sendStepsOf(definition.steps).some((send) => send.variants?.some((variant) => variant.waitDays !== undefined))) {
+    problems.push({ path: ['steps'], message: 'a variant cannot change its wait in a journey that branches' });
+  }
   definition.steps.forEach((step, index) => {
+    if (step.kind === 'branch') {
+      for (const send of sendStepsOf([step])) {
+        if (send.variants !== undefined && !everyVariantHasBuckets(send.variants.map((variant) => variant.weight))) {
+          problems.push({ path: ['steps', index], message: 'every variant weight must be at least 1/10,000 of their sum' });
+        }
+      }
+      return;
+    }
     if (step.kind === 'wait') {
       const next = definition.steps[index + 1];
       const variantWaits = next?.kind === 'send' ? (next.variants ?? []).flatMap((variant) => (variant.waitDays === undefined ? [] : [variant.waitDays])) : [];

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { RfmSegment, ValueQuadrant, type AudienceFilter, type ScoredUser } from './audience';
-import { JOURNEY_CHANNELS, RecallTier, RECALL_TIERS, type JourneyDefinition } from './journey-definition';
+import { JOURNEY_CHANNELS, RecallTier, RECALL_TIERS, sendStepsOf, type JourneyDefinition } from './journey-definition';
 import {
   DEFAULT_COST_ASSUMPTIONS,
   DEFAULT_COST_PRICES,
@@ -152,7 +152,7 @@ export function previewFromSummary(
   prices: CostPrices = DEFAULT_COST_PRICES,
   assumptions: CostAssumptions = DEFAULT_COST_ASSUMPTIONS,
 ): SummaryLaunchPreview {
-  const sendSteps = definition.steps.flatMap((step) => (step.kind === 'send' ? [step] : []));
+  const sendSteps = sendStepsOf(definition.steps);
   const journeyChannels = new Set(sendSteps.flatMap((step) => step.channels));
   const perTier = Object.fromEntries(
     [...RECALL_TIERS, 'untiered' as const].map((tier) => [tier, { matched: 0, reachable: 0, alreadyEnrolled: 0, holdout: 0, treatment: 0 }]),

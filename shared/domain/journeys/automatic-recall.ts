@@ -19,7 +19,7 @@ export interface TierChange {
 export function assertOneAutomaticJourneyPerTier(definitions: readonly JourneyDefinition[]): void {
   const byTier = new Map<RecallTier, string[]>();
   for (const definition of definitions) {
-    if (!definition.automatic) continue;
+    if (!definition.automatic || definition.tier === undefined) continue;
     byTier.set(definition.tier, [...(byTier.get(definition.tier) ?? []), definition.id]);
   }
   for (const [tier, ids] of byTier) {

@@ -116,3 +116,54 @@ export const DEFAULT_JOURNEYS: Readonly<Record<RecallTier, JourneyDefinition>> =
   R4: parseJourneyDefinition(DEFAULT_JOURNEY_INPUTS.R4),
   R5: parseJourneyDefinition(DEFAULT_JOURNEY_INPUTS.R5),
 };
+
+/** The lifecycle journeys Rekindle ships with, entered by an event (templates in zh-CN and en). */
+export const DEFAULT_LIFECYCLE_IDS = ['welcome', 'second-purchase'] as const;
+export type DefaultLifecycleId = (typeof DEFAULT_LIFECYCLE_IDS)[number];
+
+export const DEFAULT_LIFECYCLE_INPUTS: Readonly<Record<DefaultLifecycleId, JourneyDefinitionInput>> = {
+  /** Welcome series: at the first session (the sign-up), then tips 3 days later unless the core feature was used meanwhile. */
+  welcome: {
+    id: 'lifecycle-welcome',
+    name: 'Welcome series after the first session',
+    entry: { kind: 'event', event: { type: 'session' }, first: true },
+    steps: [
+      { kind: 'send', channels: ['email', 'push'], templateId: 'lifecycle-welcome' },
+      { kind: 'wait', days: 3 },
+      {
+        kind: 'branch',
+        if: { kind: 'event-since-entry', event: { type: 'feature_use' } },
+        then: [
+          { kind: 'wait', days: 4 },
+          { kind: 'send', channels: ['push'], templateId: 'lifecycle-welcome-tips' },
+        ],
+        else: [{ kind: 'send', channels: ['email'], templateId: 'lifecycle-welcome-tips' }],
+      },
+    ],
+    exitWhen: { kind: 'event', event: { type: 'purchase' } },
+    maxDurationDays: 14,
+    holdoutShare: 0.1,
+  },
+  /** Second-purchase nudge: 7 days after the first purchase; leaves at a second purchase. */
+  'second-purchase': {
+    id: 'lifecycle-second-purchase',
+    name: 'Second-purchase nudge after the first purchase',
+    entry: { kind: 'event', event: { type: 'purchase' }, first: true, delayDays: 7 },
+    steps: [
+      {
+        kind: 'branch',
+        if: { kind: 'score-at-least', attribute: 'clv', value: 100 },
+        then: [{ kind: 'send', channels: ['email', 'push'], templateId: 'lifecycle-second-purchase', offer: { kind: 'coupon', value: 10, unit: 'percent' } }],
+        else: [{ kind: 'send', channels: ['email'], templateId: 'lifecycle-second-purchase' }],
+      },
+    ],
+    exitWhen: { kind: 'event', event: { type: 'purchase' } },
+    maxDurationDays: 21,
+    holdoutShare: 0.1,
+  },
+};
+
+export const DEFAULT_LIFECYCLE_JOURNEYS: Readonly<Record<DefaultLifecycleId, JourneyDefinition>> = {
+  welcome: parseJourneyDefinition(DEFAULT_LIFECYCLE_INPUTS.welcome),
+  'second-purchase': parseJourneyDefinition(DEFAULT_LIFECYCLE_INPUTS['second-purchase']),
+};

@@ -26,14 +26,20 @@ const READABLE_USER_ID = /^[A-Za-z0-9-]+$/;
 export const EXECUTION_NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 
 /**
- * The execution name for a user's enrollment in a journey.
- * @throws {JourneyInputInvalid} when the journey id is not a valid JourneyId or the user id is empty.
+ * The execution name for a user's entry in a journey: (journey, user) for the first entry, as
+ * before re-entry existed, and (journey, user, entry number) for a later one, `_<n>` after the
+ * readable form (a readable name's user part holds no `_`, so `_2` cannot be part of a user id) or
+ * the entry inside the hash.
+ * @throws {JourneyInputInvalid} when the journey id is not a valid JourneyId, the user id is empty or the entry is not a positive whole number.
  */
-export function journeyExecutionName(journeyId: string, userId: string): string {
+export function journeyExecutionName(journeyId: string, userId: string, entry = 1): string {
   if (!JourneyId.safeParse(journeyId).success) throw new JourneyInputInvalid(`Not a journey id: ${JSON.stringify(journeyId)}`);
   if (userId.length === 0) throw new JourneyInputInvalid('A user id cannot be empty');
-  const readable = `${journeyId}_${userId}`;
+  if (!Number.isInteger(entry) || entry < 1) throw new JourneyInputInvalid(`Not an entry number: ${entry}`);
+  const readable = entry === 1 ? `${journeyId}_${userId}` : `${journeyId}_${userId}_${entry}`;
   if (READABLE_USER_ID.test(userId) && readable.length <= MAX_EXECUTION_NAME_LENGTH) return readable;
-  const digest = createHash('sha256').update(`${journeyId}\u0000${userId}`, 'utf8').digest('base64url');
+  const digest = createHash('sha256')
+    .update(entry === 1 ? `${journeyId}\u0000${userId}` : `${journeyId}\u0000${userId}\u0000${entry}`, 'utf8')
+    .digest('base64url');
   return `${journeyId}_h_${digest}`;
 }

@@ -24,3 +24,5 @@ export * from './launch-request';
 export * from './ports';
 export * from './launch-progress';
 export * from './audience-summary';
+export * from './lifecycle';
+export * from './journey-step-report';

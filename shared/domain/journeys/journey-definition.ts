@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { findVariantProblems } from '../experiments/journey-experiment';
 import { RolloutPlan } from '../experiments/rollout';
 import { JourneyDefinitionInvalid, type JourneyDefinitionProblem } from './errors';
-import { MAX_SENDS_PER_JOURNEY, MAX_TRANSITIONS_PER_ENROLLED_USER, transitionsForPlanSteps } from './transition-budget';
+import { BranchCondition, EventMatch, JourneyEntry, ReentryPolicy } from './lifecycle';
+import { MAX_SENDS_PER_JOURNEY, MAX_TRANSITIONS_PER_ENROLLED_USER, TRANSITIONS_PER_BRANCH, transitionsForPlanSteps } from './transition-budget';
 
 /** Recall tiers, R1 (cooling) to R5 (silent 90+ days). */
 export const RecallTier = z.enum(['R1', 'R2', 'R3', 'R4', 'R5']);
@@ -86,21 +87,46 @@ export const WaitStep = z.object({
 });
 export type WaitStep = z.infer<typeof WaitStep>;
 
-export const JourneyStep = z.discriminatedUnion('kind', [SendStep, WaitStep]);
+const MAX_STEPS_PER_LIST = 2 * MAX_SENDS_PER_JOURNEY + 1;
+
+/**
+ * Branch on a condition when the step comes due (a Choice state decides): `then` when it holds,
+ * `else` when not (or when the fact is unknown, e.g. a user not scored yet). Each side runs to the
+ * end of the journey, so a branch is the last step of its list.
+ */
+export const BranchStep = z.object({
+  kind: z.literal('branch'),
+  if: BranchCondition,
+  get then(): z.ZodArray<typeof JourneyStep> {
+    return z.array(JourneyStep).min(1).max(MAX_STEPS_PER_LIST);
+  },
+  get else(): z.ZodArray<typeof JourneyStep> {
+    return z.array(JourneyStep).min(1).max(MAX_STEPS_PER_LIST);
+  },
+});
+export type BranchStep = z.infer<typeof BranchStep>;
+
+export const JourneyStep = z.discriminatedUnion('kind', [SendStep, WaitStep, BranchStep]);
 export type JourneyStep = z.infer<typeof JourneyStep>;
 
 /** Activity that counts as "came back". */
 export const ComebackSignal = z.enum(['session', 'purchase']);
 export type ComebackSignal = z.infer<typeof ComebackSignal>;
 
-/** The user leaves the journey as soon as one of these signals happens after enrollment. */
-export const JourneyExitCondition = z.object({
-  kind: z.literal('came-back'),
-  signals: z
-    .array(ComebackSignal)
-    .min(1)
-    .refine((signals) => new Set(signals).size === signals.length, 'signals must not repeat'),
-});
+/**
+ * The user leaves the journey as soon as this happens after enrollment: one of the come-back
+ * signals (recall), or an event (lifecycle: leave when the user does X, e.g. a second purchase).
+ */
+export const JourneyExitCondition = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('came-back'),
+    signals: z
+      .array(ComebackSignal)
+      .min(1)
+      .refine((signals) => new Set(signals).size === signals.length, 'signals must not repeat'),
+  }),
+  z.object({ kind: z.literal('event'), event: EventMatch }),
+]);
 export type JourneyExitCondition = z.infer<typeof JourneyExitCondition>;
 
 /**
@@ -119,11 +145,13 @@ export type JourneyEscalation = z.infer<typeof JourneyEscalation>;
 const journeyDefinitionShape = z.object({
   id: JourneyId,
   name: z.string().trim().min(1).max(120),
-  tier: RecallTier,
-  steps: z
-    .array(JourneyStep)
-    .min(1)
-    .max(2 * MAX_SENDS_PER_JOURNEY + 1),
+  /** The recall tier an audience journey is for; a lifecycle journey (entered by an event) has none. */
+  tier: RecallTier.optional(),
+  /** How users come in: an audience launched by a marketer (recall), or a behaviour event (lifecycle). */
+  entry: JourneyEntry.default({ kind: 'audience' }),
+  /** Whether a user may enter again after leaving; never by default. */
+  reentry: ReentryPolicy.default({ kind: 'never' }),
+  steps: z.array(JourneyStep).min(1).max(MAX_STEPS_PER_LIST),
   exitWhen: JourneyExitCondition.default({ kind: 'came-back', signals: ['session', 'purchase'] }),
   escalation: JourneyEscalation.default({ kind: 'none' }),
   maxDurationDays: z.number().int().min(1).max(180),
@@ -149,50 +177,72 @@ export type JourneyDefinitionInput = z.input<typeof JourneyDefinition>;
 
 const TIER_ORDER: Record<RecallTier, number> = { R1: 1, R2: 2, R3: 3, R4: 4, R5: 5 };
 
-/** Number of sends in a definition. */
-export function countSends(definition: Pick<JourneyDefinition, 'steps'>): number {
-  return definition.steps.filter((step) => step.kind === 'send').length;
+/** Every send step, on every side of every branch. */
+export function sendStepsOf(steps: readonly JourneyStep[]): SendStep[] {
+  return steps.flatMap((step) => (step.kind === 'send' ? [step] : step.kind === 'branch' ? [...sendStepsOf(step.then), ...sendStepsOf(step.else)] : []));
 }
 
-/** Number of plan steps the definition compiles to: one per send, plus one to escalate. */
+/** Every way through the steps, from the first to an end: one per side of each branch. */
+export function pathsThrough(steps: readonly JourneyStep[]): JourneyStep[][] {
+  const last = steps.at(-1);
+  if (last?.kind !== 'branch') return [[...steps]];
+  const before = steps.slice(0, -1);
+  return [...pathsThrough(last.then), ...pathsThrough(last.else)].map((path) => [...before, last, ...path]);
+}
+
+/** Number of sends in a definition: on its longest way through, when it branches. */
+export function countSends(definition: Pick<JourneyDefinition, 'steps'>): number {
+  return Math.max(...pathsThrough(definition.steps).map((path) => path.filter((step) => step.kind === 'send').length));
+}
+
+/** Number of plan steps the definition compiles to on its longest way: one per send, plus one to escalate. */
 export function countPlanSteps(definition: Pick<JourneyDefinition, 'steps' | 'escalation'>): number {
   return countSends(definition) + (definition.escalation.kind === 'none' ? 0 : 1);
 }
 
+/** The state transitions of the most expensive way through: 3 per send (and escalation), 5 per branch, 1 to end. */
+export function maxTransitions(definition: Pick<JourneyDefinition, 'steps' | 'escalation'>): number {
+  const escalation = definition.escalation.kind === 'none' ? 0 : 1;
+  return Math.max(
+    ...pathsThrough(definition.steps).map((path) => {
+      const sends = path.filter((step) => step.kind === 'send').length;
+      const branches = path.filter((step) => step.kind === 'branch').length;
+      return transitionsForPlanSteps(sends + escalation) + TRANSITIONS_PER_BRANCH * branches;
+    }),
+  );
+}
+
 function findBudgetProblems(definition: z.infer<typeof journeyDefinitionShape>): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
-  const sends = countSends(definition);
-  if (sends === 0) problems.push({ path: ['steps'], message: 'a journey needs at least one send' });
+  const paths = pathsThrough(definition.steps);
+  const branches = paths.some((path) => path.some((step) => step.kind === 'branch'));
+  const sendsPerPath = paths.map((path) => path.filter((step) => step.kind === 'send').length);
+  const sends = Math.max(...sendsPerPath);
+  if (Math.min(...sendsPerPath) === 0)
+    problems.push({ path: ['steps'], message: branches ? 'every side of a branch needs a send on its way' : 'a journey needs at least one send' });
   if (sends > MAX_SENDS_PER_JOURNEY) {
     problems.push({
       path: ['steps'],
       message: `a journey has at most ${MAX_SENDS_PER_JOURNEY} sends (found ${sends}) to stay within ${MAX_TRANSITIONS_PER_ENROLLED_USER} state transitions per user`,
     });
   }
-  const transitions = transitionsForPlanSteps(countPlanSteps(definition));
+  const transitions = maxTransitions(definition);
   if (sends <= MAX_SENDS_PER_JOURNEY && transitions > MAX_TRANSITIONS_PER_ENROLLED_USER) {
     problems.push({
-      path: ['escalation'],
-      message: `${sends} sends plus the escalation step take ${transitions} state transitions, over the budget of ${MAX_TRANSITIONS_PER_ENROLLED_USER}: drop a send or the escalation`,
+      path: [branches ? 'steps' : 'escalation'],
+      message: branches
+        ? `the longest way through takes ${transitions} state transitions (3 per send, ${TRANSITIONS_PER_BRANCH} per branch), over the budget of ${MAX_TRANSITIONS_PER_ENROLLED_USER}: drop a send or a branch`
+        : `${sends} sends plus the escalation step take ${transitions} state transitions, over the budget of ${MAX_TRANSITIONS_PER_ENROLLED_USER}: drop a send or the escalation`,
     });
   }
+  findListProblems(definition.steps, ['steps'], problems);
 
-  definition.steps.forEach((step, index) => {
-    if (step.kind !== 'wait') return;
-    const previous = definition.steps[index - 1];
-    if (previous?.kind === 'wait') {
-      problems.push({ path: ['steps', index], message: 'two waits in a row: merge them into one' });
-    }
-    if (index === definition.steps.length - 1) {
-      problems.push({ path: ['steps', index], message: 'a journey cannot end with a wait: nothing follows it' });
-    }
-  });
-
-  const totalWaitDays = definition.steps.reduce((days, step) => days + (step.kind === 'wait' ? step.days : 0), 0);
+  const delayDays = definition.entry.kind === 'event' ? definition.entry.delayDays : 0;
+  const totalWaitDays = delayDays + Math.max(...paths.map((path) => path.reduce((days, step) => days + (step.kind === 'wait' ? step.days : 0), 0)));
   if (totalWaitDays > definition.maxDurationDays) {
     problems.push({
       path: ['maxDurationDays'],
-      message: `the waits add up to ${totalWaitDays} days, longer than the maximum duration of ${definition.maxDurationDays} days`,
+      message: `the ${delayDays > 0 ? 'entry delay and the ' : ''}waits add up to ${totalWaitDays} days, longer than the maximum duration of ${definition.maxDurationDays} days`,
     });
   } else if (definition.escalation.kind !== 'none' && totalWaitDays === definition.maxDurationDays) {
     problems.push({
@@ -200,14 +250,34 @@ function findBudgetProblems(definition: z.infer<typeof journeyDefinitionShape>):
       message: 'the escalation runs at the maximum duration, which must leave time after the last send',
     });
   }
+  if (branches && definition.escalation.kind !== 'none') problems.push({ path: ['escalation'], message: 'a journey with branches cannot escalate' });
 
-  if (definition.escalation.kind === 'hand-over' && TIER_ORDER[definition.escalation.toTier] <= TIER_ORDER[definition.tier]) {
-    problems.push({
-      path: ['escalation', 'toTier'],
-      message: `a hand-over goes to a later tier than ${definition.tier}`,
-    });
+  if (definition.entry.kind === 'audience' && definition.tier === undefined)
+    problems.push({ path: ['tier'], message: 'a journey entered by an audience is for a recall tier' });
+  if (definition.entry.kind === 'event' && definition.automatic)
+    problems.push({ path: ['automatic'], message: 'a journey entered by an event is not enrolled automatically by tier' });
+  if (definition.escalation.kind === 'hand-over') {
+    if (definition.tier === undefined) problems.push({ path: ['escalation'], message: 'a hand-over goes from a recall tier to a later one: set tier' });
+    else if (TIER_ORDER[definition.escalation.toTier] <= TIER_ORDER[definition.tier]) {
+      problems.push({ path: ['escalation', 'toTier'], message: `a hand-over goes to a later tier than ${definition.tier}` });
+    }
   }
   return problems;
+}
+
+/** Waits and branches within one list of steps (the journey's, or one side of a branch). */
+function findListProblems(steps: readonly JourneyStep[], at: (string | number)[], problems: { path: (string | number)[]; message: string }[]): void {
+  steps.forEach((step, index) => {
+    if (step.kind === 'branch') {
+      if (index !== steps.length - 1) problems.push({ path: [...at, index], message: 'a branch is the last step of its list: each side runs to the end' });
+      findListProblems(step.then, [...at, index, 'then'], problems);
+      findListProblems(step.else, [...at, index, 'else'], problems);
+      return;
+    }
+    if (step.kind !== 'wait') return;
+    if (steps[index - 1]?.kind === 'wait') problems.push({ path: [...at, index], message: 'two waits in a row: merge them into one' });
+    if (index === steps.length - 1) problems.push({ path: [...at, index], message: 'a journey cannot end with a wait: nothing follows it' });
+  });
 }
 
 /** Formats a zod issue path as `steps[2].channels[0]`. */

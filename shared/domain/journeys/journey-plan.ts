@@ -19,11 +19,13 @@ import {
   JourneyOffer,
   RecallTier,
   SunsetEscalation,
-  countPlanSteps,
+  maxTransitions,
   type JourneyDefinition,
+  type JourneyStep,
 } from './journey-definition';
+import { BranchCondition, JourneyEntry } from './lifecycle';
 import type { JourneyStatus } from './journey-lifecycle';
-import { transitionsForPlanSteps } from './transition-budget';
+import { TRANSITIONS_PER_BRANCH, TRANSITIONS_PER_EXECUTION_END, TRANSITIONS_PER_PLAN_STEP, transitionsForPlanSteps } from './transition-budget';
 
 const SECONDS_PER_DAY = MS_PER_DAY / 1000;
 
@@ -43,6 +45,8 @@ const stepTiming = {
   atOffsetSeconds: z.number().int().min(0),
   /** Seconds to wait before this step, counted from the previous step (or enrollment for the first). */
   waitSeconds: z.number().int().min(0),
+  /** The step after this one on its way (null: the journey ends); absent on plans compiled before branches: the next index. */
+  nextIndex: z.number().int().min(0).nullable().optional(),
 };
 
 /** A send step of the plan: one message on each channel the user can be reached on. */
@@ -67,13 +71,26 @@ export const PlanEscalateStep = z.object({
 });
 export type PlanEscalateStep = z.infer<typeof PlanEscalateStep>;
 
-export const JourneyPlanStep = z.discriminatedUnion('kind', [PlanSendStep, PlanEscalateStep]);
+/** A branch: the task reads the condition's fact, a Choice state tests it and goes on at `thenIndex` or `elseIndex`. */
+export const PlanBranchStep = z.object({
+  kind: z.literal('branch'),
+  ...stepTiming,
+  condition: BranchCondition,
+  thenIndex: z.number().int().min(0),
+  elseIndex: z.number().int().min(0),
+});
+export type PlanBranchStep = z.infer<typeof PlanBranchStep>;
+
+export const JourneyPlanStep = z.discriminatedUnion('kind', [PlanSendStep, PlanEscalateStep, PlanBranchStep]);
 export type JourneyPlanStep = z.infer<typeof JourneyPlanStep>;
 
 /** What the state machine iterates: the same for every user of a journey. */
 export const JourneyPlan = z.object({
   journeyId: JourneyId,
-  tier: RecallTier,
+  /** Absent for a lifecycle journey. */
+  tier: RecallTier.optional(),
+  /** How users enter; absent on plans compiled before lifecycle journeys (an audience). */
+  entry: JourneyEntry.optional(),
   exitWhen: JourneyExitCondition,
   maxDurationSeconds: z.number().int().positive(),
   steps: z.array(JourneyPlanStep).min(1),
@@ -81,55 +98,95 @@ export const JourneyPlan = z.object({
 export type JourneyPlan = z.infer<typeof JourneyPlan>;
 
 /**
- * Compiles a validated definition into its plan: one step per send with its absolute offset from
- * enrollment and its relative wait, then an `escalate` step at the maximum duration when the
- * definition escalates.
+ * Compiles a validated definition into its plan: one step per send (and per branch) with its
+ * absolute offset from enrollment (after the entry's delay) and its relative wait from the step
+ * before it on its way, each linked to the next by `nextIndex`; then an `escalate` step at the
+ * maximum duration when the definition escalates (only journeys without branches do).
  */
 export function compileJourneyPlan(definition: JourneyDefinition): JourneyPlan {
   const steps: JourneyPlanStep[] = [];
-  let offsetSeconds = 0;
-  let previousOffsetSeconds = 0;
-  for (const step of definition.steps) {
-    switch (step.kind) {
-      case 'wait':
-        offsetSeconds += step.days * SECONDS_PER_DAY;
-        break;
-      case 'send':
-        steps.push({
-          kind: 'send',
-          index: steps.length,
-          atOffsetSeconds: offsetSeconds,
-          waitSeconds: offsetSeconds - previousOffsetSeconds,
-          sendNumber: steps.length + 1,
-          channels: [...step.channels],
-          templateId: step.templateId,
-          offer: step.offer,
-        });
-        previousOffsetSeconds = offsetSeconds;
-        break;
-      default:
-        assertNever(step);
-    }
-  }
+  const startOffset = definition.entry.kind === 'event' ? definition.entry.delayDays * SECONDS_PER_DAY : 0;
+  const lastOnMainWay = compileList(definition.steps, startOffset, 0, steps);
   const maxDurationSeconds = definition.maxDurationDays * SECONDS_PER_DAY;
   const escalation = definition.escalation;
   switch (escalation.kind) {
     case 'none':
       break;
     case 'sunset':
-    case 'hand-over':
-      steps.push({
+    case 'hand-over': {
+      const escalate: PlanEscalateStep = {
         kind: 'escalate',
         index: steps.length,
         atOffsetSeconds: maxDurationSeconds,
-        waitSeconds: maxDurationSeconds - previousOffsetSeconds,
+        waitSeconds: maxDurationSeconds - (lastOnMainWay?.atOffsetSeconds ?? 0),
+        nextIndex: null,
         escalation,
-      });
+      };
+      if (lastOnMainWay) lastOnMainWay.nextIndex = escalate.index;
+      steps.push(escalate);
       break;
+    }
     default:
       assertNever(escalation);
   }
-  return { journeyId: definition.id, tier: definition.tier, exitWhen: definition.exitWhen, maxDurationSeconds, steps };
+  return { journeyId: definition.id, tier: definition.tier, entry: definition.entry, exitWhen: definition.exitWhen, maxDurationSeconds, steps };
+}
+
+/**
+ * Appends one list's plan steps, linked one to the next; a branch's sides are compiled after it,
+ * each starting from the branch's offset. Answers the list's last step when it is not a branch.
+ */
+function compileList(list: readonly JourneyStep[], startOffset: number, previousOffset: number, steps: JourneyPlanStep[]): JourneyPlanStep | undefined {
+  let offsetSeconds = startOffset;
+  let previousOffsetSeconds = previousOffset;
+  let previous: JourneyPlanStep | undefined;
+  const link = (step: JourneyPlanStep) => {
+    if (previous) previous.nextIndex = step.index;
+    steps.push(step);
+    previous = step;
+    previousOffsetSeconds = offsetSeconds;
+  };
+  for (const step of list) {
+    switch (step.kind) {
+      case 'wait':
+        offsetSeconds += step.days * SECONDS_PER_DAY;
+        break;
+      case 'send':
+        link({
+          kind: 'send',
+          index: steps.length,
+          atOffsetSeconds: offsetSeconds,
+          waitSeconds: offsetSeconds - previousOffsetSeconds,
+          nextIndex: null,
+          sendNumber: steps.filter((planned) => planned.kind === 'send').length + 1,
+          channels: [...step.channels],
+          templateId: step.templateId,
+          offer: step.offer,
+        });
+        break;
+      case 'branch': {
+        const branch: PlanBranchStep = {
+          kind: 'branch',
+          index: steps.length,
+          atOffsetSeconds: offsetSeconds,
+          waitSeconds: offsetSeconds - previousOffsetSeconds,
+          nextIndex: null,
+          condition: step.if,
+          thenIndex: 0,
+          elseIndex: 0,
+        };
+        link(branch);
+        branch.thenIndex = steps.length;
+        compileList(step.then, offsetSeconds, offsetSeconds, steps);
+        branch.elseIndex = steps.length;
+        compileList(step.else, offsetSeconds, offsetSeconds, steps);
+        return undefined;
+      }
+      default:
+        assertNever(step);
+    }
+  }
+  return previous;
 }
 
 /**
@@ -139,16 +196,43 @@ export function compileJourneyPlan(definition: JourneyDefinition): JourneyPlan {
  * Retries and pause holds are not included (see transition-budget.ts).
  */
 export function estimateTransitions(definition: JourneyDefinition): number {
-  return transitionsForPlanSteps(countPlanSteps(definition));
+  return maxTransitions(definition);
 }
 
 /** Same count as {@link estimateTransitions}, from a compiled plan. */
 export function estimatePlanTransitions(plan: JourneyPlan): number {
-  return transitionsForPlanSteps(plan.steps.length);
+  const branches = plan.steps.filter((step) => step.kind === 'branch').length;
+  return branches === 0 ? transitionsForPlanSteps(plan.steps.length) : Math.max(...plan.steps.map((step) => transitionsTo(plan, step.index)));
+}
+
+/** Transitions of the way from the start through the step at `index` to the end, for a plan with branches. */
+function transitionsTo(plan: JourneyPlan, index: number): number {
+  let transitions = TRANSITIONS_PER_EXECUTION_END;
+  let next: number | null | undefined = 0;
+  const seen = new Set<number>();
+  while (next !== null && next !== undefined && !seen.has(next)) {
+    const step: JourneyPlanStep | undefined = plan.steps[next];
+    if (step === undefined) break;
+    seen.add(next);
+    if (step.kind === 'branch') {
+      transitions += TRANSITIONS_PER_BRANCH;
+      next = index >= step.elseIndex ? step.elseIndex : step.thenIndex;
+    } else {
+      transitions += TRANSITIONS_PER_PLAN_STEP;
+      next = nextIndexOf(plan, step);
+    }
+  }
+  return transitions;
+}
+
+/** The index of the step after `step` on its way, or null at the end. */
+export function nextIndexOf(plan: JourneyPlan, step: JourneyPlanStep): number | null {
+  if (step.nextIndex !== undefined) return step.nextIndex;
+  return step.index + 1 < plan.steps.length ? step.index + 1 : null;
 }
 
 /** Why an execution left its journey before the end. */
-export const JourneyExitReason = z.enum(['came-back', 'journey-stopped', 'journey-completed', 'journey-not-launched', 'deadline-passed']);
+export const JourneyExitReason = z.enum(['came-back', 'exit-event', 'journey-stopped', 'journey-completed', 'journey-not-launched', 'deadline-passed']);
 export type JourneyExitReason = z.infer<typeof JourneyExitReason>;
 
 /** Why a step is held back without being performed. */
@@ -159,39 +243,121 @@ export type JourneyHoldReason = z.infer<typeof JourneyHoldReason>;
  * Where an execution stands: the `CheckExitAndSend` task returns it into `$.cursor`, the Wait reads
  * `$.cursor.waitSeconds` and the Choice loops while `$.cursor.status == "continue"`.
  */
+const ContinueCursor = z.object({
+  status: z.literal('continue'),
+  /** The next step to perform. */
+  stepIndex: z.number().int().min(0),
+  waitSeconds: z.number().int().min(0),
+  /** Re-checks spent on holds so far: makes the extra transitions visible. */
+  holds: z.number().int().min(0),
+});
+
+/**
+ * What the `Branch` Choice state tests (see workflows/recall-journey.ts): `test` names the rule,
+ * and each kind of fact has its own field, always present and typed, so no rule of the Choice
+ * ever compares values of the wrong type. `unknown` (a user not scored yet) matches no rule: else.
+ */
+export const BranchTest = z.enum(['equals', 'at-least', 'below', 'happened', 'unknown']);
+export type BranchTest = z.infer<typeof BranchTest>;
+
 export const JourneyCursor = z.discriminatedUnion('status', [
-  z.object({
-    status: z.literal('continue'),
-    /** The next step to perform. */
-    stepIndex: z.number().int().min(0),
-    waitSeconds: z.number().int().min(0),
-    /** Re-checks spent on holds so far: makes the extra transitions visible. */
-    holds: z.number().int().min(0),
-  }),
+  ContinueCursor,
   z.object({ status: z.literal('finished') }),
   z.object({ status: z.literal('exited'), reason: JourneyExitReason }),
+  z.object({
+    status: z.literal('branch'),
+    test: BranchTest,
+    text: z.string(),
+    textValue: z.string(),
+    number: z.number(),
+    numberValue: z.number(),
+    happened: z.boolean(),
+    /** Where the journey goes on: the Choice's TakeThen or TakeElse state moves one of these into $.cursor. */
+    then: ContinueCursor,
+    else: ContinueCursor,
+  }),
 ]);
 export type JourneyCursor = z.infer<typeof JourneyCursor>;
 export type ContinuingCursor = Extract<JourneyCursor, { status: 'continue' }>;
+export type BranchCursor = Extract<JourneyCursor, { status: 'branch' }>;
+
+/** The fact a branch read, as the Choice state will test it (undefined: not known, the else side). */
+export type BranchFact = { kind: 'text'; value: string | undefined } | { kind: 'number'; value: number | undefined } | { kind: 'happened'; value: boolean };
+
+/**
+ * The cursor a branch step returns: the fact and the rule for the Choice state, and the cursor of
+ * each side (its first step, with its wait counted from the branch).
+ */
+export function branchCursor(plan: JourneyPlan, cursor: ContinuingCursor, step: PlanBranchStep, fact: BranchFact): BranchCursor {
+  const sideCursor = (index: number): ContinuingCursor => {
+    const side = plan.steps[index];
+    if (side === undefined) throw new JourneyInputInvalid(`Branch ${step.index} of journey ${plan.journeyId} goes to a step past the end of its plan`);
+    return { status: 'continue', stepIndex: index, waitSeconds: side.waitSeconds, holds: cursor.holds };
+  };
+  const base = {
+    status: 'branch' as const,
+    text: '',
+    textValue: '',
+    number: 0,
+    numberValue: 0,
+    happened: false,
+    then: sideCursor(step.thenIndex),
+    else: sideCursor(step.elseIndex),
+  };
+  const condition = step.condition;
+  switch (fact.kind) {
+    case 'text':
+      if (fact.value === undefined || condition.kind !== 'score-equals') return { ...base, test: 'unknown' };
+      return { ...base, test: 'equals', text: fact.value, textValue: condition.value };
+    case 'number':
+      if (fact.value === undefined || (condition.kind !== 'score-at-least' && condition.kind !== 'score-below')) return { ...base, test: 'unknown' };
+      return { ...base, test: condition.kind === 'score-at-least' ? 'at-least' : 'below', number: fact.value, numberValue: condition.value };
+    case 'happened':
+      return { ...base, test: 'happened', happened: fact.value };
+    default:
+      return assertNever(fact);
+  }
+}
+
+/** What the Choice state decides for a branch cursor: the same rules, for fakes and unit tests of the plan. */
+export function sideTaken(cursor: BranchCursor): 'then' | 'else' {
+  switch (cursor.test) {
+    case 'equals':
+      return cursor.text === cursor.textValue ? 'then' : 'else';
+    case 'at-least':
+      return cursor.number >= cursor.numberValue ? 'then' : 'else';
+    case 'below':
+      return cursor.number < cursor.numberValue ? 'then' : 'else';
+    case 'happened':
+      return cursor.happened ? 'then' : 'else';
+    case 'unknown':
+      return 'else';
+    default:
+      return assertNever(cursor.test);
+  }
+}
 
 /** The input of one user's execution. */
 export const JourneyExecutionInput = z.object({
   journeyId: JourneyId,
   userId: z.string().min(1),
   enrolledAt: z.iso.datetime({ offset: true }),
+  /** Which entry of the user this execution runs (1 unless the journey lets users re-enter); absent on older executions. */
+  entry: z.number().int().min(1).optional(),
   plan: JourneyPlan,
   cursor: JourneyCursor,
 });
 export type JourneyExecutionInput = z.infer<typeof JourneyExecutionInput>;
 
 /** The input that starts a user's execution: the plan and a cursor on its first step. */
-export function buildExecutionInput(plan: JourneyPlan, userId: string, enrolledAt: Date): JourneyExecutionInput {
+export function buildExecutionInput(plan: JourneyPlan, userId: string, enrolledAt: Date, entry = 1): JourneyExecutionInput {
   const firstStep = plan.steps[0];
   if (firstStep === undefined) throw new JourneyInputInvalid(`Journey ${plan.journeyId} has an empty plan`);
   return {
     journeyId: plan.journeyId,
     userId,
     enrolledAt: enrolledAt.toISOString(),
+    ...(entry > 1 ? { entry } : {}),
     plan,
     cursor: { status: 'continue', stepIndex: 0, waitSeconds: firstStep.waitSeconds, holds: 0 },
   };
@@ -200,7 +366,7 @@ export function buildExecutionInput(plan: JourneyPlan, userId: string, enrolledA
 /** What the task knows when a step comes due; gathered by the adapter through ports. */
 export interface StepFacts {
   readonly now: Date;
-  /** A session or purchase (as the plan's exit condition says) happened after enrollment. */
+  /** What the plan's exit condition waits for happened after enrollment: a come-back signal, or the exit event. */
   readonly cameBack: boolean;
   readonly journeyStatus: JourneyStatus;
   readonly killSwitchEngaged: boolean;
@@ -229,7 +395,7 @@ export function decideStep(
   if (step === undefined) {
     throw new JourneyInputInvalid(`Step ${cursor.stepIndex} is past the end of journey ${plan.journeyId}'s plan`);
   }
-  if (facts.cameBack) return { kind: 'exit', reason: 'came-back' };
+  if (facts.cameBack) return { kind: 'exit', reason: plan.exitWhen.kind === 'event' ? 'exit-event' : 'came-back' };
   switch (facts.journeyStatus) {
     case 'stopped':
       return { kind: 'exit', reason: 'journey-stopped' };
@@ -244,7 +410,8 @@ export function decideStep(
     default:
       assertNever(facts.journeyStatus);
   }
-  if (step.kind === 'escalate') return { kind: 'perform', step };
+  // An escalation or a branch sends nothing: it runs even while paused.
+  if (step.kind === 'escalate' || step.kind === 'branch') return { kind: 'perform', step };
 
   const deadlineMs = enrolledAt.getTime() + (plan.maxDurationSeconds + DEADLINE_GRACE_SECONDS) * 1000;
   const secondsToDeadline = Math.floor((deadlineMs - facts.now.getTime()) / 1000);
@@ -268,7 +435,8 @@ export function advanceCursor(plan: JourneyPlan, cursor: ContinuingCursor, decis
     case 'hold':
       return { ...cursor, waitSeconds: decision.recheckAfterSeconds, holds: cursor.holds + 1 };
     case 'perform': {
-      const nextStep = plan.steps[cursor.stepIndex + 1];
+      const nextIndex = nextIndexOf(plan, decision.step);
+      const nextStep = nextIndex === null ? undefined : plan.steps[nextIndex];
       if (nextStep === undefined) return { status: 'finished' };
       return { status: 'continue', stepIndex: nextStep.index, waitSeconds: nextStep.waitSeconds, holds: cursor.holds };
     }

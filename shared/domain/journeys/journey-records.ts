@@ -31,9 +31,13 @@ export const EscalationOutcome = z.discriminatedUnion('kind', [
 ]);
 export type EscalationOutcome = z.infer<typeof EscalationOutcome>;
 
+/** Which entry of the user a record belongs to: absent for the first (and on records older than re-entry). */
+const entryField = { entry: z.number().int().min(2).optional() };
+
 export const StepRecord = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('send'),
+    ...entryField,
     stepIndex: z.number().int(),
     templateId: z.string(),
     /** The experiment variant sent, when the step has variants. */
@@ -43,22 +47,36 @@ export const StepRecord = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('escalate'),
+    ...entryField,
     stepIndex: z.number().int(),
     at: z.iso.datetime(),
     escalation: z.string(),
     /** What the escalation did; absent on records written before escalations acted. */
     outcome: EscalationOutcome.optional(),
   }),
+  z.object({
+    kind: z.literal('branch'),
+    ...entryField,
+    stepIndex: z.number().int(),
+    at: z.iso.datetime(),
+    /** The condition's kind and the side the Choice state takes (the same rules, see `sideTaken`). */
+    condition: z.string(),
+    side: z.enum(['then', 'else']),
+  }),
 ]);
 export type StepRecord = z.infer<typeof StepRecord>;
 
-export const ExitRecord = z.object({ reason: JourneyExitReason, at: z.iso.datetime(), stepIndex: z.number().int() });
+export const ExitRecord = z.object({ reason: JourneyExitReason, at: z.iso.datetime(), stepIndex: z.number().int(), ...entryField });
 export type ExitRecord = z.infer<typeof ExitRecord>;
 
 /** Everything recorded for one user in one journey. */
 export interface UserJourneyRecords {
+  /** Every entry's step records (each says its entry). */
   steps: StepRecord[];
+  /** The latest entry's early exit. */
   exit?: ExitRecord;
+  /** Every entry's early exit, when the user entered more than once. */
+  exits?: ExitRecord[];
   failure?: { error: string; cause: string };
 }
 

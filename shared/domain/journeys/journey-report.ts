@@ -10,7 +10,7 @@ import { newcombeDifferenceInterval, type Interval } from './proportion-interval
 /** What happened to one enrolled user (treatment or holdout), as recorded and observed from events. */
 export const UserJourneyOutcome = z.object({
   userId: z.string().min(1),
-  tier: RecallTier,
+  tier: RecallTier.nullable(),
   holdout: z.boolean(),
   /** At least one message was sent to the user. */
   contacted: z.boolean(),

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { matchesAudience, type AudienceFilter, type ScoredUser } from './audience';
 import { reachableChannels } from './launch-preview';
 import { isInHoldout } from './holdout';
-import type { JourneyDefinition } from './journey-definition';
+import { sendStepsOf, type JourneyDefinition } from './journey-definition';
 import type { JourneyMember } from './stored-journey';
 
 /**
@@ -76,11 +76,11 @@ export function launchProgressOf(checkpoints: readonly SegmentCheckpoint[], star
  * the journey's launch time (so a page done again writes the very same members).
  */
 export function membersOfPage(definition: JourneyDefinition, audience: AudienceFilter, users: readonly ScoredUser[], enrolledAt: string): JourneyMember[] {
-  const journeyChannels = new Set(definition.steps.flatMap((step) => (step.kind === 'send' ? step.channels : [])));
+  const journeyChannels = new Set(sendStepsOf(definition.steps).flatMap((step) => step.channels));
   return users
     .filter((user) => matchesAudience(audience, user) && reachableChannels(user).some((channel) => journeyChannels.has(channel)))
     .map((user) => {
       const holdout = isInHoldout(definition.id, user.userId, definition.holdoutShare);
-      return { userId: user.userId, tier: user.tier ?? definition.tier, holdout, enrolledAt, ...experimentAssignment(definition, user.userId, holdout) };
+      return { userId: user.userId, tier: user.tier ?? definition.tier ?? null, holdout, enrolledAt, ...experimentAssignment(definition, user.userId, holdout) };
     });
 }

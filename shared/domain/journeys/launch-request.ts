@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AudienceFilter } from './audience';
-import { DEFAULT_JOURNEY_INPUTS } from './default-journeys';
+import { DEFAULT_JOURNEY_INPUTS, DEFAULT_LIFECYCLE_IDS, DEFAULT_LIFECYCLE_INPUTS } from './default-journeys';
 import { JourneyDefinitionInvalid } from './errors';
 import { JourneyId, parseJourneyDefinition, RecallTier, type JourneyDefinition } from './journey-definition';
 
@@ -9,12 +9,14 @@ export const LaunchRequest = z
   .object({
     id: JourneyId.optional(),
     defaultTier: RecallTier.optional(),
+    /** A shipped lifecycle journey (welcome series, second-purchase nudge). */
+    defaultLifecycle: z.enum(DEFAULT_LIFECYCLE_IDS).optional(),
     definition: z.record(z.string(), z.unknown()).optional(),
     automatic: z.boolean().optional(),
     audience: AudienceFilter.default({}),
   })
-  .refine((request) => (request.definition === undefined) !== (request.defaultTier === undefined), {
-    message: 'give either definition or defaultTier',
+  .refine((request) => [request.definition, request.defaultTier, request.defaultLifecycle].filter((given) => given !== undefined).length === 1, {
+    message: 'give one of definition, defaultTier or defaultLifecycle',
     path: ['definition'],
   });
 export type LaunchRequest = z.infer<typeof LaunchRequest>;
@@ -24,7 +26,9 @@ export type LaunchRequest = z.infer<typeof LaunchRequest>;
  * @throws {JourneyDefinitionInvalid} naming each field under `definition.` as the request spells it.
  */
 export function definitionOf(request: LaunchRequest): JourneyDefinition {
-  const base = request.definition ?? DEFAULT_JOURNEY_INPUTS[request.defaultTier ?? 'R1'];
+  const base =
+    request.definition ??
+    (request.defaultLifecycle === undefined ? DEFAULT_JOURNEY_INPUTS[request.defaultTier ?? 'R1'] : DEFAULT_LIFECYCLE_INPUTS[request.defaultLifecycle]);
   try {
     return parseJourneyDefinition({
       ...base,

@@ -12,6 +12,7 @@ import type { JourneyStatus } from './journey-lifecycle';
 import type { PlanSendStep } from './journey-plan';
 import type { ExitRecord, StepRecord, UserJourneyRecords } from './journey-records';
 import type { AudienceSummary } from './audience-summary';
+import type { BranchScore, EntryHistory, ReentryRefusal } from './lifecycle';
 import type { SegmentCheckpoint } from './launch-progress';
 import type { CreateJourneyOutcome, EnrollOnceOutcome, EnrollmentMessage, JourneyMember, LaunchCounts, StartOutcome, StoredJourney } from './stored-journey';
 
@@ -45,9 +46,23 @@ export interface EnrollmentStore {
    * with it. Outcomes come in the members' order.
    */
   enrollOnce(journeyId: string, members: readonly JourneyMember[], executionNameOf: (userId: string) => string): Promise<EnrollOnceOutcome[]>;
-  /** Records what a step did; a retried step overwrites its own record with the same facts. */
+  /** Records what a step did (under its entry); a retried step overwrites its own record with the same facts. */
   putStep(journeyId: string, userId: string, record: StepRecord): Promise<void>;
   putExit(journeyId: string, userId: string, record: ExitRecord): Promise<void>;
+  /** The user's entries of the journey as the enrollment record keeps them (strongly consistent); undefined before the first. */
+  entryHistory(journeyId: string, userId: string): Promise<EntryHistory | undefined>;
+  /**
+   * Writes entry `entry` of the member (the member item and the enrollment record; for the first,
+   * each only if absent; for a later one, only if the record still shows `entry - 1` entries), with
+   * the event that made it. `changed`: another entry was written meanwhile; read again and decide again.
+   */
+  enter(journeyId: string, member: JourneyMember, entry: number, eventId: string, executionName: string): Promise<'entered' | 'changed'>;
+  /** Records that the user left entry `entry` at `at` (the start of a cooldown); a later entry's record is left alone. */
+  recordLeft(journeyId: string, userId: string, entry: number, at: Date): Promise<void>;
+  /** Counts a refused entry, under the user and for the journey. */
+  countRefusedEntry(journeyId: string, userId: string, reason: ReentryRefusal): Promise<void>;
+  /** The journey's refused entries by reason. */
+  refusedEntries(journeyId: string): Promise<Partial<Record<ReentryRefusal, number>>>;
   /** The records of many users, keyed by user id. */
   recordsOf(journeyId: string, userIds: readonly string[]): Promise<Map<string, UserJourneyRecords>>;
 }
@@ -71,6 +86,8 @@ export interface ScoredUsersPage {
 /** Scored users for audience selection; `prefilter` runs on the score alone, before profiles are read. */
 export interface ScoreReader {
   scoredUsers(prefilter: (score: UserScore) => boolean): Promise<ScoredUser[]>;
+  /** One user's latest score, as a branch reads it; undefined when the user has not been scored. */
+  scoreOf(userId: string): Promise<BranchScore | undefined>;
   /** One page of one scan segment: the launch workflow's selection reads the scores this way, resumably. */
   scoredUsersPage(prefilter: (score: UserScore) => boolean, page: ScanPage): Promise<ScoredUsersPage>;
 }
@@ -179,4 +196,14 @@ export interface JourneyPorts {
   killSwitch: KillSwitch;
   sunsets: SunsetList;
   sender: JourneySender;
+  firstEvents: FirstEventClaims;
+}
+
+/** Each user's first event of a kind (session, purchase, feature_use#<feature>), claimed once. */
+export interface FirstEventClaims {
+  /**
+   * Claims the event as the user's first of its kind: true when it is (claimed now, or by this same
+   * event before: a redelivery), false when another event claimed the kind first.
+   */
+  claim(userId: string, kind: string, eventId: string, at: string): Promise<boolean>;
 }

@@ -34,12 +34,15 @@ export type LaunchCounts = NonNullable<StoredJourney['launch']>;
 /** One enrolled user, as the journey's member list keeps them. */
 export const JourneyMember = z.object({
   userId: z.string().min(1),
-  tier: RecallTier,
+  /** The recall tier the user was enrolled for; null in a lifecycle journey (entered by an event). */
+  tier: RecallTier.nullable(),
   holdout: z.boolean(),
   enrolledAt: z.iso.datetime(),
   /** Experiments: send number → variant id, and the rollout stage that admits the member (shared/domain/experiments). */
   variants: z.record(z.string(), z.string()).optional(),
   rolloutStage: z.number().int().min(0).optional(),
+  /** Entries so far, in a journey users may re-enter (enrolledAt is the latest's); absent: one. */
+  entries: z.number().int().min(1).optional(),
 });
 export type JourneyMember = z.infer<typeof JourneyMember>;
 
@@ -56,6 +59,8 @@ export const EnrollmentMessage = z.object({
   journeyId: z.string().min(1),
   userId: z.string().min(1),
   enrolledAt: z.iso.datetime(),
+  /** The user's entry number (a journey that lets users re-enter); absent: the first. */
+  entry: z.number().int().min(2).optional(),
 });
 export type EnrollmentMessage = z.infer<typeof EnrollmentMessage>;
 

@@ -38,3 +38,9 @@ export const MAX_SENDS_PER_JOURNEY = 4;
 export function transitionsForPlanSteps(planStepCount: number): number {
   return TRANSITIONS_PER_PLAN_STEP * planStepCount + TRANSITIONS_PER_EXECUTION_END;
 }
+
+/**
+ * States a branch step enters: WaitForStep, CheckExitAndSend (which reads the fact), MoreSteps,
+ * the Branch Choice that tests it, and TakeThen or TakeElse (a Pass that moves the cursor).
+ */
+export const TRANSITIONS_PER_BRANCH = 5;

@@ -1,5 +1,16 @@
-import type { EnrollmentStore, EnrollOnceOutcome, ExitRecord, JourneyMember, StepRecord, UserJourneyRecords } from '../../../shared/domain/journeys';
+import type {
+  EnrollmentStore,
+  EnrollOnceOutcome,
+  EntryHistory,
+  ReentryRefusal,
+  ExitRecord,
+  JourneyMember,
+  StepRecord,
+  UserJourneyRecords,
+} from '../../../shared/domain/journeys';
 import type { InMemoryJourneyStore } from './journey-store';
+
+const userId = (member: JourneyMember) => member.userId;
 
 /** Enrollment records in memory, writing members into the journey store fake like the one transaction does. */
 export class InMemoryEnrollmentStore implements EnrollmentStore {
@@ -21,13 +32,51 @@ export class InMemoryEnrollmentStore implements EnrollmentStore {
     });
   }
 
+  /** Entry histories by `journeyId/userId`, and refused entries counted by reason. */
+  readonly histories = new Map<string, EntryHistory>();
+  readonly refused: Array<{ journeyId: string; userId: string; reason: ReentryRefusal }> = [];
+
   async putStep(journeyId: string, userId: string, record: StepRecord): Promise<void> {
     const records = this.of(journeyId, userId);
-    records.steps = [...records.steps.filter((step) => step.stepIndex !== record.stepIndex), record].sort((a, b) => a.stepIndex - b.stepIndex);
+    const sameStep = (step: StepRecord) => step.stepIndex === record.stepIndex && (step.entry ?? 1) === (record.entry ?? 1);
+    records.steps = [...records.steps.filter((step) => !sameStep(step)), record].sort((a, b) => (a.entry ?? 1) - (b.entry ?? 1) || a.stepIndex - b.stepIndex);
   }
 
   async putExit(journeyId: string, userId: string, record: ExitRecord): Promise<void> {
-    this.of(journeyId, userId).exit = record;
+    const records = this.of(journeyId, userId);
+    records.exit = record;
+    records.exits = [...(records.exits ?? []).filter((exit) => (exit.entry ?? 1) !== (record.entry ?? 1)), record];
+  }
+
+  async entryHistory(journeyId: string, userId: string): Promise<EntryHistory | undefined> {
+    const history = this.histories.get(`${journeyId}/${userId}`);
+    return history && { ...history };
+  }
+
+  async enter(journeyId: string, member: JourneyMember, entry: number, eventId: string): Promise<'entered' | 'changed'> {
+    const key = `${journeyId}/${userId(member)}`;
+    const history = this.histories.get(key);
+    if ((history?.entries ?? 0) !== entry - 1) return 'changed';
+    this.histories.set(key, { ...history, entries: entry, lastEnteredAt: member.enrolledAt, lastEntryEventId: eventId });
+    let list = this.journeys.members.get(journeyId);
+    if (!list) this.journeys.members.set(journeyId, (list = new Map()));
+    list.set(member.userId, { ...member, ...(entry > 1 ? { entries: entry } : {}) });
+    return 'entered';
+  }
+
+  async recordLeft(journeyId: string, userId: string, entry: number, at: Date): Promise<void> {
+    const history = this.histories.get(`${journeyId}/${userId}`);
+    if (history && history.entries === entry) this.histories.set(`${journeyId}/${userId}`, { ...history, lastExitAt: at.toISOString(), lastExitEntry: entry });
+  }
+
+  async refusedEntries(journeyId: string): Promise<Partial<Record<ReentryRefusal, number>>> {
+    const refused: Partial<Record<ReentryRefusal, number>> = {};
+    for (const entry of this.refused) if (entry.journeyId === journeyId) refused[entry.reason] = (refused[entry.reason] ?? 0) + 1;
+    return refused;
+  }
+
+  async countRefusedEntry(journeyId: string, userId: string, reason: ReentryRefusal): Promise<void> {
+    this.refused.push({ journeyId, userId, reason });
   }
 
   async recordsOf(journeyId: string, userIds: readonly string[]): Promise<Map<string, UserJourneyRecords>> {

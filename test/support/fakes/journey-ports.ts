@@ -3,6 +3,7 @@ import type { JourneyPorts } from '../../../shared/domain/journeys';
 import { InMemoryActivityReader } from './activity-reader';
 import { FakeScoringRuns, InMemoryAudienceSummaryStore } from './audience-summary-store';
 import { InMemoryEnrollmentStore } from './enrollment-store';
+import { InMemoryFirstEventClaims } from './first-event-claims';
 import { InMemoryExecutionStarter } from './execution-starter';
 import { FakeJourneySender } from './journey-sender';
 import { InMemoryJourneyStore } from './journey-store';
@@ -31,5 +32,6 @@ export function fakeJourneyPorts(now = new Date('2026-03-02T09:00:00.000Z')) {
     killSwitch: new FakeKillSwitch(),
     sunsets: new InMemorySunsetList(),
     sender: new FakeJourneySender(),
+    firstEvents: new InMemoryFirstEventClaims(),
   } satisfies JourneyPorts;
 }

@@ -1,4 +1,4 @@
-import type { ScanPage, ScoredUser, ScoredUsersPage, ScoreReader, UserScore } from '../../../shared/domain/journeys';
+import type { BranchScore, ScanPage, ScoredUser, ScoredUsersPage, ScoreReader, UserScore } from '../../../shared/domain/journeys';
 
 /**
  * Scored users in memory; the prefilter sees the score alone, as it does before profiles are read.
@@ -15,6 +15,11 @@ export class InMemoryScoreReader implements ScoreReader {
 
   async scoredUsers(prefilter: (score: UserScore) => boolean): Promise<ScoredUser[]> {
     return this.users.filter((user) => prefilter(scoreOf(user)));
+  }
+
+  async scoreOf(userId: string): Promise<BranchScore | undefined> {
+    const user = this.users.find((candidate) => candidate.userId === userId);
+    return user && { tier: user.tier, segment: user.segment, quadrant: user.quadrant, churnRisk: user.churnRisk, clv: user.clv };
   }
 
   async scoredUsersPage(prefilter: (score: UserScore) => boolean, page: ScanPage): Promise<ScoredUsersPage> {

@@ -59,6 +59,7 @@ describe('compileJourneyPlan', () => {
       index: 2,
       atOffsetSeconds: 30 * DAY,
       waitSeconds: 23 * DAY,
+      nextIndex: null,
       escalation: { kind: 'sunset' },
     });
   });
