@@ -9,6 +9,7 @@ import { ENV } from '../config/tables';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client';
 import { HEALTH_ENV, HealthConfig, HealthDailyConfig, healthSettingsOf } from '../adapters/health/health-config';
 import { DynamoHealthStores } from '../adapters/health/dynamo-health-stores';
+import { DynamoMessageOutcomeCounters } from '../adapters/health/message-outcome-counters';
 import { SnsAlertPublisher } from '../adapters/health/sns-alert-publisher';
 import { DynamoKillSwitch } from '../adapters/messaging/kill-switch';
 import { runtimeClock } from '../adapters/runtime-clock';
@@ -21,6 +22,7 @@ const base = once(() => {
   const config = readConfig(HealthConfig);
   return {
     stores: new DynamoHealthStores(dynamoDocumentClient(), config[ENV.operationsTable]),
+    messages: new DynamoMessageOutcomeCounters(dynamoDocumentClient(), config[ENV.operationsTable]),
     killSwitch: new DynamoKillSwitch(dynamoDocumentClient(), config[ENV.operationsTable]),
     settings: healthSettingsOf(config),
   };
@@ -29,13 +31,13 @@ const base = once(() => {
 /** The daily task's ports: everything, with the alarm topic. */
 const daily = once((): HealthPorts & { settings: HealthSettings; clock: Clock } => {
   const config = readConfig(HealthDailyConfig);
-  const { stores, killSwitch, settings } = base();
+  const { stores, messages, killSwitch, settings } = base();
   return {
     series: stores,
     tallies: stores,
     alerts: stores,
     incidents: stores,
-    messages: stores,
+    messages,
     publisher: new SnsAlertPublisher(config[HEALTH_ENV.alarmTopicArn]),
     killSwitch,
     settings,

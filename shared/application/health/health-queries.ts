@@ -2,9 +2,9 @@ import { addDays, InvalidInputError } from '../../domain/common';
 import {
   isoWeekOf,
   mondayOfIsoWeek,
-  topComplainedFeatures,
+  rankComplaints,
   type AlertStore,
-  type FeedbackReader,
+  type FeedbackCounters,
   type HealthSeriesStore,
   type IncidentStore,
 } from '../../domain/health';
@@ -50,12 +50,12 @@ export async function listIncidents(ports: { incidents: IncidentStore }) {
 }
 
 /** The three features with the most negative feedback in an ISO week (default: the current one). */
-export async function weeklyTopComplaints(request: { week?: string; today: string }, ports: { feedback: FeedbackReader }) {
+export async function weeklyTopComplaints(request: { week?: string; today: string }, ports: { feedback: FeedbackCounters }) {
   const week = request.week ?? isoWeekOf(request.today);
   try {
     mondayOfIsoWeek(week);
   } catch {
     throw new InvalidInputError('week must be YYYY-Www', [{ index: null, path: 'week', message: 'must be an ISO week such as 2026-W48' }]);
   }
-  return { week, features: topComplainedFeatures(await ports.feedback.feedbackOfWeek(week)) };
+  return { week, features: rankComplaints(await ports.feedback.countsOfWeek(week)) };
 }
