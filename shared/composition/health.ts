@@ -9,13 +9,14 @@ import { ENV } from '../config/tables';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client';
 import { HEALTH_ENV, HealthConfig, HealthDailyConfig, healthSettingsOf } from '../adapters/health/health-config';
 import { DynamoHealthStores } from '../adapters/health/dynamo-health-stores';
+import { DynamoFeedbackCounters } from '../adapters/health/feedback-counters';
 import { DynamoMessageOutcomeCounters } from '../adapters/health/message-outcome-counters';
 import { SnsAlertPublisher } from '../adapters/health/sns-alert-publisher';
 import { DynamoKillSwitch } from '../adapters/messaging/kill-switch';
 import { runtimeClock } from '../adapters/runtime-clock';
 import { healthSegmentFolder, type HealthScanScope } from '../application/health/fold-health-segment';
 import type { Clock } from '../domain/common';
-import type { HealthPorts, HealthSettings } from '../domain/health';
+import type { FeedbackCounters, HealthPorts, HealthSettings } from '../domain/health';
 import { once } from './once';
 
 const base = once(() => {
@@ -23,6 +24,7 @@ const base = once(() => {
   return {
     stores: new DynamoHealthStores(dynamoDocumentClient(), config[ENV.operationsTable]),
     messages: new DynamoMessageOutcomeCounters(dynamoDocumentClient(), config[ENV.operationsTable]),
+    feedback: new DynamoFeedbackCounters(dynamoDocumentClient(), config[ENV.operationsTable], () => runtimeClock.now()),
     killSwitch: new DynamoKillSwitch(dynamoDocumentClient(), config[ENV.operationsTable]),
     settings: healthSettingsOf(config),
   };
@@ -50,11 +52,14 @@ export interface HealthComposition {
   /** The nightly scan's fold of one segment invocation. */
   segmentFolder(scope: HealthScanScope): ReturnType<typeof healthSegmentFolder>;
   daily(): HealthPorts & { settings: HealthSettings; clock: Clock };
-  /** The API's stores: series, alerts, incidents and the kill switch. */
+  /** The feedback consumer's counters. */
+  feedback(): { feedback: FeedbackCounters; settings: HealthSettings };
+  /** The API's stores: series, alerts, incidents, feedback counters and the kill switch. */
   api(): {
     series: DynamoHealthStores;
     alerts: DynamoHealthStores;
     incidents: DynamoHealthStores;
+    feedback: FeedbackCounters;
     killSwitch: DynamoKillSwitch;
     settings: HealthSettings;
     clock: Clock;
@@ -66,8 +71,9 @@ export const composeHealth = once((): HealthComposition => ({
   clock: runtimeClock,
   segmentFolder: (scope) => healthSegmentFolder(scope, { tallies: base().stores, settings: base().settings, clock: runtimeClock }),
   daily,
+  feedback: () => ({ feedback: base().feedback, settings: base().settings }),
   api: () => {
-    const { stores, killSwitch, settings } = base();
-    return { series: stores, alerts: stores, incidents: stores, killSwitch, settings, clock: runtimeClock };
+    const { stores, feedback, killSwitch, settings } = base();
+    return { series: stores, alerts: stores, incidents: stores, feedback, killSwitch, settings, clock: runtimeClock };
   },
 }));
