@@ -88,6 +88,17 @@ export class HealthFeature extends Construct {
       context.addRoute(apigw.HttpMethod.GET, path, healthApi, 'marketer');
     context.addRoute(apigw.HttpMethod.POST, '/v1/incidents/{id}/resume', healthApi, 'marketer');
 
+    // The series' past, from the aggregates in one pass: invoked once on a seeded or imported population.
+    const backfill = new RekindleFunction(this, 'HealthBackfill', {
+      entry: 'functions/health-backfill/handler.ts',
+      description: 'Fills the health series of past days from the users aggregates in one pass (no alerts)',
+      memorySize: 1024,
+      timeout: Duration.minutes(15),
+      environment,
+    })
+      .useTable(data.usersTable, ENV.usersTable, 'read')
+      .useTable(data.operationsTable, ENV.operationsTable, 'readWrite');
+
     // Experience feedback: a filtered consumer of the raw-event stream keeps per-week counters,
     // so the weekly top-3 reads one small partition instead of the week's raw events.
     const feedback = new RekindleFunction(this, 'HealthFeedback', {
@@ -119,7 +130,7 @@ export class HealthFeature extends Construct {
       }),
     );
     context.alarmOnMessages(feedbackFailures, 'Feedback events that could not be counted after retries');
-    for (const fn of [computeDay, healthApi, feedback]) context.alarmOnErrors(fn);
+    for (const fn of [computeDay, healthApi, feedback, backfill]) context.alarmOnErrors(fn);
 
     const metric = (metricName: string, statistic: string) =>
       new cloudwatch.Metric({ namespace: 'Rekindle', metricName, dimensionsMap: { service: 'rekindle' }, statistic, period: Duration.days(1) });

@@ -199,7 +199,10 @@ export class LocalRuntime {
     this.gateway = new HttpGateway(this.bindings.gatewayRoutes(), this.controls, this.credentials);
     await this.gateway.listen(ports.api);
     report(`HTTP API listening on ${this.apiUrl}`);
-    this.seeding?.start(this.dynamodb.client, seedTablesOf(this.tables), this.options.seed?.onProgress);
+    // Once the population is in, its last 30 days of product health, from the seeded aggregates in one pass.
+    this.seeding?.start(this.dynamodb.client, seedTablesOf(this.tables), this.options.seed?.onProgress, async () => {
+      await this.invoke('HealthHealthBackfill', { days: 30 });
+    });
   }
 
   /** The background seeding's progress; null when this start seeds nothing. */

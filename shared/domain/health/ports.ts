@@ -1,7 +1,7 @@
 import type { KillSwitchStore } from '../messaging';
 import type { HealthAlert } from './alerts';
 import type { FeatureFeedbackCounts, FeedbackFact } from './feedback';
-import type { MessageDayCounts, HealthDay } from './metrics';
+import type { MessageDayCounts, HealthDay, HealthUser } from './metrics';
 import type { TallyChunk } from './tally-chunks';
 import type { Incident } from './stop-flow';
 
@@ -50,6 +50,11 @@ export interface FeedbackCounters {
   /** Adds one event's fact, once: `already-counted` for a fact id seen before. */
   add(fact: FeedbackFact): Promise<'counted' | 'already-counted'>;
   countsOfWeek(week: string): Promise<FeatureFeedbackCounts[]>;
+}
+
+/** Every user with their daily aggregates, once each, page by page (the backfill's one pass). */
+export interface HealthUserSource {
+  forEachPage(onUsers: (users: readonly HealthUser[]) => void): Promise<void>;
 }
 
 export interface HealthPorts {
