@@ -102,7 +102,9 @@ export function registerHealthCommands(program: Command): void {
     .requiredOption('--reason <text>', 'why sends may start again (recorded)')
     .option('--data-dir <dir>', 'data folder of the running system', DEFAULT_DATA_DIR)
     .option('--json', 'machine-readable output')
-    .action(async (id: string, options: { reason: string; dataDir: string; json?: boolean }) => {
+    .action(async (id: string, _options: unknown, command: Command) => {
+      // `incidents` has the same --data-dir and --json: commander hands them to it, so read both levels.
+      const options = command.optsWithGlobals<{ reason: string; dataDir: string; json?: boolean }>();
       const answer = (await requireOk(connectLocal(options.dataDir), 'POST', `/v1/incidents/${encodeURIComponent(id)}/resume`, { reason: options.reason })) as {
         incident: Incident;
       };
