@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_DATA_DIR } from '../../infra/local/local-runtime';
 import { addDays } from '../../shared/domain/common';
-import type { HealthAlert, HealthDay, Incident } from '../../shared/domain/health';
+import type { FeatureComplaints, HealthAlert, HealthDay, Incident } from '../../shared/domain/health';
 import { simulatedDay } from '../../shared/domain/health/simulation';
 import { POPULATION_DEFAULTS } from '../../shared/domain/seed';
 import { connectLocal, output, type LocalConnection } from '../local-connection';
@@ -32,7 +32,18 @@ const describeIncident = (incident: Incident) =>
     ...incident.steps.map((step) => `    ${step.step} ${step.title.padEnd(34)} ${step.at ?? 'pending'}  ${step.detail}`),
   ].join('\n');
 
-/** `rekindle health`, `rekindle alerts`, `rekindle incidents [resume ID --reason …]`. */
+const describeComplaints = (week: string, features: readonly FeatureComplaints[]) =>
+  features.length === 0
+    ? `no negative feedback in ${week}`
+    : [
+        `features complained about most in ${week} (ratings 1-2)`,
+        ...features.flatMap((f, i) => [
+          `  ${i + 1}. ${f.feature.padEnd(14)} ${String(f.negative).padStart(5)} negative of ${f.total} (average rating ${f.averageRating})`,
+          ...f.samples.map((sample) => `       "${sample}"`),
+        ]),
+      ].join('\n');
+
+/** `rekindle health`, `rekindle alerts`, `rekindle incidents [resume ID --reason …]`, `rekindle feedback top`. */
 export function registerHealthCommands(program: Command): void {
   program
     .command('health')
@@ -60,6 +71,20 @@ export function registerHealthCommands(program: Command): void {
       output(Boolean(options.json), answer, () => (answer.alerts.length === 0 ? 'no alerts' : ['alerts', ...answer.alerts.map(describeAlert)].join('\n')));
     });
 
+  program
+    .command('feedback')
+    .description('experience feedback')
+    .command('top')
+    .description('the three features with the most negative feedback in an ISO week, with masked sample comments')
+    .option('--week <week>', 'ISO week YYYY-Www (default: the current one in the reporting zone)')
+    .option('--data-dir <dir>', 'data folder of the running system', DEFAULT_DATA_DIR)
+    .option('--json', 'machine-readable output')
+    .action(async (options: { week?: string; dataDir: string; json?: boolean }) => {
+      const query = options.week === undefined ? '' : `?week=${encodeURIComponent(options.week)}`;
+      const answer = (await requireOk(connectLocal(options.dataDir), 'GET', `/v1/feedback/top${query}`)) as { week: string; features: FeatureComplaints[] };
+      output(Boolean(options.json), answer, () => describeComplaints(answer.week, answer.features));
+    });
+
   const incidents = program
     .command('incidents')
     .description('list STOP incidents with their S/T/O/P steps')
@@ -77,7 +102,9 @@ export function registerHealthCommands(program: Command): void {
     .requiredOption('--reason <text>', 'why sends may start again (recorded)')
     .option('--data-dir <dir>', 'data folder of the running system', DEFAULT_DATA_DIR)
     .option('--json', 'machine-readable output')
-    .action(async (id: string, options: { reason: string; dataDir: string; json?: boolean }) => {
+    .action(async (id: string, _options: unknown, command: Command) => {
+      // `incidents` has the same --data-dir and --json: commander hands them to it, so read both levels.
+      const options = command.optsWithGlobals<{ reason: string; dataDir: string; json?: boolean }>();
       const answer = (await requireOk(connectLocal(options.dataDir), 'POST', `/v1/incidents/${encodeURIComponent(id)}/resume`, { reason: options.reason })) as {
         incident: Incident;
       };

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { httpHandler, json, jsonBody, pathParameter, queryParameter } from '../../shared/adapters/http/http-api';
 import { operatorOf } from '../../shared/adapters/messaging/operator';
 import { logger } from '../../shared/adapters/observability/logger';
-import { latestCohorts, latestFeatures, listAlerts, listHealthDays, listIncidents } from '../../shared/application/health/health-queries';
+import { latestCohorts, latestFeatures, listAlerts, listHealthDays, listIncidents, weeklyTopComplaints } from '../../shared/application/health/health-queries';
 import { resumeIncident } from '../../shared/application/health/resume-incident';
 import { composeHealth } from '../../shared/composition/health';
 import { addDays, NotFoundError, parseInput } from '../../shared/domain/common';
@@ -43,6 +43,10 @@ const routes: Record<string, Route> = {
     const days = parseInput(Days, queryParameter(event, 'days') ?? '30', 'days');
     return json(200, { alerts: await listAlerts({ today: latestReportingDay(), days }, api()) });
   },
+  'GET /v1/feedback/top': async (event) => {
+    const week = queryParameter(event, 'week');
+    return json(200, await weeklyTopComplaints({ ...(week === undefined ? {} : { week }), today: latestReportingDay() }, api()));
+  },
   'GET /v1/incidents': async () => json(200, { incidents: await listIncidents(api()) }),
   'POST /v1/incidents/{id}/resume': async (event) => {
     const incidentId = parseInput(IncidentId, pathParameter(event, 'id'), 'id');
@@ -54,7 +58,7 @@ const routes: Record<string, Route> = {
   },
 };
 
-/** The health API: series, cohorts, features, alerts, incidents and their resume. */
+/** The health API: series, cohorts, features, alerts, incidents and their resume, the weekly feedback top-3. */
 export const handler = httpHandler(async (event) => {
   const route = routes[event.routeKey];
   if (!route) throw new NotFoundError(`no health route ${event.routeKey}`);

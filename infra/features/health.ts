@@ -3,9 +3,11 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import cdkNag from 'cdk-nag';
 import { HEALTH_ENV } from '../../shared/adapters/health/health-config';
@@ -79,13 +81,56 @@ export class HealthFeature extends Construct {
 
     const healthApi = new RekindleFunction(this, 'HealthApi', {
       entry: 'functions/health-api/handler.ts',
-      description: 'GET /v1/health/*, /v1/alerts, /v1/incidents; POST /v1/incidents/{id}/resume',
+      description: 'GET /v1/health/*, /v1/alerts, /v1/incidents, /v1/feedback/top; POST /v1/incidents/{id}/resume',
       environment,
     }).useTable(data.operationsTable, ENV.operationsTable, 'readWrite');
-    for (const path of ['/v1/health/daily', '/v1/health/cohorts', '/v1/health/features', '/v1/alerts', '/v1/incidents'])
+    for (const path of ['/v1/health/daily', '/v1/health/cohorts', '/v1/health/features', '/v1/alerts', '/v1/incidents', '/v1/feedback/top'])
       context.addRoute(apigw.HttpMethod.GET, path, healthApi, 'marketer');
     context.addRoute(apigw.HttpMethod.POST, '/v1/incidents/{id}/resume', healthApi, 'marketer');
-    for (const fn of [computeDay, healthApi]) context.alarmOnErrors(fn);
+
+    // The series' past, from the aggregates in one pass: invoked once on a seeded or imported population.
+    const backfill = new RekindleFunction(this, 'HealthBackfill', {
+      entry: 'functions/health-backfill/handler.ts',
+      description: 'Fills the health series of past days from the users aggregates in one pass (no alerts)',
+      memorySize: 1024,
+      timeout: Duration.minutes(15),
+      environment,
+    })
+      .useTable(data.usersTable, ENV.usersTable, 'read')
+      .useTable(data.operationsTable, ENV.operationsTable, 'readWrite');
+
+    // Experience feedback: a filtered consumer of the raw-event stream keeps per-week counters,
+    // so the weekly top-3 reads one small partition instead of the week's raw events.
+    const feedback = new RekindleFunction(this, 'HealthFeedback', {
+      entry: 'functions/health-feedback/handler.ts',
+      description: 'Feedback events from the raw-event stream into weekly counters per feature, with masked samples',
+      timeout: Duration.minutes(1),
+      environment,
+    }).useTable(data.operationsTable, ENV.operationsTable, 'readWrite');
+    const feedbackFailures = new sqs.Queue(this, 'FeedbackFailures', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: data.key,
+      enforceSSL: true,
+    });
+    feedback.addEventSource(
+      new DynamoEventSource(data.eventsTable, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(2),
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        onFailure: new SqsDlq(feedbackFailures),
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { type: { S: lambda.FilterRule.isEqual('feedback') } } },
+          }),
+        ],
+      }),
+    );
+    context.alarmOnMessages(feedbackFailures, 'Feedback events that could not be counted after retries');
+    for (const fn of [computeDay, healthApi, feedback, backfill]) context.alarmOnErrors(fn);
 
     const metric = (metricName: string, statistic: string) =>
       new cloudwatch.Metric({ namespace: 'Rekindle', metricName, dimensionsMap: { service: 'rekindle' }, statistic, period: Duration.days(1) });

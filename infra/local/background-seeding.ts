@@ -91,8 +91,17 @@ export class BackgroundSeeding {
     this.seededKeys.add(`${item.pk}|${item.sk}`);
   }
 
-  /** Starts seeding in the background; `onProgress` sees every checkpoint. */
-  start(client: DynamoDBClient, tables: SeedTables, onProgress: (progress: SeedingProgress) => void = () => undefined): void {
+  /**
+   * Starts seeding in the background; `onProgress` sees every checkpoint. `afterSeeded` runs once
+   * the population is in and before the seeding is recorded complete (the health backfill of the
+   * seeded history), so an interruption in it runs it again on the next start.
+   */
+  start(
+    client: DynamoDBClient,
+    tables: SeedTables,
+    onProgress: (progress: SeedingProgress) => void = () => undefined,
+    afterSeeded: () => Promise<void> = async () => undefined,
+  ): void {
     const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     const update = (progress: SeedingProgress) => {
       this.progress = progress;
@@ -102,15 +111,15 @@ export class BackgroundSeeding {
     this.running = seedPopulation(documents, tables, this.request, (done, total, events) => update({ state: 'seeding', done, total, events }), {
       beforeRawWrite: (events) => events.forEach((event) => this.remember(event)),
       signal: this.abort.signal,
-    }).then(
-      (result) => {
+    })
+      .then(async (result) => {
         if (result.stopped) return update({ ...this.progress!, state: 'stopped' });
+        await afterSeeded();
         this.record = { ...this.record, complete: true };
         if (this.file) writeFileSync(this.file, JSON.stringify(this.record, null, 2));
         update({ ...this.progress!, state: 'done', done: result.users });
-      },
-      (error: unknown) => update({ ...this.progress!, state: 'failed', error: error instanceof Error ? error.message : String(error) }),
-    );
+      })
+      .catch((error: unknown) => update({ ...this.progress!, state: 'failed', error: error instanceof Error ? error.message : String(error) }));
   }
 
   /** Stops after the flush under way, so the next start resumes from a consistent marker. */

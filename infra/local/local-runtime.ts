@@ -239,7 +239,10 @@ export class LocalRuntime {
     report(`HTTP API listening on ${this.apiUrl}`);
     // Handlers are imported on their first call; warming them behind the API keeps first requests quick.
     if (this.options.warmHandlers) void this.functions.load().catch((error: unknown) => report(`a handler failed to load: ${String(error)}`));
-    this.seeding?.start(this.dynamodb.client, seedTablesOf(this.tables), this.options.seed?.onProgress);
+    // Once the population is in, its last 30 days of product health, from the seeded aggregates in one pass.
+    this.seeding?.start(this.dynamodb.client, seedTablesOf(this.tables), this.options.seed?.onProgress, async () => {
+      await this.invoke('HealthHealthBackfill', { days: 30 });
+    });
   }
 
   /** The background seeding's progress; null when this start seeds nothing. */

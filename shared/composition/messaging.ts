@@ -13,6 +13,7 @@ import type { Clock } from '../domain/common';
 import {
   contactHistoryLookbackMs,
   createChannelRateGates,
+  messageFactId,
   type ContactPolicyConfig,
   type FeedbackPorts,
   type KillSwitchStore,
@@ -28,6 +29,7 @@ import { ConfigError, readConfig } from '../config/read-config';
 import { ENV, EventsTableConfig, OperationsTableConfig, UsersTableConfig } from '../config/tables';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client';
 import { DynamoRawEventStore } from '../adapters/dynamodb/raw-event-store';
+import { DynamoMessageOutcomeCounters } from '../adapters/health/message-outcome-counters';
 import { MESSAGING_ENV, MessagingConfig } from '../adapters/messaging/config';
 import { DynamoContactHistory } from '../adapters/messaging/contact-history';
 import { DynamoContactProfiles } from '../adapters/messaging/contact-profiles';
@@ -122,11 +124,16 @@ export function buildMessenger(options: MessengerOptions = {}): Messenger {
       }),
     );
   });
+  // Product health's sent counter (the denominator of its message rates), once per message.
+  const outcomes = once(
+    () => new DynamoMessageOutcomeCounters(options.dynamodb ?? dynamoDocumentClient(), (options.config ?? readConfig(MessagingConfig))[ENV.operationsTable]),
+  );
   return {
     async send(request) {
       const outcome = await wire().send(request);
       // Sends by outcome; published by the `logMetrics` middleware of the calling handler.
       countMetric(`MessagesSent.${outcome.kind}`);
+      if (outcome.kind === 'sent') await outcomes().count({ kind: 'sent', factId: messageFactId.sent(outcome.messageId), at: clock.now().toISOString() });
       return outcome;
     },
   };
@@ -171,6 +178,7 @@ const feedback = once((): FeedbackPorts & { rawEvents: Pick<RawEventStore, 'putA
     rawEvents: new DynamoRawEventStore(client, config[ENV.eventsTable], config[ENV.rawEventRetentionDays]),
     receipts: new DynamoProviderReceipts(client, config[ENV.operationsTable]),
     userOfMessage: (messageId) => messages.userOf(messageId),
+    outcomes: new DynamoMessageOutcomeCounters(client, config[ENV.operationsTable]),
   };
 });
 

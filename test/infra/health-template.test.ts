@@ -52,6 +52,7 @@ describe('the health feature', () => {
         'GET /v1/alerts',
         'GET /v1/incidents',
         'POST /v1/incidents/{id}/resume',
+        'GET /v1/feedback/top',
       ]),
     );
     api.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
@@ -64,5 +65,17 @@ describe('the health feature', () => {
     expect(Object.keys(segment[1].Properties.Environment.Variables)).toEqual(
       expect.arrayContaining(['HEALTH_TIME_ZONE', 'HEALTH_THRESHOLDS', 'HEALTH_BENCHMARKS']),
     );
+  });
+
+  it('feeds the feedback counters from the raw-event stream, filtered to inserted feedback events', () => {
+    // Assess
+    const feedbackFunction = Object.keys(api.findResources('AWS::Lambda::Function')).find((id) => id.startsWith('HealthHealthFeedback'))!;
+    const mappings = Object.values(api.findResources('AWS::Lambda::EventSourceMapping')).filter(
+      (mapping) => mapping.Properties.FunctionName.Ref === feedbackFunction,
+    );
+    expect(
+      mappings.map((mapping) => (mapping.Properties.FilterCriteria.Filters as Array<{ Pattern: string }>).map((filter) => JSON.parse(filter.Pattern))),
+    ).toEqual([[{ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['feedback'] } } } }]]);
+    expect(mappings[0]!.Properties.DestinationConfig.OnFailure.Destination).toBeDefined();
   });
 });

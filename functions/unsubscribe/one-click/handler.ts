@@ -11,11 +11,12 @@ import { composeMessaging } from '../../../shared/composition/messaging';
  */
 export const handler = httpHandler(async (event) => {
   const messaging = composeMessaging();
-  const { suppressions, rawEvents } = messaging.feedback();
+  const { suppressions, rawEvents, outcomes } = messaging.feedback();
   const outcome = await unsubscribeWithToken(tokenOf(event), {
     keyring: await messaging.unsubscribeKeyring(),
     suppressions,
     rawEvents,
+    outcomes,
     clock: messaging.clock,
   });
   if (outcome.kind === 'refused') {

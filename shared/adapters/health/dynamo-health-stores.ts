@@ -1,17 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type {
-  AlertStore,
-  HealthAlert,
-  HealthDay,
-  HealthSeriesStore,
-  HealthTallyStore,
-  Incident,
-  IncidentStore,
-  MessageDayCounts,
-  MessageOutcomeCounter,
-  TallyChunk,
-} from '../../domain/health';
+import type { AlertStore, HealthAlert, HealthDay, HealthSeriesStore, HealthTallyStore, Incident, IncidentStore, TallyChunk } from '../../domain/health';
 
 /**
  * Health items in the operations table. Every partition is written at most a few times a day
@@ -20,7 +9,7 @@ import type {
  *   pk HEALTH#TALLY#<day>         sk <runId>#<segment>#<chunk>          the nightly scan's chunks
  *   pk HEALTH#ALERT#<yyyy-mm>     sk <alertId>                          alerts, raised once
  *   pk HEALTH#INCIDENT            sk <incidentId>                       STOP incidents
- *   pk HEALTH#MESSAGES            sk <day>                              message outcome counters
+ * (the message outcome counters are in message-outcome-counters.ts).
  * The items are the stored shapes themselves, written only by this module and read back as written.
  */
 const keys = {
@@ -28,7 +17,6 @@ const keys = {
   tallyPk: (day: string) => `HEALTH#TALLY#${day}`,
   alert: (alert: Pick<HealthAlert, 'day' | 'alertId'>) => ({ pk: `HEALTH#ALERT#${alert.day.slice(0, 7)}`, sk: alert.alertId }),
   incident: (incidentId: string) => ({ pk: 'HEALTH#INCIDENT', sk: incidentId }),
-  messages: (day: string) => ({ pk: 'HEALTH#MESSAGES', sk: day }),
 };
 
 const monthsBetween = (from: string, to: string) => {
@@ -41,7 +29,7 @@ const monthsBetween = (from: string, to: string) => {
   return months;
 };
 
-export class DynamoHealthStores implements HealthSeriesStore, HealthTallyStore, AlertStore, IncidentStore, MessageOutcomeCounter {
+export class DynamoHealthStores implements HealthSeriesStore, HealthTallyStore, AlertStore, IncidentStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -149,16 +137,5 @@ export class DynamoHealthStores implements HealthSeriesStore, HealthTallyStore, 
 
   async list(): Promise<Incident[]> {
     return (await this.queryAll('HEALTH#INCIDENT')).map((item) => item.incident as Incident);
-  }
-
-  /**
-   * Message outcomes of a day from its counter item. The send path and the SES feedback handler
-   * are to add to it (not wired yet: see the README); a day without the item counts zero.
-   */
-  async countDay(day: string): Promise<MessageDayCounts> {
-    const answer = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.messages(day), ConsistentRead: true }));
-    const item = answer.Item ?? {};
-    const count = (name: string) => (typeof item[name] === 'number' ? (item[name] as number) : 0);
-    return { sent: count('sent'), complaints: count('complaints'), bounces: count('bounces'), unsubscribes: count('unsubscribes') };
   }
 }

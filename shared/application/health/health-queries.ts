@@ -2,9 +2,9 @@ import { addDays, InvalidInputError } from '../../domain/common';
 import {
   isoWeekOf,
   mondayOfIsoWeek,
-  topComplainedFeatures,
+  rankComplaints,
   type AlertStore,
-  type FeedbackReader,
+  type FeedbackCounters,
   type HealthSeriesStore,
   type IncidentStore,
 } from '../../domain/health';
@@ -49,13 +49,23 @@ export async function listIncidents(ports: { incidents: IncidentStore }) {
   return (await ports.incidents.list()).sort((a, b) => (a.openedAt < b.openedAt ? 1 : -1));
 }
 
-/** The three features with the most negative feedback in an ISO week (default: the current one). */
-export async function weeklyTopComplaints(request: { week?: string; today: string }, ports: { feedback: FeedbackReader }) {
+/**
+ * The three features with the most negative feedback in an ISO week `YYYY-Www` (default: the
+ * current one in the reporting zone), from the week's counters: never a read of raw events.
+ */
+export async function weeklyTopComplaints(request: { week?: string; today: string }, ports: { feedback: FeedbackCounters }) {
   const week = request.week ?? isoWeekOf(request.today);
-  try {
-    mondayOfIsoWeek(week);
-  } catch {
-    throw new InvalidInputError('week must be YYYY-Www', [{ index: null, path: 'week', message: 'must be an ISO week such as 2026-W48' }]);
+  if (!isIsoWeek(week)) {
+    throw new InvalidInputError('week must be an ISO week YYYY-Www', [{ index: null, path: 'week', message: 'must be an ISO week such as 2026-W48' }]);
   }
-  return { week, features: topComplainedFeatures(await ports.feedback.feedbackOfWeek(week)) };
+  return { week, features: rankComplaints(await ports.feedback.countsOfWeek(week)) };
+}
+
+/** True for an ISO week that exists (W53 only in long years). */
+function isIsoWeek(week: string): boolean {
+  try {
+    return isoWeekOf(mondayOfIsoWeek(week)) === week;
+  } catch {
+    return false;
+  }
 }

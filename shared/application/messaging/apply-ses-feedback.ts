@@ -1,5 +1,5 @@
 import type { BehaviourEvent } from '../../domain/events/behaviour-event';
-import { contactPointFingerprint, decodeTagValue, type FeedbackOutcome, type FeedbackPorts, type SesEvent } from '../../domain/messaging';
+import { contactPointFingerprint, decodeTagValue, messageFactId, type FeedbackOutcome, type FeedbackPorts, type SesEvent } from '../../domain/messaging';
 
 const first = (values: Record<string, string[]>, name: string) => values[name]?.[0];
 
@@ -10,7 +10,9 @@ const first = (values: Record<string, string[]>, name: string) => values[name]?.
  * Then: a permanent bounce suppresses each bounced address (by fingerprint, for
  * every user that has it); a complaint stops all marketing to the user; opens and clicks become
  * `message_open` / `message_click` behaviour events in the raw-event store, which aggregates them
- * like any other event. Transient bounces and delivery events change nothing else.
+ * like any other event. Transient bounces and delivery events change nothing else. Permanent
+ * bounces and complaints are also counted for product health's rates, once per message (SNS
+ * delivers at least once), in the quarter-hour they happened.
  */
 export async function applySesFeedback(event: SesEvent, deps: FeedbackPorts): Promise<FeedbackOutcome> {
   const messageId = first(event.mail.tags, 'messageId');
@@ -28,6 +30,7 @@ export async function applySesFeedback(event: SesEvent, deps: FeedbackPorts): Pr
     case 'Bounce': {
       if (event.bounce.bounceType !== 'Permanent') return { kind: 'ignored', why: `${event.bounce.bounceType.toLowerCase()} bounce` };
       const at = new Date(event.bounce.timestamp).toISOString();
+      await deps.outcomes.count({ kind: 'bounce', factId: messageFactId.bounce(event.mail.messageId), at });
       const added = await Promise.all(
         event.bounce.bouncedRecipients.map((recipient) =>
           deps.suppressions.add({
@@ -41,6 +44,11 @@ export async function applySesFeedback(event: SesEvent, deps: FeedbackPorts): Pr
       return { kind: 'address-suppressed', newly: added.filter(Boolean).length };
     }
     case 'Complaint': {
+      await deps.outcomes.count({
+        kind: 'complaint',
+        factId: messageFactId.complaint(event.mail.messageId),
+        at: new Date(event.complaint.timestamp).toISOString(),
+      });
       if (userId === undefined) return { kind: 'ignored', why: 'complaint for a message of unknown user' };
       const newly = await deps.suppressions.add({ kind: 'complaint', userId, at: new Date(event.complaint.timestamp).toISOString() });
       return { kind: 'marketing-stopped', userId, newly };

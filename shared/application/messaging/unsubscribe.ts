@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../domain/common';
 import type { RawEventStore } from '../../domain/events/ports';
-import { verifyUnsubscribeToken, type Channel, type SuppressionWriter, type UnsubscribeKeyring } from '../../domain/messaging';
+import {
+  messageFactId,
+  verifyUnsubscribeToken,
+  type Channel,
+  type MessageOutcomeRecorder,
+  type SuppressionWriter,
+  type UnsubscribeKeyring,
+} from '../../domain/messaging';
 
 /** Why a presented token unsubscribes nobody. */
 export type TokenRefusal = 'malformed' | 'unknown-key' | 'bad-signature' | 'expired';
@@ -15,6 +22,8 @@ export interface UnsubscribePorts {
   keyring: UnsubscribeKeyring;
   suppressions: SuppressionWriter;
   rawEvents: Pick<RawEventStore, 'putAll'>;
+  /** Product health's unsubscribe counter. */
+  outcomes: MessageOutcomeRecorder;
   clock: Clock;
 }
 
@@ -28,6 +37,7 @@ export function previewUnsubscribe(token: string, keyring: UnsubscribeKeyring, c
  * The one-click unsubscribe (RFC 8058 POST): a valid token adds an `unsubscribe` suppression for
  * its user and channel and records an `unsubscribe` behaviour event, so scoring sees it. Repeating
  * it is harmless: the suppression keeps its first time and the event id is derived from the claim.
+ * A new unsubscribe is also counted for product health's unsubscribe rate, once per user and channel.
  */
 export async function unsubscribeWithToken(token: string, deps: UnsubscribePorts): Promise<UnsubscribeOutcome> {
   const now = deps.clock.now();
@@ -38,6 +48,7 @@ export async function unsubscribeWithToken(token: string, deps: UnsubscribePorts
   if (added) {
     const eventId = `unsub-${createHash('sha256').update(`${userId}\u0000${channel}`).digest('hex').slice(0, 32)}`;
     await deps.rawEvents.putAll([{ eventId, userId, type: 'unsubscribe', channel, timestamp: now.toISOString() }]);
+    await deps.outcomes.count({ kind: 'unsubscribe', factId: messageFactId.unsubscribe(userId, channel), at: now.toISOString() });
   }
   return { kind: 'unsubscribed', userId, channel, alreadyUnsubscribed: !added };
 }

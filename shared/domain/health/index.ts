@@ -3,6 +3,7 @@ export * from './alerts';
 export * from './config';
 export * from './errors';
 export * from './feedback';
+export * from './message-rates';
 export * from './metrics';
 export * from './ports';
 export * from './stop-flow';

@@ -123,8 +123,27 @@ const bump = (counts: Record<string, number>, key: string) => void (counts[key] 
  * ignored, so recomputing a past day gives what it gave then (given the same aggregates).
  */
 export function addUserToHealthTally(tally: HealthTally, user: HealthUser, options: HealthDayOptions): void {
+  addReadUser(tally, user, activeLocalDays(user.days, options.timeZone), options);
+}
+
+/**
+ * Folds one user into the tallies of several reporting days at once (a backfill), in place: the
+ * user's local days are read once, and each day's tally gets what {@link addUserToHealthTally}
+ * would give it. Every day must use the same time zone.
+ */
+export function addUserToHealthTallies(days: ReadonlyArray<{ tally: HealthTally; options: HealthDayOptions }>, user: HealthUser): void {
+  const timeZone = days[0]?.options.timeZone;
+  if (timeZone === undefined) return;
+  const localDays = activeLocalDays(user.days, timeZone);
+  for (const { tally, options } of days) {
+    if (options.timeZone !== timeZone) throw new RangeError('every backfilled day must use the same time zone');
+    addReadUser(tally, user, localDays, options);
+  }
+}
+
+function addReadUser(tally: HealthTally, user: HealthUser, localDays: readonly string[], options: HealthDayOptions): void {
   const { day } = options;
-  const local = activeLocalDays(user.days, options.timeZone).filter((d) => d <= day);
+  const local = localDays.filter((d) => d <= day);
   const localSet = new Set(local);
   const first = local[0];
   const utcActive = user.days.filter((d) => d.day <= day && isActiveDay(d));

@@ -1,7 +1,7 @@
 import type { KillSwitchStore } from '../messaging';
 import type { HealthAlert } from './alerts';
-import type { FeedbackEntry } from './feedback';
-import type { MessageDayCounts, HealthDay } from './metrics';
+import type { FeatureFeedbackCounts, FeedbackFact } from './feedback';
+import type { MessageDayCounts, HealthDay, HealthUser } from './metrics';
 import type { TallyChunk } from './tally-chunks';
 import type { Incident } from './stop-flow';
 
@@ -45,9 +45,16 @@ export interface MessageOutcomeCounter {
   countDay(day: string, timeZone: string): Promise<MessageDayCounts>;
 }
 
-/** Feedback events of an ISO week. */
-export interface FeedbackReader {
-  feedbackOfWeek(week: string): Promise<FeedbackEntry[]>;
+/** Feedback counters per ISO week and feature, added to as feedback events arrive. */
+export interface FeedbackCounters {
+  /** Adds one event's fact, once: `already-counted` for a fact id seen before. */
+  add(fact: FeedbackFact): Promise<'counted' | 'already-counted'>;
+  countsOfWeek(week: string): Promise<FeatureFeedbackCounts[]>;
+}
+
+/** Every user with their daily aggregates, once each, page by page (the backfill's one pass). */
+export interface HealthUserSource {
+  forEachPage(onUsers: (users: readonly HealthUser[]) => void): Promise<void>;
 }
 
 export interface HealthPorts {

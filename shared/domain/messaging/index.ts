@@ -13,6 +13,7 @@ export * from './kill-switch';
 export * from './list-unsubscribe';
 export * from './local-time';
 export * from './masking';
+export * from './message-outcomes';
 export * from './ports';
 export * from './quiet-hours';
 export * from './rate-limiter';

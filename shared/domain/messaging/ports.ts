@@ -5,6 +5,7 @@ import type { ContactRecord } from './contact-record';
 import { Decision } from './decision';
 import type { KillSwitchState } from './kill-switch';
 import type { MailHeader } from './list-unsubscribe';
+import type { MessageOutcomeRecorder } from './message-outcomes';
 import type { RateGate } from './rate-limiter';
 import type { ReservationState } from './reservation';
 import { SendOutcome } from './send-outcome';
@@ -161,6 +162,8 @@ export interface FeedbackPorts {
   receipts: { record(receipt: ProviderReceipt): Promise<void> };
   /** Finds the user of a message when the event carries no user tag (mail sent before tags). */
   userOfMessage(messageId: string): Promise<string | undefined>;
+  /** Product health's complaint and bounce counters, once per fact. */
+  outcomes: MessageOutcomeRecorder;
 }
 
 /**

@@ -1,9 +1,11 @@
 import type { KillSwitchState, KillSwitchStore } from '../../../shared/domain/messaging';
+import { SAMPLES_KEPT } from '../../../shared/domain/health';
 import type {
   AlertPublisher,
   AlertStore,
-  FeedbackEntry,
-  FeedbackReader,
+  FeatureFeedbackCounts,
+  FeedbackCounters,
+  FeedbackFact,
   HealthAlert,
   HealthDay,
   HealthSeriesStore,
@@ -17,7 +19,7 @@ import type {
 
 /** The health ports in memory, with what was published kept for assertions. */
 export class InMemoryHealthStores
-  implements HealthSeriesStore, HealthTallyStore, AlertStore, IncidentStore, AlertPublisher, MessageOutcomeCounter, FeedbackReader
+  implements HealthSeriesStore, HealthTallyStore, AlertStore, IncidentStore, AlertPublisher, MessageOutcomeCounter, FeedbackCounters
 {
   readonly days = new Map<string, HealthDay>();
   readonly chunks = new Map<string, TallyChunk>();
@@ -25,7 +27,8 @@ export class InMemoryHealthStores
   readonly incidents = new Map<string, Incident>();
   readonly published: HealthAlert[] = [];
   messageCounts: MessageDayCounts = { sent: 0, complaints: 0, bounces: 0, unsubscribes: 0 };
-  feedback: FeedbackEntry[] = [];
+  readonly feedbackFacts = new Set<string>();
+  readonly feedbackCounts = new Map<string, FeatureFeedbackCounts>();
 
   async putDay(day: HealthDay) {
     this.days.set(day.day, structuredClone(day));
@@ -72,8 +75,20 @@ export class InMemoryHealthStores
   async countDay() {
     return this.messageCounts;
   }
-  async feedbackOfWeek() {
-    return this.feedback;
+  async add(fact: FeedbackFact) {
+    if (this.feedbackFacts.has(fact.factId)) return 'already-counted' as const;
+    this.feedbackFacts.add(fact.factId);
+    const key = `${fact.week}#${fact.feature}`;
+    const counts = this.feedbackCounts.get(key) ?? { feature: fact.feature, total: 0, negative: 0, ratingSum: 0, samples: [] };
+    counts.total += 1;
+    counts.ratingSum += fact.rating;
+    if (fact.negative) counts.negative += 1;
+    if (fact.sample !== undefined && counts.samples.length < SAMPLES_KEPT) counts.samples.push(fact.sample);
+    this.feedbackCounts.set(key, counts);
+    return 'counted' as const;
+  }
+  async countsOfWeek(week: string) {
+    return [...this.feedbackCounts].filter(([key]) => key.startsWith(`${week}#`)).map(([, counts]) => structuredClone(counts));
   }
 }
 

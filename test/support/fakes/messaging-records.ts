@@ -3,6 +3,8 @@ import type {
   KillSwitchState,
   KillSwitchStore,
   MessageLogEntry,
+  MessageOutcomeFact,
+  MessageOutcomeRecorder,
   MessageQueries,
   OutboxMessage,
   ProviderReceipt,
@@ -75,5 +77,16 @@ export class InMemoryMessageQueries implements MessageQueries {
 
   async findOutbox(userId: string, messageId: string): Promise<OutboxMessage | undefined> {
     return this.outbox.find((message) => message.userId === userId && message.messageId === messageId);
+  }
+}
+
+/** Product health's message counters: each fact id counted once, as the DynamoDB adapter's marker does. */
+export class InMemoryMessageOutcomes implements MessageOutcomeRecorder {
+  readonly facts: MessageOutcomeFact[] = [];
+
+  async count(fact: MessageOutcomeFact): Promise<'counted' | 'already-counted'> {
+    if (this.facts.some((seen) => seen.factId === fact.factId)) return 'already-counted';
+    this.facts.push(fact);
+    return 'counted';
   }
 }

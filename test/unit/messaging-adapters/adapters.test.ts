@@ -87,6 +87,7 @@ describe('applySesFeedback', () => {
         rawEvents: { putAll: async (e: readonly unknown[]) => void events.push(...e) },
         receipts: { record: async (r: ProviderReceipt) => void receipts.push(r) },
         userOfMessage: async () => undefined,
+        outcomes: { count: async () => 'counted' as const },
       },
     };
   };

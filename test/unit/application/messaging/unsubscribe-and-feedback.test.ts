@@ -3,7 +3,7 @@ import { applySesFeedback } from '../../../../shared/application/messaging/apply
 import { previewUnsubscribe, unsubscribeWithToken } from '../../../../shared/application/messaging/unsubscribe';
 import { fixedClock } from '../../../../shared/domain/common';
 import { contactPointFingerprint, createUnsubscribeKeyring, encodeTagValue, signUnsubscribeToken, SesEvent } from '../../../../shared/domain/messaging';
-import { InMemoryProviderReceipts, InMemoryRawEvents, InMemorySuppressions } from '../../../support/fakes/messaging-records';
+import { InMemoryMessageOutcomes, InMemoryProviderReceipts, InMemoryRawEvents, InMemorySuppressions } from '../../../support/fakes/messaging-records';
 
 const now = new Date('2025-03-10T08:00:00.000Z');
 const clock = fixedClock(now);
@@ -15,7 +15,8 @@ describe('one-click unsubscribe', () => {
     // Prepare
     const suppressions = new InMemorySuppressions();
     const rawEvents = new InMemoryRawEvents();
-    const ports = { keyring, suppressions, rawEvents, clock };
+    const outcomes = new InMemoryMessageOutcomes();
+    const ports = { keyring, suppressions, rawEvents, outcomes, clock };
 
     // Act
     const first = await unsubscribeWithToken(token, ports);
@@ -26,6 +27,7 @@ describe('one-click unsubscribe', () => {
     expect(again).toEqual({ kind: 'unsubscribed', userId: 'u1', channel: 'email', alreadyUnsubscribed: true });
     expect(suppressions.entries).toEqual([{ kind: 'unsubscribe', userId: 'u1', channel: 'email', at: now.toISOString() }]);
     expect(rawEvents.events.map((event) => event.type)).toEqual(['unsubscribe']);
+    expect(outcomes.facts).toEqual([{ kind: 'unsubscribe', factId: 'unsubscribe#u1#email', at: now.toISOString() }]);
   });
 
   it('refuses a tampered token and writes nothing', async () => {
@@ -35,7 +37,7 @@ describe('one-click unsubscribe', () => {
     const tampered = `${token.slice(0, -2)}xx`;
 
     // Act
-    const outcome = await unsubscribeWithToken(tampered, { keyring, suppressions, rawEvents, clock });
+    const outcome = await unsubscribeWithToken(tampered, { keyring, suppressions, rawEvents, outcomes: new InMemoryMessageOutcomes(), clock });
 
     // Assess
     expect(outcome.kind).toBe('refused');
@@ -61,6 +63,7 @@ describe('SES feedback', () => {
       suppressions: new InMemorySuppressions(),
       rawEvents: new InMemoryRawEvents(),
       receipts: new InMemoryProviderReceipts(),
+      outcomes: new InMemoryMessageOutcomes(),
       userOfMessage: async () => undefined,
     };
     const event = SesEvent.parse({
@@ -80,12 +83,45 @@ describe('SES feedback', () => {
     expect(ports.receipts.receipts.get('msg_1')).toMatchObject({ providerMessageId: 'ses-1', lastEventType: 'Bounce' });
   });
 
+  it('counts a permanent bounce and a complaint once each for the health rates, redeliveries included, and a transient bounce not at all', async () => {
+    // Prepare
+    const outcomes = new InMemoryMessageOutcomes();
+    const ports = {
+      suppressions: new InMemorySuppressions(),
+      rawEvents: new InMemoryRawEvents(),
+      receipts: new InMemoryProviderReceipts(),
+      outcomes,
+      userOfMessage: async () => undefined,
+    };
+    const bounce = SesEvent.parse({
+      eventType: 'Bounce',
+      mail,
+      bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'gone@example.com' }], timestamp: '2025-03-10T07:59:30.000Z' },
+    });
+    const transient = SesEvent.parse({
+      eventType: 'Bounce',
+      mail: { ...mail, messageId: 'ses-2' },
+      bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'full@example.com' }], timestamp: now.toISOString() },
+    });
+    const complaint = SesEvent.parse({ eventType: 'Complaint', mail: { ...mail, messageId: 'ses-3' }, complaint: { timestamp: now.toISOString() } });
+
+    // Act
+    for (const event of [bounce, bounce, transient, complaint, complaint]) await applySesFeedback(event, ports);
+
+    // Assess
+    expect(outcomes.facts).toEqual([
+      { kind: 'bounce', factId: 'bounce#ses-1', at: '2025-03-10T07:59:30.000Z' },
+      { kind: 'complaint', factId: 'complaint#ses-3', at: now.toISOString() },
+    ]);
+  });
+
   it('turns an open into one message_open event, a redelivery included', async () => {
     // Prepare
     const ports = {
       suppressions: new InMemorySuppressions(),
       rawEvents: new InMemoryRawEvents(),
       receipts: new InMemoryProviderReceipts(),
+      outcomes: new InMemoryMessageOutcomes(),
       userOfMessage: async () => undefined,
     };
     const event = SesEvent.parse({ eventType: 'Open', mail, open: { timestamp: now.toISOString() } });
@@ -106,6 +142,7 @@ describe('SES feedback', () => {
       suppressions: new InMemorySuppressions(),
       rawEvents: new InMemoryRawEvents(),
       receipts: new InMemoryProviderReceipts(),
+      outcomes: new InMemoryMessageOutcomes(),
       userOfMessage: async (id: string) => (id === 'msg_1' ? 'u7' : undefined),
     };
     const event = SesEvent.parse({ eventType: 'Complaint', mail: { ...mail, tags: { messageId: ['msg_1'] } }, complaint: { timestamp: now.toISOString() } });
