@@ -1,9 +1,9 @@
 import type { MessageTemplate, TemplateCatalog } from '../domain/messaging/template';
-import { checkinReminder, checkinSummary, couponIssued, levelUp } from './loyalty';
+import { checkinReminder, checkinSummary, couponIssued, levelUp, onboardingReminder, pointsExpiring } from './loyalty';
 import { recallR1, recallR2, recallR3, recallR4, recallR5 } from './recall';
 import { testMessage } from './test-message';
 
-const all: readonly MessageTemplate[] = [recallR1, recallR2, recallR3, recallR4, recallR5, checkinReminder, checkinSummary, couponIssued, levelUp, testMessage];
+const all: readonly MessageTemplate[] = [recallR1, recallR2, recallR3, recallR4, recallR5, checkinReminder, checkinSummary, couponIssued, levelUp, onboardingReminder, pointsExpiring, testMessage];
 
 export * from './wording';
 

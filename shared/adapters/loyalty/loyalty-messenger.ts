@@ -101,7 +101,7 @@ export class MessengerLoyaltyMessenger implements LoyaltyMessenger {
   ) {}
 
   async send(message: LoyaltyMessage): Promise<ReminderOutcome> {
-    const plan = PLANS[message.kind];
+    const plan = message.kind === 'checkin-reminder' ? { ...PLANS[message.kind], templateId: message.templateId } : PLANS[message.kind];
     const profile = await this.profiles.getProfile(message.userId);
     const outcome = await this.messenger.send({
       userId: message.userId,

@@ -3,6 +3,7 @@ import {
   addSweepCounts,
   assertNever,
   evaluateDay,
+  programNamed,
   summarizeCheckinProgram,
   utcMonthOf,
   type CheckinRunInput,
@@ -50,10 +51,14 @@ export async function sweepWakeShard(
 }
 
 async function wakeProgram(ports: SweepPorts, wake: DueWakeUp, now: Date): Promise<CheckinSweepCounts> {
-  const config = ports.rules.checkin;
+  const config = programNamed(ports.rules.programs, wake.programId);
   const counted = (field: keyof CheckinSweepCounts, reminders = 0): CheckinSweepCounts => ({ ...NO_SWEEP_COUNTS, due: 1, reminders, [field]: 1 });
   const stored = await ports.programs.load(wake.userId, wake.programId);
-  if (!stored || stored.state.programId !== config.programId) return { ...NO_SWEEP_COUNTS, due: 1 };
+  // A program no longer configured: the save below (through the wake policy) takes it off the index.
+  if (!stored || !config) {
+    if (stored) await ports.programs.save(stored.state, stored.version);
+    return { ...NO_SWEEP_COUNTS, due: 1 };
+  }
   const evaluation = evaluateDay(stored.state, now, config);
   let next = stored.state;
   let reminder: ReminderOutcome | undefined;
@@ -66,6 +71,7 @@ async function wakeProgram(ports: SweepPorts, wake: DueWakeUp, now: Date): Promi
           messageId: evaluation.reminderId,
           userId: wake.userId,
           programId: wake.programId,
+          templateId: config.reminder.templateId,
           day: evaluation.day,
           streak: stored.state.streak,
           daysLeft: Math.max(0, progress.requiredCheckins - progress.checkIns),

@@ -6,7 +6,7 @@
 import type { Channel, Clock } from '../common';
 import type { SendOutcome } from '../messaging/send-outcome';
 import type { UserProfile } from '../profiles/user-profile';
-import type { CheckinProgramConfig, CheckinProgramState, CheckinProgramSummary } from './checkin-program';
+import type { CheckinProgramState, CheckinProgramSummary, ProgramCatalogue } from './checkin-program';
 import type { GrowthConfig, GrowthLevel, GrowthLevelChanged } from './growth';
 import type { BehaviourEvent as IncentiveEvent, IncentiveConversion, IncentiveRules } from './incentives';
 import type { AppendConditions, AppendOutcome, LedgerAccount, LedgerBalance, LedgerEntry } from './ledger';
@@ -216,6 +216,8 @@ export type LoyaltyMessage =
       readonly messageId: string;
       readonly userId: string;
       readonly programId: string;
+      /** The program's reminder template. */
+      readonly templateId: string;
       readonly day: LocalDay;
       /** Consecutive days up to the last check-in. */
       readonly streak: number;
@@ -276,7 +278,8 @@ export interface LoyaltyProfiles {
 
 /** The rules the loyalty use cases run with (all validated, defaults from the domain). */
 export interface LoyaltyRules {
-  readonly checkin: CheckinProgramConfig;
+  /** The programs users can enrol in (`DEFAULT_PROGRAMS` unless configured). */
+  readonly programs: ProgramCatalogue;
   readonly growth: GrowthConfig;
   readonly referral: ReferralConfig;
   readonly budget: RewardBudgetConfig;

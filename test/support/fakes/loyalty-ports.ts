@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fixedClock } from '../../../shared/domain/common';
 import {
-  CheckinProgramConfig,
+  DEFAULT_PROGRAMS,
   DEFAULT_INCENTIVE_RULES,
   GrowthConfig,
   PointsExpiryConfig,
@@ -23,7 +23,7 @@ import { InMemoryRewardBudget } from './reward-budget-store';
 /** The domain's default rules, with a budget of `monthlyBudget` that queues what does not fit. */
 export function defaultLoyaltyRules(monthlyBudget = 100_000): LoyaltyRules {
   return {
-    checkin: CheckinProgramConfig.parse({}),
+    programs: [...DEFAULT_PROGRAMS],
     growth: GrowthConfig.parse({}),
     referral: ReferralConfig.parse({}),
     budget: RewardBudgetConfig.parse({ monthlyBudget, whenExhausted: 'queue-for-next-month' }),

@@ -32,6 +32,8 @@ describe('message templates', () => {
         'checkin-summary',
         'coupon-issued',
         'level-up',
+        'onboarding-reminder',
+        'points-expiring',
         'recall-r1',
         'recall-r2',
         'recall-r3',
