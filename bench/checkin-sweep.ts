@@ -10,7 +10,15 @@ import { loyaltyKeys } from '../shared/adapters/loyalty/loyalty-keys';
 import { enrollInCheckin } from '../shared/application/loyalty';
 import { CheckinRunSummary } from '../shared/domain/loyalty/checkin-run';
 import { loyaltyPortsOver, loyaltyRulesOf } from '../shared/composition/loyalty';
-import { addLocalDays, DEFAULT_INCENTIVE_RULES, DEFAULT_PROGRAM_ID, DEFAULT_PROGRAMS, GrowthConfig, instantAtLocalTime, localDayOf } from '../shared/domain/loyalty';
+import {
+  addLocalDays,
+  DEFAULT_INCENTIVE_RULES,
+  DEFAULT_PROGRAM_ID,
+  DEFAULT_PROGRAMS,
+  GrowthConfig,
+  instantAtLocalTime,
+  localDayOf,
+} from '../shared/domain/loyalty';
 import { appWithout } from './app-without';
 import type { BenchRow } from './models';
 

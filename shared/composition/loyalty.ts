@@ -11,13 +11,14 @@ import {
   ReferralConfig,
   RewardBudgetConfig,
   checkinWakeUpPolicy,
+  expiryWatchWakeOf,
   type GrowthLevelChangePublisher,
   type LoyaltyPorts,
   type LoyaltyRules,
 } from '../domain/loyalty';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client';
 import { DynamoUserStore } from '../adapters/dynamodb/user-store';
-import { DynamoCheckinProgramStore } from '../adapters/loyalty/dynamo-checkin-program-store';
+import { DynamoCheckinProgramStore, DynamoExpiryWatchStore } from '../adapters/loyalty/dynamo-checkin-program-store';
 import { DynamoIncentiveStore } from '../adapters/loyalty/dynamo-incentive-store';
 import { DynamoLedgerStore } from '../adapters/loyalty/dynamo-ledger-store';
 import {
@@ -112,8 +113,9 @@ export function loyaltyPortsOver(input: {
   return {
     clock,
     rules,
-    ledger: new DynamoLedgerStore(tables.client, tables.usersTable),
+    ledger: new DynamoLedgerStore(tables.client, tables.usersTable, expiryWatchWakeOf(rules.points)),
     programs: new DynamoCheckinProgramStore(tables.client, tables.usersTable, checkinWakeUpPolicy(rules.programs, clock)),
+    expiryWatch: new DynamoExpiryWatchStore(tables.client, tables.usersTable),
     coupons: new DynamoCouponStore(tables),
     drawEntries: new DynamoDrawEntryStore(tables),
     referrals: new DynamoReferralStore(tables),

@@ -3,7 +3,20 @@ import { checkinReminder, checkinSummary, couponIssued, levelUp, onboardingRemin
 import { recallR1, recallR2, recallR3, recallR4, recallR5 } from './recall';
 import { testMessage } from './test-message';
 
-const all: readonly MessageTemplate[] = [recallR1, recallR2, recallR3, recallR4, recallR5, checkinReminder, checkinSummary, couponIssued, levelUp, onboardingReminder, pointsExpiring, testMessage];
+const all: readonly MessageTemplate[] = [
+  recallR1,
+  recallR2,
+  recallR3,
+  recallR4,
+  recallR5,
+  checkinReminder,
+  checkinSummary,
+  couponIssued,
+  levelUp,
+  onboardingReminder,
+  pointsExpiring,
+  testMessage,
+];
 
 export * from './wording';
 

@@ -13,6 +13,7 @@ import {
 import { InMemoryCheckinProgramStore } from './checkin-program-store';
 import { InMemoryCouponStore } from './coupon-store';
 import { InMemoryDrawEntryStore } from './draw-entry-store';
+import { InMemoryExpiryWatchStore } from './expiry-watch-store';
 import { InMemoryLedgerStore } from './ledger-store';
 import { InMemoryGrowthPublisher, InMemoryLevelChangeLog } from './level-change-log';
 import { InMemoryLoyaltyMessenger } from './loyalty-messenger';
@@ -40,6 +41,7 @@ export function fakeLoyaltyPorts(options: { at?: string; rules?: LoyaltyRules } 
     rules: options.rules ?? defaultLoyaltyRules(),
     ledger: new InMemoryLedgerStore(),
     programs: new InMemoryCheckinProgramStore(),
+    expiryWatch: new InMemoryExpiryWatchStore(),
     coupons: new InMemoryCouponStore(budget),
     drawEntries: new InMemoryDrawEntryStore(),
     referrals: new InMemoryReferralStore(),
