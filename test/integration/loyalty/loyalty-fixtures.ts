@@ -6,7 +6,6 @@ import { LOYALTY_DEFAULTS } from '../../../shared/adapters/loyalty/loyalty-env';
 import {
   DEFAULT_INCENTIVE_RULES,
   DEFAULT_PROGRAMS,
-  DEFAULT_PROGRAM_ID,
   GrowthConfig,
   addLocalDays,
   instantAtLocalTime,
