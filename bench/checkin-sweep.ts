@@ -10,7 +10,15 @@ import { loyaltyKeys } from '../shared/adapters/loyalty/loyalty-keys';
 import { enrollInCheckin } from '../shared/application/loyalty';
 import { CheckinRunSummary } from '../shared/domain/loyalty/checkin-run';
 import { loyaltyPortsOver, loyaltyRulesOf } from '../shared/composition/loyalty';
-import { addLocalDays, DEFAULT_INCENTIVE_RULES, instantAtLocalTime, localDayOf } from '../shared/domain/loyalty';
+import {
+  addLocalDays,
+  DEFAULT_INCENTIVE_RULES,
+  DEFAULT_PROGRAM_ID,
+  DEFAULT_PROGRAMS,
+  GrowthConfig,
+  instantAtLocalTime,
+  localDayOf,
+} from '../shared/domain/loyalty';
 import { appWithout } from './app-without';
 import type { BenchRow } from './models';
 
@@ -46,6 +54,8 @@ export async function runCheckinSweepBenchmarks(): Promise<BenchRow[]> {
       LOYALTY_MONTHLY_REWARD_BUDGET: LOYALTY_DEFAULTS.monthlyRewardBudget,
       LOYALTY_WHEN_BUDGET_EXHAUSTED: LOYALTY_DEFAULTS.whenBudgetExhausted,
       LOYALTY_INCENTIVE_RULES: DEFAULT_INCENTIVE_RULES,
+      LOYALTY_PROGRAMS: [...DEFAULT_PROGRAMS],
+      LOYALTY_GROWTH_LADDER: GrowthConfig.parse({}),
       LOYALTY_POINTS_EXPIRE_AFTER_DAYS: LOYALTY_DEFAULTS.pointsExpireAfterDays,
       LOYALTY_POINTS_EXPIRY_NOTICE_DAYS: LOYALTY_DEFAULTS.pointsExpiryNoticeDays,
     });
@@ -116,7 +126,7 @@ export async function runCheckinSweepBenchmarks(): Promise<BenchRow[]> {
     const items = await batchGet(
       client,
       usersTable,
-      userIds.map((userId) => ({ pk: loyaltyKeys.userPk(userId), sk: loyaltyKeys.programSk(rules.checkin.programId) })),
+      userIds.map((userId) => ({ pk: loyaltyKeys.userPk(userId), sk: loyaltyKeys.programSk(DEFAULT_PROGRAM_ID) })),
       { consistentRead: true },
     );
     await batchPut(client, baselineTable, items);

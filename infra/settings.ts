@@ -2,6 +2,8 @@ import { DEFAULT_HEALTH_THRESHOLDS, HealthThresholds } from '../shared/domain/he
 import { z } from 'zod';
 import { INGEST_DEFAULTS } from '../shared/config/tables';
 import { DEFAULT_INCENTIVE_RULES, IncentiveRules } from '../shared/domain/loyalty/incentives';
+import { DEFAULT_PROGRAMS, ProgramCatalogue } from '../shared/domain/loyalty/checkin-program';
+import { GrowthConfig } from '../shared/domain/loyalty/growth';
 import { BehaviourEvent } from '../shared/domain/events/behaviour-event';
 import { MESSAGING_DEFAULTS } from '../shared/adapters/messaging/config';
 import { parseContactPolicyConfig } from '../shared/domain/messaging/contact-policy-config';
@@ -24,6 +26,18 @@ const IncentiveRulesSetting = z
   .refine((rules) => rules.every((rule) => behaviourEventTypes.has(rule.eventType)), {
     message: `every rule's eventType must be one of ${[...behaviourEventTypes].join(', ')}`,
   });
+
+/** A setting given as a value in `cdk.json`, or as its JSON text with `-c`. */
+function jsonOrValue<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  }, schema);
+}
 
 /** Messaging settings from CDK context `rekindle.messaging` (infra/features/messaging.ts). */
 export const MessagingSettings = z
@@ -76,6 +90,10 @@ export const RekindleSettings = z.object({
   healthThresholds: HealthThresholds.default(DEFAULT_HEALTH_THRESHOLDS),
   // Key-behaviour incentives (infra/features/loyalty.ts), e.g. -c 'rekindle={"incentiveRules":[...]}'.
   incentiveRules: IncentiveRulesSetting.default(DEFAULT_INCENTIVE_RULES),
+  // Loyalty programs as data (infra/features/loyalty.ts): the 21-day check-in and the 7-day onboarding by default.
+  loyaltyPrograms: jsonOrValue(ProgramCatalogue).default([...DEFAULT_PROGRAMS]),
+  // The growth ladder (names per locale, thresholds, perks) and the level-up message's priority.
+  growthLadder: jsonOrValue(GrowthConfig).default(GrowthConfig.parse({})),
   // Messaging and contact policy, e.g. -c 'rekindle={"messaging":{"fromAddress":"…"}}'.
   messaging: MessagingSettings,
 });

@@ -32,11 +32,26 @@ function describeProgram(view: ProgramView): string {
   return [
     `  ${state.programId}: ${status}`,
     `    started ${state.startDay} (${state.timeZone}) · check-ins ${summary.checkIns}/${summary.requiredCheckins} · streak ${state.streak} · longest ${summary.longestStreak}`,
-    `    points earned ${summary.pointsEarned} · streak bonuses ${summary.streakBonuses} · coupon ${summary.couponIssued ? 'issued' : 'not yet'}`,
+    `    points earned ${summary.pointsEarned} · streak bonuses ${summary.streakBonuses} · ${view.definition.completionReward.kind === 'points' ? `completion ${summary.outcome === 'completed' ? 'rewarded' : 'not yet'}` : `coupon ${summary.couponIssued ? 'issued' : 'not yet'}`}`,
     view.nextWakeAt ? `    next reminder check ${view.nextWakeAt}` : '',
   ]
     .filter(Boolean)
     .join('\n');
+}
+
+function describeDefinition(definition: ProgramView['definition']): string {
+  const action =
+    definition.dailyAction.kind === 'checkin'
+      ? 'a check-in'
+      : `a ${definition.dailyAction.eventType} event${definition.dailyAction.feature ? ` (${definition.dailyAction.feature})` : ''}`;
+  const reward =
+    definition.completionReward.kind === 'points' ? `${definition.completionReward.points} points` : `a ${definition.completionReward.percent}%-off coupon`;
+  const bonus = definition.streakBonusPoints > 0 ? `, +${definition.streakBonusPoints} every ${definition.streakBonusEvery} days in a row` : '';
+  return [
+    `${definition.programId}${definition.names ? ` (${Object.values(definition.names).join(' / ')})` : ''}`,
+    `  ${definition.requiredCheckins} of ${definition.windowDays} days with ${action}; ${definition.pointsPerCheckin} points a day${bonus}; on completion ${reward}`,
+    `  reminder ${definition.reminder.templateId} at ${definition.reminder.localTime} local time on a day without it`,
+  ].join('\n');
 }
 
 function describeEntry(entry: LedgerEntry): string {
@@ -146,7 +161,7 @@ export function registerLoyaltyCommands(program: Command): void {
     });
   });
 
-  const programs = program.command('programs').description('check-in programs');
+  const programs = program.command('programs').description('loyalty programs: the 21-day check-in, the 7-day onboarding…');
   common(programs.command('status').description('progress, streak, rewards and reminders').argument('<userId>')).action(
     async (userId: string, options: CommonOptions) => {
       const body = (await request(options, 'GET', `${user(userId)}/programs`, 'marketer')).body as { programs: ProgramView[]; messages: RecordedMessage[] };
@@ -163,20 +178,26 @@ export function registerLoyaltyCommands(program: Command): void {
   common(
     programs
       .command('enroll')
-      .description('enrol a user in the 21-day check-in program')
+      .description('enrol a user in a program (the 21-day check-in unless --program names another)')
       .argument('<userId>')
+      .option('--program <programId>', 'the program (`rekindle programs list`)', 'checkin-21')
       .option('--time-zone <zone>', 'IANA time zone (default: the profile’s)'),
-  ).action(async (userId: string, options: CommonOptions & { timeZone?: string }) => {
-    const answer = await request(options, 'POST', '/v1/programs/checkin/enrollments', 'marketer', {
+  ).action(async (userId: string, options: CommonOptions & { program: string; timeZone?: string }) => {
+    const answer = await request(options, 'POST', `/v1/programs/${encodeURIComponent(options.program)}/enrollments`, 'marketer', {
       userId,
       ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     });
-    const body = answer.body as { kind: string; state?: { startDay: string; timeZone: string } };
+    const body = answer.body as { kind: string; state?: { programId: string; startDay: string; timeZone: string } };
     output(
       Boolean(options.json),
       body,
-      () => `${body.kind === 'enrolled' ? 'enrolled' : 'already enrolled'}: day 1 is ${body.state?.startDay} (${body.state?.timeZone})`,
+      () =>
+        `${body.kind === 'enrolled' ? 'enrolled' : 'already enrolled'} in ${body.state?.programId ?? options.program}: day 1 is ${body.state?.startDay} (${body.state?.timeZone})`,
     );
+  });
+  common(programs.command('list').description('the programs users can enrol in, as configured')).action(async (options: CommonOptions) => {
+    const body = (await request(options, 'GET', '/v1/programs', 'marketer')).body as { programs: ProgramView['definition'][] };
+    output(Boolean(options.json), body, () => body.programs.map(describeDefinition).join('\n'));
   });
 
   const referrals = program.command('referrals').description('referral codes and sign-ups');

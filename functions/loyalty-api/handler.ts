@@ -21,7 +21,12 @@ import { countMetric, publishCountedMetrics } from '../../shared/adapters/observ
 import { NotFoundError, UserId, parseInput } from '../../shared/domain/common';
 import { TimeZone } from '../../shared/domain/loyalty';
 
-export const EnrollmentRequest = z.strictObject({ userId: UserId, timeZone: TimeZone.optional() });
+export const EnrollmentRequest = z.strictObject({
+  userId: UserId,
+  /** The program to enrol in; the 21-day check-in when absent. */
+  programId: z.string().min(1, 'programId must not be empty').optional(),
+  timeZone: TimeZone.optional(),
+});
 export type EnrollmentRequest = z.infer<typeof EnrollmentRequest>;
 export const CheckinRequest = z.strictObject({ programId: z.string().min(1, 'programId must not be empty').optional() });
 export type CheckinRequest = z.infer<typeof CheckinRequest>;
@@ -57,6 +62,12 @@ function countGrants(applied: readonly AppliedGrant[]): void {
   countMetric('LoyaltyDrawEntries', counts.drawEntries);
 }
 
+async function enroll(request: EnrollmentRequest): Promise<APIGatewayProxyStructuredResultV2> {
+  const outcome = await enrollInCheckin(composeLoyalty(), request);
+  if (outcome.kind === 'enrolled') countMetric('LoyaltyCheckinEnrollments');
+  return json(outcome.kind === 'enrolled' ? 201 : 200, outcome);
+}
+
 type Route = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
@@ -65,11 +76,11 @@ type Route = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructure
  * status; errors answer through the one kind-to-status table.
  */
 const routes: Record<string, Route> = {
-  'POST /v1/programs/checkin/enrollments': async (event) => {
-    const request = parseInput(EnrollmentRequest, jsonBody(event), 'the enrollment');
-    const outcome = await enrollInCheckin(composeLoyalty(), request);
-    if (outcome.kind === 'enrolled') countMetric('LoyaltyCheckinEnrollments');
-    return json(outcome.kind === 'enrolled' ? 201 : 200, outcome);
+  'GET /v1/programs': async () => json(200, { programs: composeLoyalty().rules.programs }),
+  'POST /v1/programs/checkin/enrollments': async (event) => enroll(parseInput(EnrollmentRequest, jsonBody(event), 'the enrollment')),
+  'POST /v1/programs/{programId}/enrollments': async (event) => {
+    const request = parseInput(EnrollmentRequest.omit({ programId: true }), jsonBody(event), 'the enrollment');
+    return enroll({ ...request, programId: pathParameter(event, 'programId') });
   },
   'POST /v1/users/{userId}/checkins': async (event) => {
     const userId = userIdOf(event);
@@ -78,7 +89,7 @@ const routes: Record<string, Route> = {
     countGrants(grantOutcomes);
     switch (outcome.kind) {
       case 'not-enrolled':
-        throw new NotFoundError(`user ${userId} is not enrolled in the check-in program`);
+        throw new NotFoundError(`user ${userId} is not enrolled in ${request.programId ?? 'the check-in program'}`);
       case 'checked-in':
         logger.info('checked in', { dayNumber: outcome.dayNumber, streak: outcome.streak, grants: grantOutcomes.length });
         return json(201, {

@@ -76,10 +76,16 @@ export class LoyaltyFeature extends Construct {
       [LOYALTY_ENV.whenBudgetExhausted]: LOYALTY_DEFAULTS.whenBudgetExhausted,
       [ENV.aggregateRetentionDays]: String(settings.aggregateRetentionDays),
       [LOYALTY_ENV.incentiveRules]: JSON.stringify(settings.incentiveRules),
+      [LOYALTY_ENV.programs]: JSON.stringify(settings.loyaltyPrograms),
+      [LOYALTY_ENV.growthLadder]: JSON.stringify(settings.growthLadder),
       [LOYALTY_ENV.pointsExpireAfterDays]: String(LOYALTY_DEFAULTS.pointsExpireAfterDays),
       [LOYALTY_ENV.pointsExpiryNoticeDays]: String(LOYALTY_DEFAULTS.pointsExpiryNoticeDays),
     };
-    const incentiveEventTypes = [...new Set(settings.incentiveRules.map((rule) => rule.eventType))].filter((type) => type !== 'purchase' && type !== 'refund');
+    // The stream consumer sees purchases and refunds (growth), the incentive rules' event types and the event-driven programs' daily actions.
+    const programEventTypes = settings.loyaltyPrograms.flatMap((program) => (program.dailyAction.kind === 'event' ? [program.dailyAction.eventType] : []));
+    const incentiveEventTypes = [...new Set([...settings.incentiveRules.map((rule) => rule.eventType), ...programEventTypes])].filter(
+      (type) => type !== 'purchase' && type !== 'refund',
+    );
 
     const api = new RekindleFunction(this, 'LoyaltyApi', {
       entry: 'functions/loyalty-api/handler.ts',
@@ -162,6 +168,8 @@ export class LoyaltyFeature extends Construct {
 
     const marketer = [
       [apigw.HttpMethod.POST, '/v1/programs/checkin/enrollments'],
+      [apigw.HttpMethod.POST, '/v1/programs/{programId}/enrollments'],
+      [apigw.HttpMethod.GET, '/v1/programs'],
       [apigw.HttpMethod.GET, '/v1/users/{userId}/points'],
       [apigw.HttpMethod.GET, '/v1/users/{userId}/programs'],
       [apigw.HttpMethod.POST, '/v1/users/{userId}/referral-code'],

@@ -4,20 +4,21 @@ import { readConfig, positiveIntFromEnv } from '../config/read-config';
 import { ENV, OperationsTableConfig, UsersTableConfig } from '../config/tables';
 import type { Clock } from '../domain/common';
 import {
-  CheckinProgramConfig,
+  ProgramCatalogue,
   GrowthConfig,
   IncentiveRules,
   PointsExpiryConfig,
   ReferralConfig,
   RewardBudgetConfig,
   checkinWakeUpPolicy,
+  expiryWatchWakeOf,
   type GrowthLevelChangePublisher,
   type LoyaltyPorts,
   type LoyaltyRules,
 } from '../domain/loyalty';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client';
 import { DynamoUserStore } from '../adapters/dynamodb/user-store';
-import { DynamoCheckinProgramStore } from '../adapters/loyalty/dynamo-checkin-program-store';
+import { DynamoCheckinProgramStore, DynamoExpiryWatchStore } from '../adapters/loyalty/dynamo-checkin-program-store';
 import { DynamoIncentiveStore } from '../adapters/loyalty/dynamo-incentive-store';
 import { DynamoLedgerStore } from '../adapters/loyalty/dynamo-ledger-store';
 import {
@@ -36,6 +37,21 @@ import { buildMessenger } from './messaging';
 import { DynamoMessageLog } from '../adapters/messaging/message-log';
 import { runtimeClock } from '../adapters/runtime-clock';
 
+/** A variable holding JSON text, validated by `schema` once parsed. */
+function jsonFromEnv<T extends z.ZodType>(what: string, schema: T) {
+  return z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: `must be ${what}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
 /** The loyalty functions' environment (set by infra/features/loyalty.ts), validated once. */
 export const LoyaltyConfig = UsersTableConfig.extend(OperationsTableConfig.shape).extend({
   [LOYALTY_ENV.monthlyRewardBudget]: z.coerce.number().int().nonnegative(),
@@ -43,34 +59,28 @@ export const LoyaltyConfig = UsersTableConfig.extend(OperationsTableConfig.shape
   [LOYALTY_ENV.aggregateRetentionDays]: positiveIntFromEnv,
   [LOYALTY_ENV.pointsExpireAfterDays]: positiveIntFromEnv,
   [LOYALTY_ENV.pointsExpiryNoticeDays]: z.coerce.number().int().nonnegative(),
-  [LOYALTY_ENV.incentiveRules]: z
-    .string()
-    .transform((text, context) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        context.addIssue({ code: 'custom', message: 'must be a JSON array of incentive rules' });
-        return z.NEVER;
-      }
-    })
-    .pipe(IncentiveRules),
+  [LOYALTY_ENV.incentiveRules]: jsonFromEnv('a JSON array of incentive rules', IncentiveRules),
+  [LOYALTY_ENV.programs]: jsonFromEnv('a JSON array of program definitions', ProgramCatalogue),
+  [LOYALTY_ENV.growthLadder]: jsonFromEnv('a JSON growth ladder ({ levels, levelUpMessage })', GrowthConfig),
 });
 export type LoyaltyConfig = z.infer<typeof LoyaltyConfig>;
 
-/** Program rules: the domain's defaults (the product's 21-day program), budget, incentive rules and points expiry from configuration. */
+/** The loyalty rules from configuration: programs, growth ladder, budget, incentive rules and points expiry (referrals: the domain's defaults). */
 export function loyaltyRulesOf(
   config: Pick<
     LoyaltyConfig,
     | typeof LOYALTY_ENV.monthlyRewardBudget
     | typeof LOYALTY_ENV.whenBudgetExhausted
     | typeof LOYALTY_ENV.incentiveRules
+    | typeof LOYALTY_ENV.programs
+    | typeof LOYALTY_ENV.growthLadder
     | typeof LOYALTY_ENV.pointsExpireAfterDays
     | typeof LOYALTY_ENV.pointsExpiryNoticeDays
   >,
 ): LoyaltyRules {
   return {
-    checkin: CheckinProgramConfig.parse({}),
-    growth: GrowthConfig.parse({}),
+    programs: config[LOYALTY_ENV.programs],
+    growth: config[LOYALTY_ENV.growthLadder],
     referral: ReferralConfig.parse({}),
     budget: RewardBudgetConfig.parse({ monthlyBudget: config[LOYALTY_ENV.monthlyRewardBudget], whenExhausted: config[LOYALTY_ENV.whenBudgetExhausted] }),
     incentives: config[LOYALTY_ENV.incentiveRules],
@@ -103,8 +113,9 @@ export function loyaltyPortsOver(input: {
   return {
     clock,
     rules,
-    ledger: new DynamoLedgerStore(tables.client, tables.usersTable),
-    programs: new DynamoCheckinProgramStore(tables.client, tables.usersTable, checkinWakeUpPolicy(rules.checkin, clock)),
+    ledger: new DynamoLedgerStore(tables.client, tables.usersTable, expiryWatchWakeOf(rules.points)),
+    programs: new DynamoCheckinProgramStore(tables.client, tables.usersTable, checkinWakeUpPolicy(rules.programs, clock)),
+    expiryWatch: new DynamoExpiryWatchStore(tables.client, tables.usersTable),
     coupons: new DynamoCouponStore(tables),
     drawEntries: new DynamoDrawEntryStore(tables),
     referrals: new DynamoReferralStore(tables),

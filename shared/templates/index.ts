@@ -1,5 +1,5 @@
 import type { MessageTemplate, TemplateCatalog } from '../domain/messaging/template';
-import { checkinReminder, checkinSummary, couponIssued, levelUp } from './loyalty';
+import { checkinReminder, checkinSummary, couponIssued, levelUp, onboardingReminder, pointsExpiring } from './loyalty';
 import { recallR1, recallR2, recallR3, recallR4, recallR5 } from './recall';
 import { lifecycleSecondPurchase, lifecycleWelcome, lifecycleWelcomeTips } from './lifecycle';
 import { testMessage } from './test-message';
@@ -17,6 +17,8 @@ const all: readonly MessageTemplate[] = [
   checkinSummary,
   couponIssued,
   levelUp,
+  onboardingReminder,
+  pointsExpiring,
   testMessage,
 ];
 

@@ -132,3 +132,70 @@ export const levelUp: MessageTemplate = {
     },
   },
 };
+
+/** An event-driven task program (the 7-day onboarding): a day without the task. */
+export const onboardingReminder: MessageTemplate = {
+  id: 'onboarding-reminder',
+  description: 'Onboarding task program: reminder on a day without the task',
+  variables: ['firstName', 'currentStreak', 'daysLeft', 'checkinUrl'],
+  content: {
+    en: {
+      email: {
+        subject: "{{firstName}}, today's task is waiting",
+        html: emailHtml(
+          'en',
+          ['Hi {{firstName}},', "You have done your task {{currentStreak}} days in a row. {{daysLeft}} more to finish: do today's in the app."],
+          { label: "Do today's task", urlVariable: 'checkinUrl' },
+        ),
+        text: "Hi {{firstName}},\n\nYou have done your task {{currentStreak}} days in a row. {{daysLeft}} more to finish: do today's in the app.\n\n{{checkinUrl}}\n",
+      },
+      sms: { text: "{{firstName}}, {{currentStreak}} days in a row, {{daysLeft}} to go. Today's task: {{checkinUrl}}" },
+      push: { title: "Today's task is waiting", body: '{{currentStreak}} days in a row, {{daysLeft}} to go, {{firstName}}.' },
+    },
+    'zh-CN': {
+      email: {
+        subject: '{{firstName}}，今天的新手任务还没完成',
+        html: emailHtml('zh-CN', ['{{firstName}}，你好：', '你已连续{{currentStreak}}天完成任务，还差{{daysLeft}}天。今天也来完成吧。'], {
+          label: '去完成任务',
+          urlVariable: 'checkinUrl',
+        }),
+        text: '{{firstName}}，你好：\n\n你已连续{{currentStreak}}天完成任务，还差{{daysLeft}}天。今天也来完成吧。\n\n{{checkinUrl}}\n',
+      },
+      sms: { text: '{{firstName}}，已连续{{currentStreak}}天完成任务，还差{{daysLeft}}天：{{checkinUrl}}' },
+      push: { title: '今天的任务还没完成', body: '{{firstName}}，已连续{{currentStreak}}天，还差{{daysLeft}}天。' },
+    },
+  },
+};
+
+/** Points are about to expire (one notice per expiring grant). */
+export const pointsExpiring: MessageTemplate = {
+  id: 'points-expiring',
+  description: 'Points ledger: points that will expire soon',
+  variables: ['firstName', 'pointsExpiring', 'expiresOn', 'appUrl'],
+  content: {
+    en: {
+      email: {
+        subject: '{{firstName}}, {{pointsExpiring}} points expire on {{expiresOn}}',
+        html: emailHtml('en', ['Hi {{firstName}},', '{{pointsExpiring}} of your points expire on {{expiresOn}}. Spend them before then.'], {
+          label: 'Spend my points',
+          urlVariable: 'appUrl',
+        }),
+        text: 'Hi {{firstName}},\n\n{{pointsExpiring}} of your points expire on {{expiresOn}}. Spend them before then.\n\n{{appUrl}}\n',
+      },
+      sms: { text: '{{firstName}}, {{pointsExpiring}} points expire on {{expiresOn}}. {{appUrl}}' },
+      push: { title: 'Points expiring soon', body: '{{firstName}}, {{pointsExpiring}} points expire on {{expiresOn}}.' },
+    },
+    'zh-CN': {
+      email: {
+        subject: '{{firstName}}，你有{{pointsExpiring}}积分将于{{expiresOn}}过期',
+        html: emailHtml('zh-CN', ['{{firstName}}，你好：', '你有{{pointsExpiring}}积分将于{{expiresOn}}过期，请在此之前使用。'], {
+          label: '去使用积分',
+          urlVariable: 'appUrl',
+        }),
+        text: '{{firstName}}，你好：\n\n你有{{pointsExpiring}}积分将于{{expiresOn}}过期，请在此之前使用。\n\n{{appUrl}}\n',
+      },
+      sms: { text: '{{firstName}}，你有{{pointsExpiring}}积分将于{{expiresOn}}过期。{{appUrl}}' },
+      push: { title: '积分即将过期', body: '{{firstName}}，{{pointsExpiring}}积分将于{{expiresOn}}过期。' },
+    },
+  },
+};

@@ -1,8 +1,16 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { InvalidInputError } from '../../domain/common';
-import { CheckinProgramState, type CheckinProgramStore, type DueWakeUp, type DueWakeUpPage, type StoredCheckinProgram } from '../../domain/loyalty';
+import {
+  CheckinProgramState,
+  type CheckinProgramStore,
+  type DueWakeUp,
+  type DueWakeUpPage,
+  type ExpiryWatch,
+  type ExpiryWatchStore,
+  type StoredCheckinProgram,
+} from '../../domain/loyalty';
 import { loyaltyKeys, shardOf, WAKE_INDEX_NAME, WAKE_SHARDS } from './loyalty-keys';
 
 /** When orchestration should next wake for a state; `undefined` once the program is over. */
@@ -15,6 +23,8 @@ export type WakeUpPolicy = (state: CheckinProgramState) => Date | undefined;
  * policy) and its wake shard; the sparse `WakeIndex` over those two attributes is what the sweep
  * queries. A program that is over drops both attributes and leaves the index, so the sweep never
  * reads it again. State and wake-up change in the same conditional put: they cannot disagree.
+ * The index also holds each user's points-expiry watch (`DynamoExpiryWatchStore`): `dueWakeUps`
+ * answers both kinds.
  */
 export class DynamoCheckinProgramStore implements CheckinProgramStore {
   readonly wakeShards = WAKE_SHARDS;
@@ -87,11 +97,13 @@ export class DynamoCheckinProgramStore implements CheckinProgramStore {
         }),
       );
       for (const item of page.Items ?? []) {
-        due.push({
-          userId: String(item.pk).slice('USER#'.length),
-          programId: String(item.sk).slice(loyaltyKeys.programPrefix.length),
-          wakeAt: String(item.wakeAt),
-        });
+        const userId = String(item.pk).slice('USER#'.length);
+        const sk = String(item.sk);
+        due.push(
+          sk === loyaltyKeys.expiryWatchSk
+            ? { kind: 'points-expiry', userId, wakeAt: String(item.wakeAt) }
+            : { kind: 'program', userId, programId: sk.slice(loyaltyKeys.programPrefix.length), wakeAt: String(item.wakeAt) },
+        );
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey && due.length < limit);
@@ -128,5 +140,47 @@ function startKeyOf(cursor: string): Record<string, unknown> {
     return WakeIndexKey.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch (error) {
     throw new InvalidInputError('not a wake-index cursor', [{ index: null, path: 'cursor', message: 'not a cursor this store returned' }], { cause: error });
+  }
+}
+
+/**
+ * The points-expiry watch (`EXPIRYWATCH` under the user), in the wake index beside the programs.
+ * The ledger arms it inside each points grant's transaction (`DynamoLedgerStore`); the sweep
+ * moves or removes the wake-up here, on condition that no grant armed it since it was read.
+ */
+export class DynamoExpiryWatchStore implements ExpiryWatchStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async load(userId: string): Promise<ExpiryWatch | undefined> {
+    const answer = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: loyaltyKeys.userPk(userId), sk: loyaltyKeys.expiryWatchSk }, ConsistentRead: true }),
+    );
+    if (!answer.Item) return undefined;
+    return { wakeAt: typeof answer.Item.wakeAt === 'string' ? answer.Item.wakeAt : undefined, grants: Number(answer.Item.grants ?? 0) };
+  }
+
+  async reschedule(userId: string, wakeAt: Date | undefined, readGrants: number): Promise<'saved' | 'conflict'> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: loyaltyKeys.userPk(userId), sk: loyaltyKeys.expiryWatchSk },
+          UpdateExpression: wakeAt ? 'SET wakeAt = :wakeAt, wakeShard = :shard' : 'REMOVE wakeAt, wakeShard',
+          ConditionExpression: '#grants = :read',
+          ExpressionAttributeNames: { '#grants': 'grants' },
+          ExpressionAttributeValues: {
+            ':read': readGrants,
+            ...(wakeAt ? { ':wakeAt': wakeAt.toISOString(), ':shard': loyaltyKeys.wakeShard(shardOf(userId, WAKE_SHARDS)) } : {}),
+          },
+        }),
+      );
+      return 'saved';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'conflict';
+      throw error;
+    }
   }
 }

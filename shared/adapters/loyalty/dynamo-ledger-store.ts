@@ -10,7 +10,7 @@ import {
   type LedgerBalance,
   type LoyaltyLedger,
 } from '../../domain/loyalty';
-import { loyaltyKeys } from './loyalty-keys';
+import { loyaltyKeys, shardOf, WAKE_SHARDS } from './loyalty-keys';
 import {
   cancellationReasons,
   conflictBackoff,
@@ -46,9 +46,14 @@ const capClauses = {
  * a cap, `cap-reached`.
  */
 export class DynamoLedgerStore implements LoyaltyLedger {
+  /**
+   * @param expiryWakeOf when a grant arms the user's points-expiry watch (see `expiryWatchWakeOf`);
+   * none: grants arm nothing.
+   */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly expiryWakeOf: (entry: LedgerEntry) => Date | undefined = () => undefined,
   ) {}
 
   async append(entry: LedgerEntry, conditions: AppendConditions = {}): Promise<AppendOutcome> {
@@ -108,6 +113,7 @@ export class DynamoLedgerStore implements LoyaltyLedger {
               },
             },
             ...(cap ? [this.capCount(pk, cap)] : []),
+            ...this.armExpiryWatch(pk, entry),
           ],
         }),
       );
@@ -133,6 +139,28 @@ export class DynamoLedgerStore implements LoyaltyLedger {
         ExpressionAttributeValues: { ':one': 1, ':max': cap.max },
       },
     };
+  }
+
+  /**
+   * Arms the points-expiry watch with the grant's notice time unless it is armed already (an
+   * earlier grant's is sooner), and counts the grant, so the sweep's reschedule, conditional on
+   * the count it read, never drops a grant it did not see. Last item: it has no condition, so
+   * the cancellation reasons of the others keep their places.
+   */
+  private armExpiryWatch(pk: string, entry: LedgerEntry) {
+    const wakeAt = this.expiryWakeOf(entry);
+    if (!wakeAt) return [];
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: { pk, sk: loyaltyKeys.expiryWatchSk },
+          UpdateExpression: 'SET wakeAt = if_not_exists(wakeAt, :wakeAt), wakeShard = if_not_exists(wakeShard, :shard) ADD #grants :one',
+          ExpressionAttributeNames: { '#grants': 'grants' },
+          ExpressionAttributeValues: { ':wakeAt': wakeAt.toISOString(), ':shard': loyaltyKeys.wakeShard(shardOf(entry.userId, WAKE_SHARDS)), ':one': 1 },
+        },
+      },
+    ];
   }
 
   /**

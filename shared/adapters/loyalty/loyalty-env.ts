@@ -7,6 +7,10 @@ export const LOYALTY_ENV = {
   aggregateRetentionDays: ENV.aggregateRetentionDays,
   /** The key-behaviour incentive rules, a JSON array of `IncentiveRule` (from the CDK settings). */
   incentiveRules: 'LOYALTY_INCENTIVE_RULES',
+  /** The programs users can enrol in, a JSON array of `ProgramDefinition` (from the CDK settings). */
+  programs: 'LOYALTY_PROGRAMS',
+  /** The growth ladder and the level-up message's priority, a JSON `GrowthConfig` (from the CDK settings). */
+  growthLadder: 'LOYALTY_GROWTH_LADDER',
   /** Points expire this many days after they were granted, oldest first. */
   pointsExpireAfterDays: 'LOYALTY_POINTS_EXPIRE_AFTER_DAYS',
   /** How many days before points expire the user is told (0: not told). */

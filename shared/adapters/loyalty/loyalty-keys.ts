@@ -9,6 +9,7 @@ import type { LedgerAccount } from '../../domain/loyalty';
  *                     sk BALANCE#<account>         balance and version of `points` or `growth`
  *                     sk GRANTCAP#<capKey>         entries counted against a cap (e.g. an incentive rule's cap per user)
  *                     sk PROGRAM#<programId>       check-in program state + version (+ wakeShard/wakeAt while active)
+ *                     sk EXPIRYWATCH               the points-expiry watch: grants counted, wakeShard/wakeAt while points are left
  *                     sk COUPON#<couponId>         an issued coupon
  *                     sk REFCODE                   the user's referral code
  *                     sk REFERRED_BY               the user's accepted referral (one per referee, ever)
@@ -32,6 +33,7 @@ export const loyaltyKeys = {
   grantCapSk: (capKey: string) => `GRANTCAP#${capKey}`,
   programSk: (programId: string) => `PROGRAM#${programId}`,
   programPrefix: 'PROGRAM#',
+  expiryWatchSk: 'EXPIRYWATCH',
   couponSk: (couponId: string) => `COUPON#${couponId}`,
   couponPrefix: 'COUPON#',
   userCodeSk: 'REFCODE',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { LoyaltyMessage, LoyaltyMessenger, LoyaltyProfiles, RecordedMessage, ReminderOutcome } from '../../domain/loyalty';
+import { localDayOf, type LoyaltyMessage, type LoyaltyMessenger, type LoyaltyProfiles, type RecordedMessage, type ReminderOutcome } from '../../domain/loyalty';
 import { assertNever, type Channel, type MessageLogEntry, type Priority, type SendOutcome, type TemplateData } from '../../domain/messaging';
 import type { UserProfile } from '../../domain/profiles/user-profile';
 import { couponExpiryText, couponValueText, firstNameFor } from '../../templates';
@@ -27,6 +27,8 @@ const PLANS: Record<LoyaltyMessage['kind'], MessagePlan> = {
   'coupon-issued': { templateId: 'coupon-issued', priority: 'core', channels: ['email', 'push'] },
   // Its priority is configuration (GrowthConfig.levelUpMessage): the message carries it.
   'level-up': { templateId: 'level-up', priority: 'non-core', channels: ['push', 'email'] },
+  // A nudge to spend: marketing, rationed by the contact policy like a reminder.
+  'points-expiring': { templateId: 'points-expiring', priority: 'non-core', channels: ['push', 'email'] },
 };
 
 const CONTACT_POINT: Record<Channel, (profile: UserProfile) => string | undefined> = {
@@ -82,6 +84,13 @@ export function loyaltyTemplateData(message: LoyaltyMessage, profile: UserProfil
         perks: message.level.perks.join(locale === 'zh-CN' ? '、' : ', ') || '—',
         appUrl,
       };
+    case 'points-expiring':
+      return {
+        firstName,
+        pointsExpiring: message.amount,
+        expiresOn: localDayOf(new Date(message.expiresAt), profile?.timeZone ?? 'UTC'),
+        appUrl,
+      };
     default:
       return assertNever(message);
   }
@@ -101,7 +110,7 @@ export class MessengerLoyaltyMessenger implements LoyaltyMessenger {
   ) {}
 
   async send(message: LoyaltyMessage): Promise<ReminderOutcome> {
-    const plan = PLANS[message.kind];
+    const plan = message.kind === 'checkin-reminder' ? { ...PLANS[message.kind], templateId: message.templateId } : PLANS[message.kind];
     const profile = await this.profiles.getProfile(message.userId);
     const outcome = await this.messenger.send({
       userId: message.userId,

@@ -1,12 +1,21 @@
-import { NotFoundError, assertNever } from '../../domain/common';
-import { CheckinStateContentionError, checkIn, summarizeCheckinProgram, type CheckInOutcome, type LoyaltyPorts } from '../../domain/loyalty';
+import { InvalidInputError, NotFoundError, assertNever } from '../../domain/common';
+import {
+  CheckinStateContentionError,
+  DEFAULT_PROGRAM_ID,
+  checkIn,
+  programNamed,
+  summarizeCheckinProgram,
+  type CheckInOutcome,
+  type LoyaltyPorts,
+  type ProgramDefinition,
+} from '../../domain/loyalty';
 import { sendProgramSummary } from './loyalty-messages';
 import { grantRewards, type AppliedGrant, type GrantPorts } from './reward-grants';
 
 /** The ports a check-in needs. */
 export type CheckInPorts = GrantPorts & Pick<LoyaltyPorts, 'programs'>;
 
-/** A check-in request's result: the rule's outcome plus what each grant did. */
+/** A day's action's result: the rule's outcome plus what each grant did. */
 export interface CheckInResult {
   readonly outcome: CheckInOutcome;
   readonly grantOutcomes: readonly AppliedGrant[];
@@ -14,24 +23,32 @@ export interface CheckInResult {
 
 const MAX_SAVE_ATTEMPTS = 5;
 
+/** The configured program with this id. @throws NotFoundError naming the known programs when there is none. */
+export function definitionOf(ports: Pick<LoyaltyPorts, 'rules'>, programId: string): ProgramDefinition {
+  const definition = programNamed(ports.rules.programs, programId);
+  if (definition) return definition;
+  throw new NotFoundError(`no program ${programId} (programs: ${ports.rules.programs.map((program) => program.programId).join(', ')})`);
+}
+
 /**
- * A user checks in now. Loads the state, applies the rule, writes the grants, then saves the
- * state conditionally on its version. Grants go first so that a crash between the two replays
- * them (refused as already granted) instead of losing them. A version conflict means a concurrent
- * request moved the state: reload and re-decide, which normally answers `already-checked-in-today`.
+ * The user did the program's daily action at `at` (a check-in request, or the program's event
+ * as the raw-event stream delivered it). Loads the state, applies the rule, writes the grants,
+ * then saves the state conditionally on its version. Grants go first so that a crash between the
+ * two replays them (refused as already granted) instead of losing them. A version conflict means
+ * a concurrent request moved the state: reload and re-decide, which normally answers
+ * `already-checked-in-today`.
  *
  * Grants go through the one grant path, budget included: the daily points and streak bonuses are
- * ledger entries and the completion coupon is percent-off, neither of which costs the monthly
- * budget, so a spent budget never holds back a check-in reward (as before the budget existed).
- * When the check-in completes the program, or reveals it can no longer be completed, the summary
- * goes out (once, by id).
- * @throws NotFoundError for a program other than the configured check-in program.
+ * ledger entries and the completion reward is points or a percent-off coupon, neither of which
+ * costs the monthly budget. When the action completes the program, or reveals it can no longer be
+ * completed, the summary goes out (once, by id).
  * @throws CheckinStateContentionError when the state kept changing for every attempt (retryable).
  */
-export async function checkInNow(ports: CheckInPorts, input: { readonly userId: string; readonly programId?: string | undefined }): Promise<CheckInResult> {
-  const config = ports.rules.checkin;
-  if (input.programId !== undefined && input.programId !== config.programId) throw new NotFoundError(`no check-in program ${input.programId}`);
-  const at = ports.clock.now();
+export async function recordDailyAction(
+  ports: CheckInPorts,
+  input: { readonly userId: string; readonly definition: ProgramDefinition; readonly at: Date },
+): Promise<CheckInResult> {
+  const { definition: config, at } = input;
   for (let attempt = 1; attempt <= MAX_SAVE_ATTEMPTS; attempt += 1) {
     const stored = await ports.programs.load(input.userId, config.programId);
     const outcome = checkIn(stored?.state, at, config);
@@ -59,4 +76,25 @@ export async function checkInNow(ports: CheckInPorts, input: { readonly userId: 
     }
   }
   throw new CheckinStateContentionError(input.userId, config.programId, MAX_SAVE_ATTEMPTS);
+}
+
+/**
+ * A user checks in now, in the program named (the 21-day check-in when none is).
+ * @throws NotFoundError for a program that is not configured.
+ * @throws InvalidInputError naming `programId` for a program whose daily action is an event, not a check-in.
+ * @throws CheckinStateContentionError when the state kept changing for every attempt (retryable).
+ */
+export async function checkInNow(ports: CheckInPorts, input: { readonly userId: string; readonly programId?: string | undefined }): Promise<CheckInResult> {
+  const definition = definitionOf(ports, input.programId ?? DEFAULT_PROGRAM_ID);
+  if (definition.dailyAction.kind !== 'checkin') {
+    const { eventType, feature } = definition.dailyAction;
+    throw new InvalidInputError(`program ${definition.programId} is not a check-in program`, [
+      {
+        index: null,
+        path: 'programId',
+        message: `${definition.programId} completes on ${eventType}${feature ? ` (${feature})` : ''} events, not check-ins`,
+      },
+    ]);
+  }
+  return recordDailyAction(ports, { userId: input.userId, definition, at: ports.clock.now() });
 }

@@ -1,21 +1,25 @@
 import { assertNever } from '../../domain/common';
-import { enrollInCheckinProgram, type CheckinProgramState, type LoyaltyPorts } from '../../domain/loyalty';
+import { DEFAULT_PROGRAM_ID, enrollInCheckinProgram, type CheckinProgramState, type LoyaltyPorts } from '../../domain/loyalty';
 import { PROFILE_DEFAULTS } from '../../domain/profiles/user-profile';
+import { definitionOf } from './check-in';
 
 /** Result of an enrolment request. */
 export type EnrollOutcome =
   { readonly kind: 'enrolled'; readonly state: CheckinProgramState } | { readonly kind: 'already-enrolled'; readonly state: CheckinProgramState | undefined };
 
 /**
- * Enrols a user in the check-in program once, in the time zone given or else their profile's
- * (else the default); a repeated or concurrent enrolment answers `already-enrolled` with the
+ * Enrols a user in a program (the 21-day check-in when none is named) once, in the time zone
+ * given or else their profile's (else the default). A user can be in several different programs,
+ * never twice in one: the state is created on condition that none exists for this user and
+ * program, so of concurrent enrolments one wins and the others answer `already-enrolled` with the
  * state that won.
+ * @throws NotFoundError for a program that is not configured.
  */
 export async function enrollInCheckin(
   ports: Pick<LoyaltyPorts, 'programs' | 'profiles' | 'clock' | 'rules'>,
-  input: { readonly userId: string; readonly timeZone?: string | undefined },
+  input: { readonly userId: string; readonly programId?: string | undefined; readonly timeZone?: string | undefined },
 ): Promise<EnrollOutcome> {
-  const config = ports.rules.checkin;
+  const config = definitionOf(ports, input.programId ?? DEFAULT_PROGRAM_ID);
   const timeZone = input.timeZone ?? (await ports.profiles.getProfile(input.userId))?.timeZone ?? PROFILE_DEFAULTS.timeZone;
   const state = enrollInCheckinProgram({ userId: input.userId, timeZone, at: ports.clock.now(), config });
   const created = await ports.programs.create(state);

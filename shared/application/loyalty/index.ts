@@ -2,6 +2,7 @@
 export * from './check-in';
 export * from './count-growth-event';
 export * from './count-loyalty-event';
+export * from './count-program-event';
 export * from './enroll-in-checkin';
 export * from './incentives';
 export * from './loyalty-messages';

@@ -1,4 +1,4 @@
-import type { CheckinProgramSummary, Coupon, LoyaltyPorts, ReminderOutcome } from '../../domain/loyalty';
+import { DEFAULT_PROGRAM_ID, type CheckinProgramSummary, type Coupon, type LoyaltyPorts, type ReminderOutcome } from '../../domain/loyalty';
 
 /** The ports the loyalty messages need. */
 export type MessagePorts = Pick<LoyaltyPorts, 'messages' | 'clock' | 'rules'>;
@@ -16,8 +16,9 @@ export async function sendProgramSummary(ports: MessagePorts, summary: CheckinPr
 }
 
 /** What earned a coupon, as the message log's source names it. */
-function programOfCoupon(ports: MessagePorts, coupon: Coupon): string {
-  return coupon.reason === 'checkin-completion' ? ports.rules.checkin.programId : 'referral';
+function programOfCoupon(coupon: Coupon): string {
+  // Coupons stored before they named their program were the 21-day check-in's.
+  return coupon.reason === 'checkin-completion' ? (coupon.programId ?? DEFAULT_PROGRAM_ID) : 'referral';
 }
 
 /**
@@ -30,7 +31,7 @@ export async function sendCouponIssued(ports: MessagePorts, coupon: Coupon): Pro
       kind: 'coupon-issued',
       messageId: ['coupon-issued', encodeURIComponent(coupon.id)].join('#'),
       userId: coupon.userId,
-      programId: programOfCoupon(ports, coupon),
+      programId: programOfCoupon(coupon),
       coupon,
     },
     ports.clock.now(),

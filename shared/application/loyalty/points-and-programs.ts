@@ -3,7 +3,9 @@ import {
   growthLevelOf,
   pointsExpiringSoon,
   type GrowthLevel,
+  programNamed,
   summarizeCheckinProgram,
+  type ProgramDefinition,
   type CheckinProgramState,
   type CheckinProgramSummary,
   type Coupon,
@@ -52,20 +54,24 @@ export async function pointsOf(ports: Pick<LoyaltyPorts, 'ledger' | 'coupons' | 
 /** One program as `GET /v1/users/{id}/programs` shows it. */
 export interface ProgramView {
   readonly state: CheckinProgramState;
+  /** The program's rules (length, daily action, rewards). */
+  readonly definition: ProgramDefinition;
   readonly summary: CheckinProgramSummary;
   readonly nextWakeAt: string | undefined;
 }
 
-/** The user's check-in program (progress, summary, next wake-up) and the loyalty messages sent to them. */
+/** The user's programs (rules, progress, summary, next wake-up) and the loyalty messages sent to them. */
 export async function programsOf(
   ports: Pick<LoyaltyPorts, 'programs' | 'messages' | 'rules'>,
   userId: string,
 ): Promise<{ programs: ProgramView[]; messages: RecordedMessage[] }> {
   const [stored, messages] = await Promise.all([ports.programs.programsOf(userId), ports.messages.messagesOf(userId)]);
   return {
-    programs: stored
-      .filter((program) => program.state.programId === ports.rules.checkin.programId)
-      .map((program) => ({ state: program.state, summary: summarizeCheckinProgram(program.state, ports.rules.checkin), nextWakeAt: program.wakeAt })),
+    programs: stored.flatMap((program) => {
+      // A program no longer configured is left out: its rules are gone.
+      const definition = programNamed(ports.rules.programs, program.state.programId);
+      return definition ? [{ state: program.state, definition, summary: summarizeCheckinProgram(program.state, definition), nextWakeAt: program.wakeAt }] : [];
+    }),
     messages,
   };
 }

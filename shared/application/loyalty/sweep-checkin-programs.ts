@@ -3,6 +3,9 @@ import {
   addSweepCounts,
   assertNever,
   evaluateDay,
+  expiryNoticesDue,
+  nextExpiryWatchAt,
+  programNamed,
   summarizeCheckinProgram,
   utcMonthOf,
   type CheckinRunInput,
@@ -14,9 +17,10 @@ import {
 } from '../../domain/loyalty';
 import { sendProgramSummary } from './loyalty-messages';
 import { releaseQueuedCoupons, type GrantPorts } from './reward-grants';
+import { expireDuePoints } from './redeem-points';
 
 /** The ports a sweep needs. */
-export type SweepPorts = GrantPorts & Pick<LoyaltyPorts, 'programs'>;
+export type SweepPorts = GrantPorts & Pick<LoyaltyPorts, 'programs' | 'expiryWatch'>;
 
 /** What one invocation over one shard did, and where the next one starts (none: the shard is done). */
 export interface ShardSweep {
@@ -43,17 +47,58 @@ export async function sweepWakeShard(
   let counts = NO_SWEEP_COUNTS;
   // Distinct users never contend: a few at a time keeps one invocation's page well inside its timeout.
   for (let start = 0; start < page.wakeUps.length; start += PROGRAMS_AT_ONCE) {
-    const woken = await Promise.all(page.wakeUps.slice(start, start + PROGRAMS_AT_ONCE).map((wake) => wakeProgram(ports, wake, input.now)));
+    const woken = await Promise.all(page.wakeUps.slice(start, start + PROGRAMS_AT_ONCE).map((wake) => wakeUp(ports, wake, input.now)));
     counts = woken.reduce(addSweepCounts, counts);
   }
   return { counts, cursor: page.cursor };
 }
 
-async function wakeProgram(ports: SweepPorts, wake: DueWakeUp, now: Date): Promise<CheckinSweepCounts> {
-  const config = ports.rules.checkin;
+function wakeUp(ports: SweepPorts, wake: DueWakeUp, now: Date): Promise<CheckinSweepCounts> {
+  switch (wake.kind) {
+    case 'program':
+      return wakeProgram(ports, wake, now);
+    case 'points-expiry':
+      return wakeExpiryWatch(ports, wake.userId, now);
+    default:
+      return assertNever(wake);
+  }
+}
+
+/**
+ * The user's points-expiry watch: expires what is due (oldest first), sends one notice per grant
+ * whose points expire within the notice period (once each, by id), and moves the watch to the
+ * next notice or expiry, or takes it off the index when no points are left. A grant arming the
+ * watch meanwhile makes the reschedule a conflict: the watch stays due and the next run looks
+ * again. A notice the send path could not send yet leaves the watch due as well.
+ */
+async function wakeExpiryWatch(ports: SweepPorts, userId: string, now: Date): Promise<CheckinSweepCounts> {
+  const counts = { ...NO_SWEEP_COUNTS, due: 1, expiryWatches: 1 };
+  const watch = await ports.expiryWatch.load(userId);
+  if (!watch) return counts;
+  await expireDuePoints(ports, userId);
+  const history = await ports.ledger.history(userId);
+  let notices = 0;
+  for (const notice of expiryNoticesDue(userId, history, now, ports.rules.points)) {
+    const sent = await ports.messages.send(
+      { kind: 'points-expiring', messageId: notice.messageId, userId, programId: 'points', amount: notice.amount, expiresAt: notice.expiresAt },
+      now,
+    );
+    if (sent.kind === 'sent') notices += 1;
+    if (sent.kind === 'failed' && sent.retryable) return { ...counts, expiryNotices: notices, retryLater: 1 };
+  }
+  const saved = await ports.expiryWatch.reschedule(userId, nextExpiryWatchAt(history, now, ports.rules.points), watch.grants);
+  return { ...counts, expiryNotices: notices, ...(saved === 'conflict' ? { conflicts: 1 } : { rescheduled: 1 }) };
+}
+
+async function wakeProgram(ports: SweepPorts, wake: Extract<DueWakeUp, { kind: 'program' }>, now: Date): Promise<CheckinSweepCounts> {
+  const config = programNamed(ports.rules.programs, wake.programId);
   const counted = (field: keyof CheckinSweepCounts, reminders = 0): CheckinSweepCounts => ({ ...NO_SWEEP_COUNTS, due: 1, reminders, [field]: 1 });
   const stored = await ports.programs.load(wake.userId, wake.programId);
-  if (!stored || stored.state.programId !== config.programId) return { ...NO_SWEEP_COUNTS, due: 1 };
+  // A program no longer configured: the save below (through the wake policy) takes it off the index.
+  if (!stored || !config) {
+    if (stored) await ports.programs.save(stored.state, stored.version);
+    return { ...NO_SWEEP_COUNTS, due: 1 };
+  }
   const evaluation = evaluateDay(stored.state, now, config);
   let next = stored.state;
   let reminder: ReminderOutcome | undefined;
@@ -66,6 +111,7 @@ async function wakeProgram(ports: SweepPorts, wake: DueWakeUp, now: Date): Promi
           messageId: evaluation.reminderId,
           userId: wake.userId,
           programId: wake.programId,
+          templateId: config.reminder.templateId,
           day: evaluation.day,
           streak: stored.state.streak,
           daysLeft: Math.max(0, progress.requiredCheckins - progress.checkIns),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assertNever, type Clock } from '../common';
+import { assertNever, Locale, type Clock } from '../common';
 import { CheckinProgramMismatchError } from './errors';
 import { ledgerEntryIds, rewardIds } from './ids';
 import type { GrantEntry } from './ledger';
@@ -7,28 +7,110 @@ import { LocalDay, LocalTime, TimeZone, addLocalDays, instantAtLocalTime, localD
 import type { RewardGrant } from './rewards';
 
 /**
- * A check-in program's rules. Defaults are the product's 21-day program: 21 check-ins required
- * in a 21-day window, 10 points a day, +50 on every 7th consecutive day, a 20%-off coupon on
- * completion, a reminder at 20:00 local time on a day without a check-in.
+ * What counts as the day's action in a program: a check-in request, or a behaviour event arriving
+ * on the raw-event stream (e.g. `feature_use` of one named feature; any feature when none is named).
  */
-export const CheckinProgramConfig = z
+export const DailyAction = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('checkin') }),
+  z.object({
+    kind: z.literal('event'),
+    eventType: z.enum(['session', 'feature_use', 'search', 'purchase', 'feedback']),
+    feature: z.string().min(1).optional(),
+  }),
+]);
+export type DailyAction = z.infer<typeof DailyAction>;
+
+/** What completing a program gives, once. */
+export const CompletionReward = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('percent-off-coupon'), percent: z.number().int().min(1).max(100) }),
+  z.object({ kind: z.literal('points'), points: z.number().int().positive() }),
+]);
+export type CompletionReward = z.infer<typeof CompletionReward>;
+
+/** The program id enrolments and check-ins name when they name none: the 21-day check-in. */
+export const DEFAULT_PROGRAM_ID = 'checkin-21';
+
+/**
+ * A program as data. Defaults are the product's 21-day check-in (`checkin-21`): 21 check-ins
+ * required in a 21-day window, 10 points a day, +50 on every 7th consecutive day, a 20%-off coupon
+ * on completion, a reminder (template `checkin-reminder`) at 20:00 local time on a day without a
+ * check-in. The same rules run every program: only the definition differs.
+ */
+export const ProgramDefinition = z
   .object({
-    programId: z.string().min(1).default('checkin-21'),
+    programId: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'programId must be lowercase letters, digits and -')
+      .default(DEFAULT_PROGRAM_ID),
+    /** What users read (CLI, console), per locale. */
+    names: z.record(Locale, z.string().min(1)).optional(),
+    dailyAction: DailyAction.default({ kind: 'checkin' }),
+    /** Days with the daily action needed to complete, within the window. */
     requiredCheckins: z.number().int().positive().default(21),
+    /** The program's length in days; day 1 is the user's local day of enrolment. */
     windowDays: z.number().int().positive().default(21),
     pointsPerCheckin: z.number().int().positive().default(10),
     /** A bonus is granted when the streak reaches a multiple of this (7, 14, 21…). */
     streakBonusEvery: z.number().int().positive().default(7),
     /** 0 turns streak bonuses off. */
     streakBonusPoints: z.number().int().nonnegative().default(50),
-    completionCouponPercentOff: z.number().int().min(1).max(100).default(20),
-    reminderLocalTime: LocalTime.default('20:00'),
+    completionReward: CompletionReward.default({ kind: 'percent-off-coupon', percent: 20 }),
+    /** The daily wake-up, and the reminder sent then on a day without the action. */
+    reminder: z
+      .object({ localTime: LocalTime.default('20:00'), templateId: z.string().min(1).default('checkin-reminder') })
+      .default({ localTime: '20:00', templateId: 'checkin-reminder' }),
   })
   .refine((config) => config.requiredCheckins <= config.windowDays, {
     message: 'requiredCheckins cannot exceed windowDays',
     path: ['requiredCheckins'],
   });
-export type CheckinProgramConfig = z.infer<typeof CheckinProgramConfig>;
+export type ProgramDefinition = z.infer<typeof ProgramDefinition>;
+
+/**
+ * The programs shipped by default: the 21-day check-in, and a 7-day onboarding task program whose
+ * daily action is using the playlist feature (a `feature_use` event), 5 of 7 days to complete,
+ * 20 points a day, +30 on every 3rd consecutive day, 100 points on completion.
+ */
+export const DEFAULT_PROGRAMS: readonly ProgramDefinition[] = [
+  ProgramDefinition.parse({ names: { en: '21-day check-in', 'zh-CN': '21天签到' } }),
+  ProgramDefinition.parse({
+    programId: 'onboarding-7',
+    names: { en: '7-day onboarding: make a playlist a day', 'zh-CN': '7天新手任务：每天创建歌单' },
+    dailyAction: { kind: 'event', eventType: 'feature_use', feature: 'playlist' },
+    requiredCheckins: 5,
+    windowDays: 7,
+    pointsPerCheckin: 20,
+    streakBonusEvery: 3,
+    streakBonusPoints: 30,
+    completionReward: { kind: 'points', points: 100 },
+    reminder: { localTime: '19:00', templateId: 'onboarding-reminder' },
+  }),
+];
+
+/** The configured programs, ids unique; the first is not special (the default is `DEFAULT_PROGRAM_ID`). */
+export const ProgramCatalogue = z
+  .array(ProgramDefinition)
+  .min(1)
+  .refine((programs) => new Set(programs.map((program) => program.programId)).size === programs.length, { message: 'programIds must be unique' });
+export type ProgramCatalogue = z.infer<typeof ProgramCatalogue>;
+
+/** The program with this id, or `undefined` when none is configured. */
+export function programNamed(catalogue: readonly ProgramDefinition[], programId: string): ProgramDefinition | undefined {
+  return catalogue.find((program) => program.programId === programId);
+}
+
+/** Whether a behaviour event is the program's daily action. */
+export function isDailyActionEvent(definition: ProgramDefinition, event: { readonly type: string; readonly feature?: string | undefined }): boolean {
+  const action = definition.dailyAction;
+  switch (action.kind) {
+    case 'checkin':
+      return false;
+    case 'event':
+      return action.eventType === event.type && (action.feature === undefined || action.feature === event.feature);
+    default:
+      return assertNever(action);
+  }
+}
 
 /** Where a user's run of the program stands. */
 export const CheckinProgramStatus = z.discriminatedUnion('kind', [
@@ -47,10 +129,11 @@ export const CheckinProgramState = z.object({
   enrolledAt: z.iso.datetime(),
   /** Day 1 of the window: the user's local day at enrolment. */
   startDay: LocalDay,
-  /** Local days with a check-in, ascending, no duplicates. */
+  /** Local days with the daily action (a check-in, or the program's event), ascending, no duplicates. */
   checkedInDays: z.array(LocalDay),
   /** Consecutive days ending at the last check-in. */
   streak: z.number().int().nonnegative(),
+  /** 1 once the completion reward (coupon or points) was granted; the name is the stored attribute's. */
   couponsIssued: z.number().int().nonnegative(),
   status: CheckinProgramStatus,
 });
@@ -117,7 +200,7 @@ export function enrollInCheckinProgram(input: {
   readonly userId: string;
   readonly timeZone: string;
   readonly at: Date;
-  readonly config: CheckinProgramConfig;
+  readonly config: ProgramDefinition;
 }): CheckinProgramState {
   return CheckinProgramState.parse({
     userId: input.userId,
@@ -133,7 +216,7 @@ export function enrollInCheckinProgram(input: {
 }
 
 /** Last local day of the window. */
-export function lastDayOfWindow(state: CheckinProgramState, config: CheckinProgramConfig): LocalDay {
+export function lastDayOfWindow(state: CheckinProgramState, config: ProgramDefinition): LocalDay {
   return addLocalDays(state.startDay, config.windowDays - 1);
 }
 
@@ -145,7 +228,7 @@ export function lastDayOfWindow(state: CheckinProgramState, config: CheckinProgr
  * start of the day after the (windowDays − requiredCheckins + 1)-th missed day. With 21 of 21,
  * that is the day after the first miss: the program ends at once, not at the window's end.
  */
-export function completionImpossibleSince(state: CheckinProgramState, today: LocalDay, config: CheckinProgramConfig): LocalDay | undefined {
+export function completionImpossibleSince(state: CheckinProgramState, today: LocalDay, config: ProgramDefinition): LocalDay | undefined {
   if (state.checkedInDays.length >= config.requiredCheckins) return undefined;
   const missesAllowed = config.windowDays - config.requiredCheckins;
   const checkedIn = new Set(state.checkedInDays);
@@ -160,7 +243,7 @@ export function completionImpossibleSince(state: CheckinProgramState, today: Loc
   return undefined;
 }
 
-function assertSameProgram(state: CheckinProgramState, config: CheckinProgramConfig): void {
+function assertSameProgram(state: CheckinProgramState, config: ProgramDefinition): void {
   if (state.programId !== config.programId) throw new CheckinProgramMismatchError(state.programId, config.programId);
 }
 
@@ -172,7 +255,7 @@ function assertSameProgram(state: CheckinProgramState, config: CheckinProgramCon
  * The returned grants have deterministic ids, so concurrent identical check-ins computed from
  * the same state all produce the same grants, and the ledger keeps exactly one.
  */
-export function checkIn(state: CheckinProgramState | undefined, at: Date, config: CheckinProgramConfig): CheckInOutcome {
+export function checkIn(state: CheckinProgramState | undefined, at: Date, config: ProgramDefinition): CheckInOutcome {
   if (!state) return { kind: 'not-enrolled' };
   assertSameProgram(state, config);
   const day = localDayOf(at, state.timeZone);
@@ -203,18 +286,7 @@ export function checkIn(state: CheckinProgramState | undefined, at: Date, config
     grants.push(pointsGrant(state, 'streak-bonus', ledgerEntryIds.streakBonus(state.userId, state.programId, day), config.streakBonusPoints, at));
   }
   const completes = checkedInDays.length >= config.requiredCheckins;
-  if (completes && state.couponsIssued === 0) {
-    grants.push({
-      kind: 'coupon',
-      coupon: {
-        id: rewardIds.checkinCompletionCoupon(state.userId, state.programId),
-        userId: state.userId,
-        reason: 'checkin-completion',
-        discount: { kind: 'percent-off', percent: config.completionCouponPercentOff },
-        issuedAt: at.toISOString(),
-      },
-    });
-  }
+  if (completes && state.couponsIssued === 0) grants.push(completionGrant(state, config.completionReward, at));
   const next: CheckinProgramState = {
     ...state,
     checkedInDays,
@@ -232,7 +304,28 @@ export function checkIn(state: CheckinProgramState | undefined, at: Date, config
   };
 }
 
-function pointsGrant(state: CheckinProgramState, reason: 'checkin' | 'streak-bonus', id: string, amount: number, at: Date): RewardGrant {
+function completionGrant(state: CheckinProgramState, reward: CompletionReward, at: Date): RewardGrant {
+  switch (reward.kind) {
+    case 'percent-off-coupon':
+      return {
+        kind: 'coupon',
+        coupon: {
+          id: rewardIds.checkinCompletionCoupon(state.userId, state.programId),
+          userId: state.userId,
+          reason: 'checkin-completion',
+          programId: state.programId,
+          discount: { kind: 'percent-off', percent: reward.percent },
+          issuedAt: at.toISOString(),
+        },
+      };
+    case 'points':
+      return pointsGrant(state, 'program-completion', ledgerEntryIds.programCompletion(state.userId, state.programId), reward.points, at);
+    default:
+      return assertNever(reward);
+  }
+}
+
+function pointsGrant(state: CheckinProgramState, reason: 'checkin' | 'streak-bonus' | 'program-completion', id: string, amount: number, at: Date): RewardGrant {
   const entry: GrantEntry = {
     kind: 'grant',
     id,
@@ -253,7 +346,7 @@ function pointsGrant(state: CheckinProgramState, reason: 'checkin' | 'streak-bon
  * - at or after the reminder time with no check-in today: remind, wake tomorrow;
  * - otherwise nothing, wake at the next reminder time.
  */
-export function evaluateDay(state: CheckinProgramState, now: Date, config: CheckinProgramConfig): DayEvaluation {
+export function evaluateDay(state: CheckinProgramState, now: Date, config: ProgramDefinition): DayEvaluation {
   assertSameProgram(state, config);
   switch (state.status.kind) {
     case 'completed':
@@ -271,9 +364,9 @@ export function evaluateDay(state: CheckinProgramState, now: Date, config: Check
     return { kind: 'ended-impossible', state: ended, summary: summarizeCheckinProgram(ended, config) };
   }
   const firstDay = today < state.startDay ? state.startDay : today;
-  const reminderToday = instantAtLocalTime(firstDay, config.reminderLocalTime, state.timeZone);
+  const reminderToday = instantAtLocalTime(firstDay, config.reminder.localTime, state.timeZone);
   if (now.getTime() < reminderToday.getTime()) return { kind: 'nothing-due', wakeAt: reminderToday };
-  const wakeAt = nextLocalTimeAfter(now, config.reminderLocalTime, state.timeZone);
+  const wakeAt = nextLocalTimeAfter(now, config.reminder.localTime, state.timeZone);
   if (!state.checkedInDays.includes(today)) {
     return {
       kind: 'reminder-due',
@@ -291,7 +384,7 @@ export function evaluateDay(state: CheckinProgramState, now: Date, config: Check
  * request), and a missed day is noticed at the next day's wake, where the summary goes out at a
  * civil hour rather than at midnight.
  */
-export function nextWakeUpAt(state: CheckinProgramState, now: Date, config: CheckinProgramConfig): Date | undefined {
+export function nextWakeUpAt(state: CheckinProgramState, now: Date, config: ProgramDefinition): Date | undefined {
   const evaluation = evaluateDay(state, now, config);
   switch (evaluation.kind) {
     case 'reminder-due':
@@ -309,7 +402,7 @@ export function nextWakeUpAt(state: CheckinProgramState, now: Date, config: Chec
  * Summary recomputed from the check-in days alone (not from stored counters), so it agrees with
  * the ledger's entries for this program by construction.
  */
-export function summarizeCheckinProgram(state: CheckinProgramState, config: CheckinProgramConfig): CheckinProgramSummary {
+export function summarizeCheckinProgram(state: CheckinProgramState, config: ProgramDefinition): CheckinProgramSummary {
   let pointsEarned = 0;
   let streakBonuses = 0;
   let streak = 0;
@@ -325,7 +418,7 @@ export function summarizeCheckinProgram(state: CheckinProgramState, config: Chec
     }
     previous = day;
   }
-  const base = {
+  const base: Omit<CheckinProgramSummary, 'outcome' | 'endedOn'> & { pointsEarned: number } = {
     userId: state.userId,
     programId: state.programId,
     checkIns: state.checkedInDays.length,
@@ -333,8 +426,10 @@ export function summarizeCheckinProgram(state: CheckinProgramState, config: Chec
     pointsEarned,
     streakBonuses,
     longestStreak,
-    couponIssued: state.couponsIssued > 0,
+    couponIssued: state.couponsIssued > 0 && config.completionReward.kind === 'percent-off-coupon',
   };
+  // The completion reward, when it is points, is part of what the program earned.
+  if (state.couponsIssued > 0 && config.completionReward.kind === 'points') base.pointsEarned += config.completionReward.points;
   switch (state.status.kind) {
     case 'completed':
       return { ...base, outcome: 'completed', endedOn: state.status.completedOn };
@@ -350,11 +445,12 @@ export function summarizeCheckinProgram(state: CheckinProgramState, config: Chec
 /**
  * When the sweep must next look at a program: the next wake-up, or right away when completion
  * has just become impossible (so the sweep records the end and sends the summary instead of the
- * program silently leaving the wake index). Over: never.
+ * program silently leaving the wake index). Over, or a program no longer configured: never.
  */
-export function checkinWakeUpPolicy(config: CheckinProgramConfig, clock: Clock) {
+export function checkinWakeUpPolicy(catalogue: readonly ProgramDefinition[], clock: Clock) {
   return (state: CheckinProgramState): Date | undefined => {
-    if (state.status.kind !== 'active') return undefined;
+    const config = programNamed(catalogue, state.programId);
+    if (state.status.kind !== 'active' || !config) return undefined;
     const now = clock.now();
     return nextWakeUpAt(state, now, config) ?? now;
   };

@@ -17,11 +17,23 @@ export const CheckinSweepCounts = z.object({
   conflicts: z.number().int().nonnegative(),
   /** A reminder the send path could not send yet (throttled, in flight): left due for the next run. */
   retryLater: z.number().int().nonnegative(),
+  /** Points-expiry watches woken, and the notices they sent (one per expiring grant). */
+  expiryWatches: z.number().int().nonnegative().default(0),
+  expiryNotices: z.number().int().nonnegative().default(0),
 });
 export type CheckinSweepCounts = z.infer<typeof CheckinSweepCounts>;
 
 /** Nothing swept yet. */
-export const NO_SWEEP_COUNTS: CheckinSweepCounts = { due: 0, reminders: 0, ended: 0, rescheduled: 0, conflicts: 0, retryLater: 0 };
+export const NO_SWEEP_COUNTS: CheckinSweepCounts = {
+  due: 0,
+  reminders: 0,
+  ended: 0,
+  rescheduled: 0,
+  conflicts: 0,
+  retryLater: 0,
+  expiryWatches: 0,
+  expiryNotices: 0,
+};
 
 /** The sum of two sweeps' counts. */
 export function addSweepCounts(left: CheckinSweepCounts, right: CheckinSweepCounts): CheckinSweepCounts {
@@ -32,6 +44,8 @@ export function addSweepCounts(left: CheckinSweepCounts, right: CheckinSweepCoun
     rescheduled: left.rescheduled + right.rescheduled,
     conflicts: left.conflicts + right.conflicts,
     retryLater: left.retryLater + right.retryLater,
+    expiryWatches: left.expiryWatches + right.expiryWatches,
+    expiryNotices: left.expiryNotices + right.expiryNotices,
   };
 }
 

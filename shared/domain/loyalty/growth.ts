@@ -18,8 +18,9 @@ export type GrowthLevel = z.infer<typeof GrowthLevel>;
 
 /**
  * The growth ladder, lowest first. The first level starts at 0 so every user has a level;
- * thresholds strictly increase. Default: the brief's newcomer village (member, from 0) and, at the
- * top, the expert hall (VIP, from 1,000 growth points). More rungs are configuration. A level-up
+ * thresholds strictly increase. Default: the brief's 新手村 → 成长区 → 专家殿堂, newcomer village
+ * (`newcomer`, from 0), growth zone (`growth`, from 300) and, at the top, the expert hall (`vip`,
+ * from 1,000 growth points). The ladder is configuration (the `growthLadder` setting). A level-up
  * tells the user through the one send path, as a `core` or `non-core` message, or not at all.
  */
 export const GrowthConfig = z.object({
@@ -31,8 +32,9 @@ export const GrowthConfig = z.object({
       message: 'level thresholds must strictly increase',
     })
     .default([
-      { name: 'member', minGrowth: 0, names: { 'zh-CN': '新手村', en: 'Newcomer village' }, perks: [] },
-      { name: 'vip', minGrowth: 1000, names: { 'zh-CN': '专家殿堂', en: 'Expert hall' }, perks: ['priority support', 'members-only offers'] },
+      { name: 'newcomer', minGrowth: 0, names: { 'zh-CN': '新手村', en: 'Newcomer village' }, perks: [] },
+      { name: 'growth', minGrowth: 300, names: { 'zh-CN': '成长区', en: 'Growth zone' }, perks: ['birthday points'] },
+      { name: 'vip', minGrowth: 1000, names: { 'zh-CN': '专家殿堂', en: 'Expert hall (VIP)' }, perks: ['priority support', 'members-only offers'] },
     ]),
   levelUpMessage: z.enum(['core', 'non-core', 'off']).default('non-core'),
 });
@@ -73,14 +75,14 @@ export function growthPointsFor(amount: number): number {
   return Math.floor(amount);
 }
 
-/** Name of the level a growth value falls in. */
 /** The ladder's level with this id (the lowest when unknown: a level removed from the configuration). */
 export function growthLevelNamed(name: string, config: GrowthConfig): GrowthLevel {
   return config.levels.find((level) => level.name === name) ?? config.levels[0]!;
 }
 
+/** Id of the level a growth value falls in. */
 export function growthLevelOf(growth: number, config: GrowthConfig): string {
-  let current = config.levels[0]?.name ?? 'member';
+  let current = config.levels[0]?.name ?? 'newcomer';
   for (const level of config.levels) if (growth >= level.minGrowth) current = level.name;
   return current;
 }

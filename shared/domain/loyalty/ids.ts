@@ -16,6 +16,7 @@ function idOf(kind: string, ...parts: readonly string[]): string {
 export const ledgerEntryIds = {
   checkin: (userId: string, programId: string, localDay: LocalDay) => idOf('checkin', userId, programId, localDay),
   streakBonus: (userId: string, programId: string, localDay: LocalDay) => idOf('streak-bonus', userId, programId, localDay),
+  programCompletion: (userId: string, programId: string) => idOf('program-completion', userId, programId),
   incentive: (userId: string, ruleId: string, windowKey: string) => idOf('incentive', userId, ruleId, windowKey),
   referral: (userId: string, refereeId: string, milestone: string) => idOf('referral', userId, refereeId, milestone),
   purchaseGrowth: (userId: string, purchaseEventId: string) => idOf('purchase', userId, purchaseEventId),
@@ -38,4 +39,6 @@ export const rewardIds = {
   drawEntry: (month: string, userId: string) => idOf('draw', month, userId),
   checkinReminder: (userId: string, programId: string, localDay: LocalDay) => idOf('checkin-reminder', userId, programId, localDay),
   levelChange: (userId: string, causedByEntryId: string) => idOf('level-change', userId, causedByEntryId),
+  /** One notice per expiring lot: the points grant whose points are about to expire. */
+  pointsExpiryNotice: (userId: string, grantEntryId: string) => idOf('points-expiry-notice', userId, grantEntryId),
 } as const;

@@ -10,7 +10,7 @@ export const LedgerAccount = z.enum(['points', 'growth']);
 export type LedgerAccount = z.infer<typeof LedgerAccount>;
 
 /** Why points or growth were granted. */
-export const GrantReason = z.enum(['checkin', 'streak-bonus', 'referral', 'incentive', 'purchase-growth']);
+export const GrantReason = z.enum(['checkin', 'streak-bonus', 'program-completion', 'referral', 'incentive', 'purchase-growth']);
 export type GrantReason = z.infer<typeof GrantReason>;
 
 /** Why a balance was corrected by hand or by a reversal (a refund takes growth back). */

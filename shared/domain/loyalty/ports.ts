@@ -6,7 +6,7 @@
 import type { Channel, Clock } from '../common';
 import type { SendOutcome } from '../messaging/send-outcome';
 import type { UserProfile } from '../profiles/user-profile';
-import type { CheckinProgramConfig, CheckinProgramState, CheckinProgramSummary } from './checkin-program';
+import type { CheckinProgramState, CheckinProgramSummary, ProgramCatalogue } from './checkin-program';
 import type { GrowthConfig, GrowthLevel, GrowthLevelChanged } from './growth';
 import type { BehaviourEvent as IncentiveEvent, IncentiveConversion, IncentiveRules } from './incentives';
 import type { AppendConditions, AppendOutcome, LedgerAccount, LedgerBalance, LedgerEntry } from './ledger';
@@ -69,12 +69,13 @@ export interface StoredCheckinProgram extends VersionedCheckinState {
   readonly wakeAt: string | undefined;
 }
 
-/** A due wake-up read from the wake index (keys only: the state is re-read consistently). */
-export interface DueWakeUp {
-  readonly userId: string;
-  readonly programId: string;
-  readonly wakeAt: string;
-}
+/**
+ * A due wake-up read from the wake index (keys only: the state is re-read consistently): a
+ * program's daily wake, or the user's points-expiry watch (a notice or an expiry coming up).
+ */
+export type DueWakeUp =
+  | { readonly kind: 'program'; readonly userId: string; readonly programId: string; readonly wakeAt: string }
+  | { readonly kind: 'points-expiry'; readonly userId: string; readonly wakeAt: string };
 
 /** One page of due wake-ups; `cursor` names where the next page starts, none when the shard is done. */
 export interface DueWakeUpPage {
@@ -104,6 +105,26 @@ export interface CheckinProgramStore {
    * machine between invocations.
    */
   dueWakeUps(shard: number, now: Date, limit: number, cursor?: string): Promise<DueWakeUpPage>;
+}
+
+/** The user's points-expiry watch: when it next wakes, and how many grants armed it (its version). */
+export interface ExpiryWatch {
+  readonly wakeAt: string | undefined;
+  readonly grants: number;
+}
+
+/**
+ * The points-expiry watch, one per user, in the same wake index as the programs.
+ *
+ * DynamoDB adapter: item `pk = USER#<userId>`, `sk = EXPIRYWATCH`. The ledger arms it in each
+ * points grant's own transaction (`SET wakeAt = if_not_exists(wakeAt, :noticeAt)`, `ADD grants 1`),
+ * so no grant can go unwatched; `reschedule` moves or removes the wake-up on condition that no
+ * grant armed it since the sweep read it (`grants = :read`, failure → `conflict`).
+ */
+export interface ExpiryWatchStore {
+  load(userId: string): Promise<ExpiryWatch | undefined>;
+  /** Moves the wake-up (`undefined`: nothing left to watch, off the index). */
+  reschedule(userId: string, wakeAt: Date | undefined, readGrants: number): Promise<'saved' | 'conflict'>;
 }
 
 /** What a budgeted issue did: the coupon and the month's spend move together or not at all. */
@@ -216,6 +237,8 @@ export type LoyaltyMessage =
       readonly messageId: string;
       readonly userId: string;
       readonly programId: string;
+      /** The program's reminder template. */
+      readonly templateId: string;
       readonly day: LocalDay;
       /** Consecutive days up to the last check-in. */
       readonly streak: number;
@@ -237,6 +260,15 @@ export type LoyaltyMessage =
       readonly programId: string;
       readonly level: GrowthLevel;
       readonly priority: 'core' | 'non-core';
+    }
+  /** Points of one grant expire within the notice period; `programId` is `points`. */
+  | {
+      readonly kind: 'points-expiring';
+      readonly messageId: string;
+      readonly userId: string;
+      readonly programId: string;
+      readonly amount: number;
+      readonly expiresAt: string;
     }
   /** `programId` names what earned the coupon: the check-in program, or `referral`. */
   | { readonly kind: 'coupon-issued'; readonly messageId: string; readonly userId: string; readonly programId: string; readonly coupon: Coupon };
@@ -276,7 +308,8 @@ export interface LoyaltyProfiles {
 
 /** The rules the loyalty use cases run with (all validated, defaults from the domain). */
 export interface LoyaltyRules {
-  readonly checkin: CheckinProgramConfig;
+  /** The programs users can enrol in (`DEFAULT_PROGRAMS` unless configured). */
+  readonly programs: ProgramCatalogue;
   readonly growth: GrowthConfig;
   readonly referral: ReferralConfig;
   readonly budget: RewardBudgetConfig;
@@ -294,6 +327,7 @@ export interface LoyaltyPorts {
   readonly rules: LoyaltyRules;
   readonly ledger: LoyaltyLedger;
   readonly programs: CheckinProgramStore;
+  readonly expiryWatch: ExpiryWatchStore;
   readonly coupons: CouponStore;
   readonly drawEntries: DrawEntryStore;
   readonly referrals: ReferralStore;

@@ -17,6 +17,8 @@ export const Coupon = z.object({
   id: z.string().min(1),
   userId: z.string().min(1),
   reason: CouponReason,
+  /** The program whose completion earned it (check-in completion coupons). */
+  programId: z.string().min(1).optional(),
   discount: CouponDiscount,
   issuedAt: z.iso.datetime(),
 });

@@ -173,7 +173,7 @@ describe('growth level changes', () => {
       new GetCommand({ TableName: usersTable, Key: { pk: loyaltyKeys.userPk(userId), sk: loyaltyKeys.levelChangeSk(changeId) } }),
     );
     // Marked only after PutEvents answered without a failed entry.
-    expect(recorded.Item).toMatchObject({ published: true, change: { from: 'member', to: 'vip' } });
+    expect(recorded.Item).toMatchObject({ published: true, change: { from: 'newcomer', to: 'vip' } });
   }, 60_000);
 });
 

@@ -5,6 +5,8 @@ import { loyaltyPortsOver, loyaltyRulesOf } from '../../../shared/composition/lo
 import { LOYALTY_DEFAULTS } from '../../../shared/adapters/loyalty/loyalty-env';
 import {
   DEFAULT_INCENTIVE_RULES,
+  DEFAULT_PROGRAMS,
+  GrowthConfig,
   addLocalDays,
   instantAtLocalTime,
   localDayOf,
@@ -30,6 +32,8 @@ export function defaultRules(): LoyaltyRules {
     LOYALTY_MONTHLY_REWARD_BUDGET: LOYALTY_DEFAULTS.monthlyRewardBudget,
     LOYALTY_WHEN_BUDGET_EXHAUSTED: LOYALTY_DEFAULTS.whenBudgetExhausted,
     LOYALTY_INCENTIVE_RULES: DEFAULT_INCENTIVE_RULES,
+    LOYALTY_PROGRAMS: [...DEFAULT_PROGRAMS],
+    LOYALTY_GROWTH_LADDER: GrowthConfig.parse({}),
     LOYALTY_POINTS_EXPIRE_AFTER_DAYS: LOYALTY_DEFAULTS.pointsExpireAfterDays,
     LOYALTY_POINTS_EXPIRY_NOTICE_DAYS: LOYALTY_DEFAULTS.pointsExpiryNoticeDays,
   });

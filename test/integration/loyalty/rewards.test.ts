@@ -61,7 +61,7 @@ describe('growth from purchase events', () => {
     // Assess
     expect(runtime.streamFailures).toEqual([]);
     expect(afterPurchases).toMatchObject({ growth: 1000, level: 'vip' });
-    expect(afterRefund).toMatchObject({ growth: 900, level: 'member' });
+    expect(afterRefund).toMatchObject({ growth: 900, level: 'growth' });
   }, 60_000);
 });
 

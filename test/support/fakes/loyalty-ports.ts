@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fixedClock } from '../../../shared/domain/common';
 import {
-  CheckinProgramConfig,
+  DEFAULT_PROGRAMS,
   DEFAULT_INCENTIVE_RULES,
   GrowthConfig,
   PointsExpiryConfig,
@@ -13,6 +13,7 @@ import {
 import { InMemoryCheckinProgramStore } from './checkin-program-store';
 import { InMemoryCouponStore } from './coupon-store';
 import { InMemoryDrawEntryStore } from './draw-entry-store';
+import { InMemoryExpiryWatchStore } from './expiry-watch-store';
 import { InMemoryLedgerStore } from './ledger-store';
 import { InMemoryGrowthPublisher, InMemoryLevelChangeLog } from './level-change-log';
 import { InMemoryLoyaltyMessenger } from './loyalty-messenger';
@@ -23,7 +24,7 @@ import { InMemoryRewardBudget } from './reward-budget-store';
 /** The domain's default rules, with a budget of `monthlyBudget` that queues what does not fit. */
 export function defaultLoyaltyRules(monthlyBudget = 100_000): LoyaltyRules {
   return {
-    checkin: CheckinProgramConfig.parse({}),
+    programs: [...DEFAULT_PROGRAMS],
     growth: GrowthConfig.parse({}),
     referral: ReferralConfig.parse({}),
     budget: RewardBudgetConfig.parse({ monthlyBudget, whenExhausted: 'queue-for-next-month' }),
@@ -40,6 +41,7 @@ export function fakeLoyaltyPorts(options: { at?: string; rules?: LoyaltyRules } 
     rules: options.rules ?? defaultLoyaltyRules(),
     ledger: new InMemoryLedgerStore(),
     programs: new InMemoryCheckinProgramStore(),
+    expiryWatch: new InMemoryExpiryWatchStore(),
     coupons: new InMemoryCouponStore(budget),
     drawEntries: new InMemoryDrawEntryStore(),
     referrals: new InMemoryReferralStore(),

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MS_PER_DAY } from '../../../shared/domain/common';
 import {
-  CheckinProgramConfig,
+  ProgramDefinition,
   type CheckinProgramState,
   checkIn,
   enrollInCheckinProgram,
@@ -16,7 +16,7 @@ import { applyRewardGrants, type RewardPorts } from '../../support/apply-reward-
 import { InMemoryCouponStore } from '../../support/fakes/coupon-store';
 import { InMemoryDrawEntryStore } from '../../support/fakes/draw-entry-store';
 
-const defaults = CheckinProgramConfig.parse({});
+const defaults = ProgramDefinition.parse({});
 const userId = 'user-1';
 
 function freshPorts(): RewardPorts & { ledger: InMemoryLedgerStore; coupons: InMemoryCouponStore } {
@@ -26,7 +26,7 @@ function freshPorts(): RewardPorts & { ledger: InMemoryLedgerStore; coupons: InM
 /** Checks in on each listed day number (1 = enrolment day) at 09:00 local, applying grants. */
 async function runProgram(
   dayNumbers: readonly number[],
-  config: CheckinProgramConfig,
+  config: ProgramDefinition,
   ports: RewardPorts,
   timeZone = 'Asia/Shanghai',
 ): Promise<{ state: CheckinProgramState; outcomes: string[] }> {
@@ -110,7 +110,7 @@ describe('21-day check-in program', () => {
   it('resets the streak after a missed day when the window leaves room for misses (15 of 21)', async () => {
     // Prepare: days 1–7, miss 8, then 9 onwards; the 15th check-in is on day 16.
     const ports = freshPorts();
-    const lenient = CheckinProgramConfig.parse({ requiredCheckins: 15 });
+    const lenient = ProgramDefinition.parse({ requiredCheckins: 15 });
     const daysWithoutEight = allDays(21).filter((day) => day !== 8);
 
     // Act
@@ -280,7 +280,7 @@ describe('check-in program properties', () => {
       fc.asyncProperty(fc.array(fc.boolean(), { minLength: 21, maxLength: 21 }), fc.integer({ min: 1, max: 21 }), async (attends, required) => {
         // Prepare
         const ports = freshPorts();
-        const config = CheckinProgramConfig.parse({ requiredCheckins: required });
+        const config = ProgramDefinition.parse({ requiredCheckins: required });
         const dayNumbers = attends.flatMap((attended, index) => (attended ? [index + 1] : []));
 
         // Act

@@ -43,7 +43,7 @@ function portsOf() {
 }
 
 describe('growth level changes are published', () => {
-  it('publishes one GrowthLevelChanged when a purchase crosses 1,000, none for a duplicate or a purchase inside a level', async () => {
+  it('publishes one GrowthLevelChanged per threshold a purchase crosses (300, then 1,000), none for a duplicate or a purchase inside a level', async () => {
     // Prepare
     const ports = portsOf();
 
@@ -55,7 +55,8 @@ describe('growth level changes are published', () => {
 
     // Assess
     expect(ports.publisher.published).toEqual([
-      expect.objectContaining({ userId: 'u1', from: 'member', to: 'vip', direction: 'up', growth: 1100, occurredAt: '2026-03-01T10:00:00.000Z' }),
+      expect.objectContaining({ userId: 'u1', from: 'newcomer', to: 'growth', direction: 'up', growth: 600 }),
+      expect.objectContaining({ userId: 'u1', from: 'growth', to: 'vip', direction: 'up', growth: 1100, occurredAt: '2026-03-01T10:00:00.000Z' }),
     ]);
   });
 
@@ -70,6 +71,6 @@ describe('growth level changes are published', () => {
     await countGrowthAndPublish(ports, purchase('o1', 1200), config);
 
     // Assess
-    expect(ports.publisher.published.map((change) => [change.from, change.to])).toEqual([['member', 'vip']]);
+    expect(ports.publisher.published.map((change) => [change.from, change.to])).toEqual([['newcomer', 'vip']]);
   });
 });

@@ -37,9 +37,9 @@ describe('growth value', () => {
     const up = await recordGrowthEvent(ledger, purchase('evt-2', 400), config);
     const down = await recordGrowthEvent(ledger, refund('evt-3', 1), config);
 
-    // Assess: 600 + 400 = 1000 → vip; 1000 − 1 = 999 → member.
-    expect(up).toMatchObject({ kind: 'growth-changed', growth: 1000, levelChange: { from: 'member', to: 'vip', direction: 'up' } });
-    expect(down).toMatchObject({ kind: 'growth-changed', growth: 999, levelChange: { from: 'vip', to: 'member', direction: 'down' } });
+    // Assess: 600 + 400 = 1000 → vip; 1000 − 1 = 999 → growth, the level below VIP.
+    expect(up).toMatchObject({ kind: 'growth-changed', growth: 1000, levelChange: { from: 'growth', to: 'vip', direction: 'up' } });
+    expect(down).toMatchObject({ kind: 'growth-changed', growth: 999, levelChange: { from: 'vip', to: 'growth', direction: 'down' } });
   });
 
   it('never takes growth below zero on a refund larger than what is left', async () => {
@@ -69,7 +69,7 @@ describe('growth value', () => {
     // Assess
     expect(notFromZero.success).toBe(false);
     expect(decreasing.success).toBe(false);
-    expect(growthLevelOf(999, config)).toBe('member');
+    expect(growthLevelOf(999, config)).toBe('growth');
   });
 
   it('equals the clamped running sum of distinct events, whatever the duplicates and concurrency', async () => {

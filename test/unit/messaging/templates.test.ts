@@ -35,6 +35,8 @@ describe('message templates', () => {
         'lifecycle-second-purchase',
         'lifecycle-welcome',
         'lifecycle-welcome-tips',
+        'onboarding-reminder',
+        'points-expiring',
         'recall-r1',
         'recall-r2',
         'recall-r3',

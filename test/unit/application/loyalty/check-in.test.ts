@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkInNow, enrollInCheckin } from '../../../../shared/application/loyalty';
 import { NotFoundError, UnavailableError } from '../../../../shared/domain/common';
-import { CheckinStateContentionError } from '../../../../shared/domain/loyalty';
+import { CheckinStateContentionError, DEFAULT_PROGRAM_ID } from '../../../../shared/domain/loyalty';
 import { defaultLoyaltyRules, fakeLoyaltyPorts } from '../../../support/fakes/loyalty-ports';
 
 const enrolledAt = '2025-03-01T01:00:00Z'; // 09:00 in Shanghai
@@ -43,7 +43,7 @@ describe('check-in service', () => {
     expect(appended).toHaveLength(1);
     expect(results.filter((result) => result.outcome.kind === 'already-checked-in-today')).toHaveLength(99);
     expect(await ports.ledger.balance('u1', 'points')).toEqual({ amount: 10, version: 1 });
-    expect((await ports.programs.load('u1', defaultLoyaltyRules().checkin.programId))?.state.checkedInDays).toEqual(['2025-03-01']);
+    expect((await ports.programs.load('u1', DEFAULT_PROGRAM_ID))?.state.checkedInDays).toEqual(['2025-03-01']);
   });
 
   it('records the end of the program when a check-in finds a missed day', async () => {
@@ -58,7 +58,7 @@ describe('check-in service', () => {
 
     // Assess
     expect(result.outcome).toMatchObject({ kind: 'program-ended', summary: { pointsEarned: 10, outcome: 'completion-impossible' } });
-    expect((await ports.programs.load('u1', defaultLoyaltyRules().checkin.programId))?.state.status).toEqual({
+    expect((await ports.programs.load('u1', DEFAULT_PROGRAM_ID))?.state.status).toEqual({
       kind: 'ended-impossible',
       endedOn: '2025-03-03',
     });
@@ -125,7 +125,7 @@ describe('check-in service', () => {
   it('issues the completion coupon and tells the user even when the month’s budget is spent', async () => {
     // Prepare: a one-day program and no budget at all; the coupon is percent-off, which costs the budget nothing.
     const rules = defaultLoyaltyRules(0);
-    const ports = fakeLoyaltyPorts({ at: enrolledAt, rules: { ...rules, checkin: { ...rules.checkin, requiredCheckins: 1, windowDays: 1 } } });
+    const ports = fakeLoyaltyPorts({ at: enrolledAt, rules: { ...rules, programs: [{ ...rules.programs[0]!, requiredCheckins: 1, windowDays: 1 }] } });
     await enrolled(ports);
 
     // Act

@@ -8,7 +8,7 @@ describe('the check-in sweep', () => {
     // Prepare: enrolled on 2025-03-01 in Shanghai, due at 20:05 local that day.
     const ports = fakeLoyaltyPorts({ at: '2025-03-01T01:00:00Z' });
     await enrollInCheckin(ports, { userId: 'u1', timeZone: 'Asia/Shanghai' });
-    ports.programs.wakeUpsDue = [{ userId: 'u1', programId: 'checkin-21', wakeAt: '2025-03-01T12:00:00.000Z' }];
+    ports.programs.wakeUpsDue = [{ kind: 'program' as const, userId: 'u1', programId: 'checkin-21', wakeAt: '2025-03-01T12:00:00.000Z' }];
     ports.clock.set('2025-03-01T12:05:00Z');
 
     // Act
@@ -30,7 +30,12 @@ describe('one shard of a check-in run', () => {
     // Prepare: three users enrolled in Shanghai, all due at 20:05 local.
     const ports = fakeLoyaltyPorts({ at: '2025-03-01T01:00:00Z' });
     for (const userId of ['u1', 'u2', 'u3']) await enrollInCheckin(ports, { userId, timeZone: 'Asia/Shanghai' });
-    ports.programs.wakeUpsDue = ['u1', 'u2', 'u3'].map((userId) => ({ userId, programId: 'checkin-21', wakeAt: '2025-03-01T12:00:00.000Z' }));
+    ports.programs.wakeUpsDue = ['u1', 'u2', 'u3'].map((userId) => ({
+      kind: 'program' as const,
+      userId,
+      programId: 'checkin-21',
+      wakeAt: '2025-03-01T12:00:00.000Z',
+    }));
     ports.clock.set('2025-03-01T12:05:00Z');
     const now = ports.clock.now();
 
@@ -54,7 +59,7 @@ describe('one shard of a check-in run', () => {
     // Prepare
     const ports = fakeLoyaltyPorts({ at: '2025-03-01T01:00:00Z' });
     await enrollInCheckin(ports, { userId: 'u1', timeZone: 'Asia/Shanghai' });
-    ports.programs.wakeUpsDue = [{ userId: 'u1', programId: 'checkin-21', wakeAt: '2025-03-01T12:00:00.000Z' }];
+    ports.programs.wakeUpsDue = [{ kind: 'program' as const, userId: 'u1', programId: 'checkin-21', wakeAt: '2025-03-01T12:00:00.000Z' }];
     ports.clock.set('2025-03-01T12:05:00Z');
     const now = ports.clock.now();
 
