@@ -89,11 +89,12 @@ export class StreamEventSources {
 
   /**
    * Resolves once every record written so far has been delivered to every mapping (for tests and
-   * the CLI): batches are not held for their window.
+   * the CLI): batches are not held for their window. `only` picks the mappings by function.
    */
-  async settle(): Promise<void> {
+  async settle(only: (functionName: string) => boolean = () => true): Promise<void> {
+    const mappings = this.mappings.filter((mapping) => only(mapping.functionName));
     for (let quietPasses = 0; quietPasses < 2;) {
-      const read = await Promise.all(this.mappings.map((mapping) => mapping.poll({ flush: true })));
+      const read = await Promise.all(mappings.map((mapping) => mapping.poll({ flush: true })));
       quietPasses = read.every((count) => count === 0) ? quietPasses + 1 : 0;
     }
   }
@@ -144,6 +145,10 @@ class MappingPoller {
   ) {
     this.matches = compileFilters(subscription.filters);
     this.maxRetries = subscription.maximumRetryAttempts < 0 ? UNBOUNDED_RETRIES_LOCALLY : subscription.maximumRetryAttempts;
+  }
+
+  get functionName(): string {
+    return this.subscription.functionName;
   }
 
   start(fromLatest: boolean): void {
