@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,13 +88,13 @@ function subscription(tableName: string, handler: StreamHandler, overrides: Part
   };
 }
 
-async function deliverAll(subscriptions: StreamSubscription[]) {
+async function deliverAll(subscriptions: StreamSubscription[], checkpointFile: string | null = null) {
   const sources = new StreamEventSources(
     runtime.dynamodb.client,
     runtime.dynamodb.endpoint,
     { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
     subscriptions,
-    null,
+    checkpointFile,
   );
   await sources.settle();
   await sources.stop();
@@ -211,6 +214,29 @@ describe('the local DynamoDB stream source redelivers as Lambda does, and the ag
     }
     expect(parallel.every((batch) => batch.length <= 5)).toBe(true);
     expect(mostInFlight).toBeGreaterThan(1);
+    await runtime.dynamodb.client.send(new DeleteTableCommand({ TableName: tableName }));
+  });
+
+  it('resumes each mapping from its own checkpoint after a restart: nothing delivered again', async () => {
+    // Prepare
+    const { tableName } = await streamWithSessions(2, 3);
+    const folder = mkdtempSync(join(tmpdir(), 'rekindle-checkpoints-'));
+    const checkpointFile = join(folder, 'stream-checkpoints.json');
+    const seen = { fast: [] as string[], slow: [] as string[] };
+    const recording = (name: keyof typeof seen) =>
+      subscription(tableName, async (event) => void seen[name].push(...event.Records.map(sequenceOf)), { functionName: name });
+    await deliverAll([recording('fast')], checkpointFile);
+    const later = BehaviourEvent.parse({ eventId: `late-${randomUUID()}`, userId: 'rd-late', type: 'session', timestamp: runtime.clock.now().toISOString() });
+    await batchPut(documents, tableName, [rawEventItem(later, 400)], 1);
+
+    // Act
+    await deliverAll([recording('fast'), recording('slow')], checkpointFile);
+
+    // Assess
+    expect(seen.fast).toHaveLength(7);
+    expect(new Set(seen.fast).size).toBe(7);
+    expect(seen.slow).toHaveLength(7);
+    rmSync(folder, { recursive: true, force: true });
     await runtime.dynamodb.client.send(new DeleteTableCommand({ TableName: tableName }));
   });
 });
