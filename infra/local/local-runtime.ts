@@ -302,6 +302,14 @@ export class LocalRuntime {
     }
   }
 
+  /**
+   * Resolves once the stream event source mappings of the functions whose logical id starts with
+   * `logicalIdPrefix` have delivered every record written so far (the others may still be busy).
+   */
+  async settleStreamConsumer(logicalIdPrefix: string): Promise<void> {
+    await this.streams?.settle((functionName) => functionName.startsWith(logicalIdPrefix));
+  }
+
   /** Invokes a function by (a prefix of) its logical id, as Lambda's Invoke would. */
   async invoke(logicalIdPrefix: string, event: unknown): Promise<unknown> {
     const fn = this.app.functions().find((candidate) => candidate.logicalId.startsWith(logicalIdPrefix));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -6,70 +7,161 @@ import {
   ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
+  ResourceNotFoundException,
   TrimmedDataAccessException,
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
+import { compileFilters, type FilterPattern } from './event-filtering';
+import { LOCAL_REGION } from './local-aws';
 
 export type StreamHandler = (event: { Records: unknown[] }) => Promise<unknown>;
 
+/** One `AWS::Lambda::EventSourceMapping` on a DynamoDB stream, as the template declares it. */
 export interface StreamSubscription {
   tableName: string;
   functionName: string;
   handler: StreamHandler;
   batchSize: number;
   /** Lambda filter patterns (`FilterCriteria.Filters[].Pattern`), already parsed. */
-  filters: Array<Record<string, unknown>>;
-  /** `MaximumBatchingWindowInSeconds`, in ms: records gather this long before a delivery. */
+  filters: FilterPattern[];
+  /** `MaximumBatchingWindowInSeconds`, in ms: a batch that is not full waits this long for more records. */
   batchingWindowMs: number;
+  /** `ParallelizationFactor` (1–10): concurrent batches per shard, records of one partition key in order. */
+  parallelizationFactor: number;
+  /** `FunctionResponseTypes` holds `ReportBatchItemFailures`: the handler's `batchItemFailures` are honoured. */
+  reportBatchItemFailures: boolean;
+  /** `BisectBatchOnFunctionError`: a failing batch is split in two and each half retried apart. */
+  bisectBatchOnError: boolean;
+  /** `MaximumRetryAttempts` (-1: until the record expires, capped locally). */
+  maximumRetryAttempts: number;
 }
 
-interface ShardCursor {
+/** What gave up on a batch: recorded like the mapping's on-failure destination. */
+export interface StreamFailure {
+  functionName: string;
+  error: string;
+  records: number;
+}
+
+/** Retries of a batch when the mapping says -1 (AWS retries until the record expires, up to a day). */
+const UNBOUNDED_RETRIES_LOCALLY = 10;
+/** GetRecords returns at most 1,000 records a call. */
+const GET_RECORDS_LIMIT = 1000;
+/** How often a mapping looks for new shards (a DynamoDB stream rolls its shards over time). */
+const DESCRIBE_EVERY_MS = 1000;
+const IDLE_POLL_MS = 100;
+
+/**
+ * Lambda's DynamoDB-stream event source mappings, locally. As in AWS, each mapping reads the
+ * stream on its own, with its own position per shard (checkpointed in the data folder, so a
+ * restart resumes where it stopped): a slow consumer never holds back another. Each mapping
+ * honours its batch size, batching window, filter patterns, parallelization factor (concurrent
+ * batches per shard, a partition key's records in order in one of them), partial batch responses
+ * (`batchItemFailures`: retried from the first failed record), bisection on error and retry
+ * attempts, then records the batch as failed and moves on.
+ */
+export class StreamEventSources {
+  private readonly mappings: MappingPoller[];
+  readonly failures: StreamFailure[] = [];
+
+  constructor(
+    dynamodb: DynamoDBClient,
+    streamsEndpoint: string,
+    clientOptions: { region: string; credentials: { accessKeyId: string; secretAccessKey: string } },
+    subscriptions: StreamSubscription[],
+    checkpointFile: string | null,
+    /** Records no subscription gets (the local seeder's own writes); checkpointed as delivered. */
+    skip: (record: _Record) => boolean = () => false,
+  ) {
+    const streams = new DynamoDBStreamsClient({ endpoint: streamsEndpoint, ...clientOptions });
+    const checkpoints = new Checkpoints(checkpointFile);
+    this.mappings = subscriptions.map((subscription) => new MappingPoller(subscription, { dynamodb, streams, checkpoints, skip, failures: this.failures }));
+  }
+
+  /** Starts every mapping's polling loop. With `fromLatest`, shards without a checkpoint start at their tip. */
+  start(options: { fromLatest: boolean }): void {
+    for (const mapping of this.mappings) mapping.start(options.fromLatest);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.mappings.map((mapping) => mapping.stop()));
+  }
+
+  /**
+   * Resolves once every record written so far has been delivered to every mapping (for tests and
+   * the CLI): batches are not held for their window. `only` picks the mappings by function.
+   */
+  async settle(only: (functionName: string) => boolean = () => true): Promise<void> {
+    const mappings = this.mappings.filter((mapping) => only(mapping.functionName));
+    for (let quietPasses = 0; quietPasses < 2;) {
+      const read = await Promise.all(mappings.map((mapping) => mapping.poll({ flush: true })));
+      quietPasses = read.every((count) => count === 0) ? quietPasses + 1 : 0;
+    }
+  }
+}
+
+interface MappingContext {
+  dynamodb: DynamoDBClient;
+  streams: DynamoDBStreamsClient;
+  checkpoints: Checkpoints;
+  skip: (record: _Record) => boolean;
+  failures: StreamFailure[];
+}
+
+interface ShardState {
+  shardId: string;
+  parentShardId: string | undefined;
   iterator: string | undefined;
-  lastSequence: string | undefined;
+  /** The last record read (delivered, filtered out or held in `pending`). */
+  readThrough: string | undefined;
+  /** Without a checkpoint: start at the tip (LATEST) rather than at the oldest record. */
+  startAtLatest: boolean;
+  /** Matching records read and not yet delivered (waiting for the batching window). */
+  pending: _Record[];
+  pendingSince: number | undefined;
+  /** The shard has no more records: its iterator ran out. */
   closed: boolean;
 }
 
-/**
- * Lambda's DynamoDB-stream event source mapping, locally: polls each table's stream, applies the
- * mapping's filter patterns, invokes the handler in batches and retries a failing batch, keeping a
- * checkpoint per shard in the data folder so a restart resumes where it stopped.
- */
-export class StreamEventSources {
-  private readonly streams: DynamoDBStreamsClient;
-  private readonly cursors = new Map<string, ShardCursor>();
-  private checkpoints: Record<string, string> = {};
+type Delivery = { kind: 'done' } | { kind: 'retry-from'; index: number; error: string } | { kind: 'failed'; error: string };
+
+/** One event source mapping: its own loop, cursors and checkpoints over one table's stream. */
+class MappingPoller {
   private running = false;
   private loop: Promise<void> | undefined;
-  private busy = 0;
-  private readonly batchingWindowMs: number;
-  readonly failures: Array<{ functionName: string; error: string; records: number }> = [];
+  private passes: Promise<number> = Promise.resolve(0);
+  private stream: { arn: string; partitionKey: string } | undefined;
+  private describedAt = 0;
+  private readonly shards = new Map<string, ShardState>();
+  private readonly matches: (record: unknown) => boolean;
+  private readonly maxRetries: number;
+  private fromLatest = false;
+  /** Shards found by the first look start at the mapping's starting position; later ones (children) at their start. */
+  private firstLook = true;
 
   constructor(
-    private readonly dynamodb: DynamoDBClient,
-    streamsEndpoint: string,
-    clientOptions: { region: string; credentials: { accessKeyId: string; secretAccessKey: string } },
-    private readonly subscriptions: StreamSubscription[],
-    private readonly checkpointFile: string | null,
-    /** Records no subscription gets (the local seeder's own writes); checkpointed as delivered. */
-    private readonly skip: (record: _Record) => boolean = () => false,
+    private readonly subscription: StreamSubscription,
+    private readonly context: MappingContext,
   ) {
-    this.streams = new DynamoDBStreamsClient({ endpoint: streamsEndpoint, ...clientOptions });
-    this.batchingWindowMs = Math.max(100, ...subscriptions.map((subscription) => subscription.batchingWindowMs));
-    if (checkpointFile && existsSync(checkpointFile)) this.checkpoints = JSON.parse(readFileSync(checkpointFile, 'utf8')) as Record<string, string>;
+    this.matches = compileFilters(subscription.filters);
+    this.maxRetries = subscription.maximumRetryAttempts < 0 ? UNBOUNDED_RETRIES_LOCALLY : subscription.maximumRetryAttempts;
   }
 
-  /** Starts polling. With `fromLatest`, shards without a checkpoint start at their tip. */
-  start(options: { fromLatest: boolean }): void {
+  get functionName(): string {
+    return this.subscription.functionName;
+  }
+
+  start(fromLatest: boolean): void {
+    this.fromLatest = fromLatest;
     this.running = true;
     this.loop = (async () => {
       while (this.running) {
-        const handled = await this.pollOnce(options.fromLatest).catch((error: unknown) => {
-          this.failures.push({ functionName: '(poller)', error: String(error), records: 0 });
+        const read = await this.poll({ flush: false }).catch((error: unknown) => {
+          this.context.failures.push({ functionName: `${this.subscription.functionName} (poller)`, error: String(error), records: 0 });
           return 0;
         });
-        // Like the mapping's batching window: let records gather before the next delivery, so a
-        // burst of writes reaches the handler in a few large batches, not many small ones.
-        await new Promise((resolve) => setTimeout(resolve, handled === 0 ? 100 : this.batchingWindowMs));
+        // Full batches go at once; otherwise look again shortly (a held batch waits for its window).
+        if (read === 0 || this.holding()) await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
       }
     })();
   }
@@ -77,130 +169,227 @@ export class StreamEventSources {
   async stop(): Promise<void> {
     this.running = false;
     await this.loop;
+    await this.passes;
   }
 
-  /** Resolves once every record written so far has been delivered (for tests and the CLI). */
-  async settle(): Promise<void> {
-    for (let quietPasses = 0; quietPasses < 2;) {
-      const handled = await this.pollOnce(false);
-      quietPasses = handled === 0 && this.busy === 0 ? quietPasses + 1 : 0;
+  /** One pass over the stream's shards; passes never overlap. Answers how many records it read. */
+  poll(options: { flush: boolean }): Promise<number> {
+    this.passes = this.passes.then(
+      () => this.pass(options.flush),
+      () => this.pass(options.flush),
+    );
+    return this.passes;
+  }
+
+  private holding(): boolean {
+    return [...this.shards.values()].some((shard) => shard.pending.length > 0);
+  }
+
+  private async pass(flush: boolean): Promise<number> {
+    await this.refreshShards();
+    if (!this.stream) return 0;
+    let read = 0;
+    for (const shard of this.shards.values()) {
+      // A child shard's records follow its parent's: read it once the parent is drained.
+      const parent = shard.parentShardId ? this.shards.get(shard.parentShardId) : undefined;
+      if (parent && !(parent.closed && parent.pending.length === 0)) continue;
+      read += await this.pollShard(this.stream, shard, flush);
     }
+    return read;
   }
 
-  private pollQueue: Promise<number> = Promise.resolve(0);
-
-  /** One pass over every shard of every subscribed stream; returns how many records it handled. */
-  private pollOnce(fromLatest: boolean): Promise<number> {
-    // Passes never overlap: settle() and the background loop take turns.
-    this.pollQueue = this.pollQueue.then(() => this.pass(fromLatest));
-    return this.pollQueue;
-  }
-
-  private async pass(fromLatest: boolean): Promise<number> {
-    let handled = 0;
-    for (const subscription of this.subscriptions) {
-      const table = await this.dynamodb.send(new DescribeTableCommand({ TableName: subscription.tableName }));
-      const streamArn = table.Table?.LatestStreamArn;
-      if (!streamArn) continue;
-      const description = await this.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+  private async refreshShards(): Promise<void> {
+    if (this.stream && Date.now() - this.describedAt < DESCRIBE_EVERY_MS) return;
+    this.describedAt = Date.now();
+    const table = await this.context.dynamodb.send(new DescribeTableCommand({ TableName: this.subscription.tableName }));
+    const arn = table.Table?.LatestStreamArn;
+    const partitionKey = table.Table?.KeySchema?.find((key) => key.KeyType === 'HASH')?.AttributeName;
+    if (!arn || !partitionKey) {
+      this.stream = undefined;
+      return;
+    }
+    if (this.stream?.arn !== arn) this.shards.clear();
+    this.stream = { arn, partitionKey };
+    let exclusiveStartShardId: string | undefined;
+    do {
+      const description = await this.context.streams.send(new DescribeStreamCommand({ StreamArn: arn, ExclusiveStartShardId: exclusiveStartShardId }));
       for (const shard of description.StreamDescription?.Shards ?? []) {
-        const key = `${subscription.functionName}|${streamArn}|${shard.ShardId}`;
-        let cursor = this.cursors.get(key);
-        if (!cursor) {
-          const checkpoint = this.checkpoints[key];
-          const iterator = await this.streams.send(
-            new GetShardIteratorCommand({
-              StreamArn: streamArn,
-              ShardId: shard.ShardId,
-              ...(checkpoint
-                ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: checkpoint }
-                : { ShardIteratorType: fromLatest ? 'LATEST' : 'TRIM_HORIZON' }),
-            }),
-          );
-          cursor = { iterator: iterator.ShardIterator, lastSequence: checkpoint, closed: false };
-          this.cursors.set(key, cursor);
-        }
-        if (cursor.closed || !cursor.iterator) continue;
-        handled += await this.drainShard(subscription, key, cursor);
+        if (!shard.ShardId || this.shards.has(shard.ShardId)) continue;
+        this.shards.set(shard.ShardId, {
+          shardId: shard.ShardId,
+          parentShardId: shard.ParentShardId,
+          iterator: undefined,
+          readThrough: this.context.checkpoints.get(this.checkpointKey(arn, shard.ShardId)),
+          startAtLatest: this.firstLook && this.fromLatest,
+          pending: [],
+          pendingSince: undefined,
+          closed: false,
+        });
       }
-    }
-    return handled;
+      exclusiveStartShardId = description.StreamDescription?.LastEvaluatedShardId;
+    } while (exclusiveStartShardId);
+    this.firstLook = false;
   }
 
-  private async drainShard(subscription: StreamSubscription, key: string, cursor: ShardCursor): Promise<number> {
-    let handled = 0;
-    for (;;) {
-      let page;
-      try {
-        page = await this.streams.send(new GetRecordsCommand({ ShardIterator: cursor.iterator, Limit: subscription.batchSize }));
-      } catch (error) {
-        if (error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException) {
-          this.cursors.delete(key);
-          return handled;
-        }
-        throw error;
-      }
-      const records = page.Records ?? [];
-      if (records.length > 0) {
-        const matching = records
-          .filter((record) => !this.skip(record))
-          .filter((record) => subscription.filters.length === 0 || subscription.filters.some((pattern) => matchesPattern(record, pattern)));
-        if (matching.length > 0) await this.deliver(subscription, matching);
-        cursor.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber ?? cursor.lastSequence;
-        if (cursor.lastSequence) this.saveCheckpoint(key, cursor.lastSequence);
-        handled += records.length;
-      }
-      cursor.iterator = page.NextShardIterator;
-      if (!cursor.iterator) {
-        cursor.closed = true;
-        return handled;
-      }
-      if (records.length === 0) return handled;
-    }
+  private checkpointKey(streamArn: string, shardId: string): string {
+    return `${this.subscription.functionName}|${streamArn}|${shardId}`;
   }
 
-  private async deliver(subscription: StreamSubscription, records: _Record[]): Promise<void> {
-    this.busy += 1;
+  private async pollShard(stream: { arn: string; partitionKey: string }, shard: ShardState, flush: boolean): Promise<number> {
+    let read = 0;
+    const wanted = this.subscription.batchSize * this.subscription.parallelizationFactor;
+    while (!shard.closed && shard.pending.length < wanted) {
+      const records = await this.readPage(stream.arn, shard);
+      if (records === undefined) break;
+      for (const record of records) {
+        shard.readThrough = record.dynamodb?.SequenceNumber ?? shard.readThrough;
+        if (this.context.skip(record) || !this.matches(record)) continue;
+        shard.pending.push(record);
+        shard.pendingSince ??= Date.now();
+      }
+      read += records.length;
+      if (records.length === 0) break;
+    }
+    const windowOver = shard.pendingSince !== undefined && Date.now() - shard.pendingSince >= this.subscription.batchingWindowMs;
+    if (shard.pending.length > 0 && (flush || shard.closed || windowOver || shard.pending.length >= this.subscription.batchSize)) {
+      const batch = shard.pending;
+      shard.pending = [];
+      shard.pendingSince = undefined;
+      await this.deliverConcurrently(stream, batch);
+    }
+    // Everything read is delivered (or filtered out): the shard's position moves past it.
+    if (shard.pending.length === 0 && shard.readThrough) this.context.checkpoints.set(this.checkpointKey(stream.arn, shard.shardId), shard.readThrough);
+    return read;
+  }
+
+  /** One GetRecords page; undefined when the shard cannot be read now (its iterator is renewed next pass). */
+  private async readPage(streamArn: string, shard: ShardState): Promise<_Record[] | undefined> {
     try {
-      const event = { Records: records.map((record) => ({ ...record, eventSourceARN: `local:${subscription.tableName}` })) };
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await subscription.handler(event);
-          return;
-        } catch (error) {
-          if (attempt >= 5) {
-            // Like the deployed on-failure destination: recorded, then the stream moves on.
-            this.failures.push({
-              functionName: subscription.functionName,
-              error: error instanceof Error ? error.message : String(error),
-              records: records.length,
-            });
-            return;
-          }
-          await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * Math.random()));
-        }
+      shard.iterator ??= (
+        await this.context.streams.send(
+          new GetShardIteratorCommand({
+            StreamArn: streamArn,
+            ShardId: shard.shardId,
+            ...(shard.readThrough
+              ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: shard.readThrough }
+              : { ShardIteratorType: shard.startAtLatest ? 'LATEST' : 'TRIM_HORIZON' }),
+          }),
+        )
+      ).ShardIterator;
+      if (!shard.iterator) {
+        shard.closed = true;
+        return [];
       }
-    } finally {
-      this.busy -= 1;
+      const page = await this.context.streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: GET_RECORDS_LIMIT }));
+      shard.iterator = page.NextShardIterator;
+      if (!shard.iterator) shard.closed = true;
+      return page.Records ?? [];
+    } catch (error) {
+      if (error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException || error instanceof ResourceNotFoundException) {
+        // Held records are read again from the last checkpoint with a fresh iterator.
+        shard.iterator = undefined;
+        shard.pending = [];
+        shard.pendingSince = undefined;
+        shard.readThrough = this.context.checkpoints.get(this.checkpointKey(streamArn, shard.shardId));
+        if (error instanceof ResourceNotFoundException) this.describedAt = 0;
+        return undefined;
+      }
+      throw error;
     }
   }
 
-  private saveCheckpoint(key: string, sequence: string): void {
-    this.checkpoints[key] = sequence;
-    if (this.checkpointFile) writeFileSync(this.checkpointFile, JSON.stringify(this.checkpoints));
+  /**
+   * Splits the records into `parallelizationFactor` lanes by partition key (so one key's records
+   * stay in order, in one lane) and delivers the lanes concurrently, each in batches in order.
+   */
+  private async deliverConcurrently(stream: { arn: string; partitionKey: string }, records: _Record[]): Promise<void> {
+    const laneCount = this.subscription.parallelizationFactor;
+    const lanes: _Record[][] = Array.from({ length: laneCount }, () => []);
+    for (const record of records) lanes[laneOf(record, stream.partitionKey, laneCount)]!.push(record);
+    await Promise.all(
+      lanes
+        .filter((lane) => lane.length > 0)
+        .map(async (lane) => {
+          for (let start = 0; start < lane.length; start += this.subscription.batchSize) {
+            await this.deliverWithRetries(stream.arn, lane.slice(start, start + this.subscription.batchSize), 0);
+          }
+        }),
+    );
+  }
+
+  private async deliverWithRetries(streamArn: string, records: _Record[], retriesSoFar: number): Promise<void> {
+    let batch = records;
+    for (let retries = retriesSoFar; ; retries++) {
+      const delivery = await this.invoke(streamArn, batch);
+      if (delivery.kind === 'done') return;
+      if (delivery.kind === 'retry-from') {
+        // A partial batch response: what precedes the first failed record is done.
+        batch = batch.slice(delivery.index);
+      } else if (this.subscription.bisectBatchOnError && batch.length > 1) {
+        const half = Math.ceil(batch.length / 2);
+        await this.deliverWithRetries(streamArn, batch.slice(0, half), retries + 1);
+        await this.deliverWithRetries(streamArn, batch.slice(half), retries + 1);
+        return;
+      }
+      if (retries >= this.maxRetries) {
+        // Like the on-failure destination: recorded, then the stream moves on.
+        this.context.failures.push({ functionName: this.subscription.functionName, error: delivery.error, records: batch.length });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** retries)));
+    }
+  }
+
+  private async invoke(streamArn: string, batch: _Record[]): Promise<Delivery> {
+    let result: unknown;
+    try {
+      result = await this.subscription.handler({
+        Records: batch.map((record) => ({ ...record, eventSource: 'aws:dynamodb', awsRegion: LOCAL_REGION, eventSourceARN: streamArn })),
+      });
+    } catch (error) {
+      return { kind: 'failed', error: error instanceof Error ? error.message : String(error) };
+    }
+    if (!this.subscription.reportBatchItemFailures) return { kind: 'done' };
+    const failures = (result as { batchItemFailures?: unknown } | null | undefined)?.batchItemFailures;
+    if (!Array.isArray(failures) || failures.length === 0) return { kind: 'done' };
+    // As Lambda does: an identifier that names no record of the batch fails the whole batch.
+    const positions = new Map(batch.map((record, index) => [record.dynamodb?.SequenceNumber, index] as const));
+    let first = batch.length;
+    for (const failure of failures) {
+      const identifier = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+      const index = typeof identifier === 'string' && identifier !== '' ? positions.get(identifier) : undefined;
+      if (index === undefined) return { kind: 'retry-from', index: 0, error: `batchItemFailures names ${JSON.stringify(identifier)}, no record of the batch` };
+      first = Math.min(first, index);
+    }
+    return { kind: 'retry-from', index: first, error: `${failures.length} records reported failed` };
   }
 }
 
-/**
- * Lambda event filtering for the patterns Rekindle uses: an object whose leaves are arrays of
- * allowed values, matched against the same path of the record.
- */
-export function matchesPattern(record: unknown, pattern: Record<string, unknown>): boolean {
-  if (!record || typeof record !== 'object') return false;
-  return Object.entries(pattern).every(([field, expected]) => {
-    const actual = (record as Record<string, unknown>)[field];
-    if (Array.isArray(expected)) return expected.some((value) => value === actual);
-    if (expected && typeof expected === 'object') return matchesPattern(actual, expected as Record<string, unknown>);
-    return false;
-  });
+/** The lane of a record: a stable hash of its partition key's value. */
+function laneOf(record: _Record, partitionKey: string, laneCount: number): number {
+  if (laneCount <= 1) return 0;
+  const key = record.dynamodb?.Keys?.[partitionKey];
+  const digest = createHash('sha1')
+    .update(JSON.stringify(key ?? null))
+    .digest();
+  return digest.readUInt32BE(0) % laneCount;
+}
+
+/** Each mapping's position per shard, kept in one file of the data folder (or in memory). */
+class Checkpoints {
+  private readonly positions: Record<string, string>;
+
+  constructor(private readonly file: string | null) {
+    this.positions = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  }
+
+  get(key: string): string | undefined {
+    return this.positions[key];
+  }
+
+  set(key: string, sequence: string): void {
+    if (this.positions[key] === sequence) return;
+    this.positions[key] = sequence;
+    if (this.file) writeFileSync(this.file, JSON.stringify(this.positions));
+  }
 }

@@ -144,6 +144,10 @@ export class TemplateBindings {
           batchSize: Math.min(Number(properties.BatchSize ?? 100), 1000),
           filters,
           batchingWindowMs: Number(properties.MaximumBatchingWindowInSeconds ?? 0) * 1000,
+          parallelizationFactor: Math.min(10, Math.max(1, Number(properties.ParallelizationFactor ?? 1))),
+          reportBatchItemFailures: ((properties.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
+          bisectBatchOnError: properties.BisectBatchOnFunctionError === true,
+          maximumRetryAttempts: Number(properties.MaximumRetryAttempts ?? -1),
         },
       ];
     });
