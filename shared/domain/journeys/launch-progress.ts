@@ -81,6 +81,12 @@ export function membersOfPage(definition: JourneyDefinition, audience: AudienceF
     .filter((user) => matchesAudience(audience, user) && reachableChannels(user).some((channel) => journeyChannels.has(channel)))
     .map((user) => {
       const holdout = isInHoldout(definition.id, user.userId, definition.holdoutShare);
-      return { userId: user.userId, tier: user.tier ?? definition.tier ?? null, holdout, enrolledAt, ...experimentAssignment(definition, user.userId, holdout) };
+      return {
+        userId: user.userId,
+        tier: user.tier ?? definition.tier ?? null,
+        holdout,
+        enrolledAt,
+        ...experimentAssignment(definition, user.userId, holdout),
+      };
     });
 }
