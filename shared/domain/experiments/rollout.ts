@@ -12,14 +12,15 @@ import { DEFAULT_SEQUENTIAL, type ArmCounts } from './statistics';
 export const RolloutStage = z.object({
   /** Share of the treated audience contacted once this stage has begun, cumulative. */
   share: z.number().gt(0).max(1),
-  /** The stage runs at least this long before the next one may begin. */
+  /** The stage runs at least this long before the next one may begin (default 0; the last stage's is unused). */
   minHours: z
     .number()
     .int()
     .min(0)
-    .max(24 * 60),
-  /** ... and until this many of its treated users have been contacted. */
-  minSample: z.number().int().min(0),
+    .max(24 * 60)
+    .default(0),
+  /** ... and until this many of its treated users have been contacted (default 0). */
+  minSample: z.number().int().min(0).default(0),
 });
 export type RolloutStage = z.infer<typeof RolloutStage>;
 
