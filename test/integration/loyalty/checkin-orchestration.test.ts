@@ -26,7 +26,11 @@ const messagesOf = async (userId: string) =>
     (await call(runtime, 'GET', `/v1/users/${userId}/programs`)).body as { messages: Array<{ templateId: string; outcome: string; reason?: string }> }
   ).messages.map((message) => `${message.templateId}:${message.outcome}${message.reason ? `:${message.reason}` : ''}`);
 
+/** Users this file has enrolled: their programs stay on their wake shards. */
+const enrolledSoFar: string[] = [];
+
 async function enroll(userId: string): Promise<void> {
+  enrolledSoFar.push(userId);
   await createProfile(runtime, userId, SHANGHAI);
   const enrolled = await call(runtime, 'POST', '/v1/programs/checkin/enrollments', { body: { userId }, auth: 'marketer' });
   expect(enrolled.status).toBe(201);
@@ -135,10 +139,13 @@ describe('the check-in programs state machine on the local runtime', () => {
   }, 300_000);
 
   it('takes a shard with more due programs than one invocation page by page on its cursor', async () => {
-    // Prepare: three users on the same wake shard, enrolled this morning.
+    // Prepare: three users on the same wake shard, enrolled this morning; a shard none of the
+    // earlier tests' programs is on (one of them may be due this evening too).
     const day = dayAhead(runtime, 1, SHANGHAI);
     moveTo(runtime, day, '09:30', SHANGHAI);
-    const shard = shardOf(freshUser(), WAKE_SHARDS);
+    const takenShards = new Set(enrolledSoFar.map((userId) => shardOf(userId, WAKE_SHARDS)));
+    let shard = shardOf(freshUser(), WAKE_SHARDS);
+    while (takenShards.has(shard)) shard = shardOf(freshUser(), WAKE_SHARDS);
     const users: string[] = [];
     while (users.length < 3) {
       const candidate = freshUser();
