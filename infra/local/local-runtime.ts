@@ -8,7 +8,7 @@ import { DynamoDbLocal } from './dynamodb-local';
 import { MessagingEmulators } from './emulators';
 import { LocalEventBus } from './event-bus';
 import { HttpGateway, type ControlRoute } from './http-gateway';
-import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './local-aws';
 import { requireJava, requirePortFree } from './preflight';
 import { seedTablesOf } from './seed-population';
 import { configureProcessEnvironment } from './process-environment';
@@ -46,13 +46,19 @@ export interface LocalRuntimeOptions {
   warmHandlers?: boolean;
   /** A built marketer console (`console/build.ts`) to serve at `/console/` on the API's origin. */
   consoleDir?: string;
+  /**
+   * A DynamoDB Local already running in memory without `-sharedDb` (`DynamoDbLocal.startShared`)
+   * to use instead of starting a JVM: the access key keeps this runtime's tables apart, and
+   * `stop()` deletes them. For in-memory runtimes only (the test suite shares one JVM per run).
+   */
+  sharedDynamoDb?: { port: number; accessKeyId: string };
 }
 
 /** Fails fast, with the fix, when Java is missing or a port is taken. */
-async function preflight(ports: LocalPorts): Promise<void> {
+async function preflight(ports: LocalPorts, options: { dynamodb: boolean }): Promise<void> {
   requireJava();
   await requirePortFree(ports.api, 'the HTTP API', '--port');
-  await requirePortFree(ports.dynamodb, 'DynamoDB Local', '--dynamodb-port');
+  if (options.dynamodb) await requirePortFree(ports.dynamodb, 'DynamoDB Local', '--dynamodb-port');
   await requirePortFree(ports.ses, 'the SES emulator', '--ses-port');
   await requirePortFree(ports.snsSqs, 'the SNS/SQS emulator', '--sns-port');
   await requirePortFree(ports.stepFunctions, 'the Step Functions endpoint', '--sfn-port');
@@ -147,11 +153,15 @@ export class LocalRuntime {
    */
   static async start(options: LocalRuntimeOptions, app?: SynthesizedApp): Promise<LocalRuntime> {
     const report = options.report ?? (() => undefined);
-    await preflight(options.ports);
+    const shared = options.sharedDynamoDb;
+    if (shared && options.dataDir) throw new Error('a shared DynamoDB Local is for in-memory runtimes (dataDir null)');
+    await preflight(options.ports, { dynamodb: !shared });
     const dataDir = options.dataDir ? resolve(options.dataDir) : null;
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     const freshStore = !dataDir || !existsSync(join(dataDir, 'dynamodb'));
-    const dynamodb = new DynamoDbLocal(options.ports.dynamodb, dataDir ? join(dataDir, 'dynamodb') : null);
+    const dynamodb = shared
+      ? DynamoDbLocal.attach(shared.port, shared.accessKeyId)
+      : new DynamoDbLocal(options.ports.dynamodb, dataDir ? join(dataDir, 'dynamodb') : null);
     report(app ? 'starting DynamoDB Local' : 'starting DynamoDB Local; synthesizing the CDK app (the same definitions `cdk deploy` ships)');
     const dynamodbUp = dynamodb.start();
     dynamodbUp.catch(() => undefined); // awaited below, after the synthesis
@@ -199,6 +209,7 @@ export class LocalRuntime {
         eventBridge: `http://127.0.0.1:${ports.eventBridge}`,
       },
       logLevel: this.options.logLevel ?? 'WARN',
+      credentials: this.dynamodb.credentials,
       unsubscribeSigningKey: this.credentials.unsubscribeSigningKey,
     });
     installRuntimeClock(this.clock);
@@ -208,6 +219,7 @@ export class LocalRuntime {
       lambdaTasks: this.bindings.lambdaTasks(),
       machines: this.bindings.stateMachines(),
       endpoints: { dynamodb: this.dynamodb.endpoint, ses: this.emulators.sesEndpoint, snsSqs: this.emulators.snsSqsEndpoint },
+      dynamodbCredentials: this.dynamodb.credentials,
       ports,
     });
     this.stepFunctions = stepFunctions.engine;
@@ -220,7 +232,7 @@ export class LocalRuntime {
     this.streams = new StreamEventSources(
       this.dynamodb.client,
       this.dynamodb.endpoint,
-      { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+      { region: LOCAL_REGION, credentials: this.dynamodb.credentials },
       this.bindings.streamSubscriptions(),
       checkpointFile,
       // Seeding writes aggregates itself: its raw events must not be applied a second time.

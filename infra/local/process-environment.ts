@@ -1,4 +1,4 @@
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
+import { LOCAL_REGION } from './local-aws';
 import type { SynthesizedApp } from './template';
 import type { TemplateValues } from './template-values';
 
@@ -7,6 +7,8 @@ export interface ProcessEnvironmentSources {
   values: TemplateValues;
   endpoints: { dynamodb: string; ses: string; snsSqs: string; stepFunctions: string; eventBridge: string };
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** The SDK credentials of every handler (fake; DynamoDB Local's access key selects the runtime's database). */
+  credentials: { accessKeyId: string; secretAccessKey: string };
   unsubscribeSigningKey: string;
 }
 
@@ -31,8 +33,9 @@ export function configureProcessEnvironment(sources: ProcessEnvironmentSources):
   Object.assign(process.env, merged, {
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    // One key for every local service: the emulators ignore it, DynamoDB Local may keep a database per key.
+    AWS_ACCESS_KEY_ID: sources.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sources.credentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SESV2: endpoints.ses,

@@ -102,6 +102,8 @@ export async function startLocalStepFunctions(options: {
   lambdaTasks: TaskHandlerResolver;
   machines: LocalStateMachine[];
   endpoints: { dynamodb: string; ses: string; snsSqs: string };
+  /** The runtime's DynamoDB Local credentials (its access key selects its database). */
+  dynamodbCredentials: { accessKeyId: string; secretAccessKey: string };
   ports: { stepFunctions: number; eventBridge: number };
 }): Promise<{ engine: LocalStepFunctions; server: StepFunctionsServer }> {
   const endpointOptions = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
@@ -111,7 +113,7 @@ export async function startLocalStepFunctions(options: {
     taskHandlers: firstResolver(
       options.lambdaTasks,
       sdkIntegrationHandler({
-        dynamodb: new DynamoDBClient({ endpoint: endpoints.dynamodb, ...endpointOptions }),
+        dynamodb: new DynamoDBClient({ endpoint: endpoints.dynamodb, region: LOCAL_REGION, credentials: options.dynamodbCredentials }),
         sqs: new SQSClient({ endpoint: endpoints.snsSqs, ...endpointOptions }),
         sns: new SNSClient({ endpoint: endpoints.snsSqs, ...endpointOptions }),
         sesv2: new SESv2Client({ endpoint: endpoints.ses, ...endpointOptions }),

@@ -1,5 +1,8 @@
+import { inject } from 'vitest';
 import { LocalRuntime, type LocalRuntimeOptions } from '../../infra/local/local-runtime';
 import { freePorts } from '../../infra/local/preflight';
+
+let runtimesStarted = 0;
 
 /**
  * Starts the real local runtime (DynamoDB Local in memory, free ports) for an integration test file.
@@ -9,17 +12,23 @@ import { freePorts } from '../../infra/local/preflight';
  * The global control group (5% of users get no marketing) is off unless a test asks for its
  * share: every other feature's tests address each user they create, and the group has its own
  * tests (test/integration/experiments).
+ *
+ * Every runtime uses the run's one DynamoDB Local (test/support/global-setup.ts) under an access
+ * key of its own, so its tables are its own and are deleted when it stops.
  */
 export async function startTestRuntime(options: { globalControlShare?: number } & Pick<LocalRuntimeOptions, 'consoleDir'> = {}): Promise<LocalRuntime> {
   const { globalControlShare, ...rest } = options;
   const context = { rekindle: { messaging: { contactPolicy: { globalControl: { share: globalControlShare ?? 0 } } } } };
   // Test files start runtimes in parallel processes; a port found free can be taken by another
   // before it is bound. Such a start fails cleanly, so try again on fresh ports.
+  const sharedPort = inject('sharedDynamoDbPort');
   for (let attempt = 1; ; attempt++) {
     try {
+      const sharedDynamoDb = sharedPort ? { port: sharedPort, accessKeyId: `test${process.pid}n${++runtimesStarted}` } : undefined;
       return await LocalRuntime.start({
         dataDir: null,
         ports: await freePorts(),
+        ...(sharedDynamoDb ? { sharedDynamoDb } : {}),
         logLevel: 'ERROR',
         missedSchedules: 'latest',
         context,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/local-aws';
+import { LOCAL_REGION } from '../../../infra/local/local-aws';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { StreamEventSources, type StreamHandler, type StreamSubscription } from '../../../infra/local/stream-event-sources';
 import { batchPut } from '../../../shared/adapters/dynamodb/batch';
@@ -92,7 +92,7 @@ async function deliverAll(subscriptions: StreamSubscription[], checkpointFile: s
   const sources = new StreamEventSources(
     runtime.dynamodb.client,
     runtime.dynamodb.endpoint,
-    { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+    { region: LOCAL_REGION, credentials: runtime.dynamodb.credentials },
     subscriptions,
     checkpointFile,
   );

@@ -43,6 +43,24 @@ let running: RunningCli | undefined;
  * npm itself: npm ends itself with the signal it got, whatever its script's exit code.
  */
 async function startCli(dataDir: string): Promise<RunningCli> {
+  // Ports found free can be taken by another test file's runtime before this one binds them; such
+  // a start exits naming the port (EADDRINUSE). That race is not what this file tests: try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startCliOnce(dataDir);
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('EADDRINUSE')) throw error;
+      const cli = running;
+      if (cli && cli.child.exitCode === null) {
+        process.kill(-cli.child.pid!, 'SIGKILL');
+        await cli.exited;
+      }
+      running = undefined;
+    }
+  }
+}
+
+async function startCliOnce(dataDir: string): Promise<RunningCli> {
   const ports = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()].map(String);
   const args = ['--import', 'tsx', 'cli/main.ts', 'start', '--data-dir', dataDir, '--no-seed', '--log-level', 'ERROR'];
   ['--port', '--dynamodb-port', '--ses-port', '--sns-port', '--sfn-port', '--events-port'].forEach((flag, i) => args.push(flag, ports[i]!));
@@ -56,6 +74,8 @@ async function startCli(dataDir: string): Promise<RunningCli> {
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // An exit wakes the waiters too: a start that fails says so at once, not at the timeout.
+  child.once('close', () => waiters.splice(0).forEach((wake) => wake()));
   const waitFor = (pattern: RegExp) =>
     new Promise<RegExpExecArray>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${pattern} in the output:\n${text}`)), START_TIMEOUT_MS);
