@@ -239,6 +239,7 @@ export class LocalRuntime {
       seeding ? (record) => seeding.isSeeded(record) : undefined,
     );
     this.streams.start({ fromLatest: false });
+    this.functions.onInvocationEnd = () => this.streams?.nudge();
     this.queues = new QueueEventSources(this.localQueues.sqsClient(), await this.bindings.queueSubscriptions());
     this.queues.start();
     this.scheduler = new LocalScheduler(this.clock, this.options.missedSchedules ?? 'each');

@@ -47,9 +47,15 @@ export interface StreamFailure {
 const UNBOUNDED_RETRIES_LOCALLY = 10;
 /** GetRecords returns at most 1,000 records a call. */
 const GET_RECORDS_LIMIT = 1000;
-/** How often a mapping looks for new shards (a DynamoDB stream rolls its shards over time). */
-const DESCRIBE_EVERY_MS = 1000;
+/** How often a mapping looks for new shards (a DynamoDB stream rolls its shards over time; a closed shard makes it look at once). */
+const DESCRIBE_EVERY_MS = 10_000;
+/**
+ * An idle mapping looks again after 100 ms, then backs off to 2 s (a runtime doing nothing should
+ * cost next to no CPU: the test suite runs two beside each other on two cores). Any invocation
+ * that ends nudges every mapping back to 100 ms, since it may have written what they read.
+ */
 const IDLE_POLL_MS = 100;
+const IDLE_POLL_MAX_MS = 2000;
 
 /**
  * Lambda's DynamoDB-stream event source mappings, locally. As in AWS, each mapping reads the
@@ -81,6 +87,11 @@ export class StreamEventSources {
   /** Starts every mapping's polling loop. With `fromLatest`, shards without a checkpoint start at their tip. */
   start(options: { fromLatest: boolean }): void {
     for (const mapping of this.mappings) mapping.start(options.fromLatest);
+  }
+
+  /** Something may have been written: idle mappings look again soon instead of at the end of their back-off. */
+  nudge(): void {
+    for (const mapping of this.mappings) mapping.nudge();
   }
 
   async stop(): Promise<void> {
@@ -138,6 +149,10 @@ class MappingPoller {
   private fromLatest = false;
   /** Shards found by the first look start at the mapping's starting position; later ones (children) at their start. */
   private firstLook = true;
+  /** A shard ran out since the last look for shards: its children are to be found. */
+  private shardClosed = false;
+  private idleMs = IDLE_POLL_MS;
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly subscription: StreamSubscription,
@@ -160,14 +175,38 @@ class MappingPoller {
           this.context.failures.push({ functionName: `${this.subscription.functionName} (poller)`, error: String(error), records: 0 });
           return 0;
         });
-        // Full batches go at once; otherwise look again shortly (a held batch waits for its window).
-        if (read === 0 || this.holding()) await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
+        // Full batches go at once; a held batch waits for its window; an idle mapping backs off.
+        if (read > 0) this.idleMs = IDLE_POLL_MS;
+        if (this.holding()) await this.pause(IDLE_POLL_MS);
+        else if (read === 0) {
+          await this.pause(this.idleMs);
+          this.idleMs = Math.min(IDLE_POLL_MAX_MS, this.idleMs * 2);
+        }
       }
     })();
   }
 
+  nudge(): void {
+    this.idleMs = IDLE_POLL_MS;
+    this.wake?.();
+  }
+
+  /** Waits `ms`, or less when nudged (or stopped). */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.wake === done) this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
   async stop(): Promise<void> {
     this.running = false;
+    this.wake?.();
     await this.loop;
     await this.passes;
   }
@@ -199,8 +238,9 @@ class MappingPoller {
   }
 
   private async refreshShards(): Promise<void> {
-    if (this.stream && Date.now() - this.describedAt < DESCRIBE_EVERY_MS) return;
+    if (this.stream && !this.shardClosed && Date.now() - this.describedAt < DESCRIBE_EVERY_MS) return;
     this.describedAt = Date.now();
+    this.shardClosed = false;
     const table = await this.context.dynamodb.send(new DescribeTableCommand({ TableName: this.subscription.tableName }));
     const arn = table.Table?.LatestStreamArn;
     const partitionKey = table.Table?.KeySchema?.find((key) => key.KeyType === 'HASH')?.AttributeName;
@@ -278,11 +318,13 @@ class MappingPoller {
       ).ShardIterator;
       if (!shard.iterator) {
         shard.closed = true;
+        this.shardClosed = true;
         return [];
       }
       const page = await this.context.streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: GET_RECORDS_LIMIT }));
       shard.iterator = page.NextShardIterator;
       if (!shard.iterator) shard.closed = true;
+      if (shard.closed) this.shardClosed = true;
       return page.Records ?? [];
     } catch (error) {
       if (error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException || error instanceof ResourceNotFoundException) {

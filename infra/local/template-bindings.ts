@@ -69,9 +69,16 @@ export class LocalFunctions {
     return async (event, context) => {
       const began = Date.now();
       const handler = await this.imported(logicalId);
-      return handler(event, withInitExcluded(context, Date.now() - began));
+      try {
+        return await handler(event, withInitExcluded(context, Date.now() - began));
+      } finally {
+        this.onInvocationEnd?.();
+      }
     };
   }
+
+  /** Called after every invocation: what it wrote may be waiting for a poller (streams). */
+  onInvocationEnd: (() => void) | undefined;
 
   /** The logical id of the function a local ARN names, if it names one. */
   logicalIdOfArn(arn: string): string | undefined {
