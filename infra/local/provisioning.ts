@@ -15,7 +15,7 @@ import {
   type StepFunctionsServer,
   type TaskHandlerResolver,
 } from './step-functions';
-import { SynthesizedApp, type LocatedResource } from './template';
+import { SynthesizedApp, validatedDefinitionsCache, type LocatedResource } from './template';
 import type { VirtualClock } from './virtual-clock';
 
 /** Creates the template's tables in DynamoDB Local; returns the new ones and every local name by logical id. */
@@ -110,6 +110,7 @@ export async function startLocalStepFunctions(options: {
   const { endpoints, ports } = options;
   const engine = new LocalStepFunctions({
     clock: options.clock,
+    validatedDefinitions: validatedDefinitionsCache,
     taskHandlers: firstResolver(
       options.lambdaTasks,
       sdkIntegrationHandler({

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Stack } from 'aws-cdk-lib';
 import { LOCAL_ENTRY_METADATA, REPO_ROOT } from '../constructs/function-entry';
@@ -61,15 +61,22 @@ export class SynthesizedApp {
     return new SynthesizedApp(templates);
   }
 
+  /** The resources of one type, in template order (looked up once per type: the runtime asks on every invocation). */
   resourcesOfType(type: string): LocatedResource[] {
-    const found: LocatedResource[] = [];
-    for (const [stackName, template] of this.templates) {
-      for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
-        if (resource.Type === type) found.push({ ...resource, stackName, logicalId });
+    let found = this.byType.get(type);
+    if (!found) {
+      found = [];
+      for (const [stackName, template] of this.templates) {
+        for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
+          if (resource.Type === type) found.push({ ...resource, stackName, logicalId });
+        }
       }
+      this.byType.set(type, found);
     }
-    return found;
+    return [...found];
   }
+
+  private readonly byType = new Map<string, LocatedResource[]>();
 
   resource(stackName: string, logicalId: string): LocatedResource | undefined {
     const resource = this.templates.get(stackName)?.Resources[logicalId];
@@ -197,3 +204,22 @@ function writeCachedTemplates(file: string, templates: Templates): void {
     // A cache that cannot be written only costs the next start its synthesis.
   }
 }
+
+/**
+ * State machine definitions found valid before, as marker files beside the template cache (one
+ * file per definition hash: parallel workers never rewrite each other's). Off with the cache.
+ */
+export const validatedDefinitionsCache = {
+  has(key: string): boolean {
+    return process.env.REKINDLE_SYNTH_CACHE !== 'off' && existsSync(join(CACHE_DIRECTORY, 'asl-valid', key));
+  },
+  add(key: string): void {
+    if (process.env.REKINDLE_SYNTH_CACHE === 'off') return;
+    try {
+      mkdirSync(join(CACHE_DIRECTORY, 'asl-valid'), { recursive: true });
+      writeFileSync(join(CACHE_DIRECTORY, 'asl-valid', key), '');
+    } catch {
+      // Not remembered: the next start validates it again.
+    }
+  },
+};

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { VirtualClock } from '../virtual-clock';
 import { type JsonValue, parseDefinition } from './asl';
@@ -38,6 +38,11 @@ export interface LocalStepFunctionsOptions {
   store?: ExecutionStore;
   /** Account used in generated ARNs and the context object; a fixed fake one by default. */
   accountId?: string;
+  /**
+   * Definitions already found valid (by a hash of their canonical JSON), kept across processes:
+   * the ASL validator compiles its JSON schemas on first use, a second of CPU per start.
+   */
+  validatedDefinitions?: { has(key: string): boolean; add(key: string): void };
 }
 
 export interface StartExecutionRequest {
@@ -112,6 +117,7 @@ export class LocalStepFunctions {
   private readonly resolveTaskHandler: TaskHandlerResolver;
   private readonly store: ExecutionStore;
   private readonly accountId: string;
+  private readonly validatedDefinitions: LocalStepFunctionsOptions['validatedDefinitions'];
   private readonly machines = new Map<string, RegisteredMachine>();
   private readonly running = new Map<string, RunningExecution>();
   private readonly starting = new Map<string, Promise<StartExecutionResult>>();
@@ -123,6 +129,7 @@ export class LocalStepFunctions {
     this.resolveTaskHandler = options.taskHandlers;
     this.store = options.store ?? new InMemoryExecutionStore();
     this.accountId = options.accountId ?? '000000000000';
+    this.validatedDefinitions = options.validatedDefinitions;
   }
 
   /**
@@ -139,11 +146,15 @@ export class LocalStepFunctions {
       if (existing.canonicalDefinition === canonicalDefinition && existing.registration.type === registration.type) return;
       throw new StateMachineAlreadyExistsError(`state machine ${registration.arn} is already registered with another definition`);
     }
-    try {
-      // Validates the definition as written; the rewritten one uses a local-only Resource.
-      new StateMachine(source as unknown as StateMachineDefinition);
-    } catch (error) {
-      throw new InvalidDefinitionError(`state machine "${registration.name}": ${asNamedError(error).message}`, { cause: error });
+    const validationKey = createHash('sha256').update(canonicalDefinition).digest('hex');
+    if (!this.validatedDefinitions?.has(validationKey)) {
+      try {
+        // Validates the definition as written; the rewritten one uses a local-only Resource.
+        new StateMachine(source as unknown as StateMachineDefinition);
+      } catch (error) {
+        throw new InvalidDefinitionError(`state machine "${registration.name}": ${asNamedError(error).message}`, { cause: error });
+      }
+      this.validatedDefinitions?.add(validationKey);
     }
     const local = prepareLocalDefinition(source);
     const handlers = new Map<string, TaskHandler>();
