@@ -68,6 +68,52 @@ export function isKnownTimeZone(timeZone: string): boolean {
 
 /** The wall clock in `timeZone` at `instant`. Throws {@link UnknownTimeZoneError}. */
 export function wallClockAt(instant: Date | number, timeZone: string): WallClock {
+  const ms = typeof instant === 'number' ? instant : instant.getTime();
+  if (!Number.isFinite(ms)) return formattedWallClock(ms, timeZone); // Intl's own RangeError
+  const offset = offsetWithin(ms, timeZone);
+  if (offset === undefined) return formattedWallClock(ms, timeZone);
+  const wall = new Date(Math.floor(ms / 1000) * 1000 + offset);
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+  };
+}
+
+/**
+ * A zone's offset is the same for a whole UTC quarter-hour unless a transition falls inside it
+ * (today's transitions fall on quarter-hours; historic ones, local mean time, at any second). So
+ * the offset is read through Intl once per zone and quarter-hour, at both ends of it, and kept
+ * when both ends agree; otherwise undefined, and the caller reads that instant through Intl.
+ * Formatting is the costly part of reading a wall clock: scoring and seeding read millions.
+ */
+const QUARTER_HOUR_MS = 900_000;
+const MAX_CACHED_OFFSETS = 200_000;
+const offsets = new Map<string, number | null>();
+
+function offsetWithin(ms: number, timeZone: string): number | undefined {
+  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
+  const key = `${timeZone}|${quarter}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const start = quarter * QUARTER_HOUR_MS;
+    const atStart = offsetAt(start, timeZone);
+    offset = atStart === offsetAt(start + QUARTER_HOUR_MS - 1000, timeZone) ? atStart : null;
+    if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset ?? undefined;
+}
+
+/** The zone's offset from UTC at a whole second, in ms. */
+function offsetAt(ms: number, timeZone: string): number {
+  return wallClockAsUtcMs(formattedWallClock(ms, timeZone)) - ms;
+}
+
+function formattedWallClock(instant: Date | number, timeZone: string): WallClock {
   const reading: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const part of formatterFor(timeZone).formatToParts(instant)) {
     switch (part.type) {

@@ -31,7 +31,8 @@ describe('masking contact points for logs', () => {
       fc.property(fc.emailAddress(), (email) => {
         const [local = '', domain = ''] = email.split('@');
         const masked = maskEmail(email);
-        if (local.length > 1) expect(masked).not.toContain(local);
+        // A local part that is its first character and asterisks ("a**") reads the same as the mask itself.
+        if (local.length > 1 && !/^.\*+$/u.test(local)) expect(masked).not.toContain(local);
         const domainName = domain.slice(0, domain.lastIndexOf('.'));
         if (domainName.length > 1) expect(masked).not.toContain(`@${domainName}`);
       }),
