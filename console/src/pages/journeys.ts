@@ -33,7 +33,17 @@ export function StatusBadge(props: { status: string }) {
 }
 
 /** Pause, resume or stop one journey, each behind a confirmation that says what will happen. */
-export function JourneyControls(props: { journeyId: string; status: string; onChanged: () => void }) {
+export function JourneyControls(props: {
+  journeyId: string;
+  status: string;
+  onChanged: () => void;
+  /** Show only these of the controls the status allows. */
+  only?: JourneyControl[];
+  /** A button's words instead of "Pause <id>" (its confirmation keeps the journey's id). */
+  labels?: Partial<Record<JourneyControl, string>>;
+  /** What the confirmation says will happen, where the context says more than the journey's status. */
+  messages?: Partial<Record<JourneyControl, string>>;
+}) {
   const pending = useSignal<JourneyControl | null>(null);
   const error = useSignal<Error | null>(null);
   const busy = useSignal(false);
@@ -54,18 +64,20 @@ export function JourneyControls(props: { journeyId: string; status: string; onCh
   };
   const command = pending.value;
   return html`<div class="controls">
-    ${controlsOf(props.status).map(
-      (control) =>
-        html`<button type="button" class=${control === 'stop' ? 'danger small' : 'secondary small'} onClick=${() => (pending.value = control)}>
-          ${t(`journeys.${control}`)}<span class="visually-hidden"> ${props.journeyId}</span>
-        </button>`,
-    )}
+    ${controlsOf(props.status)
+      .filter((control) => props.only === undefined || props.only.includes(control))
+      .map(
+        (control) =>
+          html`<button type="button" class=${control === 'stop' ? 'danger small' : 'secondary small'} onClick=${() => (pending.value = control)}>
+            ${props.labels?.[control] ?? html`${t(`journeys.${control}`)}<span class="visually-hidden"> ${props.journeyId}</span>`}
+          </button>`,
+      )}
     <${RequestError} error=${error.value} />
     <${ConfirmDialog}
       open=${command !== null}
       busy=${busy.value}
       title=${command ? `${t(`journeys.${command}`)} ${props.journeyId}` : ''}
-      message=${command ? t(`journeys.confirm.${command}`, { id: props.journeyId }) : ''}
+      message=${command ? (props.messages?.[command] ?? t(`journeys.confirm.${command}`, { id: props.journeyId })) : ''}
       confirmLabel=${command ? t(`journeys.${command}`) : t('confirm.ok')}
       onConfirm=${run}
       onCancel=${() => (pending.value = null)}
