@@ -170,7 +170,6 @@ export class LoyaltyFeature extends Construct {
       [apigw.HttpMethod.POST, '/v1/programs/checkin/enrollments'],
       [apigw.HttpMethod.POST, '/v1/programs/{programId}/enrollments'],
       [apigw.HttpMethod.GET, '/v1/programs'],
-      [apigw.HttpMethod.GET, '/v1/programs/report'],
       [apigw.HttpMethod.GET, '/v1/users/{userId}/points'],
       [apigw.HttpMethod.GET, '/v1/users/{userId}/programs'],
       [apigw.HttpMethod.POST, '/v1/users/{userId}/referral-code'],

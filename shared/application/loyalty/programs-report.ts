@@ -1,6 +1,6 @@
 import { programFunnelOf, programReportOf, REFERRAL_SIGNED_UP, referralReportOf, type LoyaltyPorts, type ProgramFunnel } from '../../domain/loyalty';
 
-/** `GET /v1/programs/report`: each program's funnel, and the month's referrals and reward budget. */
+/** `report` of `GET /v1/programs?month=YYYY-MM`: each program's funnel, and the month's referrals and reward budget. */
 export interface ProgramsReport {
   readonly month: string;
   readonly programs: readonly ProgramFunnel[];
