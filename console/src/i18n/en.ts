@@ -398,7 +398,7 @@ export const en = {
   'editor.rollout.tuningSample': 'Tuning sample S (blank: 5,000)',
   'programs.month': 'Month (UTC, as the reward budget counts it)',
   'programs.funnel.note':
-    'Distinct users: enrolled, checked in on every day from day 1 to day n, completed. Counted as it happens; since this API was deployed.',
+    'Distinct users: enrolled, checked in on every day from day 1 to day n, completed. Counted as it happens, from when these counters were deployed.',
   'programs.funnel.enrolled': 'Enrolled',
   'programs.funnel.day': 'Day {day}, still on streak',
   'programs.funnel.completed': 'Completed',

@@ -392,7 +392,7 @@ export const zhCN: Record<MessageKey, string> = {
   'editor.rollout.plannedSample': '计划样本量（固定样本区间）',
   'editor.rollout.tuningSample': '调优样本量 S（留空为 5,000）',
   'programs.month': '月份（UTC，与奖励预算一致）',
-  'programs.funnel.note': '去重用户：已报名、从第 1 天到第 n 天每天签到、已完成。实时计数；自此接口上线起。',
+  'programs.funnel.note': '去重用户：已报名、从第 1 天到第 n 天每天签到、已完成。实时计数，自这些计数器上线起。',
   'programs.funnel.enrolled': '已报名',
   'programs.funnel.day': '第 {day} 天仍连续',
   'programs.funnel.completed': '已完成',

@@ -120,7 +120,7 @@ function Funnel(props: { funnel: ProgramFunnel; name: string }) {
         html`<${ShareBar} share=${share(row.users) ?? 0} label=${fmt.percent(share(row.users))} /> <span class="num">${fmt.percent(share(row.users))}</span>`,
     },
   ];
-  return html`<${Section} id=${`funnel-${funnel.programId}`} title=${t('programs.funnel', { program: props.name })}>
+  return html`<${Section} id=${`funnel-${funnel.programId}`} title=${t('programs.funnel', { program: props.name })} wide=${true}>
     <p class="muted small">${t('programs.funnel.note')}</p>
     <${DataTable}
       label=${t('programs.funnel', { program: props.name })}
