@@ -411,6 +411,8 @@ export const en = {
   'programs.budget.queued': 'Coupons queued for next month',
   'programs.budget.used': '{share} of the monthly budget used',
   'programs.referrals': 'Referred sign-ups',
+  'journeys.launched.lifecycle': 'Launched {id}: it is running; matching events enter their users from now on.',
+  'journeys.list': 'All journeys',
   yes: 'yes',
   no: 'no',
 } satisfies Record<string, string>;

@@ -405,6 +405,8 @@ export const zhCN: Record<MessageKey, string> = {
   'programs.budget.queued': '排队至下月的优惠券',
   'programs.budget.used': '已用月度预算的 {share}',
   'programs.referrals': '推荐注册',
+  'journeys.launched.lifecycle': '已发布 {id}：正在运行，此后符合条件的事件会让用户进入旅程。',
+  'journeys.list': '全部旅程',
   yes: '是',
   no: '否',
 };

@@ -601,6 +601,7 @@ export function JourneyEditor(props: { onLaunched: () => void }) {
   const busy = useSignal(false);
   const error = useSignal<ApiError | Error | null>(null);
   const launched = useSignal<string | null>(null);
+  const launchedLifecycle = useSignal(false);
   const definition = journeyDraft.value;
   const byEvent = (definition.entry as JsonObject | undefined)?.kind === 'event';
   const body = () => ({
@@ -622,6 +623,7 @@ export function JourneyEditor(props: { onLaunched: () => void }) {
     try {
       const answer = await api<{ journeyId: string }>('POST', '/v1/journeys', body());
       launched.value = answer.journeyId;
+      launchedLifecycle.value = byEvent;
       error.value = null;
       journeyDraft.value = { ...journeyDraft.value, id: startingDefinition(journeyStart.value).id as Json };
       props.onLaunched();
@@ -671,7 +673,11 @@ export function JourneyEditor(props: { onLaunched: () => void }) {
       <${RolloutFields} ctx=${ctx} />
       <${Leftover} error=${error.value} ctx=${ctx} />
       <div class="actions"><button type="submit">${t('journeys.create.launch')}</button></div>
-      ${launched.value ? html`<p class="ok" role="status">${t('journeys.launched.ok', { id: launched.value })}</p>` : null}
+      ${
+        launched.value
+          ? html`<p class="ok" role="status">${t(launchedLifecycle.value ? 'journeys.launched.lifecycle' : 'journeys.launched.ok', { id: launched.value })}</p>`
+          : null
+      }
     </form>
     <${ConfirmDialog}
       open=${confirming.value && p !== null}

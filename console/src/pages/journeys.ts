@@ -116,7 +116,7 @@ export function JourneysPage() {
   return html`<div class="page">
     <h1>${t('journeys.title')}</h1>
     <div class="grid">
-      <${Section} id="journeys" title=${t('journeys.title')} wide=${true}>
+      <${Section} id="journeys" title=${t('journeys.list')} wide=${true}>
         <${LoadState} loaded=${list} />
         ${rows && rows.length === 0 ? html`<p class="muted">${t('journeys.none')}</p>` : null}
         ${
