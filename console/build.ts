@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, buildSync, type BuildOptions } from 'esbuild';
+import { DEFAULT_JOURNEY_INPUTS, DEFAULT_LIFECYCLE_INPUTS } from '../shared/domain/journeys/default-journeys';
 
 /** The console's JavaScript, gzipped, may not exceed this (issue 12's budget). */
 export const CONSOLE_JS_BUDGET_GZIP_BYTES = 150 * 1024;
@@ -35,6 +36,8 @@ function bundleOptions(out: string): BuildOptions {
     target: ['es2022'],
     outdir: out,
     legalComments: 'none',
+    // The shipped journeys, as data, for the editor to start from (console/src/journey-draft.ts).
+    define: { __REKINDLE_JOURNEY_DEFAULTS__: JSON.stringify({ recall: DEFAULT_JOURNEY_INPUTS, lifecycle: DEFAULT_LIFECYCLE_INPUTS }) },
     logLevel: 'silent',
   };
 }

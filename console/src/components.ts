@@ -214,3 +214,114 @@ export function TimeSeries(props: { days: string[]; series: Series[]; label: str
     <figcaption class="visually-hidden">${props.summary}</figcaption>
   </figure>`;
 }
+
+/** One column of a {@link DataTable}: its header, how a row fills the cell, and whether it holds a number. */
+export interface Column<Row> {
+  header: string;
+  cell: (row: Row) => ComponentChildren;
+  /** Right-aligned, tabular figures. */
+  num?: boolean;
+  /** The cell names the row (`<th scope="row">`); the first column by default. */
+  rowHeader?: boolean;
+  className?: string;
+}
+
+/**
+ * The console's one table: a header row, a row per item, a horizontal scroll region that a
+ * keyboard can focus when it is wider than the page, and, at phone widths, rows stacked as cards
+ * with each cell labelled by its column (`data-label`) so nothing needs scrolling sideways.
+ */
+export function DataTable<Row>(props: {
+  label: string;
+  columns: Array<Column<Row>>;
+  rows: readonly Row[];
+  rowKey: (row: Row) => string;
+  rowAttributes?: (row: Row) => Record<string, string>;
+  testId?: string;
+  /** Keep the grid at every width (heatmaps, where position is the point). */
+  noStack?: boolean;
+  className?: string;
+}) {
+  const hasRowHeader = props.columns.some((column) => column.rowHeader);
+  const classes = [props.noStack ? '' : 'stackable', props.className ?? ''].filter(Boolean).join(' ');
+  return html`<div class="scroll" tabindex="0" role="region" aria-label=${props.label}>
+    <table class=${classes || undefined} data-testid=${props.testId}>
+      <thead>
+        <tr>
+          ${props.columns.map((column) => html`<th scope="col" class=${column.num ? 'num' : undefined}>${column.header}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${props.rows.map(
+          (row) =>
+            html`<tr key=${props.rowKey(row)} ...${props.rowAttributes?.(row) ?? {}}>
+              ${props.columns.map((column, index) => {
+                const className = [column.num ? 'num' : '', column.className ?? ''].filter(Boolean).join(' ') || undefined;
+                return (hasRowHeader ? column.rowHeader : index === 0)
+                  ? html`<th scope="row" class=${className} data-label=${column.header}>${column.cell(row)}</th>`
+                  : html`<td class=${className} data-label=${column.header}><span>${column.cell(row)}</span></td>`;
+              })}
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** One row of a {@link LiftBands} chart: an estimate, its always-valid interval, and the fixed-horizon one when known. */
+export interface LiftRow {
+  label: string;
+  /** Words beside the label (users, verdict). */
+  detail?: string;
+  estimate: number | null;
+  band: { lower: number; upper: number } | null;
+  fixed?: { lower: number; upper: number } | null;
+}
+
+/** The smallest round half-range that holds every bound, so a 2-point lift is not a dot on a ±100% axis. */
+function liftExtent(rows: readonly LiftRow[]): number {
+  const largest = Math.max(
+    0,
+    ...rows.flatMap((row) => [row.band?.lower, row.band?.upper, row.fixed?.lower, row.fixed?.upper, row.estimate]).map((v) => Math.abs(v ?? 0)),
+  );
+  return [0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1].find((extent) => largest <= extent) ?? 1;
+}
+
+/**
+ * Lift against control as a dot on its interval, drawn as a band across a zero line; the
+ * fixed-horizon interval, when there is one, as a thinner bar inside. Plain HTML boxes rather
+ * than an SVG so labels keep their size at 390 px; every figure is also in the row's text.
+ */
+export function LiftBands(props: { rows: readonly LiftRow[]; legend: string; testId?: string }) {
+  const extent = liftExtent(props.rows);
+  const at = (value: number) => `${((Math.max(-extent, Math.min(extent, value)) + extent) / (2 * extent)) * 100}%`;
+  const span = (interval: { lower: number; upper: number }) => ({
+    left: at(interval.lower),
+    width: `calc(${at(interval.upper)} - ${at(interval.lower)} + 2px)`,
+  });
+  const range = (interval: { lower: number; upper: number } | null | undefined) =>
+    interval ? `[${fmt.signedPercent(interval.lower)}, ${fmt.signedPercent(interval.upper)}]` : '';
+  return html`<div class="lift-bands" data-testid=${props.testId}>
+    ${props.rows.map((row) => {
+      const words = row.estimate === null || row.band === null ? t('report.none') : `${fmt.signedPercent(row.estimate)} ${range(row.band)}`;
+      const fixed = row.fixed ? t('lift.fixed', { range: range(row.fixed) }) : '';
+      return html`<div class="lift-row">
+        <div class="lift-label">
+          <strong>${row.label}</strong>
+          <span class="num">${words}</span>
+          ${fixed ? html`<span class="muted small">${fixed}</span>` : null} ${row.detail ? html`<span class="muted small">${row.detail}</span>` : null}
+        </div>
+        <div class="lift-track" role="img" aria-label=${`${row.label}: ${words}${fixed ? `; ${fixed}` : ''}`}>
+          <div class="lift-zero" style=${{ left: at(0) }}></div>
+          ${row.band ? html`<div class="lift-band" style=${span(row.band)}></div>` : null}
+          ${row.fixed ? html`<div class="lift-fixed" style=${span(row.fixed)}></div>` : null}
+          ${row.estimate !== null && row.band ? html`<div class="lift-dot" style=${{ left: at(row.estimate) }}></div>` : null}
+        </div>
+      </div>`;
+    })}
+    <div class="lift-axis" aria-hidden="true">
+      ${[-extent, -extent / 2, 0, extent / 2, extent].map((tick) => html`<span style=${{ left: at(tick) }}>${fmt.signedPercentTick(tick)}</span>`)}
+    </div>
+    <p class="muted small">${props.legend}</p>
+  </div>`;
+}

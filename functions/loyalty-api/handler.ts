@@ -7,6 +7,7 @@ import {
   incentiveReport,
   pointsOf,
   programsOf,
+  programsReport,
   publishedDraw,
   redeemPoints,
   referralCodeOf,
@@ -15,11 +16,11 @@ import {
   type AppliedGrant,
 } from '../../shared/application/loyalty';
 import { composeLoyalty } from '../../shared/composition/loyalty';
-import { httpHandler, json, jsonBody, pathParameter } from '../../shared/adapters/http/http-api';
+import { httpHandler, json, jsonBody, pathParameter, queryParameter } from '../../shared/adapters/http/http-api';
 import { logger } from '../../shared/adapters/observability/logger';
 import { countMetric, publishCountedMetrics } from '../../shared/adapters/observability/metrics';
 import { NotFoundError, UserId, parseInput } from '../../shared/domain/common';
-import { TimeZone } from '../../shared/domain/loyalty';
+import { TimeZone, utcMonthOf } from '../../shared/domain/loyalty';
 
 export const EnrollmentRequest = z.strictObject({
   userId: UserId,
@@ -76,7 +77,13 @@ type Route = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructure
  * status; errors answer through the one kind-to-status table.
  */
 const routes: Record<string, Route> = {
-  'GET /v1/programs': async () => json(200, { programs: composeLoyalty().rules.programs }),
+  // The programs and their report (funnel, referrals, budget) in one answer: the API stack is at
+  // CloudFormation's 500-resource limit, so the report did not get a route of its own.
+  'GET /v1/programs': async (event) => {
+    const ports = composeLoyalty();
+    const month = parseInput(Month, queryParameter(event, 'month') ?? utcMonthOf(ports.clock.now()), 'month');
+    return json(200, { programs: ports.rules.programs, report: await programsReport(ports, { month }) });
+  },
   'POST /v1/programs/checkin/enrollments': async (event) => enroll(parseInput(EnrollmentRequest, jsonBody(event), 'the enrollment')),
   'POST /v1/programs/{programId}/enrollments': async (event) => {
     const request = parseInput(EnrollmentRequest.omit({ programId: true }), jsonBody(event), 'the enrollment');

@@ -1,4 +1,4 @@
-import { CfnOutput, DockerImage, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { AssetHashType, CfnOutput, DockerImage, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -150,6 +150,8 @@ export class ConsoleStack extends Stack {
       sources: [
         // Bundled on this machine by esbuild at synth (no Docker); the image is never pulled.
         deployment.Source.asset(CONSOLE_SOURCE_DIR, {
+          // Hashed on the bundle, not the sources: it also holds the shipped journeys from shared/domain.
+          assetHashType: AssetHashType.OUTPUT,
           bundling: {
             image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-slim'),
             local: {

@@ -21,6 +21,7 @@ import { DynamoUserStore } from '../adapters/dynamodb/user-store';
 import { DynamoCheckinProgramStore, DynamoExpiryWatchStore } from '../adapters/loyalty/dynamo-checkin-program-store';
 import { DynamoIncentiveStore } from '../adapters/loyalty/dynamo-incentive-store';
 import { DynamoLedgerStore } from '../adapters/loyalty/dynamo-ledger-store';
+import { DynamoReportCounters } from '../adapters/loyalty/dynamo-report-counters';
 import {
   DynamoCouponStore,
   DynamoDrawEntryStore,
@@ -123,6 +124,7 @@ export function loyaltyPortsOver(input: {
     levelChanges: new DynamoLevelChanges(tables),
     levelChangePublisher: input.levelChangePublisher ?? new EventBridgeGrowthPublisher(),
     incentives: new DynamoIncentiveStore(tables),
+    reportCounters: new DynamoReportCounters(tables),
     messages: new MessengerLoyaltyMessenger(messenger, profiles, messageLog, MESSAGING_DEFAULTS.appUrl),
     profiles,
     randomBytes: (length) => randomBytes(length),

@@ -2,6 +2,8 @@ import { computed, signal } from '@preact/signals';
 import { en, type MessageKey } from './en';
 import { zhCN } from './zh-CN';
 
+export type { MessageKey };
+
 export const CONSOLE_LOCALES = ['en', 'zh-CN'] as const;
 export type ConsoleLocale = (typeof CONSOLE_LOCALES)[number];
 
@@ -36,6 +38,8 @@ const formats = computed(() => {
     integer: new Intl.NumberFormat(tag, { maximumFractionDigits: 0 }),
     decimal: new Intl.NumberFormat(tag, { maximumFractionDigits: 2 }),
     percent: new Intl.NumberFormat(tag, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+    signedPercent: new Intl.NumberFormat(tag, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' }),
+    signedPercentTick: new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }),
     usd: new Intl.NumberFormat(tag, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 4 }),
     day: new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }),
     shortDay: new Intl.DateTimeFormat(tag, { month: 'short', day: 'numeric', timeZone: 'UTC' }),
@@ -48,6 +52,11 @@ export const fmt = {
   integer: (value: number) => formats.value.integer.format(value),
   decimal: (value: number) => formats.value.decimal.format(value),
   percent: (share: number | null | undefined) => (share === null || share === undefined || !Number.isFinite(share) ? '—' : formats.value.percent.format(share)),
+  /** A difference of shares, with its sign (+2.0%, −1.5%). */
+  signedPercent: (share: number | null | undefined) =>
+    share === null || share === undefined || !Number.isFinite(share) ? '—' : formats.value.signedPercent.format(share),
+  /** An axis tick: as few digits as the value needs (+50%, −2.5%). */
+  signedPercentTick: (share: number) => formats.value.signedPercentTick.format(share),
   usd: (amount: number) => formats.value.usd.format(amount),
   /** A calendar day `YYYY-MM-DD`, shown as that day whatever the browser's zone. */
   day: (day: string) => formats.value.day.format(new Date(`${day}T00:00:00Z`)),

@@ -1,11 +1,12 @@
 import { useEffect } from 'preact/hooks';
 import type { LiftEstimate, ReportSection } from '../../../shared/domain/journeys/journey-report';
 import { api } from '../api';
-import { LoadState, Metric, Section, useLoad } from '../components';
+import { DataTable, LiftBands, LoadState, Metric, Section, useLoad, type Column } from '../components';
 import { html } from '../html';
 import { fmt, t } from '../i18n/i18n';
 import type { JourneyAnswer, ReportAnswer } from '../journey-types';
 import { hrefOf } from '../router';
+import { ExperimentSections, type ExperimentAnswer } from './journey-experiment';
 import { JourneyControls, StatusBadge } from './journeys';
 
 const REFRESH_MS = 1500;
@@ -14,6 +15,7 @@ export function JourneyReportPage(props: { journeyId: string }) {
   const path = `/v1/journeys/${encodeURIComponent(props.journeyId)}`;
   const journey = useLoad(() => api<JourneyAnswer>('GET', path), [props.journeyId]);
   const report = useLoad(() => api<ReportAnswer>('GET', `${path}/report`), [props.journeyId]);
+  const experiment = useLoad(() => api<ExperimentAnswer>('GET', `${path}/report/variants`), [props.journeyId]);
   const progress = journey.value?.progress;
   const moving = journey.value?.status === 'launching' || (progress !== undefined && progress.started < progress.queued && journey.value?.status !== 'stopped');
   useEffect(() => {
@@ -21,12 +23,14 @@ export function JourneyReportPage(props: { journeyId: string }) {
     const timer = setInterval(() => {
       journey.reload();
       report.reload();
+      experiment.reload();
     }, REFRESH_MS);
     return () => clearInterval(timer);
   }, [moving]);
   const refresh = () => {
     journey.reload();
     report.reload();
+    experiment.reload();
   };
   const j = journey.value;
   const r = report.value;
@@ -77,7 +81,9 @@ export function JourneyReportPage(props: { journeyId: string }) {
           : null
       }
       <${LoadState} loaded=${report} />
-      ${r ? html`<${Funnel} section=${r.overall} exits=${r.exits} failures=${r.failures} /><${Reactivation} report=${r} /><${LiftBands} report=${r} />` : null}
+      ${r ? html`<${Funnel} section=${r.overall} exits=${r.exits} failures=${r.failures} /><${Reactivation} report=${r} /><${TierLift} report=${r} />` : null}
+      <${LoadState} loaded=${experiment} />
+      ${j && experiment.value ? html`<${ExperimentSections} journey=${j} report=${experiment.value} onChanged=${refresh} />` : null}
     </div>
   </div>`;
 }
@@ -104,84 +110,48 @@ function Funnel(props: { section: ReportSection; exits: Record<string, number>; 
 }
 
 const liftText = (lift: LiftEstimate | null) =>
-  lift ? `${fmt.percent(lift.absolute)} [${fmt.percent(lift.confidence95.lower)}, ${fmt.percent(lift.confidence95.upper)}]` : t('report.none');
+  lift
+    ? `${fmt.signedPercent(lift.absolute)} [${fmt.signedPercent(lift.confidence95.lower)}, ${fmt.signedPercent(lift.confidence95.upper)}]`
+    : t('report.none');
 
 function sectionsOf(report: ReportAnswer): Array<[string, ReportSection]> {
   return [[t('report.overall'), report.overall], ...Object.entries(report.perTier).map(([tier, section]) => [tier, section] as [string, ReportSection])];
 }
 
+type GroupRow = [string, ReportSection];
+
 function Reactivation(props: { report: ReportAnswer }) {
+  const columns: Array<Column<GroupRow>> = [
+    {
+      header: t('report.group'),
+      cell: ([name, section]) =>
+        html`${name} <span class="muted small">(${fmt.integer(section.treatment.enrolled)} / ${fmt.integer(section.holdout.enrolled)})</span>`,
+    },
+    { header: `${t('report.treated')} · ${t('report.within7')}`, num: true, cell: ([, section]) => fmt.percent(section.treatment.reactivationRate7d) },
+    { header: `${t('report.holdout')} · ${t('report.within7')}`, num: true, cell: ([, section]) => fmt.percent(section.holdout.reactivationRate7d) },
+    { header: `${t('report.lift')} · ${t('report.within7')}`, cell: ([, section]) => liftText(section.liftWithin7d) },
+    { header: `${t('report.treated')} · ${t('report.within30')}`, num: true, cell: ([, section]) => fmt.percent(section.treatment.reactivationRate30d) },
+    { header: `${t('report.holdout')} · ${t('report.within30')}`, num: true, cell: ([, section]) => fmt.percent(section.holdout.reactivationRate30d) },
+    { header: `${t('report.lift')} · ${t('report.within30')}`, cell: ([, section]) => liftText(section.liftWithin30d) },
+    {
+      header: t('report.revenue'),
+      num: true,
+      cell: ([, section]) => (section.incrementalRevenue === null ? t('report.none') : fmt.usd(section.incrementalRevenue)),
+    },
+  ];
   return html`<${Section} id="reactivation" title=${t('report.reactivation')} wide=${true}>
-    <div class="scroll" tabindex="0">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">${t('report.group')}</th>
-            <th scope="col" class="num">${t('report.treated')} · ${t('report.within7')}</th>
-            <th scope="col" class="num">${t('report.holdout')} · ${t('report.within7')}</th>
-            <th scope="col">${t('report.lift')} · ${t('report.within7')}</th>
-            <th scope="col" class="num">${t('report.treated')} · ${t('report.within30')}</th>
-            <th scope="col" class="num">${t('report.holdout')} · ${t('report.within30')}</th>
-            <th scope="col">${t('report.lift')} · ${t('report.within30')}</th>
-            <th scope="col" class="num">${t('report.revenue')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${sectionsOf(props.report).map(
-            ([name, section]) =>
-              html`<tr>
-                <th scope="row">
-                  ${name} <span class="muted small">(${fmt.integer(section.treatment.enrolled)} / ${fmt.integer(section.holdout.enrolled)})</span>
-                </th>
-                <td class="num">${fmt.percent(section.treatment.reactivationRate7d)}</td>
-                <td class="num">${fmt.percent(section.holdout.reactivationRate7d)}</td>
-                <td>${liftText(section.liftWithin7d)}</td>
-                <td class="num">${fmt.percent(section.treatment.reactivationRate30d)}</td>
-                <td class="num">${fmt.percent(section.holdout.reactivationRate30d)}</td>
-                <td>${liftText(section.liftWithin30d)}</td>
-                <td class="num">${section.incrementalRevenue === null ? t('report.none') : fmt.usd(section.incrementalRevenue)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    <${DataTable} label=${t('report.reactivation')} columns=${columns} rows=${sectionsOf(props.report)} rowKey=${(row: GroupRow) => row[0]} />
   <//>`;
 }
 
-/** Each group's 30-day lift as a dot on its 95% interval, drawn as a band across a zero line. */
-function LiftBands(props: { report: ReportAnswer }) {
-  const rows = sectionsOf(props.report);
-  const width = 600;
-  const rowHeight = 34;
-  const left = 120;
-  const plot = width - left - 20;
-  const x = (value: number) => left + ((Math.max(-1, Math.min(1, value)) + 1) / 2) * plot;
-  const height = rows.length * rowHeight + 30;
+/** Each group's 30-day lift against the holdout as a dot on its 95% interval, drawn as a band across a zero line. */
+function TierLift(props: { report: ReportAnswer }) {
+  const rows = sectionsOf(props.report).map(([name, section]) => ({
+    label: name,
+    estimate: section.liftWithin30d?.absolute ?? null,
+    band: section.liftWithin30d?.confidence95 ?? null,
+  }));
   return html`<${Section} id="lift" title=${t('report.lift.chart')} wide=${true}>
-    <svg viewBox=${`0 0 ${width} ${height}`} class="lift" role="img" aria-label=${rows.map(([name, s]) => `${name}: ${liftText(s.liftWithin30d)}`).join('; ')}>
-      <line x1=${x(0)} x2=${x(0)} y1="0" y2=${height - 24} class="zero" />
-      ${[-1, -0.5, 0, 0.5, 1].map((tick) => html`<text x=${x(tick)} y=${height - 8} text-anchor="middle" class="tick">${fmt.percent(tick)}</text>`)}
-      ${rows.map(([name, section], i) => {
-        const y = i * rowHeight + rowHeight / 2;
-        const lift = section.liftWithin30d;
-        return html`<g>
-          <text x="0" y=${y + 4} class="label">${name}</text>
-          ${
-            lift
-              ? html`<rect
-                    x=${x(lift.confidence95.lower)}
-                    y=${y - 8}
-                    width=${Math.max(2, x(lift.confidence95.upper) - x(lift.confidence95.lower))}
-                    height="16"
-                    rx="4"
-                    class="band"
-                  />
-                  <circle cx=${x(lift.absolute)} cy=${y} r="5" class="dot" />`
-              : html`<text x=${x(0) + 8} y=${y + 4} class="tick">${t('report.none')}</text>`
-          }
-        </g>`;
-      })}
-    </svg>
-    <p class="muted small">${t('report.within30')}</p>
+    <${LiftBands} rows=${rows} legend=${t('report.lift.legend')} testId="tier-lift" />
   <//>`;
 }

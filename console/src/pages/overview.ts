@@ -1,8 +1,22 @@
 import { useSignal } from '@preact/signals';
 import type { HealthAlert, HealthDay, Incident } from '../../../shared/domain/health';
+import type { FeatureComplaints } from '../../../shared/domain/health/feedback';
 import type { KillSwitchState } from '../../../shared/domain/messaging/kill-switch';
 import { api, ApiError } from '../api';
-import { ConfirmDialog, FieldError, LoadState, Metric, RequestError, Section, shade, ShareBar, TimeSeries, useLoad } from '../components';
+import {
+  ConfirmDialog,
+  DataTable,
+  FieldError,
+  LoadState,
+  Metric,
+  RequestError,
+  Section,
+  shade,
+  ShareBar,
+  TimeSeries,
+  useLoad,
+  type Column,
+} from '../components';
 import { html } from '../html';
 import { fmt, t } from '../i18n/i18n';
 
@@ -53,6 +67,7 @@ export function OverviewPage() {
       <${KillSwitchPanel} />
       <${IncidentPanel} incidents=${incidents} />
       ${day ? html`<${Histogram} day=${day} /><${Features} day=${day} /><${Cohorts} day=${day} />` : null}
+      <${FeedbackTop} />
       <${Alerts} alerts=${alerts} />
     </div>
   </div>`;
@@ -92,34 +107,34 @@ function Histogram(props: { day: HealthDay }) {
   <//>`;
 }
 
+type FeatureRow = HealthDay['features'][number];
+
+function featureColumns(): Array<Column<FeatureRow>> {
+  return [
+    { header: t('overview.feature'), cell: (feature) => feature.feature },
+    {
+      header: t('overview.feature.rate'),
+      className: 'bar-cell',
+      cell: (feature) =>
+        html`<${ShareBar} share=${feature.rate} marker=${feature.benchmark} label=${`${fmt.percent(feature.rate)} / ${fmt.percent(feature.benchmark)}`} />
+          <span class="num">${fmt.percent(feature.rate)}</span>`,
+    },
+    { header: t('overview.feature.benchmark'), num: true, cell: (feature) => fmt.percent(feature.benchmark) },
+    {
+      header: t('overview.feature.gap'),
+      num: true,
+      className: '',
+      cell: (feature) =>
+        html`<span class=${feature.rate < feature.benchmark ? 'bad' : 'good'}
+          >${feature.rate >= feature.benchmark ? '+' : ''}${fmt.percent(feature.rate - feature.benchmark)}</span
+        >`,
+    },
+  ];
+}
+
 function Features(props: { day: HealthDay }) {
   return html`<${Section} id="features" title=${t('overview.features')} wide=${true}>
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">${t('overview.feature')}</th>
-          <th scope="col">${t('overview.feature.rate')}</th>
-          <th scope="col" class="num">${t('overview.feature.benchmark')}</th>
-          <th scope="col" class="num">${t('overview.feature.gap')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${props.day.features.map(
-          (feature) =>
-            html`<tr>
-              <th scope="row">${feature.feature}</th>
-              <td class="bar-cell">
-                <${ShareBar} share=${feature.rate} marker=${feature.benchmark} label=${`${fmt.percent(feature.rate)} / ${fmt.percent(feature.benchmark)}`} />
-                <span class="num">${fmt.percent(feature.rate)}</span>
-              </td>
-              <td class="num">${fmt.percent(feature.benchmark)}</td>
-              <td class=${feature.rate < feature.benchmark ? 'num bad' : 'num good'}>
-                ${feature.rate >= feature.benchmark ? '+' : ''}${fmt.percent(feature.rate - feature.benchmark)}
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    <${DataTable} label=${t('overview.features')} columns=${featureColumns()} rows=${props.day.features} rowKey=${(feature: FeatureRow) => feature.feature} />
   <//>`;
 }
 
@@ -155,6 +170,15 @@ function Cohorts(props: { day: HealthDay }) {
   <//>`;
 }
 
+function alertColumns(): Array<Column<HealthAlert>> {
+  return [
+    { header: t('overview.alert.day'), cell: (alert) => fmt.day(alert.day) },
+    { header: t('overview.alert.level'), cell: (alert) => html`<span class=${`badge level-${alert.level}`}>${alert.level}</span>` },
+    { header: t('overview.alert.summary'), cell: (alert) => alert.summary },
+    { header: t('overview.alert.playbook'), cell: (alert) => alert.playbook },
+  ];
+}
+
 function Alerts(props: { alerts: ReturnType<typeof useLoad<{ alerts: HealthAlert[] }>> }) {
   const list = props.alerts.value?.alerts ?? null;
   return html`<${Section} id="alerts" title=${t('overview.alerts')} wide=${true}>
@@ -162,29 +186,12 @@ function Alerts(props: { alerts: ReturnType<typeof useLoad<{ alerts: HealthAlert
     ${list && list.length === 0 ? html`<p class="muted">${t('overview.alerts.none')}</p>` : null}
     ${
       list && list.length > 0
-        ? html`<div class="scroll" tabindex="0">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">${t('overview.alert.day')}</th>
-                  <th scope="col">${t('overview.alert.level')}</th>
-                  <th scope="col">${t('overview.alert.summary')}</th>
-                  <th scope="col">${t('overview.alert.playbook')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${list.map(
-                  (alert) =>
-                    html`<tr>
-                      <td>${fmt.day(alert.day)}</td>
-                      <td><span class=${`badge level-${alert.level}`}>${alert.level}</span></td>
-                      <td>${alert.summary}</td>
-                      <td>${alert.playbook}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`
+        ? html`<${DataTable}
+            label=${t('overview.alerts')}
+            columns=${alertColumns()}
+            rows=${list}
+            rowKey=${(alert: HealthAlert) => `${alert.day}-${alert.level}-${alert.summary}`}
+          />`
         : null
     }
   <//>`;
@@ -307,6 +314,83 @@ function KillSwitchPanel() {
               confirmLabel=${t('confirm.ok')}
               onConfirm=${change}
               onCancel=${() => (confirming.value = false)}
+            />`
+        : null
+    }
+  <//>`;
+}
+
+interface FeedbackAnswer {
+  week: string;
+  features: FeatureComplaints[];
+}
+
+/** The week's three features users complain about most (`GET /v1/feedback/top`), any ISO week on request. */
+function FeedbackTop() {
+  const week = useSignal('');
+  const asked = useSignal('');
+  const error = useSignal<ApiError | Error | null>(null);
+  const shown = useSignal<FeedbackAnswer | null>(null);
+  // A week the API refuses keeps the week shown before, with the API's words next to the field.
+  const top = useLoad(
+    (): Promise<FeedbackAnswer> =>
+      api<FeedbackAnswer>('GET', `/v1/feedback/top${asked.value ? `?week=${encodeURIComponent(asked.value)}` : ''}`).then(
+        (answer) => ((error.value = null), (shown.value = answer)),
+        (failure: unknown) => {
+          if (!(failure instanceof ApiError) || failure.problems.length === 0) throw failure;
+          error.value = failure;
+          return shown.value ?? { week: asked.value, features: [] };
+        },
+      ),
+    [asked.value],
+  );
+  const answer = top.value;
+  const apiError = error.value instanceof ApiError ? error.value : null;
+  const columns: Array<Column<FeatureComplaints>> = [
+    { header: t('feedback.feature'), cell: (row) => row.feature },
+    { header: t('feedback.negative'), num: true, cell: (row) => `${fmt.integer(row.negative)} / ${fmt.integer(row.total)}` },
+    { header: t('feedback.rating'), num: true, cell: (row) => fmt.decimal(row.averageRating) },
+    {
+      header: t('feedback.samples'),
+      cell: (row) =>
+        row.samples.length === 0
+          ? '—'
+          : html`<ul class="plain-list">
+              ${row.samples.map((sample) => html`<li>“${sample}”</li>`)}
+            </ul>`,
+    },
+  ];
+  return html`<${Section} id="feedback" title=${t('feedback.title')} wide=${true}>
+    <form
+      class="inline"
+      onSubmit=${(event: Event) => {
+        event.preventDefault();
+        asked.value = week.value.trim();
+      }}
+    >
+      <label for="feedback-week">${t('feedback.week')}</label>
+      <input
+        id="feedback-week"
+        value=${week.value}
+        placeholder=${answer?.week ?? '2026-W49'}
+        aria-invalid=${apiError?.problemsAt('week').length ? 'true' : undefined}
+        aria-describedby="feedback-week-error"
+        onInput=${(event: Event) => (week.value = (event.target as HTMLInputElement).value)}
+      />
+      <button type="submit" class="secondary">${t('feedback.show')}</button>
+      <${FieldError} error=${apiError} path="week" id="feedback-week-error" />
+    </form>
+    <${LoadState} loaded=${top} />
+    ${answer && answer.features.length === 0 ? html`<p class="muted" data-testid="feedback-none">${t('feedback.none', { week: answer.week })}</p>` : null}
+    ${
+      answer && answer.features.length > 0
+        ? html`<p class="muted small">${t('feedback.of', { week: answer.week })}</p>
+            <${DataTable}
+              label=${t('feedback.title')}
+              columns=${columns}
+              rows=${answer.features}
+              rowKey=${(row: FeatureComplaints) => row.feature}
+              testId="feedback-top"
             />`
         : null
     }

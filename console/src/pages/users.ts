@@ -3,7 +3,7 @@ import type { LedgerEntry } from '../../../shared/domain/loyalty/ledger';
 import { maskEmail, maskPhone, maskPushEndpoint } from '../../../shared/domain/messaging/masking';
 import type { MessageLogEntry } from '../../../shared/domain/messaging/ports';
 import { api } from '../api';
-import { LoadState, Metric, Section, useLoad } from '../components';
+import { DataTable, LoadState, Metric, Section, useLoad, type Column } from '../components';
 import { html } from '../html';
 import { fmt, locale, t } from '../i18n/i18n';
 import { hrefOf } from '../router';
@@ -82,6 +82,30 @@ const entryDetail = (entry: LedgerEntry): string => {
 };
 const entryAmount = (entry: LedgerEntry): number => (entry.kind === 'grant' ? entry.amount : entry.kind === 'adjustment' ? entry.delta : -entry.amount);
 
+function messageColumns(): Array<Column<MessageLogEntry>> {
+  return [
+    { header: t('users.message.when'), cell: (message) => fmt.instant(message.recordedAt) },
+    {
+      header: t('users.message.channel'),
+      cell: (message) => html`${message.channel}${message.contactPoint ? html`<div class="muted small">${message.contactPoint}</div>` : null}`,
+    },
+    { header: t('users.message.template'), cell: (message) => message.templateId },
+    { header: t('users.message.outcome'), cell: (message) => message.outcome.kind },
+    {
+      header: t('users.message.reason'),
+      cell: (message) => ('reason' in message.outcome ? message.outcome.reason : 'code' in message.outcome ? message.outcome.code : ''),
+    },
+  ];
+}
+
+function ledgerColumns(): Array<Column<LedgerEntry>> {
+  return [
+    { header: t('users.points.at'), cell: (entry) => fmt.instant(entry.occurredAt) },
+    { header: t('users.points.entry'), cell: (entry) => `${entry.kind} · ${entryDetail(entry)}` },
+    { header: t('users.points.amount'), num: true, cell: (entry) => fmt.integer(entryAmount(entry)) },
+  ];
+}
+
 function UserDetail(props: { userId: string }) {
   const id = encodeURIComponent(props.userId);
   const user = useLoad(() => api<UserAnswer>('GET', `/v1/users/${id}`));
@@ -153,31 +177,12 @@ function UserDetail(props: { userId: string }) {
       ${messages.value && messages.value.messages.length === 0 ? html`<p class="muted">${t('users.messages.none')}</p>` : null}
       ${
         messages.value && messages.value.messages.length > 0
-          ? html`<div class="scroll" tabindex="0">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">${t('users.message.when')}</th>
-                    <th scope="col">${t('users.message.channel')}</th>
-                    <th scope="col">${t('users.message.template')}</th>
-                    <th scope="col">${t('users.message.outcome')}</th>
-                    <th scope="col">${t('users.message.reason')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${messages.value.messages.map(
-                    (message) =>
-                      html`<tr>
-                        <td>${fmt.instant(message.recordedAt)}</td>
-                        <td>${message.channel}${message.contactPoint ? html`<div class="muted small">${message.contactPoint}</div>` : null}</td>
-                        <td>${message.templateId}</td>
-                        <td>${message.outcome.kind}</td>
-                        <td>${'reason' in message.outcome ? message.outcome.reason : 'code' in message.outcome ? message.outcome.code : ''}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
+          ? html`<${DataTable}
+              label=${t('users.messages')}
+              columns=${messageColumns()}
+              rows=${messages.value.messages}
+              rowKey=${(message: MessageLogEntry) => `${message.recordedAt}-${message.channel}-${message.templateId}`}
+            />`
           : null
       }
     <//>
@@ -195,27 +200,12 @@ function UserDetail(props: { userId: string }) {
               ${
                 points.value.history.length === 0
                   ? html`<p class="muted">${t('users.points.none')}</p>`
-                  : html`<div class="scroll" tabindex="0">
-                      <table>
-                        <thead>
-                          <tr>
-                            <th scope="col">${t('users.points.at')}</th>
-                            <th scope="col">${t('users.points.entry')}</th>
-                            <th scope="col" class="num">${t('users.points.amount')}</th>
-                          </tr>
-                        </thead>
-                        <tbody>
-                          ${points.value.history.map(
-                            (entry) =>
-                              html`<tr>
-                                <td>${fmt.instant(entry.occurredAt)}</td>
-                                <td>${entry.kind} · ${entryDetail(entry)}</td>
-                                <td class="num">${fmt.integer(entryAmount(entry))}</td>
-                              </tr>`,
-                          )}
-                        </tbody>
-                      </table>
-                    </div>`
+                  : html`<${DataTable}
+                      label=${t('users.points')}
+                      columns=${ledgerColumns()}
+                      rows=${points.value.history}
+                      rowKey=${(entry: LedgerEntry) => `${entry.occurredAt}-${entry.kind}-${entryDetail(entry)}`}
+                    />`
               }`
           : null
       }

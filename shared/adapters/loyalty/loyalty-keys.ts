@@ -16,6 +16,7 @@ import type { LedgerAccount } from '../../domain/loyalty';
  *                     sk LEVELCHANGE#<eventId>     growth level-change events (+ published once sent to EventBridge)
  *                     sk INCENTIVE#<rule>#<window> a rule's window: its event keys up to the rule's count (the exposure record)
  *                     sk INCENTIVE_USER#<rule>#<exposed|completed>  the user was counted once in the rule's conversion
+ *                     sk REPORT#<report>#<counter> the user was counted once in a report counter (program funnel, referrals)
  * Operations table (system-wide, low-cardinality keys sharded):
  *   pk REFCODE#<code>             sk CODE          code -> user
  *   pk DRAW#<month>#<shard>       sk ENTRY#<user>  draw entries, sharded by a stable hash of the user id
@@ -23,6 +24,7 @@ import type { LedgerAccount } from '../../domain/loyalty';
  *   pk BUDGET#<month>             sk SPENT         the month's reward spend (one item: a few writes per referral, far under 1,000/s)
  *   pk QUEUED#<month>             sk COUPON#<id>   coupons waiting for that month's budget
  *   pk INCENTIVE#<rule>#<shard>   sk STATS         exposed / completed user counters, sharded by a stable hash of the user id
+ *   pk REPORT#<report>#<shard>    sk COUNTS        a report's counters (funnel steps, referrals), sharded by a stable hash of the user id
  * Users table index WakeIndex (sparse, keys only): wakeShard WAKE#<nn>, wakeAt ISO instant.
  */
 export const loyaltyKeys = {
@@ -53,6 +55,9 @@ export const loyaltyKeys = {
   incentiveMarkerSk: (ruleId: string, counter: 'exposed' | 'completed') => `INCENTIVE_USER#${encodeURIComponent(ruleId)}#${counter}`,
   incentiveStatsPk: (ruleId: string, shard: number) => `INCENTIVE#${encodeURIComponent(ruleId)}#${String(shard).padStart(2, '0')}`,
   incentiveStatsSk: 'STATS',
+  reportMarkerSk: (report: string, counter: string) => `REPORT#${encodeURIComponent(report)}#${counter}`,
+  reportCountsPk: (report: string, shard: number) => `REPORT#${encodeURIComponent(report)}#${String(shard).padStart(2, '0')}`,
+  reportCountsSk: 'COUNTS',
   wakeShard: (shard: number) => `WAKE#${String(shard).padStart(2, '0')}`,
 } as const;
 
@@ -67,6 +72,7 @@ export const WAKE_INDEX_NAME = 'WakeIndex';
 export const WAKE_SHARDS = 16;
 export const DRAW_SHARDS = 16;
 export const INCENTIVE_STATS_SHARDS = 16;
+export const REPORT_COUNTER_SHARDS = 16;
 
 /** A stable shard in [0, count) for a key: the same user always lands on the same shard. */
 export function shardOf(key: string, count: number): number {

@@ -3,7 +3,9 @@ import {
   CheckinStateContentionError,
   DEFAULT_PROGRAM_ID,
   checkIn,
+  funnelCountersOf,
   programNamed,
+  programReportOf,
   summarizeCheckinProgram,
   type CheckInOutcome,
   type LoyaltyPorts,
@@ -13,7 +15,7 @@ import { sendProgramSummary } from './loyalty-messages';
 import { grantRewards, type AppliedGrant, type GrantPorts } from './reward-grants';
 
 /** The ports a check-in needs. */
-export type CheckInPorts = GrantPorts & Pick<LoyaltyPorts, 'programs'>;
+export type CheckInPorts = GrantPorts & Pick<LoyaltyPorts, 'programs' | 'reportCounters'>;
 
 /** A day's action's result: the rule's outcome plus what each grant did. */
 export interface CheckInResult {
@@ -68,6 +70,8 @@ export async function recordDailyAction(
         // `stored` exists: `checkIn` answers not-enrolled without it.
         const saved = stored ? await ports.programs.save(outcome.state, stored.version) : 'version-conflict';
         if (saved !== 'saved') continue;
+        // The funnel counts each user once per counter; a crash before this loses one count, never doubles one.
+        for (const counter of funnelCountersOf(outcome)) await ports.reportCounters.countOnce(input.userId, programReportOf(config.programId), counter, at);
         if (outcome.state.status.kind === 'completed') await sendProgramSummary(ports, summarizeCheckinProgram(outcome.state, config));
         return { outcome, grantOutcomes };
       }

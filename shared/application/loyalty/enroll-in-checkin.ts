@@ -1,5 +1,12 @@
 import { assertNever } from '../../domain/common';
-import { DEFAULT_PROGRAM_ID, enrollInCheckinProgram, type CheckinProgramState, type LoyaltyPorts } from '../../domain/loyalty';
+import {
+  DEFAULT_PROGRAM_ID,
+  enrollInCheckinProgram,
+  FUNNEL_ENROLLED,
+  programReportOf,
+  type CheckinProgramState,
+  type LoyaltyPorts,
+} from '../../domain/loyalty';
 import { PROFILE_DEFAULTS } from '../../domain/profiles/user-profile';
 import { definitionOf } from './check-in';
 
@@ -16,7 +23,7 @@ export type EnrollOutcome =
  * @throws NotFoundError for a program that is not configured.
  */
 export async function enrollInCheckin(
-  ports: Pick<LoyaltyPorts, 'programs' | 'profiles' | 'clock' | 'rules'>,
+  ports: Pick<LoyaltyPorts, 'programs' | 'profiles' | 'clock' | 'rules' | 'reportCounters'>,
   input: { readonly userId: string; readonly programId?: string | undefined; readonly timeZone?: string | undefined },
 ): Promise<EnrollOutcome> {
   const config = definitionOf(ports, input.programId ?? DEFAULT_PROGRAM_ID);
@@ -25,8 +32,11 @@ export async function enrollInCheckin(
   const created = await ports.programs.create(state);
   switch (created) {
     case 'created':
+      await ports.reportCounters.countOnce(input.userId, programReportOf(config.programId), FUNNEL_ENROLLED, new Date(state.enrolledAt));
       return { kind: 'enrolled', state };
     case 'already-enrolled':
+      // A retry after a crash between the state and its count counts it now (once: the counter is per user).
+      await ports.reportCounters.countOnce(input.userId, programReportOf(config.programId), FUNNEL_ENROLLED, ports.clock.now());
       return { kind: 'already-enrolled', state: (await ports.programs.load(input.userId, config.programId))?.state };
     default:
       return assertNever(created);

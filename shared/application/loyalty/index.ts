@@ -12,3 +12,4 @@ export * from './referrals';
 export * from './reward-grants';
 export * from './sweep-checkin-programs';
 export * from './redeem-points';
+export * from './programs-report';

@@ -1,5 +1,14 @@
 import { assertNever } from '../../domain/common';
-import { randomReferralCode, ReferralCodeExhaustedError, signUpWithReferralCode, type LoyaltyPorts, type ReferralSignupOutcome } from '../../domain/loyalty';
+import {
+  randomReferralCode,
+  REFERRAL_SIGNED_UP,
+  referralReportOf,
+  ReferralCodeExhaustedError,
+  signUpWithReferralCode,
+  utcMonthOf,
+  type LoyaltyPorts,
+  type ReferralSignupOutcome,
+} from '../../domain/loyalty';
 import { grantRewards, type AppliedGrant, type GrantPorts } from './reward-grants';
 
 const MAX_CODE_ATTEMPTS = 5;
@@ -42,7 +51,7 @@ export async function referralCodeOf(
  * a profile counts from their code's creation.
  */
 export async function signUpWithCode(
-  ports: GrantPorts & Pick<LoyaltyPorts, 'referrals' | 'profiles'>,
+  ports: GrantPorts & Pick<LoyaltyPorts, 'referrals' | 'profiles' | 'reportCounters'>,
   input: { readonly refereeId: string; readonly code: string },
 ): Promise<{ outcome: ReferralSignupOutcome; applied: AppliedGrant[] }> {
   const now = ports.clock.now();
@@ -64,5 +73,7 @@ export async function signUpWithCode(
     ports.rules.referral,
   );
   if (outcome.kind === 'refused') return { outcome, applied: [] };
-  return { outcome, applied: await grantRewards(ports, outcome.grants) };
+  const applied = await grantRewards(ports, outcome.grants);
+  await ports.reportCounters.countOnce(input.refereeId, referralReportOf(utcMonthOf(now)), REFERRAL_SIGNED_UP, now);
+  return { outcome, applied };
 }

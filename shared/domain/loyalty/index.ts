@@ -19,3 +19,4 @@ export * from './ports';
 export * from './referrals';
 export * from './reward-budget';
 export * from './rewards';
+export * from './program-report';

@@ -230,6 +230,21 @@ export interface IncentiveStore {
   conversions(ruleIds: readonly string[]): Promise<IncentiveConversion[]>;
 }
 
+/**
+ * Distinct users counted once per report counter, for the marketer's reports without reading the
+ * population: a program's funnel (`program#<id>`: `enrolled`, `streak-<n>` for a check-in on
+ * program day n with a streak of n, `completed`) and the month's referrals (`referrals#<month>`:
+ * `signed-up`). A user is counted once per counter: a retried count answers `already-counted`.
+ *
+ * DynamoDB adapter: a marker item under the user (`REPORT#<report>#<counter>`, written only if
+ * absent) and `ADD` on a counter sharded by user hash, in one transaction; `totals` sums the shards.
+ */
+export interface LoyaltyReportCounters {
+  countOnce(userId: string, report: string, counter: string, at: Date): Promise<'counted' | 'already-counted'>;
+  /** Every counter of a report, summed over its shards (absent counters are 0). */
+  totals(report: string): Promise<Readonly<Record<string, number>>>;
+}
+
 /** A message loyalty asks the send path to deliver. `messageId` is its idempotency key. */
 export type LoyaltyMessage =
   | {
@@ -335,6 +350,7 @@ export interface LoyaltyPorts {
   readonly levelChanges: LevelChangeLog;
   readonly levelChangePublisher: GrowthLevelChangePublisher;
   readonly incentives: IncentiveStore;
+  readonly reportCounters: LoyaltyReportCounters;
   readonly messages: LoyaltyMessenger;
   readonly profiles: LoyaltyProfiles;
   readonly randomBytes: RandomBytes;

@@ -19,6 +19,7 @@ import { InMemoryGrowthPublisher, InMemoryLevelChangeLog } from './level-change-
 import { InMemoryLoyaltyMessenger } from './loyalty-messenger';
 import { InMemoryLoyaltyProfiles } from './loyalty-profiles';
 import { InMemoryReferralStore } from './referral-store';
+import { InMemoryReportCounters } from './report-counters';
 import { InMemoryRewardBudget } from './reward-budget-store';
 
 /** The domain's default rules, with a budget of `monthlyBudget` that queues what does not fit. */
@@ -45,6 +46,7 @@ export function fakeLoyaltyPorts(options: { at?: string; rules?: LoyaltyRules } 
     coupons: new InMemoryCouponStore(budget),
     drawEntries: new InMemoryDrawEntryStore(),
     referrals: new InMemoryReferralStore(),
+    reportCounters: new InMemoryReportCounters(),
     budget,
     levelChanges: new InMemoryLevelChangeLog(),
     levelChangePublisher: new InMemoryGrowthPublisher(),
