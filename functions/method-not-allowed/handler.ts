@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { httpHandler, MethodNotAllowedError } from '../../shared/adapters/http/http-api';
 import { readConfig } from '../../shared/config/read-config';
+import { NotFoundError } from '../../shared/domain/common/errors';
 
 /** The API's paths and the methods each accepts, given by the stack that declares the routes. */
 const Config = z.object({
@@ -16,8 +17,19 @@ const Config = z.object({
 
 const { ALLOWED_METHODS: allowedMethods } = readConfig(Config);
 
-/** `ANY <path>`: the API has the path but not this method; answers 405 with `Allow`. */
+/** Each known path as a pattern: a `{parameter}` stands for one non-empty segment. */
+const knownPaths = Object.keys(allowedMethods).map((path) => ({
+  path,
+  pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+}));
+
+/**
+ * `ANY /{proxy+}`, below every route with a method: a known path with another method answers 405
+ * with `Allow`; a path the API does not have answers 404.
+ */
 export const handler = httpHandler(async (event) => {
-  const path = event.routeKey.replace(/^ANY /, '');
-  throw new MethodNotAllowedError(event.requestContext.http.method, path, allowedMethods[path] ?? []);
+  const method = event.requestContext.http.method;
+  const known = knownPaths.find((candidate) => candidate.pattern.test(event.rawPath));
+  if (!known) throw new NotFoundError(`the API has no path ${event.rawPath}`);
+  throw new MethodNotAllowedError(method, known.path, allowedMethods[known.path] ?? []);
 });

@@ -59,6 +59,7 @@ describe('an unknown method on a known path', () => {
     const answer = await raw('GET', '/v1/nowhere', 'marketer');
 
     expect(answer.status).toBe(404);
+    expect(answer.body).toMatchObject({ error: 'not-found', message: 'the API has no path /v1/nowhere' });
   });
 });
 
