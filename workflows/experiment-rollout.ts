@@ -33,9 +33,9 @@ const RETRYABLE = [
  *     → Decide (tallies added up and stored as the journey's snapshot; halt, advance or wait)
  *     → Queueing? → QueueShards (inline Map over member shards: QueuePage → QueueDone? …) → Commit
  *
- * Every task reads at most one page of one shard, so no invocation grows with the population;
- * about 2 transitions per page, and a journey of N members costs about 2 N / 250 + 2 N / 1,000
- * transitions an hour while its rollout expands.
+ * Every task reads at most one page of one shard (`experimentsPageSize` members, 1,000 by
+ * default; a queue page twice as many), so no invocation grows with the population: about 2
+ * transitions per page, 3 N / 1,000 + 20 an hour for a journey of N members while its rollout expands.
  */
 export class ExperimentRolloutWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;

@@ -42,6 +42,7 @@ export class ExperimentsFeature extends Construct {
         [JOURNEY_ENV.launchQueueUrl]: props.journeys.launchQueue.queueUrl,
         [EXPERIMENTS_ENV.alarmTopicArn]: props.alarmTopic.topicArn,
         [EXPERIMENTS_ENV.healthTimeZone]: settings.healthTimezone,
+        [EXPERIMENTS_ENV.pageSize]: String(settings.experimentsPageSize),
       },
       timeout: Duration.minutes(2),
     })

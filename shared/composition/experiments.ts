@@ -58,6 +58,10 @@ export const composeRollouts = once((): RolloutPorts => {
     },
     rollouts: rolloutStore(),
     snapshots: snapshotStore(),
+    get pageSizes() {
+      const tally = config()[EXPERIMENTS_ENV.pageSize];
+      return { tally, queue: 2 * tally };
+    },
     get feedback() {
       return feedback();
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { positiveIntFromEnv } from '../../config/read-config';
 import { JourneyLaunchConfig, JourneyTablesConfig } from '../journeys/journey-config';
 import { MESSAGING_ENV } from '../messaging/config';
 import { HEALTH_ENV } from '../health/health-config';
@@ -11,6 +12,8 @@ export const EXPERIMENTS_ENV = {
   contactPolicy: MESSAGING_ENV.contactPolicy,
   /** The health reporting time zone: a halt's alert is listed on its day there. */
   healthTimeZone: HEALTH_ENV.timeZone,
+  /** Members one tally task reads (a queue task twice as many). */
+  pageSize: 'EXPERIMENTS_PAGE_SIZE',
 } as const;
 
 const ContactPolicyJson = z.string({ message: 'is required (JSON)' }).transform((text, context): ContactPolicyConfig => {
@@ -29,5 +32,6 @@ export const ExperimentReportConfig = JourneyTablesConfig.extend({ [EXPERIMENTS_
 export const RolloutConfig = ExperimentReportConfig.extend({
   [EXPERIMENTS_ENV.alarmTopicArn]: z.string({ message: 'is required' }).startsWith('arn:', 'must be a topic ARN'),
   [EXPERIMENTS_ENV.healthTimeZone]: z.string({ message: 'is required' }).min(1),
+  [EXPERIMENTS_ENV.pageSize]: positiveIntFromEnv,
 });
 export const RolloutQueueConfig = JourneyLaunchConfig;

@@ -58,14 +58,16 @@ export interface RolloutPorts {
   queue: LaunchQueue;
   alerts: RolloutAlerts;
   globalControl: GlobalControlConfig;
+  /**
+   * Members read per task invocation: a tally page (only those of the stages begun are read
+   * further, about four reads each: 1,000 take a few seconds at 16 at once), a queue page (the
+   * member items alone).
+   */
+  pageSizes: { tally: number; queue: number };
 }
 
-/** Members read per tally page: each costs about four reads (records, activity, profile, suppressions). */
-export const TALLY_PAGE_SIZE = 250;
-/** Members read per queue page: only the member items. */
-export const QUEUE_PAGE_SIZE = 1_000;
-/** A journey with no rollout decision due is tallied again (for its report) at most this often. */
-export const REPORT_REFRESH_HOURS = 6;
+/** A journey whose rollout is not expanding is tallied again (for its report) this often: the daily peek the statistics allow. */
+export const REPORT_REFRESH_HOURS = 24;
 /** Outcomes (30-day reactivation) keep changing this long after a journey's last possible step. */
 const OUTCOME_DAYS = 31;
 const HOUR = 3_600_000;
@@ -151,11 +153,11 @@ async function journeyOf(journeyId: string, ports: Pick<RolloutPorts, 'journeys'
  */
 export async function tallyMemberPage(
   request: { journeyId: string; stage: number | null; shard: number; cursor?: string | undefined; tally?: ExperimentTally | undefined },
-  ports: Pick<RolloutPorts, 'journeys' | 'members' | 'enrollments' | 'activity' | 'feedback' | 'globalControl'>,
+  ports: Pick<RolloutPorts, 'journeys' | 'members' | 'enrollments' | 'activity' | 'feedback' | 'globalControl' | 'pageSizes'>,
 ): Promise<{ cursor: string | undefined; tally: ExperimentTally }> {
   const { definition } = await journeyOf(request.journeyId, ports);
   let tally = request.tally ?? emptyTally(definition, request.stage);
-  const page = await ports.members.page(request.journeyId, request.shard, request.cursor, TALLY_PAGE_SIZE);
+  const page = await ports.members.page(request.journeyId, request.shard, request.cursor, ports.pageSizes.tally);
   const counted = page.members.filter((member) => isCounted(definition, tally, member));
   const records = await ports.enrollments.recordsOf(
     request.journeyId,
@@ -250,10 +252,10 @@ export async function decideEvaluation(
  */
 export async function queueMemberPage(
   request: { journeyId: string; shard: number; cursor?: string | undefined; window: QueueWindow },
-  ports: Pick<RolloutPorts, 'members' | 'queue'>,
+  ports: Pick<RolloutPorts, 'members' | 'queue' | 'pageSizes'>,
 ): Promise<{ cursor: string | undefined; queued: number }> {
   const { journeyId, window } = request;
-  const page = await ports.members.page(journeyId, request.shard, request.cursor, QUEUE_PAGE_SIZE);
+  const page = await ports.members.page(journeyId, request.shard, request.cursor, ports.pageSizes.queue);
   const messages: EnrollmentMessage[] = page.members
     .filter((member) => {
       const stage = member.rolloutStage;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { reportExperiment } from '../../../../shared/application/experiments/report-experiment';
-import { TALLY_PAGE_SIZE } from '../../../../shared/application/experiments/evaluate-rollouts';
 import { DEFAULT_GLOBAL_CONTROL, experimentAssignment } from '../../../../shared/domain/experiments';
 import { parseJourneyDefinition, type JourneyMember, type StoredJourney } from '../../../../shared/domain/journeys';
 import { runRolloutWorkflow } from '../../../support/experiment-workflow';
@@ -26,6 +25,7 @@ function world() {
     feedback: new FakeContactFeedback(),
     alerts: new RecordingRolloutAlerts(),
     globalControl: { ...DEFAULT_GLOBAL_CONTROL, share: 0 },
+    pageSizes: { tally: 150, queue: 300 },
   };
   return { ports, clock: journeyPorts.clock };
 }
@@ -156,7 +156,7 @@ describe('the rollout workflow tasks', () => {
     // Assess
     expect(evaluation).toMatchObject({ decision: 'wait', stage: 0 });
     expect(evaluation!.pages).toBeGreaterThan(ports.members.shards);
-    const tallyPages = pages.filter((entry) => entry.limit === TALLY_PAGE_SIZE);
+    const tallyPages = pages.filter((entry) => entry.limit === ports.pageSizes.tally);
     expect(pages.every((entry) => entry.read <= entry.limit)).toBe(true);
     expect(tallyPages.length).toBe(evaluation!.pages);
     expect(tallyPages.reduce((sum, entry) => sum + entry.read, 0)).toBe(1_200);
