@@ -35,7 +35,7 @@ export function describeExperimentReport(body: Record<string, unknown>): string 
   else {
     const { guardrails } = tallied;
     lines.push(
-      `as of ${tallied.asOf} (the last hourly evaluation, ${tallied.membersRead} members read${tallied.stage === null ? '' : `, stages 1–${tallied.stage + 1} counted`})`,
+      `as of ${tallied.asOf} (the last hourly evaluation, ${tallied.membersRead} members read${tallied.stage === null ? '' : tallied.stage === 0 ? ', stage 1 counted' : `, stages 1–${tallied.stage + 1} counted`})`,
       `guardrails over ${guardrails.contacted} contacted: unsubscribed ${rate(guardrails.unsubscribed, guardrails.contacted)} · complained ${rate(guardrails.complained, guardrails.contacted)} · bounced ${rate(guardrails.bounced, guardrails.contacted)} · reactivated 7d ${rate(guardrails.converted, guardrails.contacted)}`,
     );
   }
