@@ -131,7 +131,7 @@ export interface RolloutObservation {
   readonly unsubscribed: number;
   readonly complained: number;
   readonly bounced: number;
-  /** The primary metric of the treated (contacted) users and of the holdout. */
+  /** The primary metric of the treated users of the stages begun (intention to treat) and of the holdout of the same stages. */
   readonly treated: ArmCounts;
   readonly control: ArmCounts;
 }
@@ -162,7 +162,7 @@ export function guardrailBreaches(
   check('complaint-rate', observation.complained, guardrails.maxComplaintRate);
   check('bounce-rate', observation.bounced, guardrails.maxBounceRate);
   const { treated, control } = observation;
-  if (treated.users >= Math.max(1, minSample) && control.users > 0) {
+  if (observation.contacted >= Math.max(1, minSample) && control.users > 0) {
     const lift = liftConfidenceSequence(treated, control, settings);
     if (lift !== undefined && lift.upper < -guardrails.maxPrimaryMetricDrop)
       breaches.push({ guardrail: 'primary-metric', observed: lift.upper, limit: -guardrails.maxPrimaryMetricDrop });

@@ -226,16 +226,24 @@ export function countMember(tally: ExperimentTally, definition: Definition, glob
   return counted;
 }
 
-/** What the guardrails see of a tally: the contacted treated users against the holdout of the same stages. */
+/**
+ * What the guardrails see of a tally: the feedback rates over the contacted treated users, and the
+ * primary metric intention-to-treat, every treated user of the stages begun against the holdout of
+ * the same stages. Only the contacted would be biased: a user who comes back before a send leaves
+ * the journey uncontacted, so the contacted are those who had not come back.
+ */
 export function observationOf(tally: ExperimentTally, now: Date): RolloutObservation {
   const { guardrails, holdout } = tally;
+  const treatedUsers = tally.stages.reduce((sum, stage) => sum + stage.treated.users, 0);
+  const treatedConversions = tally.stages.reduce((sum, stage) => sum + stage.treated.reactivated7d, 0);
   return {
     now,
     contacted: guardrails.contacted,
     unsubscribed: guardrails.unsubscribed,
     complained: guardrails.complained,
     bounced: guardrails.bounced,
-    treated: { users: guardrails.contacted, conversions: guardrails.converted },
+    treated:
+      tally.stages.length === 0 ? { users: guardrails.contacted, conversions: guardrails.converted } : { users: treatedUsers, conversions: treatedConversions },
     control: { users: holdout.users, conversions: holdout.reactivated7d },
   };
 }

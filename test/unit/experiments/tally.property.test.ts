@@ -8,6 +8,7 @@ import {
   experimentAssignment,
   isInGlobalControl,
   mergeTallies,
+  observationOf,
   rolloutHaltedAlert,
   rolloutStageOf,
   type ExperimentTally,
@@ -103,6 +104,10 @@ describe('the experiment tally', () => {
         expect(report.stages.map((stage) => stage.treated.users)).toEqual([treated.length]);
         expect(tally.guardrails.contacted).toBe(treated.filter((entry) => entry.outcome.contacted).length);
         expect(tally.guardrails.complained).toBe(treated.filter((entry) => entry.outcome.contacted && entry.feedback?.complained).length);
+        // The primary metric is intention to treat: every treated user of the stages begun, contacted or not, against the holdout.
+        const observation = observationOf(tally, new Date(ENROLLED));
+        expect(observation.treated).toEqual({ users: treated.length, conversions: treated.filter((entry) => entry.outcome.reactivatedWithin7d).length });
+        expect(observation.control).toEqual({ users: holdout.length, conversions: holdout.filter((entry) => entry.outcome.reactivatedWithin7d).length });
       }),
     );
   });
