@@ -88,6 +88,8 @@ export const RekindleSettings = z.object({
   healthBenchmarks: z.record(z.string(), z.number().min(0).max(1)).default({ playlist: 0.3, upload: 0.1, share: 0.15 }),
   healthCohortWeeks: z.coerce.number().int().positive().max(26).default(8),
   healthThresholds: HealthThresholds.default(DEFAULT_HEALTH_THRESHOLDS),
+  // Experiments (infra/features/experiments.ts): members one rollout-evaluation task reads (a queue task twice as many).
+  experimentsPageSize: z.coerce.number().int().positive().max(5_000).default(1_000),
   // Key-behaviour incentives (infra/features/loyalty.ts), e.g. -c 'rekindle={"incentiveRules":[...]}'.
   incentiveRules: IncentiveRulesSetting.default(DEFAULT_INCENTIVE_RULES),
   // Loyalty programs as data (infra/features/loyalty.ts): the 21-day check-in and the 7-day onboarding by default.

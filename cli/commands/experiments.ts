@@ -30,6 +30,15 @@ export function describeRollout(value: unknown): string[] {
 export function describeExperimentReport(body: Record<string, unknown>): string {
   const report = body as unknown as ExperimentReport;
   const lines = [`${report.journeyId}: experiments`, ...describeRollout(report.rollout)];
+  const { tallied } = report;
+  if (tallied === null) lines.push('not tallied yet: the hourly evaluation has not read the members');
+  else {
+    const { guardrails } = tallied;
+    lines.push(
+      `as of ${tallied.asOf} (the last hourly evaluation, ${tallied.membersRead} members read${tallied.stage === null ? '' : tallied.stage === 0 ? ', stage 1 counted' : `, stages 1–${tallied.stage + 1} counted`})`,
+      `guardrails over ${guardrails.contacted} contacted: unsubscribed ${rate(guardrails.unsubscribed, guardrails.contacted)} · complained ${rate(guardrails.complained, guardrails.contacted)} · bounced ${rate(guardrails.bounced, guardrails.contacted)} · reactivated 7d ${rate(guardrails.converted, guardrails.contacted)}`,
+    );
+  }
   for (const stage of report.stages) {
     lines.push(`stage ${stage.stage + 1} (${pct(stage.share)}): lift 7d vs holdout ${interval(stage.lift7d)} (always valid)`);
     lines.push(arm('treated', stage.treated), arm('holdout', stage.holdout));

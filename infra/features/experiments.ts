@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/tables';
 import { EXPERIMENTS_ENV } from '../../shared/adapters/experiments/experiments-config';
 import { JOURNEY_ENV } from '../../shared/adapters/journeys/journey-config';
+import { ExperimentRolloutWorkflow } from '../../workflows/experiment-rollout';
 import { RekindleFunction } from '../constructs/rekindle-function';
 import type { FeatureContext } from './feature-context';
 import type { JourneysFeature } from './journeys';
@@ -29,30 +30,41 @@ export class ExperimentsFeature extends Construct {
     const { data, settings } = context;
     const environment = { [ENV.aggregateRetentionDays]: String(settings.aggregateRetentionDays) };
 
+    const contactPolicy = { [EXPERIMENTS_ENV.contactPolicy]: JSON.stringify(settings.messaging.contactPolicy) };
+
+    // One function for the workflow's five tasks: the stateless stack is near CloudFormation's 500 resources.
     const rollouts = new RekindleFunction(this, 'ExperimentsRollout', {
       entry: 'functions/experiments-rollout/handler.ts',
-      description: 'Staged rollouts: advances stages while guardrails hold, halts on a breach',
+      description: 'Rollout workflow tasks: plan, tally a page of members, decide (advance, wait or halt), queue a page, commit',
       environment: {
         ...environment,
+        ...contactPolicy,
         [JOURNEY_ENV.launchQueueUrl]: props.journeys.launchQueue.queueUrl,
         [EXPERIMENTS_ENV.alarmTopicArn]: props.alarmTopic.topicArn,
+        [EXPERIMENTS_ENV.healthTimeZone]: settings.healthTimezone,
+        [EXPERIMENTS_ENV.pageSize]: String(settings.experimentsPageSize),
       },
-      timeout: Duration.minutes(5),
+      timeout: Duration.minutes(2),
     })
       .useTable(data.usersTable, ENV.usersTable, 'read')
       .useTable(data.operationsTable, ENV.operationsTable, 'readWrite');
     props.journeys.launchQueue.grantSendMessages(rollouts);
     props.alarmTopic.grantPublish(rollouts);
+    const workflow = new ExperimentRolloutWorkflow(this, 'Rollout', { tasks: rollouts, logGroup: rollouts.logGroup });
     new scheduler.Schedule(this, 'RolloutSchedule', {
-      description: 'Staged rollouts: evaluated every hour',
+      description: 'Experiments: tallied and staged rollouts evaluated every hour',
       schedule: scheduler.ScheduleExpression.rate(Duration.hours(1)),
-      target: new schedulerTargets.LambdaInvoke(rollouts, { retryAttempts: 2, maxEventAge: Duration.minutes(30) }),
+      target: new schedulerTargets.StepFunctionsStartExecution(workflow.stateMachine, {
+        input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(30),
+      }),
     });
 
     const report = new RekindleFunction(this, 'JourneyReportVariants', {
       entry: 'functions/journey-report-variants/handler.ts',
       description: 'GET /v1/journeys/{id}/report/variants: per variant and stage, global control apart',
-      environment: { ...environment, [EXPERIMENTS_ENV.contactPolicy]: JSON.stringify(settings.messaging.contactPolicy) },
+      environment: { ...environment, ...contactPolicy },
       timeout: Duration.minutes(2),
     })
       .useTable(data.usersTable, ENV.usersTable, 'read')

@@ -8,3 +8,6 @@ export * from './verdict';
 export * from './rollout';
 export * from './journey-experiment';
 export * from './ports';
+export * from './tally';
+export * from './experiment-report';
+export * from './halt-alert';

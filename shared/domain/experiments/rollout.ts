@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { assertNever } from '../common';
 import { assignmentBucket, BUCKETS, rolloutSalt } from './assignment';
-import { DEFAULT_SEQUENTIAL, type ArmCounts } from './statistics';
+import { DEFAULT_SEQUENTIAL, liftConfidenceSequence, type ArmCounts, type SequentialSettings } from './statistics';
 
 export const RolloutStage = z.object({
   /** Share of the treated audience contacted once this stage has begun, cumulative. */
@@ -31,7 +31,11 @@ export const RolloutGuardrails = z.object({
   maxComplaintRate: z.number().min(0).max(1).default(0.001),
   /** Contacted users whose address hard-bounced / contacted users. */
   maxBounceRate: z.number().min(0).max(1).default(0.05),
-  /** The primary metric (reactivated within 7 days) may fall at most this far under control's, absolute. */
+  /**
+   * The primary metric (reactivated within 7 days) may fall at most this far under control's,
+   * absolute: a breach only once the always-valid interval of the lift lies wholly below −this,
+   * so hourly looks at a small sample do not halt on noise.
+   */
   maxPrimaryMetricDrop: z.number().min(0).max(1).default(0.02),
 });
 export type RolloutGuardrails = z.infer<typeof RolloutGuardrails>;
@@ -127,7 +131,7 @@ export interface RolloutObservation {
   readonly unsubscribed: number;
   readonly complained: number;
   readonly bounced: number;
-  /** The primary metric of the treated (contacted) users and of the holdout. */
+  /** The primary metric of the treated users of the stages begun (intention to treat) and of the holdout of the same stages. */
   readonly treated: ArmCounts;
   readonly control: ArmCounts;
 }
@@ -137,8 +141,17 @@ export type RolloutDecision =
   | { readonly kind: 'advance'; readonly toStage: number }
   | { readonly kind: 'halt'; readonly breaches: readonly GuardrailBreach[] };
 
-/** The guardrails that the observation breaches; the primary metric only once the stage's minimum sample is met. */
-export function guardrailBreaches(guardrails: RolloutGuardrails, observation: RolloutObservation, minSample: number): GuardrailBreach[] {
+/**
+ * The guardrails that the observation breaches. The primary metric only once the stage's minimum
+ * sample is met, and only when the always-valid interval of treated − control lies wholly below
+ * −margin (its `observed` is that interval's upper end): valid at every hourly look.
+ */
+export function guardrailBreaches(
+  guardrails: RolloutGuardrails,
+  observation: RolloutObservation,
+  minSample: number,
+  settings: SequentialSettings = DEFAULT_SEQUENTIAL,
+): GuardrailBreach[] {
   const breaches: GuardrailBreach[] = [];
   if (observation.contacted === 0) return breaches;
   const check = (guardrail: GuardrailBreach['guardrail'], count: number, limit: number) => {
@@ -149,9 +162,10 @@ export function guardrailBreaches(guardrails: RolloutGuardrails, observation: Ro
   check('complaint-rate', observation.complained, guardrails.maxComplaintRate);
   check('bounce-rate', observation.bounced, guardrails.maxBounceRate);
   const { treated, control } = observation;
-  if (treated.users >= Math.max(1, minSample) && control.users > 0) {
-    const drop = control.conversions / control.users - treated.conversions / treated.users;
-    if (drop > guardrails.maxPrimaryMetricDrop) breaches.push({ guardrail: 'primary-metric', observed: -drop, limit: -guardrails.maxPrimaryMetricDrop });
+  if (observation.contacted >= Math.max(1, minSample) && control.users > 0) {
+    const lift = liftConfidenceSequence(treated, control, settings);
+    if (lift !== undefined && lift.upper < -guardrails.maxPrimaryMetricDrop)
+      breaches.push({ guardrail: 'primary-metric', observed: lift.upper, limit: -guardrails.maxPrimaryMetricDrop });
   }
   return breaches;
 }
@@ -165,7 +179,10 @@ export function decideRollout(plan: RolloutPlan, state: RolloutState, observatio
   if (state.status === 'halted') return { kind: 'wait', reason: 'halted' };
   if (state.status === 'complete') return { kind: 'wait', reason: 'complete' };
   const stage = plan.stages[state.stage]!;
-  const breaches = state.acceptedStage === state.stage ? [] : guardrailBreaches(plan.guardrails, observation, stage.minSample);
+  const breaches =
+    state.acceptedStage === state.stage
+      ? []
+      : guardrailBreaches(plan.guardrails, observation, stage.minSample, { alpha: DEFAULT_SEQUENTIAL.alpha, tuningSample: plan.tuningSample });
   if (breaches.length > 0) return { kind: 'halt', breaches };
   if (observation.now.getTime() - Date.parse(state.stageStartedAt) < stage.minHours * 3_600_000) return { kind: 'wait', reason: 'min-time' };
   if (observation.contacted < stage.minSample) return { kind: 'wait', reason: 'min-sample' };

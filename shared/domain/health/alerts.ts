@@ -51,7 +51,9 @@ export type AlertSubject =
   | { kind: 'feature-below-benchmark'; feature: string; rate: number; benchmark: number }
   | { kind: 'complaint-rate'; rate: number; limit: number }
   | { kind: 'bounce-rate'; rate: number; limit: number }
-  | { kind: 'stop'; incidentId: string };
+  | { kind: 'stop'; incidentId: string }
+  /** A staged rollout halted by its guardrails (raised by the experiments feature, once per halt). */
+  | { kind: 'rollout-halted'; journeyId: string; stage: number; breaches: Array<{ guardrail: string; observed: number; limit: number }> };
 
 export interface HealthAlert {
   alertId: string;

@@ -7,10 +7,12 @@ import { journeyKeys } from '../../../shared/adapters/journeys/journey-keys';
 import { DynamoScoreReader } from '../../../shared/adapters/journeys/score-reader';
 import { DEFAULT_GLOBAL_CONTROL, isInGlobalControl, RolloutPlan, rolloutStageOf, type RolloutPlanInput } from '../../../shared/domain/experiments';
 import { isInHoldout } from '../../../shared/domain/journeys';
+import type { HealthAlert } from '../../../shared/domain/health';
 import type { MessageLogEntry } from '../../../shared/domain/messaging';
 import { call, startTestRuntime } from '../../support/test-runtime';
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 const marketer = { auth: 'marketer' as const };
 
 let runtime: LocalRuntime;
@@ -83,6 +85,11 @@ async function marketingSentTo(userId: string, journeyId: string): Promise<strin
     .sort();
 }
 
+async function rolloutAlerts(journeyId: string): Promise<HealthAlert[]> {
+  const answer = await call(runtime, 'GET', '/v1/alerts', marketer);
+  return (answer.body.alerts as HealthAlert[]).filter((alert) => alert.subject.kind === 'rollout-halted' && alert.subject.journeyId === journeyId);
+}
+
 async function advanceDays(days: number): Promise<void> {
   for (let day = 0; day < days; day++) {
     runtime.clock.advance(DAY);
@@ -131,6 +138,10 @@ describe('a staged rollout on the local runtime', () => {
     const laterBeforeAdvance = await Promise.all(laterStage.map((userId) => marketingSentTo(userId, journeyId)));
     runtime.clock.advance(DAY / 2);
     await runtime.settle();
+    const atAdvance = await call(runtime, 'GET', `/v1/journeys/${journeyId}/report/variants`, marketer);
+    // The report is as of the last hourly evaluation: the one after the advance counts the later stage too.
+    runtime.clock.advance(HOUR);
+    await runtime.settle();
     const advanced = await call(runtime, 'GET', `/v1/journeys/${journeyId}/report/variants`, marketer);
     const laterAfterAdvance = await Promise.all(laterStage.map((userId) => marketingSentTo(userId, journeyId)));
     const members = await Promise.all(treated.map((userId) => member(journeyId, userId)));
@@ -142,6 +153,13 @@ describe('a staged rollout on the local runtime', () => {
     expect(firstStage.length).toBeGreaterThanOrEqual(3);
     expect(laterStage.length).toBeGreaterThan(0);
     expect(halfDay.body.rollout).toMatchObject({ stage: 0, status: 'expanding' });
+    // Only the stage begun is counted, on both sides: the first stage's treated users in the variants.
+    const variantUsers = (body: Record<string, unknown>) =>
+      Object.values((body.steps as Array<{ variants: Record<string, { users: number }> }>)[0]!.variants).reduce((sum, arm) => sum + arm.users, 0);
+    expect(halfDay.body.tallied).toMatchObject({ stage: 0, membersRead: userIds.length });
+    expect(variantUsers(halfDay.body)).toBe(firstStage.length);
+    expect(atAdvance.body.rollout).toMatchObject({ stage: 1, status: 'complete' });
+    expect(advanced.body.tallied).toMatchObject({ stage: 1, membersRead: userIds.length });
     expect(laterBeforeAdvance).toEqual(laterStage.map(() => []));
     expect(advanced.body.rollout).toMatchObject({ stage: 1, status: 'complete' });
     expect((advanced.body.rollout as { history: Array<{ kind: string }> }).history.map((event) => event.kind)).toEqual([
@@ -155,8 +173,7 @@ describe('a staged rollout on the local runtime', () => {
     expect(laterAfterAdvance).toEqual(laterStage.map((userId) => [`${variantOf.get(userId)}:sent`]));
     expect(holdoutSends.flat()).toEqual([]);
     expect(controlSends.every((sends) => sends.every((send) => send.endsWith(':skipped:global-control')))).toBe(true);
-    const steps = advanced.body.steps as Array<{ variants: Record<string, { users: number; sent: number }>; analysis: { sampleRatio: unknown } }>;
-    expect(Object.values(steps[0]!.variants).reduce((sum, arm) => sum + arm.users, 0)).toBe(treated.length);
+    expect(variantUsers(advanced.body)).toBe(treated.length);
     expect((advanced.body.globalControl as { members: { users: number; sent: number } }).members).toMatchObject({ users: globalControl.length, sent: 0 });
   }, 240_000);
 
@@ -194,8 +211,10 @@ describe('a staged rollout on the local runtime', () => {
     const afterHalt = await Promise.all(treated.map((userId) => marketingSentTo(userId, journeyId)));
     const halted = await call(runtime, 'GET', `/v1/journeys/${journeyId}/report/variants`, marketer);
     const journey = await call(runtime, 'GET', `/v1/journeys/${journeyId}`, marketer);
+    const alertsAtHalt = await rolloutAlerts(journeyId);
     await advanceDays(5);
     const fiveDaysLater = await Promise.all(treated.map((userId) => marketingSentTo(userId, journeyId)));
+    const alertsLater = await rolloutAlerts(journeyId);
 
     // Assess
     expect(spike.status).toBe(202);
@@ -207,6 +226,14 @@ describe('a staged rollout on the local runtime', () => {
     // Only the first stage's first send ever left; the later stage was never contacted.
     expect(afterHalt.filter((sends) => sends.length > 0).length).toBe(firstStage.length);
     expect(fiveDaysLater).toEqual(afterHalt);
+    // The guardrails and the report read the same tally: the report shows the figures that breached.
+    const guardrails = (halted.body.tallied as { guardrails: { contacted: number; unsubscribed: number } }).guardrails;
+    expect(guardrails).toMatchObject({ contacted: firstStage.length, unsubscribed: unsubscribing.length });
+    // One alert in the health alert list for the halt, however many evaluations ran while halted.
+    expect(alertsAtHalt).toEqual([
+      expect.objectContaining({ level: 'orange', subject: expect.objectContaining({ kind: 'rollout-halted', journeyId, stage: 0 }) }),
+    ]);
+    expect(alertsLater).toEqual(alertsAtHalt);
     expect(laterStage.map((userId) => fiveDaysLater[treated.indexOf(userId)])).toEqual(laterStage.map(() => []));
   }, 240_000);
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyRolloutDecision,
   decideRollout,
+  liftConfidenceSequence,
   resumeRollout,
   RolloutPlan,
   rolloutStageOf,
@@ -81,12 +82,20 @@ describe('decideRollout', () => {
     expect(decideRollout(plan, resumed, { ...spike, now: hours(42) })).toEqual({ kind: 'advance', toStage: 1 });
   });
 
-  it('halts when the primary metric falls under control by more than the margin, once the sample is met', () => {
+  it('halts when the always-valid interval of the primary metric lies wholly under control beyond the margin, once the sample is met', () => {
     // Prepare
     const state = startRollout('r3-test', plan, LAUNCH);
-    const worse = { ...healthy(hours(30), 200), treated: { users: 200, conversions: 10 }, control: { users: 200, conversions: 20 } };
-    // Act and assess
-    expect(decideRollout(plan, state, worse)).toEqual({ kind: 'halt', breaches: [{ guardrail: 'primary-metric', observed: -0.05, limit: -0.02 }] });
-    expect(decideRollout(plan, state, { ...worse, treated: { users: 50, conversions: 2 } }).kind).not.toBe('halt');
+    const worse = { ...healthy(hours(30), 2_000), treated: { users: 2_000, conversions: 100 }, control: { users: 2_000, conversions: 200 } };
+    const upper = liftConfidenceSequence(worse.treated, worse.control, { alpha: 0.05, tuningSample: plan.tuningSample })!.upper;
+    // Act
+    const decision = decideRollout(plan, state, worse);
+    // Assess: 5% against 10% over 2,000 each is confidently more than 2 points worse
+    expect(upper).toBeLessThan(-0.02);
+    expect(decision).toEqual({ kind: 'halt', breaches: [{ guardrail: 'primary-metric', observed: upper, limit: -0.02 }] });
+    // The same 5-point drop over 200 each is noise at an hourly look: the interval reaches above −2 points.
+    const small = { ...worse, contacted: 200, treated: { users: 200, conversions: 10 }, control: { users: 200, conversions: 20 } };
+    expect(decideRollout(plan, state, small).kind).not.toBe('halt');
+    // Under the stage's minimum sample nothing is read of the primary metric.
+    expect(decideRollout(plan, state, { ...worse, contacted: 50 }).kind).not.toBe('halt');
   });
 });
