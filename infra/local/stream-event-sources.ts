@@ -50,6 +50,11 @@ const GET_RECORDS_LIMIT = 1000;
 /** How often a mapping looks for new shards (a DynamoDB stream rolls its shards over time). */
 const DESCRIBE_EVERY_MS = 1000;
 const IDLE_POLL_MS = 100;
+/**
+ * Records a shard's shared reader keeps behind its tail for the mappings not there yet. A mapping
+ * further behind (a slow consumer) reads with its own iterator, as each mapping did before.
+ */
+const SHARED_BUFFER_LIMIT = 50_000;
 
 /**
  * Lambda's DynamoDB-stream event source mappings, locally. As in AWS, each mapping reads the
@@ -75,7 +80,10 @@ export class StreamEventSources {
   ) {
     const streams = new DynamoDBStreamsClient({ endpoint: streamsEndpoint, ...clientOptions });
     const checkpoints = new Checkpoints(checkpointFile);
-    this.mappings = subscriptions.map((subscription) => new MappingPoller(subscription, { dynamodb, streams, checkpoints, skip, failures: this.failures }));
+    const readers = new SharedShardReaders(streams);
+    this.mappings = subscriptions.map(
+      (subscription) => new MappingPoller(subscription, { dynamodb, streams, readers, checkpoints, skip, failures: this.failures }),
+    );
   }
 
   /** Starts every mapping's polling loop. With `fromLatest`, shards without a checkpoint start at their tip. */
@@ -103,6 +111,7 @@ export class StreamEventSources {
 interface MappingContext {
   dynamodb: DynamoDBClient;
   streams: DynamoDBStreamsClient;
+  readers: SharedShardReaders;
   checkpoints: Checkpoints;
   skip: (record: _Record) => boolean;
   failures: StreamFailure[];
@@ -123,6 +132,8 @@ interface ShardState {
   closed: boolean;
 }
 
+let mappingsCreated = 0;
+
 type Delivery = { kind: 'done' } | { kind: 'retry-from'; index: number; error: string } | { kind: 'failed'; error: string };
 
 /** One event source mapping: its own loop, cursors and checkpoints over one table's stream. */
@@ -138,12 +149,15 @@ class MappingPoller {
   private fromLatest = false;
   /** Shards found by the first look start at the mapping's starting position; later ones (children) at their start. */
   private firstLook = true;
+  /** This mapping's name as a consumer of the shared shard readers. */
+  private readonly consumerId: string;
 
   constructor(
     private readonly subscription: StreamSubscription,
     private readonly context: MappingContext,
   ) {
     this.matches = compileFilters(subscription.filters);
+    this.consumerId = `${subscription.functionName}#${(mappingsCreated += 1)}`;
     this.maxRetries = subscription.maximumRetryAttempts < 0 ? UNBOUNDED_RETRIES_LOCALLY : subscription.maximumRetryAttempts;
   }
 
@@ -265,6 +279,17 @@ class MappingPoller {
   /** One GetRecords page; undefined when the shard cannot be read now (its iterator is renewed next pass). */
   private async readPage(streamArn: string, shard: ShardState): Promise<_Record[] | undefined> {
     try {
+      // The mappings of one stream read the same records: one GetRecords serves them all (each
+      // keeps its own position), unless this one starts at the tip or is behind what is shared.
+      if (!(shard.startAtLatest && !shard.readThrough)) {
+        const reader = this.context.readers.of(streamArn, shard.shardId);
+        const shared = await reader.readAfter(this.consumerId, shard.readThrough ?? null, GET_RECORDS_LIMIT);
+        if (shared) {
+          shard.iterator = undefined;
+          if (shared.closed) shard.closed = true;
+          return shared.records;
+        }
+      }
       shard.iterator ??= (
         await this.context.streams.send(
           new GetShardIteratorCommand({
@@ -291,6 +316,7 @@ class MappingPoller {
         shard.pending = [];
         shard.pendingSince = undefined;
         shard.readThrough = this.context.checkpoints.get(this.checkpointKey(streamArn, shard.shardId));
+        this.context.readers.forget(streamArn, shard.shardId);
         if (error instanceof ResourceNotFoundException) this.describedAt = 0;
         return undefined;
       }
@@ -363,6 +389,151 @@ class MappingPoller {
     }
     return { kind: 'retry-from', index: first, error: `${failures.length} records reported failed` };
   }
+}
+
+/** One shared reader per shard of a stream, created on first use. */
+class SharedShardReaders {
+  private readonly readers = new Map<string, SharedShardReader>();
+
+  constructor(private readonly streams: DynamoDBStreamsClient) {}
+
+  of(streamArn: string, shardId: string): SharedShardReader {
+    const key = `${streamArn}|${shardId}`;
+    let reader = this.readers.get(key);
+    if (!reader) this.readers.set(key, (reader = new SharedShardReader(this.streams, streamArn, shardId)));
+    return reader;
+  }
+
+  /** Drops a shard's shared records (its stream is gone, or its records were trimmed). */
+  forget(streamArn: string, shardId: string): void {
+    this.readers.delete(`${streamArn}|${shardId}`);
+  }
+}
+
+/**
+ * The records of one shard read once for every mapping: one iterator chain (the tail) and the
+ * records it read, in order. A mapping whose position lies within them is served from memory; at
+ * the tail, one GetRecords call (never two at once) extends them for all. Records every mapping
+ * would still need are kept up to a bound; the oldest beyond it are dropped, and a mapping that
+ * far behind reads on its own.
+ */
+class SharedShardReader {
+  /** Read so far, in stream order, contiguous: every record after `after` up to the tail. */
+  private records: _Record[] = [];
+  /** The position the records follow: null for the shard's start (TRIM_HORIZON). */
+  private after: string | null | undefined;
+  private iterator: string | undefined;
+  private closed = false;
+  private fetching: Promise<void> | undefined;
+  /** Each consumer's last position asked for: records at or before the slowest are dropped. */
+  private readonly positions = new Map<string, string | null>();
+
+  constructor(
+    private readonly streams: DynamoDBStreamsClient,
+    private readonly streamArn: string,
+    private readonly shardId: string,
+  ) {}
+
+  /**
+   * Up to `limit` records after `position` (a sequence number read before, or null for the
+   * shard's start) for `consumer`; undefined when `position` is before what this reader holds.
+   */
+  async readAfter(consumer: string, position: string | null, limit: number): Promise<{ records: _Record[]; closed: boolean } | undefined> {
+    if (this.after === undefined) this.after = position;
+    let start = this.indexAfter(position);
+    if (start === undefined) {
+      this.positions.delete(consumer);
+      return undefined;
+    }
+    this.positions.set(consumer, position);
+    if (start === this.records.length && !this.closed) {
+      // At the tail: read the next page for everyone. A read already under way may have started
+      // before records this caller expects were written: if it brings nothing, read once more.
+      const joined = this.fetching !== undefined;
+      await this.fetchShared();
+      if (joined && this.indexAfter(position) === this.records.length && !this.closed) await this.fetchShared();
+      start = this.indexAfter(position);
+      if (start === undefined) return undefined;
+    }
+    return { records: this.records.slice(start, start + limit), closed: this.closed && start + limit >= this.records.length };
+  }
+
+  private fetchShared(): Promise<void> {
+    this.fetching ??= this.fetchPage().finally(() => (this.fetching = undefined));
+    return this.fetching;
+  }
+
+  /** The index of the first record after `position`, or undefined if it is not held. */
+  private indexAfter(position: string | null): number | undefined {
+    if (position === null) return this.after === null ? 0 : undefined;
+    if (this.after !== null && this.after !== undefined && compareSequence(position, this.after) < 0) return undefined;
+    const last = this.records.at(-1)?.dynamodb?.SequenceNumber;
+    if (last === undefined || compareSequence(position, last) >= 0) {
+      // Caught up with the tail (or nothing read yet): the tail must start at this position.
+      return last === undefined && this.after !== position ? undefined : this.records.length;
+    }
+    // Binary search: the first record whose sequence is after `position`.
+    let low = 0;
+    let high = this.records.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (compareSequence(this.records[middle]!.dynamodb!.SequenceNumber!, position) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  private async fetchPage(): Promise<void> {
+    if (this.closed) return;
+    this.iterator ??= (
+      await this.streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: this.streamArn,
+          ShardId: this.shardId,
+          ...(this.records.length > 0 || this.after
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: this.records.at(-1)?.dynamodb?.SequenceNumber ?? this.after! }
+            : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      )
+    ).ShardIterator;
+    if (!this.iterator) {
+      this.closed = true;
+      return;
+    }
+    try {
+      const page = await this.streams.send(new GetRecordsCommand({ ShardIterator: this.iterator, Limit: GET_RECORDS_LIMIT }));
+      this.iterator = page.NextShardIterator;
+      if (!this.iterator) this.closed = true;
+      this.records.push(...(page.Records ?? []));
+    } catch (error) {
+      // An expired iterator is renewed from the last record held on the next read.
+      if (error instanceof ExpiredIteratorException) {
+        this.iterator = undefined;
+        return;
+      }
+      throw error;
+    }
+    this.dropWhatNobodyNeeds();
+  }
+
+  /** Drops the records every consumer has read, and the oldest beyond the bound. */
+  private dropWhatNobodyNeeds(): void {
+    let slowest: string | null | undefined;
+    for (const position of this.positions.values()) {
+      if (position === null) return;
+      if (slowest === undefined || compareSequence(position, slowest!) < 0) slowest = position;
+    }
+    let dropped = slowest === undefined ? 0 : (this.indexAfter(slowest) ?? 0);
+    dropped = Math.max(dropped, this.records.length - SHARED_BUFFER_LIMIT);
+    if (dropped <= 0) return;
+    this.after = this.records[dropped - 1]!.dynamodb!.SequenceNumber!;
+    this.records = this.records.slice(dropped);
+  }
+}
+
+/** Compares stream sequence numbers, decimal strings of any length. */
+function compareSequence(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** The lane of a record: a stable hash of its partition key's value. */
