@@ -25,6 +25,11 @@ export class DynamoDbLocal {
     this.client = new DynamoDBClient({ endpoint: this.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 3 });
   }
 
+  /** The JVM's process id (benchmarks read its CPU time), or undefined before `start`. */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   get endpoint(): string {
     return `http://127.0.0.1:${this.port}`;
   }
