@@ -13,7 +13,7 @@ import { runScoringBenchmarks } from './scoring';
 const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ['models', runModelBenchmarks],
   ['ingest-in-memory', () => runIngestBenchmarks({ persisted: false })],
-  ['ingest-on-disk', () => runIngestBenchmarks({ persisted: true, events: Number(process.env.REKINDLE_BENCH_EVENTS_DISK ?? 10_000) })],
+  ['ingest-on-disk', () => runIngestBenchmarks({ persisted: true, events: Number(process.env.REKINDLE_BENCH_EVENTS_DISK ?? 5_000) })],
   ['scoring', runScoringBenchmarks],
   ['checkin-sweep', runCheckinSweepBenchmarks],
   ['journeys', runJourneyBenchmarks],

@@ -49,6 +49,11 @@ export class DynamoDbLocal {
     return shared;
   }
 
+  /** The JVM's process id (benchmarks read its CPU time), or undefined before `start`. */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   get endpoint(): string {
     return `http://127.0.0.1:${this.port}`;
   }

@@ -50,12 +50,19 @@ const GET_RECORDS_LIMIT = 1000;
 /** How often a mapping looks for new shards (a DynamoDB stream rolls its shards over time; a closed shard makes it look at once). */
 const DESCRIBE_EVERY_MS = 10_000;
 /**
- * An idle mapping looks again after 100 ms, then backs off to 2 s (a runtime doing nothing should
- * cost next to no CPU: the test suite runs two beside each other on two cores). Any invocation
- * that ends nudges every mapping back to 100 ms, since it may have written what they read.
+ * How often an idle mapping looks for new records: 4 times a second, as Lambda polls a DynamoDB
+ * stream shard (an empty GetRecords costs DynamoDB Local several ms of CPU, measured: 7 ms), then
+ * backing off to 2 s while nothing comes (a runtime doing nothing should cost next to no CPU: the
+ * test suite runs two beside each other on two cores). Any invocation that ends nudges every
+ * mapping back, since it may have written what they read.
  */
-const IDLE_POLL_MS = 100;
+const IDLE_POLL_MS = 250;
 const IDLE_POLL_MAX_MS = 2000;
+/**
+ * Records a shard's shared reader keeps behind its tail for the mappings not there yet. A mapping
+ * further behind (a slow consumer) reads with its own iterator, as each mapping did before.
+ */
+const SHARED_BUFFER_LIMIT = 50_000;
 
 /**
  * Lambda's DynamoDB-stream event source mappings, locally. As in AWS, each mapping reads the
@@ -81,7 +88,11 @@ export class StreamEventSources {
   ) {
     const streams = new DynamoDBStreamsClient({ endpoint: streamsEndpoint, ...clientOptions });
     const checkpoints = new Checkpoints(checkpointFile);
-    this.mappings = subscriptions.map((subscription) => new MappingPoller(subscription, { dynamodb, streams, checkpoints, skip, failures: this.failures }));
+    const readers = new SharedShardReaders(streams);
+    const descriptions = new StreamDescriptions(dynamodb, streams);
+    this.mappings = subscriptions.map(
+      (subscription) => new MappingPoller(subscription, { dynamodb, streams, readers, descriptions, checkpoints, skip, failures: this.failures }),
+    );
   }
 
   /** Starts every mapping's polling loop. With `fromLatest`, shards without a checkpoint start at their tip. */
@@ -114,6 +125,8 @@ export class StreamEventSources {
 interface MappingContext {
   dynamodb: DynamoDBClient;
   streams: DynamoDBStreamsClient;
+  readers: SharedShardReaders;
+  descriptions: StreamDescriptions;
   checkpoints: Checkpoints;
   skip: (record: _Record) => boolean;
   failures: StreamFailure[];
@@ -134,6 +147,8 @@ interface ShardState {
   closed: boolean;
 }
 
+let mappingsCreated = 0;
+
 type Delivery = { kind: 'done' } | { kind: 'retry-from'; index: number; error: string } | { kind: 'failed'; error: string };
 
 /** One event source mapping: its own loop, cursors and checkpoints over one table's stream. */
@@ -153,12 +168,15 @@ class MappingPoller {
   private shardClosed = false;
   private idleMs = IDLE_POLL_MS;
   private wake: (() => void) | undefined;
+  /** This mapping's name as a consumer of the shared shard readers. */
+  private readonly consumerId: string;
 
   constructor(
     private readonly subscription: StreamSubscription,
     private readonly context: MappingContext,
   ) {
     this.matches = compileFilters(subscription.filters);
+    this.consumerId = `${subscription.functionName}#${(mappingsCreated += 1)}`;
     this.maxRetries = subscription.maximumRetryAttempts < 0 ? UNBOUNDED_RETRIES_LOCALLY : subscription.maximumRetryAttempts;
   }
 
@@ -240,34 +258,30 @@ class MappingPoller {
   private async refreshShards(): Promise<void> {
     if (this.stream && !this.shardClosed && Date.now() - this.describedAt < DESCRIBE_EVERY_MS) return;
     this.describedAt = Date.now();
+    // A shard ran out: its children are in a fresh description, not in the one kept.
+    if (this.shardClosed) this.context.descriptions.forget(this.subscription.tableName);
     this.shardClosed = false;
-    const table = await this.context.dynamodb.send(new DescribeTableCommand({ TableName: this.subscription.tableName }));
-    const arn = table.Table?.LatestStreamArn;
-    const partitionKey = table.Table?.KeySchema?.find((key) => key.KeyType === 'HASH')?.AttributeName;
-    if (!arn || !partitionKey) {
+    const description = await this.context.descriptions.of(this.subscription.tableName);
+    if (!description) {
       this.stream = undefined;
       return;
     }
+    const { arn, partitionKey } = description;
     if (this.stream?.arn !== arn) this.shards.clear();
     this.stream = { arn, partitionKey };
-    let exclusiveStartShardId: string | undefined;
-    do {
-      const description = await this.context.streams.send(new DescribeStreamCommand({ StreamArn: arn, ExclusiveStartShardId: exclusiveStartShardId }));
-      for (const shard of description.StreamDescription?.Shards ?? []) {
-        if (!shard.ShardId || this.shards.has(shard.ShardId)) continue;
-        this.shards.set(shard.ShardId, {
-          shardId: shard.ShardId,
-          parentShardId: shard.ParentShardId,
-          iterator: undefined,
-          readThrough: this.context.checkpoints.get(this.checkpointKey(arn, shard.ShardId)),
-          startAtLatest: this.firstLook && this.fromLatest,
-          pending: [],
-          pendingSince: undefined,
-          closed: false,
-        });
-      }
-      exclusiveStartShardId = description.StreamDescription?.LastEvaluatedShardId;
-    } while (exclusiveStartShardId);
+    for (const shard of description.shards) {
+      if (this.shards.has(shard.shardId)) continue;
+      this.shards.set(shard.shardId, {
+        shardId: shard.shardId,
+        parentShardId: shard.parentShardId,
+        iterator: undefined,
+        readThrough: this.context.checkpoints.get(this.checkpointKey(arn, shard.shardId)),
+        startAtLatest: this.firstLook && this.fromLatest,
+        pending: [],
+        pendingSince: undefined,
+        closed: false,
+      });
+    }
     this.firstLook = false;
   }
 
@@ -278,8 +292,10 @@ class MappingPoller {
   private async pollShard(stream: { arn: string; partitionKey: string }, shard: ShardState, flush: boolean): Promise<number> {
     let read = 0;
     const wanted = this.subscription.batchSize * this.subscription.parallelizationFactor;
-    while (!shard.closed && shard.pending.length < wanted) {
-      const records = await this.readPage(stream.arn, shard);
+    const windowOver = () => shard.pendingSince !== undefined && Date.now() - shard.pendingSince >= this.subscription.batchingWindowMs;
+    // Read until every lane has a full batch, the shard has nothing more, or the window is over.
+    while (!shard.closed && shard.pending.length < wanted && !windowOver()) {
+      const records = await this.readPage(stream.arn, shard, flush);
       if (records === undefined) break;
       for (const record of records) {
         shard.readThrough = record.dynamodb?.SequenceNumber ?? shard.readThrough;
@@ -290,8 +306,7 @@ class MappingPoller {
       read += records.length;
       if (records.length === 0) break;
     }
-    const windowOver = shard.pendingSince !== undefined && Date.now() - shard.pendingSince >= this.subscription.batchingWindowMs;
-    if (shard.pending.length > 0 && (flush || shard.closed || windowOver || shard.pending.length >= this.subscription.batchSize)) {
+    if (shard.pending.length > 0 && (flush || shard.closed || windowOver() || shard.pending.length >= this.subscription.batchSize)) {
       const batch = shard.pending;
       shard.pending = [];
       shard.pendingSince = undefined;
@@ -303,8 +318,19 @@ class MappingPoller {
   }
 
   /** One GetRecords page; undefined when the shard cannot be read now (its iterator is renewed next pass). */
-  private async readPage(streamArn: string, shard: ShardState): Promise<_Record[] | undefined> {
+  private async readPage(streamArn: string, shard: ShardState, flush: boolean): Promise<_Record[] | undefined> {
     try {
+      // The mappings of one stream read the same records: one GetRecords serves them all (each
+      // keeps its own position), unless this one starts at the tip or is behind what is shared.
+      if (!(shard.startAtLatest && !shard.readThrough)) {
+        const reader = this.context.readers.of(streamArn, shard.shardId);
+        const shared = await reader.readAfter(this.consumerId, shard.readThrough ?? null, GET_RECORDS_LIMIT, flush);
+        if (shared) {
+          shard.iterator = undefined;
+          if (shared.closed) shard.closed = true;
+          return shared.records;
+        }
+      }
       shard.iterator ??= (
         await this.context.streams.send(
           new GetShardIteratorCommand({
@@ -333,7 +359,11 @@ class MappingPoller {
         shard.pending = [];
         shard.pendingSince = undefined;
         shard.readThrough = this.context.checkpoints.get(this.checkpointKey(streamArn, shard.shardId));
-        if (error instanceof ResourceNotFoundException) this.describedAt = 0;
+        this.context.readers.forget(streamArn, shard.shardId);
+        if (error instanceof ResourceNotFoundException) {
+          this.describedAt = 0;
+          this.context.descriptions.forget(this.subscription.tableName);
+        }
         return undefined;
       }
       throw error;
@@ -405,6 +435,213 @@ class MappingPoller {
     }
     return { kind: 'retry-from', index: first, error: `${failures.length} records reported failed` };
   }
+}
+
+interface StreamDescription {
+  arn: string;
+  partitionKey: string;
+  shards: Array<{ shardId: string; parentShardId: string | undefined }>;
+}
+
+/**
+ * A table's stream and shards, described once for all its mappings at most every
+ * DESCRIBE_EVERY_MS (DescribeTable costs DynamoDB Local about 4 ms of CPU a call, measured).
+ */
+class StreamDescriptions {
+  private readonly described = new Map<string, { at: number; description: Promise<StreamDescription | undefined> }>();
+
+  constructor(
+    private readonly dynamodb: DynamoDBClient,
+    private readonly streams: DynamoDBStreamsClient,
+  ) {}
+
+  of(tableName: string): Promise<StreamDescription | undefined> {
+    const cached = this.described.get(tableName);
+    if (cached && Date.now() - cached.at < DESCRIBE_EVERY_MS) return cached.description;
+    const description = this.describe(tableName);
+    this.described.set(tableName, { at: Date.now(), description });
+    // A failed look, or a table without its stream yet, is not kept: the next caller asks again.
+    description.then(
+      (found) => {
+        if (!found && this.described.get(tableName)?.description === description) this.forget(tableName);
+      },
+      () => this.forget(tableName),
+    );
+    return description;
+  }
+
+  forget(tableName: string): void {
+    this.described.delete(tableName);
+  }
+
+  private async describe(tableName: string): Promise<StreamDescription | undefined> {
+    const table = await this.dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+    const arn = table.Table?.LatestStreamArn;
+    const partitionKey = table.Table?.KeySchema?.find((key) => key.KeyType === 'HASH')?.AttributeName;
+    if (!arn || !partitionKey) return undefined;
+    const shards: StreamDescription['shards'] = [];
+    let exclusiveStartShardId: string | undefined;
+    do {
+      const description = await this.streams.send(new DescribeStreamCommand({ StreamArn: arn, ExclusiveStartShardId: exclusiveStartShardId }));
+      for (const shard of description.StreamDescription?.Shards ?? []) {
+        if (shard.ShardId) shards.push({ shardId: shard.ShardId, parentShardId: shard.ParentShardId });
+      }
+      exclusiveStartShardId = description.StreamDescription?.LastEvaluatedShardId;
+    } while (exclusiveStartShardId);
+    return { arn, partitionKey, shards };
+  }
+}
+
+/** One shared reader per shard of a stream, created on first use. */
+class SharedShardReaders {
+  private readonly readers = new Map<string, SharedShardReader>();
+
+  constructor(private readonly streams: DynamoDBStreamsClient) {}
+
+  of(streamArn: string, shardId: string): SharedShardReader {
+    const key = `${streamArn}|${shardId}`;
+    let reader = this.readers.get(key);
+    if (!reader) this.readers.set(key, (reader = new SharedShardReader(this.streams, streamArn, shardId)));
+    return reader;
+  }
+
+  /** Drops a shard's shared records (its stream is gone, or its records were trimmed). */
+  forget(streamArn: string, shardId: string): void {
+    this.readers.delete(`${streamArn}|${shardId}`);
+  }
+}
+
+/**
+ * The records of one shard read once for every mapping: one iterator chain (the tail) and the
+ * records it read, in order. A mapping whose position lies within them is served from memory; at
+ * the tail, one GetRecords call (never two at once) extends them for all. Records every mapping
+ * would still need are kept up to a bound; the oldest beyond it are dropped, and a mapping that
+ * far behind reads on its own.
+ */
+class SharedShardReader {
+  /** Read so far, in stream order, contiguous: every record after `after` up to the tail. */
+  private records: _Record[] = [];
+  /** The position the records follow: null for the shard's start (TRIM_HORIZON). */
+  private after: string | null | undefined;
+  private iterator: string | undefined;
+  private closed = false;
+  private fetching: Promise<void> | undefined;
+  /** When the last read found nothing new. */
+  private emptyAt: number | undefined;
+  /** Each consumer's last position asked for: records at or before the slowest are dropped. */
+  private readonly positions = new Map<string, string | null>();
+
+  constructor(
+    private readonly streams: DynamoDBStreamsClient,
+    private readonly streamArn: string,
+    private readonly shardId: string,
+  ) {}
+
+  /**
+   * Up to `limit` records after `position` (a sequence number read before, or null for the
+   * shard's start) for `consumer`; undefined when `position` is before what this reader holds.
+   * `fresh` (a settle) always reads what was written before the call.
+   */
+  async readAfter(consumer: string, position: string | null, limit: number, fresh: boolean): Promise<{ records: _Record[]; closed: boolean } | undefined> {
+    if (this.after === undefined) this.after = position;
+    let start = this.indexAfter(position);
+    if (start === undefined) {
+      this.positions.delete(consumer);
+      return undefined;
+    }
+    this.positions.set(consumer, position);
+    // A poll (not a settle) at the tail soon after a read found nothing waits for its next turn:
+    // each empty GetRecords costs DynamoDB Local about 2 ms of CPU (measured), per mapping.
+    const idle = !fresh && this.emptyAt !== undefined && Date.now() - this.emptyAt < IDLE_POLL_MS;
+    if (start === this.records.length && !this.closed && !idle) {
+      // At the tail: read the next page for everyone. A read already under way may have started
+      // before records this caller expects were written: if it brings nothing, read once more.
+      const joined = this.fetching !== undefined;
+      await this.fetchShared();
+      if (joined && this.indexAfter(position) === this.records.length && !this.closed) await this.fetchShared();
+      start = this.indexAfter(position);
+      if (start === undefined) return undefined;
+    }
+    return { records: this.records.slice(start, start + limit), closed: this.closed && start + limit >= this.records.length };
+  }
+
+  private fetchShared(): Promise<void> {
+    this.fetching ??= this.fetchPage().finally(() => (this.fetching = undefined));
+    return this.fetching;
+  }
+
+  /** The index of the first record after `position`, or undefined if it is not held. */
+  private indexAfter(position: string | null): number | undefined {
+    if (position === null) return this.after === null ? 0 : undefined;
+    if (this.after !== null && this.after !== undefined && compareSequence(position, this.after) < 0) return undefined;
+    const last = this.records.at(-1)?.dynamodb?.SequenceNumber;
+    if (last === undefined || compareSequence(position, last) >= 0) {
+      // Caught up with the tail (or nothing read yet): the tail must start at this position.
+      return last === undefined && this.after !== position ? undefined : this.records.length;
+    }
+    // Binary search: the first record whose sequence is after `position`.
+    let low = 0;
+    let high = this.records.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (compareSequence(this.records[middle]!.dynamodb!.SequenceNumber!, position) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  private async fetchPage(): Promise<void> {
+    if (this.closed) return;
+    this.iterator ??= (
+      await this.streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: this.streamArn,
+          ShardId: this.shardId,
+          ...(this.records.length > 0 || this.after
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: this.records.at(-1)?.dynamodb?.SequenceNumber ?? this.after! }
+            : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      )
+    ).ShardIterator;
+    if (!this.iterator) {
+      this.closed = true;
+      return;
+    }
+    try {
+      const page = await this.streams.send(new GetRecordsCommand({ ShardIterator: this.iterator, Limit: GET_RECORDS_LIMIT }));
+      this.iterator = page.NextShardIterator;
+      if (!this.iterator) this.closed = true;
+      this.records.push(...(page.Records ?? []));
+      this.emptyAt = page.Records?.length ? undefined : Date.now();
+    } catch (error) {
+      // An expired iterator is renewed from the last record held on the next read.
+      if (error instanceof ExpiredIteratorException) {
+        this.iterator = undefined;
+        return;
+      }
+      throw error;
+    }
+    this.dropWhatNobodyNeeds();
+  }
+
+  /** Drops the records every consumer has read, and the oldest beyond the bound. */
+  private dropWhatNobodyNeeds(): void {
+    let slowest: string | null | undefined;
+    for (const position of this.positions.values()) {
+      if (position === null) return;
+      if (slowest === undefined || compareSequence(position, slowest!) < 0) slowest = position;
+    }
+    let dropped = slowest === undefined ? 0 : (this.indexAfter(slowest) ?? 0);
+    dropped = Math.max(dropped, this.records.length - SHARED_BUFFER_LIMIT);
+    if (dropped <= 0) return;
+    this.after = this.records[dropped - 1]!.dynamodb!.SequenceNumber!;
+    this.records = this.records.slice(dropped);
+  }
+}
+
+/** Compares stream sequence numbers, decimal strings of any length. */
+function compareSequence(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** The lane of a record: a stable hash of its partition key's value. */

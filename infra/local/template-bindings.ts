@@ -148,7 +148,8 @@ export class TemplateBindings {
           tableName: SynthesizedApp.localName(source.resource.stackName, source.resource.logicalId),
           functionName: fn.logicalId,
           handler: this.functions.handlerOf(fn.logicalId) as StreamHandler,
-          batchSize: Math.min(Number(properties.BatchSize ?? 100), 1000),
+          // Lambda takes up to 10,000 records a batch from a DynamoDB stream (several GetRecords pages).
+          batchSize: Math.min(Number(properties.BatchSize ?? 100), 10_000),
           filters,
           batchingWindowMs: Number(properties.MaximumBatchingWindowInSeconds ?? 0) * 1000,
           parallelizationFactor: Math.min(10, Math.max(1, Number(properties.ParallelizationFactor ?? 1))),

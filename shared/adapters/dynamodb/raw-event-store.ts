@@ -53,7 +53,9 @@ export class DynamoRawEventStore implements RawEventStore {
   ) {}
 
   async findStored(events: readonly BehaviourEvent[]): Promise<Map<string, BehaviourEvent>> {
-    const found = await batchGet(this.client, this.tableName, events.map(keyOf), { projection: ['event'] });
+    // No projection: DynamoDB Local answers a BatchGetItem of absent keys (the usual case) about
+    // twice as fast without one (measured), and a projection saves no read units in AWS.
+    const found = await batchGet(this.client, this.tableName, events.map(keyOf));
     const stored = new Map<string, BehaviourEvent>();
     for (const item of found) {
       const event = StoredBehaviourEvent.parse(item.event);

@@ -9,7 +9,7 @@ import { batchGet, batchPut } from './batch';
 import { forEachConcurrently } from './client';
 import { cancellationReasons, conflictBackoff, RETRYABLE_CANCELLATION_CODES, TransactionContentionError } from './transaction-cancellation';
 import { expiresAfterDays, keys } from './keys';
-import { APPLIED_ATTRIBUTE, DAYS_ATTRIBUTE, dayKey, decodeMonthDays, encodeDay, SEEDED_ATTRIBUTE, VERSION_ATTRIBUTE } from './daily-activity-codec';
+import { APPLIED_ATTRIBUTE, DAYS_ATTRIBUTE, decodeMonthDays, encodeMonthDays, SEEDED_ATTRIBUTE, VERSION_ATTRIBUTE } from './daily-activity-codec';
 
 /** TransactWriteItems takes up to 100 items. */
 const CONTESTED_PER_TRANSACTION = 100;
@@ -136,7 +136,7 @@ export class DynamoUserStore implements DailyActivityStore, MonthActivityStore, 
     return {
       pk: keys.userPk(month.userId),
       sk: keys.monthSk(month.month),
-      [DAYS_ATTRIBUTE]: Object.fromEntries([...month.days.values()].map((a) => [dayKey(a.day), encodeDay(a)])),
+      [DAYS_ATTRIBUTE]: encodeMonthDays(month.days.values()),
       [APPLIED_ATTRIBUTE]: month.appliedThrough ?? undefined,
       [VERSION_ATTRIBUTE]: (month.version ?? 0) + 1,
       [SEEDED_ATTRIBUTE]: month.seededThrough ?? undefined,
@@ -153,7 +153,7 @@ export class DynamoUserStore implements DailyActivityStore, MonthActivityStore, 
     const items = [...groupByUserMonth(activities).values()].map((days) => ({
       pk: keys.userPk(days[0]!.userId),
       sk: keys.monthSk(days[0]!.day),
-      [DAYS_ATTRIBUTE]: Object.fromEntries(days.map((a) => [dayKey(a.day), encodeDay(a)])),
+      [DAYS_ATTRIBUTE]: encodeMonthDays(days),
       [SEEDED_ATTRIBUTE]: days.reduce((latest, a) => (a.lastEventAt > latest ? a.lastEventAt : latest), ''),
       expiresAt: expiresAfterDays(monthEnd(days[0]!.day), this.aggregateRetentionDays),
     }));

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { aggregateDay, type DailyActivity } from '../../../shared/domain/events/daily-activity';
-import { DAYS_ATTRIBUTE, dayKey, decodeMonthDays, encodeDay } from '../../../shared/adapters/dynamodb/daily-activity-codec';
+import { DAYS_ATTRIBUTE, dayKey, decodeMonthDays, encodeDay, encodeMonthDays } from '../../../shared/adapters/dynamodb/daily-activity-codec';
 
 describe('the stored form of daily aggregates', () => {
   it('round-trips every field of any day', () => {
@@ -44,13 +44,17 @@ describe('the stored form of daily aggregates', () => {
             featureUses: d.features,
           };
         });
-        const item = { [DAYS_ATTRIBUTE]: Object.fromEntries(activities.map((a) => [dayKey(a.day), encodeDay(a)])) };
+        const item = { [DAYS_ATTRIBUTE]: encodeMonthDays(activities) };
+        const legacyItem = { [DAYS_ATTRIBUTE]: Object.fromEntries(activities.map((a) => [dayKey(a.day), encodeDay(a)])) };
 
         // Act
         const decoded = decodeMonthDays('u', 'MONTH#2026-11', item);
+        const decodedLegacy = decodeMonthDays('u', 'MONTH#2026-11', legacyItem);
 
         // Assess
+        expect(typeof item[DAYS_ATTRIBUTE]).toBe('string');
         expect(decoded).toEqual([...activities].sort((a, b) => a.day.localeCompare(b.day)));
+        expect(decodedLegacy).toEqual(decoded);
       }),
     );
   });
