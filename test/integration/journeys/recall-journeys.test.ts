@@ -1,5 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { forEachConcurrently } from '../../../shared/adapters/dynamodb/client';
@@ -581,6 +581,43 @@ describe('an R3 recall journey on the local runtime', () => {
     expect(await memberItem(journeyId, 'group-15')).toMatchObject({ enrolledAt: '2026-02-02T12:00:00.000Z' });
   });
 
+  it('enrolls a launching journey’s page in batches as its sole enroller: members there are kept, a missing member item is written back, nobody twice', async () => {
+    // Prepare: of 30 users, 5 enrolled earlier at another time, one cut off after its member item
+    // (enrollment record missing), one whose step added an exit to its record since
+    const journeyId = 'it-enroll-sole';
+    const store = new DynamoEnrollmentStore(documents, { users: usersTable, operations: operationsTable });
+    const executionNameOf = (id: string) => journeyExecutionName(journeyId, id);
+    const launchedAt = '2026-02-02T12:00:00.000Z';
+    const member = (i: number, enrolledAt = launchedAt) => ({ userId: `sole-${String(i).padStart(2, '0')}`, tier: 'R3' as const, holdout: false, enrolledAt });
+    const earlier = [3, 9, 14, 22, 29].map((i) => member(i, '2026-02-01T12:00:00.000Z'));
+    await store.enrollOnce(journeyId, earlier, executionNameOf);
+    await store.enrollOnce(journeyId, [member(7), member(8)], executionNameOf);
+    await documents.send(new DeleteCommand({ TableName: usersTable, Key: { pk: 'USER#sole-07', sk: `JOURNEY#${journeyId}#ENROLLMENT` } }));
+    await store.recordLeft(journeyId, 'sole-08', 1, new Date('2026-02-03T12:00:00.000Z'));
+    const page = Array.from({ length: 30 }, (_, i) => member(i));
+
+    // Act: the page, then the same page again (a task retried from its checkpoint)
+    const outcomes = await store.enrollOnce(journeyId, page, executionNameOf, { soleEnroller: true });
+    const again = await store.enrollOnce(journeyId, page, executionNameOf, { soleEnroller: true });
+
+    // Assess
+    expect(outcomes.filter((outcome) => outcome.kind === 'already-enrolled').map((outcome) => outcome.member)).toEqual([
+      earlier[0],
+      member(8),
+      earlier[1],
+      earlier[2],
+      earlier[3],
+      earlier[4],
+    ]);
+    expect(outcomes.filter((outcome) => outcome.kind === 'enrolled')).toHaveLength(24);
+    expect(again.every((outcome) => outcome.kind === 'already-enrolled')).toBe(true);
+    expect(await memberItem(journeyId, 'sole-14')).toMatchObject(earlier[2]!);
+    expect(await memberItem(journeyId, 'sole-07')).toMatchObject(member(7));
+    expect(await journeyItems('sole-07', journeyId)).toEqual([expect.objectContaining({ ...member(7), executionName: executionNameOf('sole-07') })]);
+    expect(await journeyItems('sole-08', journeyId)).toEqual([expect.objectContaining({ ...member(8), lastExitAt: '2026-02-03T12:00:00.000Z' })]);
+    expect(await memberItem(journeyId, 'sole-15')).toMatchObject(member(15));
+  });
+
   it('launches 5,000 users through the launch workflow, resumed after a task fails half-way: every treated user started once, the holdout never', async () => {
     // Prepare: a one-send journey whose send is a day out, so executions just wait on the clock;
     // the enrollment store fails (not retryably) once the launch is half-way, failing the workflow
@@ -603,12 +640,14 @@ describe('an R3 recall journey on the local runtime', () => {
     const realEnroll = store.enrollOnce.bind(store);
     let enrolledSoFar = 0;
     let failed = false;
-    store.enrollOnce = async (id, members, nameOf) => {
+    let soleEnrollerPages = 0;
+    store.enrollOnce = async (id, members, nameOf, options) => {
       if (id === journeyId && !failed && enrolledSoFar >= count / 2) {
         failed = true;
         throw Object.assign(new Error('injected: the enrollment store failed half-way'), { name: 'InjectedLaunchFailure' });
       }
-      const outcomes = await realEnroll(id, members, nameOf);
+      if (id === journeyId) soleEnrollerPages += options?.soleEnroller ? 1 : 0;
+      const outcomes = await realEnroll(id, members, nameOf, options);
       if (id === journeyId) enrolledSoFar += members.length;
       return outcomes;
     };
@@ -646,6 +685,7 @@ describe('an R3 recall journey on the local runtime', () => {
     expect(afterFailure.body).toMatchObject({ status: 'launching', launchAttempt: 1, launchFailure: { error: 'InjectedLaunchFailure' } });
     expect((afterFailure.body.progress as { enrolled: number }).enrolled).toBeGreaterThan(0);
     expect((afterFailure.body.progress as { enrolled: number }).enrolled).toBeLessThan(count);
+    expect(soleEnrollerPages).toBeGreaterThan(0);
     expect(resumed.status).toBe(200);
     expect(resumed.body).toMatchObject({ relaunch: true, launchAttempt: 2 });
     expect(journey.body).toMatchObject({
