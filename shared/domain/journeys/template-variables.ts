@@ -52,7 +52,12 @@ export function findTemplateProblems(definition: Pick<JourneyDefinition, 'steps'
       if (step.kind !== 'send') return;
       check(step.templateId, step.offer, path, `the send at ${formatIssuePath(path)}`);
       step.variants?.forEach((variant, v) =>
-        check(variant.templateId ?? step.templateId, variant.offer ?? step.offer, [...path, 'variants', v], `variant ${variant.id} of the send at ${formatIssuePath(path)}`),
+        check(
+          variant.templateId ?? step.templateId,
+          variant.offer ?? step.offer,
+          [...path, 'variants', v],
+          `variant ${variant.id} of the send at ${formatIssuePath(path)}`,
+        ),
       );
     });
   walk(definition.steps, ['steps']);

@@ -581,6 +581,28 @@ describe('an R3 recall journey on the local runtime', () => {
     expect(await memberItem(journeyId, 'group-15')).toMatchObject({ enrolledAt: '2026-02-02T12:00:00.000Z' });
   });
 
+  it('refuses at creation a send whose template needs a coupon the step does not offer, naming the step and the variables, and stores nothing', async () => {
+    // Prepare
+    const journeyId = 'it-template-needs-coupon';
+    const definition = {
+      id: journeyId,
+      name: 'no coupon',
+      tier: 'R4',
+      steps: [{ kind: 'send', channels: ['email'], templateId: 'recall-r4' }],
+      maxDurationDays: 5,
+    };
+
+    // Act
+    const created = await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: { definition, audience: { tiers: ['R4'] } } });
+    const stored = await call(runtime, 'GET', `/v1/journeys/${journeyId}`, marketer);
+
+    // Assess
+    expect(created.status).toBe(400);
+    expect(JSON.stringify(created.body)).toContain('definition.steps[0].templateId');
+    expect(JSON.stringify(created.body)).toContain('recall-r4, which needs couponValue, couponCode, couponExpiresOn');
+    expect(stored.status).toBe(404);
+  });
+
   it('enrolls a launching journey’s page in batches as its sole enroller: members there are kept, a missing member item is written back, nobody twice', async () => {
     // Prepare: of 30 users, 5 enrolled earlier at another time, one cut off after its member item
     // (enrollment record missing), one whose step added an exit to its record since
@@ -631,7 +653,7 @@ describe('an R3 recall journey on the local runtime', () => {
       tier: 'R3',
       steps: [
         { kind: 'wait', days: 1 },
-        { kind: 'send', channels: ['email'], templateId: 'recall-r3' },
+        { kind: 'send', channels: ['email'], templateId: 'recall-r3', offer: { kind: 'coupon', value: 15, unit: 'percent' } },
       ],
       maxDurationDays: 5,
     };
@@ -735,7 +757,7 @@ describe('an R3 recall journey on the local runtime', () => {
         tier: 'R3',
         steps: [
           { kind: 'wait', days: 1 },
-          { kind: 'send', channels: ['email'], templateId: 'recall-r3' },
+          { kind: 'send', channels: ['email'], templateId: 'recall-r3', offer: { kind: 'coupon', value: 15, unit: 'percent' } },
         ],
         maxDurationDays: 5,
       };
