@@ -113,7 +113,7 @@ export async function runJourneyBenchmarks(): Promise<BenchRow[]> {
       tier: 'R3',
       steps: [
         { kind: 'wait', days: 1 },
-        { kind: 'send', channels: ['email'], templateId: 'recall-r3' },
+        { kind: 'send', channels: ['email'], templateId: 'recall-r3', offer: { kind: 'coupon', value: 15, unit: 'percent' } },
       ],
       maxDurationDays: 5,
     };

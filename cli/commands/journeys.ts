@@ -250,7 +250,7 @@ export function registerJourneyCommands(program: Command): void {
         const section = (title: string, s: Section) =>
           [
             `${title}: ${s.enrolled} enrolled (${String(s.treatment.enrolled)} treated, ${String(s.holdout.enrolled)} holdout)`,
-            `  contacted ${String(s.treatment.contacted)} · delivered ${String(s.treatment.delivered)} · opened ${String(s.treatment.opened)} · clicked ${String(s.treatment.clicked)} · skipped ${JSON.stringify(s.treatment.skippedByReason)}`,
+            `  contacted ${String(s.treatment.contacted)} · delivered ${String(s.treatment.delivered)} · opened ${String(s.treatment.opened)} · clicked ${String(s.treatment.clicked)} · skipped ${JSON.stringify(s.treatment.skippedByReason)} · not sent ${JSON.stringify(s.treatment.notSentByReason ?? {})}`,
             `  reactivated 7d: treated ${pct(s.treatment.reactivationRate7d)} vs holdout ${pct(s.holdout.reactivationRate7d)} → lift ${lift(s.liftWithin7d)}`,
             `  reactivated 30d: treated ${pct(s.treatment.reactivationRate30d)} vs holdout ${pct(s.holdout.reactivationRate30d)} → lift ${lift(s.liftWithin30d)}`,
             `  incremental revenue ${s.incrementalRevenue === null ? '—' : s.incrementalRevenue.toFixed(2)}`,

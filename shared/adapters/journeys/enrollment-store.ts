@@ -9,9 +9,11 @@ import {
   StepRecord,
   type EnrollmentStore,
   type EnrollOnceOutcome,
+  type EnrollOptions,
   type EntryHistory,
   type UserJourneyRecords,
 } from '../../domain/journeys';
+import { batchGet, batchPut } from '../dynamodb/batch';
 import { chunk, forEachConcurrently } from '../dynamodb/client';
 import {
   cancellationReasons,
@@ -55,6 +57,8 @@ const MEMBERS_PER_TRANSACTION = 25;
 /** Group transactions in flight at once while enrolling a launch's page. */
 const GROUP_CONCURRENCY = 8;
 const MAX_ATTEMPTS = 8;
+/** BatchGetItem / BatchWriteItem calls in flight per table on the sole enroller's path. */
+const BATCH_CONCURRENCY = 8;
 
 /**
  * Per-user journey records under the user's own partition, and the journey's member items they
@@ -75,9 +79,15 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
    * transactions of {@link MEMBERS_PER_TRANSACTION} (2 write units per item, as one by one);
    * outcomes come in the members' order.
    */
-  async enrollOnce(journeyId: string, members: readonly JourneyMember[], executionNameOf: (userId: string) => string): Promise<EnrollOnceOutcome[]> {
+  async enrollOnce(
+    journeyId: string,
+    members: readonly JourneyMember[],
+    executionNameOf: (userId: string) => string,
+    options: EnrollOptions = {},
+  ): Promise<EnrollOnceOutcome[]> {
     const outcomes = new Map<string, EnrollOnceOutcome>();
     const distinct = new Set(members.map((member) => member.userId)).size === members.length;
+    if (options.soleEnroller && distinct) return this.enrollAsSoleEnroller(journeyId, members, executionNameOf);
     if (!distinct || members.length < 2) {
       await forEachConcurrently(members, ENROLL_CONCURRENCY, async (member) => {
         outcomes.set(member.userId, await this.enrollOne(journeyId, member, executionNameOf(member.userId)));
@@ -88,6 +98,47 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
       });
     }
     return members.map((member) => outcomes.get(member.userId)!);
+  }
+
+  /**
+   * The sole enroller's path (see {@link EnrollOptions.soleEnroller}): one consistent BatchGetItem
+   * per 100 members finds the enrollment records already there, then BatchWriteItem writes the
+   * missing ones: about the write units and round trips of plain batch writes, where a
+   * transaction per group costs several times more. The member items are written before the
+   * enrollment records, so a record that exists has its member item (as the transactions keep
+   * it); a page cut off between the two is done again, and what was read absent is still absent
+   * when written, there being no other enroller. A member whose record exists is answered
+   * `already-enrolled` with it and left alone (a step may have added its exit since).
+   */
+  private async enrollAsSoleEnroller(
+    journeyId: string,
+    members: readonly JourneyMember[],
+    executionNameOf: (userId: string) => string,
+  ): Promise<EnrollOnceOutcome[]> {
+    const stored = await batchGet(
+      this.client,
+      this.tables.users,
+      members.map((member) => ({ pk: journeyKeys.userPk(member.userId), sk: journeyKeys.enrollmentSk(journeyId) })),
+      { consistentRead: true, concurrency: BATCH_CONCURRENCY },
+    );
+    const enrolled = new Map(stored.map((item) => [String(item.userId), parseWith(JourneyMember, item)]));
+    const absent = members.filter((member) => !enrolled.has(member.userId));
+    await batchPut(
+      this.client,
+      this.tables.operations,
+      absent.map((member) => this.memberItem(journeyId, member)),
+      BATCH_CONCURRENCY,
+    );
+    await batchPut(
+      this.client,
+      this.tables.users,
+      absent.map((member) => this.enrollmentItem(journeyId, member, executionNameOf(member.userId))),
+      BATCH_CONCURRENCY,
+    );
+    return members.map((member): EnrollOnceOutcome => {
+      const found = enrolled.get(member.userId);
+      return found ? { kind: 'already-enrolled', member: found } : { kind: 'enrolled', member };
+    });
   }
 
   /**
@@ -139,7 +190,7 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
       {
         Put: {
           TableName: this.tables.operations,
-          Item: { pk: journeyKeys.memberPk(journeyId, journeyKeys.memberShardOf(member.userId)), sk: member.userId, ...member },
+          Item: this.memberItem(journeyId, member),
           ConditionExpression: enrollmentClauses.absent,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
         },
@@ -147,19 +198,29 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
       {
         Put: {
           TableName: this.tables.users,
-          Item: {
-            pk: journeyKeys.userPk(member.userId),
-            sk: journeyKeys.enrollmentSk(journeyId),
-            journeyId,
-            ...member,
-            executionName: member.holdout ? null : executionName,
-            ...entryFields,
-          },
+          Item: this.enrollmentItem(journeyId, member, executionName, entryFields),
           ConditionExpression: enrollmentClauses.absent,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
         },
       },
     ];
+  }
+
+  /** The journey's member item (sharded by user), as the report, stop and the rollout list members. */
+  private memberItem(journeyId: string, member: JourneyMember) {
+    return { pk: journeyKeys.memberPk(journeyId, journeyKeys.memberShardOf(member.userId)), sk: member.userId, ...member };
+  }
+
+  /** The enrollment record under the user: the member, the journey and the execution's name (none for the holdout). */
+  private enrollmentItem(journeyId: string, member: JourneyMember, executionName: string, entryFields: Record<string, unknown> = {}) {
+    return {
+      pk: journeyKeys.userPk(member.userId),
+      sk: journeyKeys.enrollmentSk(journeyId),
+      journeyId,
+      ...member,
+      executionName: member.holdout ? null : executionName,
+      ...entryFields,
+    };
   }
 
   private async enrollOne(journeyId: string, member: JourneyMember, executionName: string): Promise<EnrollOnceOutcome> {

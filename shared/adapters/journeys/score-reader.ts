@@ -2,15 +2,16 @@ import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from
 import { z } from 'zod';
 import {
   CorruptJourneyItem,
+  matchesScoreCriteria,
   RecallTier,
   RfmSegment,
   ValueQuadrant,
   type BranchScore,
   type ScanPage,
+  type ScoreCriteria,
   type ScoredUser,
   type ScoredUsersPage,
   type ScoreReader,
-  type UserScore,
 } from '../../domain/journeys';
 import { batchGet } from '../dynamodb/batch';
 import { forEachConcurrently } from '../dynamodb/client';
@@ -63,6 +64,41 @@ function decodeCursor(cursor: string): z.infer<typeof ScanKey> {
   return parsed.data;
 }
 
+/**
+ * The scan's filter: SCORE items, narrowed by the criteria DynamoDB can judge exactly as the
+ * domain does on the stored attributes (tiers; numeric ranges where a missing or negative stored
+ * value reads the same), so fewer items come back to be parsed and their profiles read. Segments
+ * and quadrants (stored as the models' names or as slugs) are left to matchesScoreCriteria, which
+ * judges every returned item anyway: this filter only ever keeps a superset.
+ */
+export function scoreScanFilter(criteria: ScoreCriteria): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
+  const clauses = ['sk = :score'];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':score': journeyKeys.scoreSk };
+  const bound = (attribute: string, comparison: '>=' | '<=', value: number, missingPasses = false) => {
+    const name = `#${attribute}`;
+    const placeholder = `:${attribute}${comparison === '>=' ? 'Min' : 'Max'}`;
+    names[name] = attribute;
+    values[placeholder] = value;
+    clauses.push(missingPasses ? `(attribute_not_exists(${name}) OR ${name} ${comparison} ${placeholder})` : `${name} ${comparison} ${placeholder}`);
+  };
+  if (criteria.tiers) {
+    names['#tier'] = 'tier';
+    criteria.tiers.forEach((tier, i) => (values[`:tier${i}`] = tier));
+    clauses.push(`#tier IN (${criteria.tiers.map((_, i) => `:tier${i}`).join(', ')})`);
+  }
+  const { clv, churnRisk, daysSilent } = criteria;
+  // The stored CLV reads as max(0, clv): a lower bound of 0 keeps everyone, an upper bound keeps negatives.
+  if (clv?.min !== undefined && clv.min > 0) bound('clv', '>=', clv.min);
+  if (clv?.max !== undefined) bound('clv', '<=', clv.max);
+  if (churnRisk?.min !== undefined) bound('churnRisk', '>=', churnRisk.min);
+  if (churnRisk?.max !== undefined) bound('churnRisk', '<=', churnRisk.max);
+  // A missing daysSilent reads as 0.
+  if (daysSilent?.min !== undefined && daysSilent.min > 0) bound('daysSilent', '>=', daysSilent.min);
+  if (daysSilent?.max !== undefined) bound('daysSilent', '<=', daysSilent.max, true);
+  return { expression: clauses.join(' AND '), names, values };
+}
+
 /** Scan segments of the preview's audience scan (a launch scans LAUNCH_SCAN_SEGMENTS through its workflow). */
 export const AUDIENCE_SCAN_SEGMENTS = 4;
 
@@ -88,13 +124,13 @@ export class DynamoScoreReader implements ScoreReader {
     return { tier: parsed.data.tier, segment: parsed.data.segment, quadrant: parsed.data.quadrant, churnRisk: parsed.data.churnRisk, clv: parsed.data.clv };
   }
 
-  /** Every scored user passing `prefilter`, by user id: the segments' pages read in parallel. */
-  async scoredUsers(prefilter: (score: UserScore) => boolean): Promise<ScoredUser[]> {
+  /** Every scored user meeting `criteria`, by user id: the segments' pages read in parallel. */
+  async scoredUsers(criteria: ScoreCriteria): Promise<ScoredUser[]> {
     const users: ScoredUser[] = [];
     await forEachConcurrently([...Array(AUDIENCE_SCAN_SEGMENTS).keys()], AUDIENCE_SCAN_SEGMENTS, async (segment) => {
       let cursor: string | null = null;
       do {
-        const page = await this.scoredUsersPage(prefilter, { segment, totalSegments: AUDIENCE_SCAN_SEGMENTS, cursor });
+        const page = await this.scoredUsersPage(criteria, { segment, totalSegments: AUDIENCE_SCAN_SEGMENTS, cursor });
         users.push(...page.users);
         cursor = page.cursor;
       } while (cursor !== null);
@@ -103,18 +139,21 @@ export class DynamoScoreReader implements ScoreReader {
   }
 
   /**
-   * One Scan page (up to 1 MB) of one segment, from the cursor a previous page answered: the SCORE
-   * items passing `prefilter`, with locale and consents from their profiles (one BatchGet). The
-   * cursor is the page's LastEvaluatedKey, encoded; null once the segment is read to its end.
+   * One Scan page (up to 1 MB read) of one segment, from the cursor a previous page answered: the
+   * SCORE items meeting `criteria` (narrowed at the store by {@link scoreScanFilter}, then judged
+   * here), with locale and consents from their profiles (BatchGet). The cursor is the page's
+   * LastEvaluatedKey, encoded; null once the segment is read to its end.
    */
-  async scoredUsersPage(prefilter: (score: UserScore) => boolean, page: ScanPage): Promise<ScoredUsersPage> {
+  async scoredUsersPage(criteria: ScoreCriteria, page: ScanPage): Promise<ScoredUsersPage> {
+    const filter = scoreScanFilter(criteria);
     const answer = await this.client.send(
       new ScanCommand({
         TableName: this.usersTable,
         Segment: page.segment,
         TotalSegments: page.totalSegments,
-        FilterExpression: 'sk = :score',
-        ExpressionAttributeValues: { ':score': journeyKeys.scoreSk },
+        FilterExpression: filter.expression,
+        ...(Object.keys(filter.names).length > 0 ? { ExpressionAttributeNames: filter.names } : {}),
+        ExpressionAttributeValues: filter.values,
         ExclusiveStartKey: page.cursor === null ? undefined : decodeCursor(page.cursor),
       }),
     );
@@ -122,7 +161,7 @@ export class DynamoScoreReader implements ScoreReader {
     for (const item of answer.Items ?? []) {
       const parsed = ScoreItem.safeParse(item);
       if (!parsed.success) throw new CorruptJourneyItem(`score item ${String(item.pk)} does not parse`, { cause: parsed.error });
-      if (prefilter(parsed.data)) scores.push(parsed.data);
+      if (matchesScoreCriteria(criteria, parsed.data)) scores.push(parsed.data);
     }
     return { users: await this.withProfiles(scores), cursor: answer.LastEvaluatedKey ? encodeCursor(answer.LastEvaluatedKey) : null };
   }
@@ -133,6 +172,7 @@ export class DynamoScoreReader implements ScoreReader {
       this.client,
       this.usersTable,
       scores.map((score) => ({ pk: journeyKeys.userPk(score.userId), sk: journeyKeys.profileSk })),
+      { projection: ['userId', 'locale', 'consents'] },
     )) {
       const parsed = ProfileItem.safeParse(item);
       if (parsed.success) profiles.set(parsed.data.userId, parsed.data);

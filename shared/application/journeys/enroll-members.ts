@@ -5,6 +5,7 @@ import {
   type EnrollmentMessage,
   type EnrollmentStore,
   type EnrollOnceOutcome,
+  type EnrollOptions,
   type JourneyDefinition,
   type JourneyMember,
   type JourneyStore,
@@ -29,8 +30,13 @@ export interface EnrollPorts {
  * The holdout is recorded and never queued: it is never contacted. A member a staged rollout
  * has not admitted yet is recorded and queued when its stage begins (experiments' rollout).
  */
-export async function enrollMembers(journeyId: string, members: readonly JourneyMember[], ports: EnrollPorts): Promise<EnrollOnceOutcome[]> {
-  const written = await ports.enrollments.enrollOnce(journeyId, members, (userId) => journeyExecutionName(journeyId, userId));
+export async function enrollMembers(
+  journeyId: string,
+  members: readonly JourneyMember[],
+  ports: EnrollPorts,
+  options: EnrollOptions = {},
+): Promise<EnrollOnceOutcome[]> {
+  const written = await ports.enrollments.enrollOnce(journeyId, members, (userId) => journeyExecutionName(journeyId, userId), options);
   const outcomes = written.map((outcome, i): EnrollOnceOutcome =>
     outcome.kind === 'already-enrolled' && outcome.member.enrolledAt === members[i]!.enrolledAt ? { kind: 'enrolled', member: outcome.member } : outcome,
   );

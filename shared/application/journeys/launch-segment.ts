@@ -4,6 +4,7 @@ import {
   EMPTY_TALLY,
   JourneyNotFound,
   membersOfPage,
+  scoreCriteriaOf,
   type EnrollmentStore,
   type JourneyStore,
   type LaunchProgressStore,
@@ -14,7 +15,6 @@ import {
 } from '../../domain/journeys';
 import { admittedAtEnrollment } from '../../domain/experiments';
 import { enrollMembers } from './enroll-members';
-import { scorePrefilter } from './find-audience';
 
 /** The LaunchSegment task's input: one iteration of the launch workflow's Map. */
 export const LaunchSegmentInput = z.object({
@@ -77,9 +77,10 @@ export async function launchSegment(input: LaunchSegmentInput, ports: LaunchSegm
     if (journey.status === 'paused') return answer('held');
     if (journey.status !== 'launching' && journey.status !== 'running') return answer('done');
 
-    const page = await ports.scores.scoredUsersPage(scorePrefilter(journey.audience), { segment, totalSegments, cursor: checkpoint.cursor });
+    const page = await ports.scores.scoredUsersPage(scoreCriteriaOf(journey.audience), { segment, totalSegments, cursor: checkpoint.cursor });
     const members = membersOfPage(journey.definition, journey.audience, page.users, journey.launchedAt);
-    const outcomes = await enrollMembers(journeyId, members, ports);
+    // While the journey is launching its launch is its only enroller (see EnrollOptions).
+    const outcomes = await enrollMembers(journeyId, members, ports, { soleEnroller: journey.status === 'launching' });
     const enrolled = outcomes.filter((outcome) => outcome.kind === 'enrolled');
     const holdout = enrolled.filter((outcome) => outcome.member.holdout).length;
     const tally: LaunchTally = {

@@ -24,7 +24,7 @@ export async function refreshAudienceSummary(ports: RefreshSummaryPorts, options
     return current ? { kind: 'current', scoredOn: current.scoredOn } : { kind: 'no-scoring-run' };
   }
   const now = ports.clock.now();
-  const summary = summarizeAudience(await ports.scores.scoredUsers(() => true), run?.date ?? utcDayOf(now), now);
+  const summary = summarizeAudience(await ports.scores.scoredUsers({}), run?.date ?? utcDayOf(now), now);
   await ports.summaries.save(summary);
   return { kind: 'refreshed', scoredOn: summary.scoredOn, users: summary.users, cells: summary.cells.length };
 }

@@ -83,17 +83,37 @@ function inList<T>(value: T, list: readonly T[] | undefined): boolean {
   return list === undefined || list.includes(value);
 }
 
+/** A user's nightly scores, before the profile (locale, consents) is read. */
+export type UserScore = Omit<ScoredUser, 'locale' | 'consents' | 'suppressed' | 'unsubscribed' | 'sunset'>;
+
+/**
+ * The criteria of an audience a score alone is judged on (no locale, no consents): data, so a
+ * store may also narrow what it reads by them, before profiles are read for the candidates.
+ */
+export type ScoreCriteria = Omit<AudienceFilter, 'locales' | 'requiredConsents'>;
+
+/** The filter's score-only criteria. */
+export function scoreCriteriaOf(filter: AudienceFilter): ScoreCriteria {
+  const { locales: _locales, requiredConsents: _consents, ...criteria } = filter;
+  return criteria;
+}
+
+/** True when the score satisfies every score-only criterion. A user without a tier never matches a tier filter. */
+export function matchesScoreCriteria(criteria: ScoreCriteria, score: UserScore): boolean {
+  return (
+    (criteria.tiers === undefined || (score.tier !== null && criteria.tiers.includes(score.tier))) &&
+    inList(score.segment, criteria.segments) &&
+    inList(score.quadrant, criteria.quadrants) &&
+    inRange(score.churnRisk, criteria.churnRisk) &&
+    inRange(score.daysSilent, criteria.daysSilent) &&
+    inRange(score.clv, criteria.clv)
+  );
+}
+
 /** True when the user satisfies every criterion of the filter. A user without a tier never matches a tier filter. */
 export function matchesAudience(filter: AudienceFilter, user: ScoredUser): boolean {
   return (
-    (filter.tiers === undefined || (user.tier !== null && filter.tiers.includes(user.tier))) &&
-    inList(user.segment, filter.segments) &&
-    inList(user.quadrant, filter.quadrants) &&
-    inRange(user.churnRisk, filter.churnRisk) &&
-    inRange(user.daysSilent, filter.daysSilent) &&
-    inRange(user.clv, filter.clv) &&
-    inList(user.locale, filter.locales) &&
-    (filter.requiredConsents ?? []).every((channel) => user.consents[channel])
+    matchesScoreCriteria(filter, user) && inList(user.locale, filter.locales) && (filter.requiredConsents ?? []).every((channel) => user.consents[channel])
   );
 }
 

@@ -1,8 +1,8 @@
-import { addDays, utcDayOf } from '../common';
+import { addDays, assertNever, utcDayOf } from '../common';
 import type { DailyActivity } from '../events/daily-activity';
 import type { ComebackSignal } from './journey-definition';
 import type { JourneyMember } from './stored-journey';
-import type { UserJourneyRecords } from './journey-records';
+import type { ChannelOutcome, UserJourneyRecords } from './journey-records';
 import type { UserJourneyOutcome } from './journey-report';
 
 /**
@@ -19,6 +19,22 @@ export function cameBackAfter(enrolledAt: Date, signals: readonly ComebackSignal
   return daysAfter(enrolledAt, days).some((day) => signals.some((signal) => (signal === 'session' ? day.sessions > 0 : day.purchases > 0)));
 }
 
+/** How the report counts a channel outcome that is neither sent nor skipped: `failed:<code>` or `deferred:<reason>`. */
+export function notSentReason(outcome: ChannelOutcome): string[] {
+  switch (outcome.kind) {
+    case 'sent':
+    case 'skipped':
+      return [];
+    case 'deferred':
+      return [`deferred:${outcome.reason ?? 'unknown'}`];
+    case 'failed-retryable':
+    case 'failed-permanent':
+      return [`failed:${outcome.reason ?? 'unknown'}`];
+    default:
+      return assertNever(outcome.kind);
+  }
+}
+
 /** What one member's records and aggregates say, in the shape the domain's report takes. */
 export function outcomeOf(member: JourneyMember, records: UserJourneyRecords, days: readonly DailyActivity[]): UserJourneyOutcome {
   const enrolledDay = utcDayOf(member.enrolledAt);
@@ -33,6 +49,7 @@ export function outcomeOf(member: JourneyMember, records: UserJourneyRecords, da
     holdout: member.holdout,
     contacted,
     skippedReasons: channelOutcomes.flatMap((outcome) => (outcome.kind === 'skipped' ? [outcome.reason ?? 'unknown'] : [])),
+    notSentReasons: channelOutcomes.flatMap(notSentReason),
     // No delivery feedback is wired yet: an accepted send counts as delivered.
     delivered: contacted,
     opened: after.some((day) => day.messageOpens > 0),

@@ -26,3 +26,4 @@ export * from './launch-progress';
 export * from './audience-summary';
 export * from './lifecycle';
 export * from './journey-step-report';
+export * from './template-variables';

@@ -16,6 +16,8 @@ export const UserJourneyOutcome = z.object({
   contacted: z.boolean(),
   /** One entry per send the contact policy skipped, with its reason (unsubscribed, quiet-hours, ...). */
   skippedReasons: z.array(z.string().min(1)),
+  /** One entry per send that failed (template-error, provider-rejected, ...) or is still deferred, as `failed:<code>` / `deferred:<reason>`. */
+  notSentReasons: z.array(z.string().min(1)),
   delivered: z.boolean(),
   opened: z.boolean(),
   clicked: z.boolean(),
@@ -53,6 +55,8 @@ export interface SpillOver {
 export interface TreatmentStatistics extends ArmStatistics {
   contacted: number;
   skippedByReason: Record<string, number>;
+  /** Sends that failed or are still deferred, by `failed:<code>` / `deferred:<reason>`: none is dropped from the report. */
+  notSentByReason: Record<string, number>;
   delivered: number;
   opened: number;
   clicked: number;
@@ -129,10 +133,15 @@ function treatmentStatistics(outcomes: readonly UserJourneyOutcome[]): Treatment
   for (const outcome of outcomes) {
     for (const reason of outcome.skippedReasons) skippedByReason[reason] = (skippedByReason[reason] ?? 0) + 1;
   }
+  const notSentByReason: Record<string, number> = {};
+  for (const outcome of outcomes) {
+    for (const reason of outcome.notSentReasons) notSentByReason[reason] = (notSentByReason[reason] ?? 0) + 1;
+  }
   return {
     ...armStatistics(outcomes),
     contacted,
     skippedByReason,
+    notSentByReason,
     delivered,
     opened,
     clicked,

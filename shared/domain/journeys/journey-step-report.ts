@@ -7,6 +7,7 @@
 import type { JourneyMember } from './stored-journey';
 import type { UserJourneyRecords } from './journey-records';
 import type { ReentryRefusal } from './lifecycle';
+import { notSentReason } from './comeback';
 
 /** A count of entries and of the distinct users behind them. */
 export interface TotalAndUnique {
@@ -23,6 +24,8 @@ export interface StepReportRow {
   /** Entries with at least one channel sent, and sends skipped by reason (per channel). */
   sent: TotalAndUnique;
   skippedByReason: Record<string, number>;
+  /** Sends that failed or are still deferred (per channel), by `failed:<code>` / `deferred:<reason>` (template-error among them). */
+  notSentByReason: Record<string, number>;
   /** A branch: entries that took each side. */
   sides?: { then: number; else: number };
 }
@@ -67,7 +70,14 @@ export function buildEntriesReport(
       const key = String(step.stepIndex);
       let row = rows.get(step.stepIndex);
       if (!row) {
-        row = { stepIndex: step.stepIndex, kind: step.kind, reached: { total: 0, unique: 0 }, sent: { total: 0, unique: 0 }, skippedByReason: {} };
+        row = {
+          stepIndex: step.stepIndex,
+          kind: step.kind,
+          reached: { total: 0, unique: 0 },
+          sent: { total: 0, unique: 0 },
+          skippedByReason: {},
+          notSentByReason: {},
+        };
         if (step.kind === 'send') row.templateId = step.templateId;
         if (step.kind === 'branch') row.sides = { then: 0, else: 0 };
         rows.set(step.stepIndex, row);
@@ -76,8 +86,10 @@ export function buildEntriesReport(
       if (step.kind === 'send') {
         const outcomes = Object.values(step.channels);
         if (outcomes.some((outcome) => outcome.kind === 'sent')) bump(sent, key, member.userId);
-        for (const outcome of outcomes)
+        for (const outcome of outcomes) {
           if (outcome.kind === 'skipped') row.skippedByReason[outcome.reason ?? 'unknown'] = (row.skippedByReason[outcome.reason ?? 'unknown'] ?? 0) + 1;
+          for (const reason of notSentReason(outcome)) row.notSentByReason[reason] = (row.notSentByReason[reason] ?? 0) + 1;
+        }
       }
       if (step.kind === 'branch' && row.sides) row.sides[step.side] += 1;
     }

@@ -3,6 +3,7 @@ import { AudienceFilter } from './audience';
 import { DEFAULT_JOURNEY_INPUTS, DEFAULT_LIFECYCLE_IDS, DEFAULT_LIFECYCLE_INPUTS } from './default-journeys';
 import { JourneyDefinitionInvalid } from './errors';
 import { JourneyId, parseJourneyDefinition, RecallTier, type JourneyDefinition } from './journey-definition';
+import { findTemplateProblems } from './template-variables';
 
 /** The body of POST /v1/journeys and /v1/journeys/preview: a definition, or a shipped default by tier. */
 export const LaunchRequest = z
@@ -22,7 +23,8 @@ export const LaunchRequest = z
 export type LaunchRequest = z.infer<typeof LaunchRequest>;
 
 /**
- * The definition a request asks for, validated.
+ * The definition a request asks for, validated, its templates included: each send's template must
+ * exist and need no variable the step does not supply (see template-variables.ts).
  * @throws {JourneyDefinitionInvalid} naming each field under `definition.` as the request spells it.
  */
 export function definitionOf(request: LaunchRequest): JourneyDefinition {
@@ -30,11 +32,15 @@ export function definitionOf(request: LaunchRequest): JourneyDefinition {
     request.definition ??
     (request.defaultLifecycle === undefined ? DEFAULT_JOURNEY_INPUTS[request.defaultTier ?? 'R1'] : DEFAULT_LIFECYCLE_INPUTS[request.defaultLifecycle]);
   try {
-    return parseJourneyDefinition({
+    const definition = parseJourneyDefinition({
       ...base,
       ...(request.id === undefined ? {} : { id: request.id }),
       ...(request.automatic === undefined ? {} : { automatic: request.automatic }),
     });
+    // At creation only: a journey stored before this check still reads.
+    const problems = findTemplateProblems(definition);
+    if (problems.length > 0) throw new JourneyDefinitionInvalid(problems);
+    return definition;
   } catch (error) {
     if (error instanceof JourneyDefinitionInvalid) throw error.within('definition');
     throw error;

@@ -6,7 +6,7 @@
 import type { Clock } from '../common';
 import type { DailyActivity } from '../events/daily-activity';
 import type { SendOutcome } from '../messaging';
-import type { ScoredUser } from './audience';
+import type { ScoreCriteria, ScoredUser } from './audience';
 import type { JourneyChannel } from './journey-definition';
 import type { JourneyStatus } from './journey-lifecycle';
 import type { PlanSendStep } from './journey-plan';
@@ -38,6 +38,19 @@ export interface JourneyStore {
   listMembers(journeyId: string): Promise<JourneyMember[]>;
 }
 
+/** How {@link EnrollmentStore.enrollOnce} may write. */
+export interface EnrollOptions {
+  /**
+   * Nobody else enrolls users in this journey while these members are written, and every writer of
+   * it writes the same items for a user (a launch while its journey is `launching`: automatic
+   * recall and hand-overs enroll only in running journeys, lifecycle journeys are never launched,
+   * and a launch's members are a function of journey, user and launch time). The store may then
+   * find the members already there by one consistent read and write the others in batches, with
+   * no condition per item; records already there are never written again.
+   */
+  soleEnroller?: boolean;
+}
+
 /** The per-user records of a journey: enrollments, what each step did, why an execution left. */
 export interface EnrollmentStore {
   /**
@@ -45,7 +58,12 @@ export interface EnrollmentStore {
    * a user who is already a member keeps the first enrollment and is answered `already-enrolled`
    * with it. Outcomes come in the members' order.
    */
-  enrollOnce(journeyId: string, members: readonly JourneyMember[], executionNameOf: (userId: string) => string): Promise<EnrollOnceOutcome[]>;
+  enrollOnce(
+    journeyId: string,
+    members: readonly JourneyMember[],
+    executionNameOf: (userId: string) => string,
+    options?: EnrollOptions,
+  ): Promise<EnrollOnceOutcome[]>;
   /** Records what a step did (under its entry); a retried step overwrites its own record with the same facts. */
   putStep(journeyId: string, userId: string, record: StepRecord): Promise<void>;
   putExit(journeyId: string, userId: string, record: ExitRecord): Promise<void>;
@@ -67,9 +85,6 @@ export interface EnrollmentStore {
   recordsOf(journeyId: string, userIds: readonly string[]): Promise<Map<string, UserJourneyRecords>>;
 }
 
-/** A user's nightly scores, before the profile (locale, consents) is read. */
-export type UserScore = Omit<ScoredUser, 'locale' | 'consents' | 'suppressed' | 'unsubscribed' | 'sunset'>;
-
 /** Which page of a parallel scan to read: the segment, and where its last page ended (null: from the start). */
 export interface ScanPage {
   segment: number;
@@ -83,13 +98,16 @@ export interface ScoredUsersPage {
   cursor: string | null;
 }
 
-/** Scored users for audience selection; `prefilter` runs on the score alone, before profiles are read. */
+/**
+ * Scored users for audience selection: those whose score meets `criteria` (judged on the score
+ * alone, before profiles are read for the candidates), with locale and consents from their profiles.
+ */
 export interface ScoreReader {
-  scoredUsers(prefilter: (score: UserScore) => boolean): Promise<ScoredUser[]>;
+  scoredUsers(criteria: ScoreCriteria): Promise<ScoredUser[]>;
   /** One user's latest score, as a branch reads it; undefined when the user has not been scored. */
   scoreOf(userId: string): Promise<BranchScore | undefined>;
   /** One page of one scan segment: the launch workflow's selection reads the scores this way, resumably. */
-  scoredUsersPage(prefilter: (score: UserScore) => boolean, page: ScanPage): Promise<ScoredUsersPage>;
+  scoredUsersPage(criteria: ScoreCriteria, page: ScanPage): Promise<ScoredUsersPage>;
 }
 
 /** A launch's progress: each scan segment's checkpoint and the executions started. */

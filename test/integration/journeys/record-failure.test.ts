@@ -77,7 +77,7 @@ async function launchWaitThenEmail(journeyId: string, userId: string, clv: numbe
     tier: 'R3',
     steps: [
       { kind: 'wait', days: 1 },
-      { kind: 'send', channels: ['email'], templateId: 'recall-r3' },
+      { kind: 'send', channels: ['email'], templateId: 'recall-r3', offer: { kind: 'coupon', value: 15, unit: 'percent' } },
     ],
     maxDurationDays: 5,
   };

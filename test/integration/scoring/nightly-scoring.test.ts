@@ -96,7 +96,7 @@ beforeAll(async () => {
     automatic: true,
     steps: [
       { kind: 'wait', days: 1 },
-      { kind: 'send', channels: ['email'], templateId: 'recall-r4' },
+      { kind: 'send', channels: ['email'], templateId: 'recall-r4', offer: { kind: 'coupon', value: 25, unit: 'percent' } },
     ],
     maxDurationDays: 5,
   };

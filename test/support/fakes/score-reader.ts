@@ -1,7 +1,16 @@
-import type { BranchScore, ScanPage, ScoredUser, ScoredUsersPage, ScoreReader, UserScore } from '../../../shared/domain/journeys';
+import {
+  matchesScoreCriteria,
+  type BranchScore,
+  type ScanPage,
+  type ScoreCriteria,
+  type ScoredUser,
+  type ScoredUsersPage,
+  type ScoreReader,
+  type UserScore,
+} from '../../../shared/domain/journeys';
 
 /**
- * Scored users in memory; the prefilter sees the score alone, as it does before profiles are read.
+ * Scored users in memory; the criteria judge the score alone, as they do before profiles are read.
  * Pages: user i belongs to segment i mod totalSegments, `pageSize` of a segment's users a page.
  */
 export class InMemoryScoreReader implements ScoreReader {
@@ -13,8 +22,8 @@ export class InMemoryScoreReader implements ScoreReader {
     public pageSize = 10,
   ) {}
 
-  async scoredUsers(prefilter: (score: UserScore) => boolean): Promise<ScoredUser[]> {
-    return this.users.filter((user) => prefilter(scoreOf(user)));
+  async scoredUsers(criteria: ScoreCriteria): Promise<ScoredUser[]> {
+    return this.users.filter((user) => matchesScoreCriteria(criteria, scoreOf(user)));
   }
 
   async scoreOf(userId: string): Promise<BranchScore | undefined> {
@@ -22,12 +31,15 @@ export class InMemoryScoreReader implements ScoreReader {
     return user && { tier: user.tier, segment: user.segment, quadrant: user.quadrant, churnRisk: user.churnRisk, clv: user.clv };
   }
 
-  async scoredUsersPage(prefilter: (score: UserScore) => boolean, page: ScanPage): Promise<ScoredUsersPage> {
+  async scoredUsersPage(criteria: ScoreCriteria, page: ScanPage): Promise<ScoredUsersPage> {
     this.pagesRead.push(page);
     const ofSegment = this.users.filter((_, i) => i % page.totalSegments === page.segment);
     const from = page.cursor === null ? 0 : Number(page.cursor);
     const to = from + this.pageSize;
-    return { users: ofSegment.slice(from, to).filter((user) => prefilter(scoreOf(user))), cursor: to < ofSegment.length ? String(to) : null };
+    return {
+      users: ofSegment.slice(from, to).filter((user) => matchesScoreCriteria(criteria, scoreOf(user))),
+      cursor: to < ofSegment.length ? String(to) : null,
+    };
   }
 }
 

@@ -26,6 +26,7 @@ export function outcome(overrides: Partial<UserJourneyOutcome> & { userId: strin
     holdout: false,
     contacted: true,
     skippedReasons: [],
+    notSentReasons: [],
     delivered: true,
     opened: false,
     clicked: false,

@@ -41,7 +41,14 @@ function example() {
     outcome({ userId: 't7', tier: 'R4' }),
     outcome({ userId: 't8', tier: 'R4' }),
     outcome({ userId: 't9', tier: 'R4', skippedReasons: ['quiet-hours'] }),
-    outcome({ userId: 't10', tier: 'R4', contacted: false, delivered: false, skippedReasons: ['quiet-hours', 'budget'] }),
+    outcome({
+      userId: 't10',
+      tier: 'R4',
+      contacted: false,
+      delivered: false,
+      skippedReasons: ['quiet-hours', 'budget'],
+      notSentReasons: ['failed:template-error'],
+    }),
   ];
   const heldOut = [
     outcome({ userId: 'h1', holdout: true, contacted: false, delivered: false, reactivatedWithin30d: true, revenueAfterEnrollment: 5 }),
@@ -54,7 +61,7 @@ function example() {
 }
 
 describe('buildJourneyReport', () => {
-  it('reports the treatment funnel and skips by reason', () => {
+  it('reports the treatment funnel, skips by reason and sends that failed', () => {
     // Prepare
     const outcomes = example();
 
@@ -65,6 +72,7 @@ describe('buildJourneyReport', () => {
     expect(overall.enrolled).toBe(15);
     expect(overall.treatment).toMatchObject({ enrolled: 10, contacted: 9, delivered: 8, opened: 4, clicked: 2 });
     expect(overall.treatment.skippedByReason).toEqual({ 'quiet-hours': 2, budget: 1 });
+    expect(overall.treatment.notSentByReason).toEqual({ 'failed:template-error': 1 });
     expect(overall.treatment.contactRate).toBeCloseTo(9 / 10, 12);
     expect(overall.treatment.deliveryRate).toBeCloseTo(8 / 9, 12);
     expect(overall.treatment.openRate).toBeCloseTo(4 / 8, 12);
