@@ -1,168 +1,31 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '../../../infra/local/local-runtime';
-import { batchPut } from '../../../shared/adapters/dynamodb/batch';
-import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { DynamoEnrollmentStore } from '../../../shared/adapters/journeys/enrollment-store';
-import { journeyKeys } from '../../../shared/adapters/journeys/journey-keys';
-import type { ScoreItem } from '../../../shared/adapters/journeys/score-reader';
 import { isInHoldout, journeyExecutionName } from '../../../shared/domain/journeys';
-import type { ExecutionRecord } from '../../../infra/local/step-functions/execution-store';
-import type { MessageLogEntry } from '../../../shared/domain/messaging';
-import { composeJourneys } from '../../../shared/composition/journeys';
-import { call, startTestRuntime } from '../../support/test-runtime';
+import { call } from '../../support/test-runtime';
 
-const DAY = 86_400_000;
+import {
+  DAY,
+  runtime,
+  documents,
+  usersTable,
+  operationsTable,
+  useRecallRuntime,
+  seedScoredUsers,
+  marketer,
+  advanceDays,
+  journeyItems,
+  messagesOf,
+  sendsOf,
+  mailTo,
+  executionsOf,
+  memberItem,
+  failureRecordOf,
+  comeBack,
+} from './recall-fixtures';
 
-/** A seeded generator of uniform numbers in [0, 1) (mulberry32), so an injected fault falls the same way on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-/** Enrollments of the scale test: REKINDLE_SCALE_ENROLLMENTS when set (a positive integer), else 2,000. */
-function scaleEnrollments(): number {
-  const given = process.env.REKINDLE_SCALE_ENROLLMENTS;
-  if (given === undefined || given === '') return 2_000;
-  const count = Number(given);
-  if (!Number.isInteger(count) || count <= 0) throw new Error(`REKINDLE_SCALE_ENROLLMENTS must be a positive integer, got ${JSON.stringify(given)}`);
-  return count;
-}
-let runtime: LocalRuntime;
-let documents: DynamoDBDocumentClient;
-let usersTable: string;
-let operationsTable: string;
-let profiles: DynamoUserStore;
-let machineArn: string;
-
-beforeAll(async () => {
-  runtime = await startTestRuntime();
-  documents = DynamoDBDocumentClient.from(runtime.dynamodb.client);
-  usersTable = [...runtime.tables].find(([logicalId]) => logicalId.startsWith('UsersTable'))![1];
-  operationsTable = [...runtime.tables].find(([logicalId]) => logicalId.startsWith('OperationsTable'))![1];
-  profiles = new DynamoUserStore(documents, usersTable, 400);
-  machineArn = runtime.stateMachineArn('JourneysRecallJourneyStateMachine');
-  // Sends happen at launch time plus whole days: noon UTC keeps them out of the UTC users' quiet
-  // hours (21:00-09:00). The clock only moves forward, so go to the next noon.
-  const now = runtime.clock.now();
-  const noon = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 12));
-  runtime.clock.setTo(noon.getTime() > now.getTime() ? noon : new Date(noon.getTime() + DAY));
-});
-afterAll(async () => {
-  await runtime?.stop();
-});
-
-/** Seeds scored, silent R3 users whose CLV (unique per test) lets one audience pick exactly them. */
-async function seedScoredUsers(prefix: string, count: number, clv: number, tier: ScoreItem['tier'] = 'R3', timezone = 'UTC'): Promise<string[]> {
-  const userIds = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
-  const now = runtime.clock.now().toISOString();
-  await profiles.putProfiles(
-    userIds.map((userId) => ({
-      userId,
-      email: `${userId}@example.test`,
-      pushToken: `token-${userId}`,
-      timezone,
-      locale: 'en' as const,
-      consents: { email: true, sms: false, push: true },
-      attributes: { firstName: 'Ada' },
-      createdAt: now,
-      updatedAt: now,
-    })),
-  );
-  // Batch writes: the scale test seeds 100,000 (scores as nightly scoring writes them, in batches of 25).
-  await batchPut(
-    documents,
-    usersTable,
-    userIds.map((userId) => ({
-      pk: journeyKeys.userPk(userId),
-      sk: journeyKeys.scoreSk,
-      ...({ userId, tier, segment: 'At Risk', quadrant: 'Cash Cow', churnRisk: 0.7, clv, daysSilent: 20 } satisfies ScoreItem),
-    })),
-    16,
-  );
-  return userIds;
-}
-
-const marketer = { auth: 'marketer' as const };
-
-async function advanceDays(days: number): Promise<void> {
-  for (let day = 0; day < days; day++) {
-    runtime.clock.advance(DAY);
-    await runtime.settle();
-  }
-}
-
-async function journeyItems(userId: string, journeyId: string): Promise<Array<Record<string, unknown>>> {
-  const answer = await documents.send(
-    new QueryCommand({
-      TableName: usersTable,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':prefix': `JOURNEY#${journeyId}#` },
-      ConsistentRead: true,
-    }),
-  );
-  return answer.Items ?? [];
-}
-
-/** The user's message log (the send path's record of every call), this journey's entries, oldest first. */
-async function messagesOf(userId: string, journeyId: string): Promise<MessageLogEntry[]> {
-  const answer = await call(runtime, 'GET', `/v1/users/${userId}/messages`);
-  expect(answer.status).toBe(200);
-  return (answer.body.messages as MessageLogEntry[]).filter((entry) => entry.source.kind === 'journey' && entry.source.journeyId === journeyId).reverse();
-}
-
-/** What went out: channel and outcome (with the skip reason) per message, oldest first. */
-const sendsOf = async (userId: string, journeyId: string) =>
-  (await messagesOf(userId, journeyId)).map(
-    (entry) => `${entry.channel}:${entry.outcome.kind}${entry.outcome.kind === 'skipped' ? `:${entry.outcome.reason}` : ''}`,
-  );
-
-/** Email the SES emulator captured for the address. */
-async function mailTo(address: string): Promise<Array<{ subject: string; body: { text?: string } }>> {
-  const store = (await (await fetch(`${runtime.emulators.sesEndpoint}/store`)).json()) as {
-    emails: Array<{ destination: { to: string[] }; subject: string; body: { text?: string } }>;
-  };
-  return store.emails.filter((email) => email.destination.to.includes(address));
-}
-
-async function executionsOf(journeyId: string): Promise<ExecutionRecord[]> {
-  const all = await runtime.stepFunctions!.listExecutions(machineArn);
-  return all.filter((record) => record.name.startsWith(`${journeyId}_`));
-}
-
-/** The journey's member item of the user, as the report and stop read it. */
-async function memberItem(journeyId: string, userId: string): Promise<Record<string, unknown> | undefined> {
-  const answer = await documents.send(
-    new GetCommand({
-      TableName: operationsTable,
-      Key: { pk: journeyKeys.memberPk(journeyId, journeyKeys.memberShardOf(userId)), sk: userId },
-      ConsistentRead: true,
-    }),
-  );
-  return answer.Item;
-}
-
-/** What RecordFailure wrote under the user: the task's own error and cause, for a failing test to show. */
-async function failureRecordOf(journeyId: string, userId: string | undefined): Promise<unknown> {
-  if (!userId) return 'not one of the treated users';
-  const answer = await documents.send(
-    new GetCommand({ TableName: usersTable, Key: { pk: `USER#${userId}`, sk: `JOURNEY#${journeyId}#FAILURE` }, ConsistentRead: true }),
-  );
-  return answer.Item ? { error: answer.Item.error, cause: answer.Item.cause } : 'no FAILURE record';
-}
-
-async function comeBack(userId: string): Promise<void> {
-  const at = runtime.clock.now().toISOString();
-  const answer = await call(runtime, 'POST', '/v1/events', { body: { events: [{ eventId: `${userId}-back-${at}`, userId, type: 'session', timestamp: at }] } });
-  expect(answer.status).toBe(202);
-}
+useRecallRuntime();
 
 describe('an R3 recall journey on the local runtime', () => {
   it('sends step by step, lets returning users exit, never contacts the holdout, and reports what happened', async () => {
@@ -644,179 +507,5 @@ describe('an R3 recall journey on the local runtime', () => {
     expect(await journeyItems('sole-07', journeyId)).toEqual([expect.objectContaining({ ...member(7), executionName: executionNameOf('sole-07') })]);
     expect(await journeyItems('sole-08', journeyId)).toEqual([expect.objectContaining({ ...member(8), lastExitAt: '2026-02-03T12:00:00.000Z' })]);
     expect(await memberItem(journeyId, 'sole-15')).toMatchObject(member(15));
-  });
-
-  it('launches 5,000 users through the launch workflow, resumed after a task fails half-way: every treated user started once, the holdout never', async () => {
-    // Prepare: a one-send journey whose send is a day out, so executions just wait on the clock;
-    // the enrollment store fails (not retryably) once the launch is half-way, failing the workflow
-    const journeyId = 'it-launch-resume';
-    const count = 5_000;
-    const userIds = await seedScoredUsers('resume', count, 110);
-    const treated = userIds.filter((userId) => !isInHoldout(journeyId, userId, 0.1));
-    const definition = {
-      id: journeyId,
-      name: 'resume',
-      tier: 'R3',
-      steps: [
-        { kind: 'wait', days: 1 },
-        { kind: 'send', channels: ['email'], templateId: 'recall-r3', offer: { kind: 'coupon', value: 15, unit: 'percent' } },
-      ],
-      maxDurationDays: 5,
-    };
-    const body = { definition, audience: { clv: { min: 110, max: 110 } } };
-    const store = composeJourneys().enrollments;
-    const realEnroll = store.enrollOnce.bind(store);
-    let enrolledSoFar = 0;
-    let failed = false;
-    let soleEnrollerPages = 0;
-    store.enrollOnce = async (id, members, nameOf, options) => {
-      if (id === journeyId && !failed && enrolledSoFar >= count / 2) {
-        failed = true;
-        throw Object.assign(new Error('injected: the enrollment store failed half-way'), { name: 'InjectedLaunchFailure' });
-      }
-      if (id === journeyId) soleEnrollerPages += options?.soleEnroller ? 1 : 0;
-      const outcomes = await realEnroll(id, members, nameOf, options);
-      if (id === journeyId) enrolledSoFar += members.length;
-      return outcomes;
-    };
-    const engine = runtime.stepFunctions!;
-    const realStart = engine.startExecution.bind(engine);
-    const startsByName = new Map<string, number>();
-    engine.startExecution = async (request) => {
-      if (request.stateMachineArn === machineArn && request.name) startsByName.set(request.name, (startsByName.get(request.name) ?? 0) + 1);
-      return realStart(request);
-    };
-
-    // Act: launch; the workflow fails half-way; launch again, which resumes from the cursors
-    let launched: Awaited<ReturnType<typeof call>>;
-    let afterFailure: Awaited<ReturnType<typeof call>>;
-    let resumed: Awaited<ReturnType<typeof call>>;
-    const answeredInMs: number[] = [];
-    try {
-      const began = Date.now();
-      launched = await call(runtime, 'POST', '/v1/journeys', { ...marketer, body });
-      answeredInMs.push(Date.now() - began);
-      await runtime.settle();
-      afterFailure = await call(runtime, 'GET', `/v1/journeys/${journeyId}`, marketer);
-      resumed = await call(runtime, 'POST', '/v1/journeys', { ...marketer, body });
-      await runtime.settle();
-    } finally {
-      store.enrollOnce = realEnroll;
-      engine.startExecution = realStart;
-    }
-    const journey = await call(runtime, 'GET', `/v1/journeys/${journeyId}`, marketer);
-    const executions = await executionsOf(journeyId);
-
-    // Assess
-    expect(launched.status).toBe(202);
-    expect(failed).toBe(true);
-    expect(afterFailure.body).toMatchObject({ status: 'launching', launchAttempt: 1, launchFailure: { error: 'InjectedLaunchFailure' } });
-    expect((afterFailure.body.progress as { enrolled: number }).enrolled).toBeGreaterThan(0);
-    expect((afterFailure.body.progress as { enrolled: number }).enrolled).toBeLessThan(count);
-    expect(soleEnrollerPages).toBeGreaterThan(0);
-    expect(resumed.status).toBe(200);
-    expect(resumed.body).toMatchObject({ relaunch: true, launchAttempt: 2 });
-    expect(journey.body).toMatchObject({
-      status: 'running',
-      launch: { matched: count, enrolled: count, holdout: count - treated.length, queued: treated.length },
-    });
-    expect(journey.body.progress).toMatchObject({ matched: count, enrolled: count, started: treated.length, selectionDone: true });
-    const treatedNames = new Set(treated.map((userId) => journeyExecutionName(journeyId, userId)));
-    expect(new Set(executions.map((record) => record.name))).toEqual(treatedNames);
-    expect(executions).toHaveLength(treated.length);
-    console.info(
-      `launch answered in ${answeredInMs[0]} ms; ${[...startsByName.values()].reduce((a, b) => a + b, 0)} StartExecution calls for ${treated.length} treated users`,
-    );
-  }, 900_000);
-
-  // REKINDLE_SCALE_ENROLLMENTS=100000 (npm run test:scale) runs the issue's full figure; the suite runs 2,000.
-  const scaleCount = scaleEnrollments();
-  it(
-    `starts ${scaleCount.toLocaleString('en')} enrollments under a throttled StartExecution and loses none`,
-    async () => {
-      // Prepare: a one-send journey whose send is a day out, so executions just wait on the clock;
-      // 30% of the recall machine's StartExecution calls are throttled, drawn from a seeded generator
-      const journeyId = 'it-scale';
-      const count = scaleCount;
-      const seedStarted = Date.now();
-      const userIds = await seedScoredUsers('scale', count, 104);
-      const seedMs = Date.now() - seedStarted;
-      // Computed from the members, not from what the launch says it did.
-      const treatedNames = new Set(userIds.filter((userId) => !isInHoldout(journeyId, userId, 0.1)).map((userId) => journeyExecutionName(journeyId, userId)));
-      const engine = runtime.stepFunctions!;
-      const realStart = engine.startExecution.bind(engine);
-      const draw = seededRandom(20_260_301);
-      let throttled = 0;
-      const startsByName = new Map<string, number>();
-      engine.startExecution = async (request) => {
-        if (request.stateMachineArn === machineArn && draw() < 0.3) {
-          throttled += 1;
-          throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-        }
-        const started = await realStart(request);
-        if (request.stateMachineArn === machineArn && request.name) startsByName.set(request.name, (startsByName.get(request.name) ?? 0) + 1);
-        return started;
-      };
-      const definition = {
-        id: journeyId,
-        name: 'scale',
-        tier: 'R3',
-        steps: [
-          { kind: 'wait', days: 1 },
-          { kind: 'send', channels: ['email'], templateId: 'recall-r3', offer: { kind: 'coupon', value: 15, unit: 'percent' } },
-        ],
-        maxDurationDays: 5,
-      };
-
-      // Act (wall-clock phases are measured for the report, nothing waits on them)
-      const launchStarted = Date.now();
-      const launched = await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: { definition, audience: { clv: { min: 104, max: 104 } } } });
-      const launchMs = Date.now() - launchStarted;
-      try {
-        await runtime.settle();
-      } finally {
-        engine.startExecution = realStart;
-      }
-      const startMs = Date.now() - launchStarted - launchMs;
-      const executions = await executionsOf(journeyId);
-      const journey = await call(runtime, 'GET', `/v1/journeys/${journeyId}`, marketer);
-
-      // Assess
-      expect(launched.status).toBe(202);
-      expect(journey.body.progress).toMatchObject({ enrolled: count, queued: treatedNames.size, started: treatedNames.size });
-      expect(throttled).toBeGreaterThan(count / 10);
-      expect(new Set(executions.map((record) => record.name))).toEqual(treatedNames);
-      expect([...startsByName.values()].filter((starts) => starts > 1)).toEqual([]);
-      console.info(
-        `${count} enrolled, ${treatedNames.size} executions started, ${throttled} StartExecution calls throttled; ` +
-          `seed ${(seedMs / 1000).toFixed(1)} s, launch API ${launchMs} ms, launch and starts ${(startMs / 1000).toFixed(1)} s`,
-      );
-    },
-    Math.max(300_000, scaleCount * 150),
-  );
-
-  // Runs last: once a summary exists, later previews would answer from it.
-  it('previews from the audience summary the journeys feature computes from the scores, and exactly on request', async () => {
-    // Prepare: 40 users alone in the top CLV band
-    const journeyId = 'it-preview-summary';
-    const userIds = await seedScoredUsers('summary', 40, 7_000);
-    const holdout = userIds.filter((userId) => isInHoldout(journeyId, userId, 0.1));
-    const body = { id: journeyId, defaultTier: 'R3', audience: { tiers: ['R3'], clv: { min: 5_000 } } };
-
-    // Act
-    const refreshed = await runtime.invoke('JourneysJourneyAudienceSummary', { force: true });
-    const began = Date.now();
-    const fromSummary = await call(runtime, 'POST', '/v1/journeys/preview', { ...marketer, body });
-    const summaryMs = Date.now() - began;
-    const exact = await call(runtime, 'POST', '/v1/journeys/preview', { ...marketer, body: { ...body, exact: true } });
-
-    // Assess
-    expect(refreshed).toMatchObject({ kind: 'refreshed' });
-    expect(fromSummary.status).toBe(200);
-    expect(fromSummary.body).toMatchObject({ source: 'audience-summary', exact: true, matched: 40, reachable: 40, ageHours: 0, transitionsPerTreatedUser: 10 });
-    expect(Math.abs(Number(fromSummary.body.holdout) - holdout.length)).toBeLessThanOrEqual(4);
-    expect((fromSummary.body.costUsd as { total: number }).total).toBeGreaterThan(0);
-    expect(exact.body).toMatchObject({ source: 'scan', exact: true, matched: 40, holdout: holdout.length, treatment: 40 - holdout.length });
-    console.info(`preview from the audience summary answered in ${summaryMs} ms`);
   });
 });

@@ -54,6 +54,7 @@ const reading = fc
         holdout,
         contacted: !holdout && drawn.contacted,
         skippedReasons: [],
+        notSentReasons: [],
         delivered: !holdout && drawn.contacted,
         opened: drawn.opened,
         clicked: false,
