@@ -245,7 +245,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the marketer console in Chromium, on the
             variants: [{ id: 'plain' }, { id: 'coupon', templateId: 'recall-r3', offer: { kind: 'coupon', value: 10, unit: 'percent' } }],
           },
           { kind: 'wait', days: 3 },
-          { kind: 'send', channels: ['email'], templateId: 'recall-r3' },
+          { kind: 'send', channels: ['email'], templateId: 'recall-r3', offer: { kind: 'coupon', value: 10, unit: 'percent' } },
         ],
         maxDurationDays: 30,
         rollout: { stages: [{ share: 0.5, minHours: 3, minSample: 1 }, { share: 1 }], guardrails: { maxUnsubscribeRate: 0 } },
