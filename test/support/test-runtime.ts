@@ -57,3 +57,20 @@ export async function call(
   const text = await response.text();
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
+
+/** The local name of the template table whose logical id starts with `logicalIdPrefix` (e.g. `UsersTable`). */
+export function tableNamed(runtime: LocalRuntime, logicalIdPrefix: string): string {
+  const found = [...runtime.tables].find(([logicalId]) => logicalId.startsWith(logicalIdPrefix));
+  if (!found) throw new Error(`no table ${logicalIdPrefix} in the local runtime`);
+  return found[1];
+}
+
+/**
+ * Moves the forward-only clock to the next noon UTC: sends at whole days after it stay out of
+ * UTC users' quiet hours (21:00–09:00).
+ */
+export function moveToNextNoonUtc(runtime: LocalRuntime): void {
+  const now = runtime.clock.now();
+  const noon = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 12));
+  runtime.clock.setTo(noon.getTime() > now.getTime() ? noon : new Date(noon.getTime() + 86_400_000));
+}

@@ -9,7 +9,7 @@ import { DEFAULT_GLOBAL_CONTROL, isInGlobalControl, RolloutPlan, rolloutStageOf,
 import { isInHoldout } from '../../../shared/domain/journeys';
 import type { HealthAlert } from '../../../shared/domain/health';
 import type { MessageLogEntry } from '../../../shared/domain/messaging';
-import { call, startTestRuntime } from '../../support/test-runtime';
+import { call, startTestRuntime, tableNamed, moveToNextNoonUtc } from '../../support/test-runtime';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -25,14 +25,11 @@ beforeAll(async () => {
   // The global control group at its default share: its users must get nothing from these journeys.
   runtime = await startTestRuntime({ globalControlShare: DEFAULT_GLOBAL_CONTROL.share });
   documents = DynamoDBDocumentClient.from(runtime.dynamodb.client);
-  const usersTable = [...runtime.tables].find(([logicalId]) => logicalId.startsWith('UsersTable'))![1];
-  operationsTable = [...runtime.tables].find(([logicalId]) => logicalId.startsWith('OperationsTable'))![1];
+  const usersTable = tableNamed(runtime, 'UsersTable');
+  operationsTable = tableNamed(runtime, 'OperationsTable');
   scores = new DynamoScoreReader(documents, usersTable);
   profiles = new DynamoUserStore(documents, usersTable, 400);
-  // Noon UTC keeps every send out of the UTC users' quiet hours.
-  const now = runtime.clock.now();
-  const noon = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 12));
-  runtime.clock.setTo(noon.getTime() > now.getTime() ? noon : new Date(noon.getTime() + DAY));
+  moveToNextNoonUtc(runtime);
 }, 120_000);
 afterAll(async () => {
   await runtime?.stop();

@@ -11,7 +11,7 @@ import { journeyKeys } from '../../../shared/adapters/journeys/journey-keys';
 import type { ScoreItem } from '../../../shared/adapters/journeys/score-reader';
 import type { ExecutionRecord } from '../../../infra/local/step-functions/execution-store';
 import type { MessageLogEntry } from '../../../shared/domain/messaging';
-import { call, startTestRuntime } from '../../support/test-runtime';
+import { call, startTestRuntime, tableNamed, moveToNextNoonUtc } from '../../support/test-runtime';
 
 export const DAY = 86_400_000;
 
@@ -47,15 +47,11 @@ export function useRecallRuntime(): void {
   beforeAll(async () => {
     runtime = await startTestRuntime();
     documents = DynamoDBDocumentClient.from(runtime.dynamodb.client);
-    usersTable = [...runtime.tables].find(([logicalId]) => logicalId.startsWith('UsersTable'))![1];
-    operationsTable = [...runtime.tables].find(([logicalId]) => logicalId.startsWith('OperationsTable'))![1];
+    usersTable = tableNamed(runtime, 'UsersTable');
+    operationsTable = tableNamed(runtime, 'OperationsTable');
     profiles = new DynamoUserStore(documents, usersTable, 400);
     machineArn = runtime.stateMachineArn('JourneysRecallJourneyStateMachine');
-    // Sends happen at launch time plus whole days: noon UTC keeps them out of the UTC users' quiet
-    // hours (21:00-09:00). The clock only moves forward, so go to the next noon.
-    const now = runtime.clock.now();
-    const noon = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 12));
-    runtime.clock.setTo(noon.getTime() > now.getTime() ? noon : new Date(noon.getTime() + DAY));
+    moveToNextNoonUtc(runtime);
   });
   afterAll(async () => {
     await runtime?.stop();

@@ -7,7 +7,7 @@ import { journeyKeys } from '../../../shared/adapters/journeys/journey-keys';
 import { DynamoScoreReader } from '../../../shared/adapters/journeys/score-reader';
 import { composeJourneys } from '../../../shared/composition/journeys';
 import { isInHoldout, journeyExecutionName } from '../../../shared/domain/journeys';
-import { call, startTestRuntime } from '../../support/test-runtime';
+import { call, startTestRuntime, tableNamed, moveToNextNoonUtc } from '../../support/test-runtime';
 
 /**
  * The recall journey's failure path: CheckExitAndSend's Catch goes to RecordFailure (a direct
@@ -29,13 +29,10 @@ let machineArn: string;
 beforeAll(async () => {
   runtime = await startTestRuntime();
   documents = DynamoDBDocumentClient.from(runtime.dynamodb.client);
-  usersTable = [...runtime.tables].find(([logicalId]) => logicalId.startsWith('UsersTable'))![1];
-  operationsTable = [...runtime.tables].find(([logicalId]) => logicalId.startsWith('OperationsTable'))![1];
+  usersTable = tableNamed(runtime, 'UsersTable');
+  operationsTable = tableNamed(runtime, 'OperationsTable');
   machineArn = runtime.stateMachineArn('JourneysRecallJourneyStateMachine');
-  // Noon UTC keeps the sends out of the UTC users' quiet hours (21:00-09:00).
-  const now = runtime.clock.now();
-  const noon = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 12));
-  runtime.clock.setTo(noon.getTime() > now.getTime() ? noon : new Date(noon.getTime() + DAY));
+  moveToNextNoonUtc(runtime);
 }, 240_000);
 afterAll(async () => {
   await runtime?.stop();

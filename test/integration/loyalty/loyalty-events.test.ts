@@ -5,7 +5,7 @@ import { dynamoDocumentClient } from '../../../shared/adapters/dynamodb/client';
 import { loyaltyKeys } from '../../../shared/adapters/loyalty/loyalty-keys';
 import { addLocalDays, growthEntryIdOf, isoWeekOf, localDayOf, rewardIds, type LocalDay } from '../../../shared/domain/loyalty';
 import { MS_PER_DAY, wallClockAsUtcMs, wallClockAt } from '../../../shared/domain/common';
-import { call, startTestRuntime } from '../../support/test-runtime';
+import { call, startTestRuntime, tableNamed } from '../../support/test-runtime';
 import { createProfile, freshUser, moveTo } from './loyalty-fixtures';
 
 /** The first local day after tomorrow on which `timeZone`'s clocks move forward (noon to noon is 23 hours). */
@@ -167,7 +167,7 @@ describe('growth level changes', () => {
     // Assess
     expect(runtime.streamFailures).toEqual([]);
     expect(await pointsOf(userId)).toMatchObject({ growth: 1200, level: 'vip' });
-    const usersTable = [...runtime.tables].find(([logicalId]) => logicalId.startsWith('UsersTable'))![1];
+    const usersTable = tableNamed(runtime, 'UsersTable');
     const changeId = rewardIds.levelChange(userId, growthEntryIdOf({ kind: 'purchase', userId, eventId: `${userId}-o1` }));
     const recorded = await dynamoDocumentClient().send(
       new GetCommand({ TableName: usersTable, Key: { pk: loyaltyKeys.userPk(userId), sk: loyaltyKeys.levelChangeSk(changeId) } }),

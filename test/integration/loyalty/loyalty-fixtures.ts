@@ -14,16 +14,10 @@ import {
   type LoyaltyPorts,
   type LoyaltyRules,
 } from '../../../shared/domain/loyalty';
-import { call } from '../../support/test-runtime';
+import { call, tableNamed } from '../../support/test-runtime';
 
 export function freshUser(prefix = 'loy'): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
-}
-
-function tableOf(runtime: LocalRuntime, logicalPrefix: string): string {
-  const found = [...runtime.tables].find(([logicalId]) => logicalId.startsWith(logicalPrefix));
-  if (!found) throw new Error(`no ${logicalPrefix} in the local runtime`);
-  return found[1];
 }
 
 /** The default rules the deployed functions run with. */
@@ -42,7 +36,7 @@ export function defaultRules(): LoyaltyRules {
 /** The loyalty ports over the runtime's real tables and virtual clock, with the given rules. */
 export function servicesOn(runtime: LocalRuntime, rules: LoyaltyRules = defaultRules()): LoyaltyPorts {
   return loyaltyPortsOver({
-    tables: { client: dynamoDocumentClient(), usersTable: tableOf(runtime, 'UsersTable'), operationsTable: tableOf(runtime, 'OperationsTable') },
+    tables: { client: dynamoDocumentClient(), usersTable: tableNamed(runtime, 'UsersTable'), operationsTable: tableNamed(runtime, 'OperationsTable') },
     rules,
     clock: runtime.clock,
     aggregateRetentionDays: 400,

@@ -5,7 +5,7 @@ import { dynamoDocumentClient } from '../../../shared/adapters/dynamodb/client';
 import { loyaltyKeys } from '../../../shared/adapters/loyalty/loyalty-keys';
 import { MS_PER_DAY } from '../../../shared/domain/common';
 import { addLocalDays, type LocalDay } from '../../../shared/domain/loyalty';
-import { call, startTestRuntime } from '../../support/test-runtime';
+import { call, startTestRuntime, tableNamed } from '../../support/test-runtime';
 import { createProfile, dayAhead, freshUser, moveTo } from './loyalty-fixtures';
 
 const SHANGHAI = 'Asia/Shanghai';
@@ -18,7 +18,7 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-const usersTable = () => [...runtime.tables].find(([logicalId]) => logicalId.startsWith('UsersTable'))![1];
+const usersTable = () => tableNamed(runtime, 'UsersTable');
 const pointsOf = async (userId: string) =>
   (await call(runtime, 'GET', `/v1/users/${userId}/points`)).body as { points: number; growth: number; level: string; history: Array<{ reason: string }> };
 const programsOf = async (userId: string) =>

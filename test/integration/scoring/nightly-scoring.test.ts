@@ -6,7 +6,7 @@ import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store';
 import { daysBetween, isActiveDay } from '../../../shared/domain/events/daily-activity';
 import { isInHoldout, journeyExecutionName } from '../../../shared/domain/journeys';
 import { RunSummary, StoredScore } from '../../../shared/domain/scoring-run';
-import { call, startTestRuntime } from '../../support/test-runtime';
+import { call, startTestRuntime, tableNamed } from '../../support/test-runtime';
 
 const USERS = 500;
 const DAY = 86_400_000;
@@ -14,12 +14,6 @@ const DAY = 86_400_000;
 let runtime: LocalRuntime;
 let documents: DynamoDBDocumentClient;
 let usersTable: string;
-
-function tableNamed(prefix: string): string {
-  const found = [...runtime.tables].find(([logicalId]) => logicalId.startsWith(prefix));
-  if (!found) throw new Error(`no table ${prefix}`);
-  return found[1];
-}
 
 const machineArn = () => runtime.stateMachineArn('ScoringNightlyScoringStateMachine');
 const executionArnOf = (runId: string) => `${machineArn().replace(':stateMachine:', ':execution:')}:${runId}`;
@@ -81,10 +75,10 @@ let runDate: string;
 beforeAll(async () => {
   runtime = await startTestRuntime();
   documents = DynamoDBDocumentClient.from(runtime.dynamodb.client);
-  usersTable = tableNamed('UsersTable');
+  usersTable = tableNamed(runtime, 'UsersTable');
   await seedPopulation(
     documents,
-    { users: usersTable, events: tableNamed('EventsTable'), operations: tableNamed('OperationsTable') },
+    { users: usersTable, events: tableNamed(runtime, 'EventsTable'), operations: tableNamed(runtime, 'OperationsTable') },
     { users: USERS, days: 180, seed: 11, endDate: runtime.clock.now() },
   );
   await runtime.settle();
