@@ -33,7 +33,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * - launch throughput: enrollments per second from POST /v1/journeys until the launch workflow's
  *   selection is done (matched, enrolled only if absent, queued), against the raw BatchWriteItem
  *   rate of the same items (member item and enrollment record per user) in the same run;
- * - preview latency at USERS scored users, from the audience summary, against the exact preview
+ * - preview latency at USERS scored users, from the audience summary, against the exact count
  *   that reads every score.
  */
 export async function runJourneyBenchmarks(): Promise<BenchRow[]> {
@@ -137,10 +137,18 @@ export async function runJourneyBenchmarks(): Promise<BenchRow[]> {
       await call(runtime, 'POST', '/v1/journeys/preview', body);
       return performance.now() - started;
     };
+    // The exact count: POST (202), then its progress until the count workflow answers the preview.
+    const counted = async () => {
+      const started = performance.now();
+      const accepted = await call(runtime, 'POST', '/v1/journeys/preview', { ...previewBody, exact: true });
+      for (let count = accepted; count.status === 'counting'; count = await call(runtime, 'GET', String(accepted.location)))
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      return performance.now() - started;
+    };
     const summaryMs: number[] = [];
     const exactMs: number[] = [];
     for (let i = 0; i < PREVIEW_CALLS; i++) summaryMs.push(await timed(previewBody));
-    for (let i = 0; i < 2; i++) exactMs.push(await timed({ ...previewBody, exact: true }));
+    for (let i = 0; i < 2; i++) exactMs.push(await counted());
 
     return [
       {
@@ -156,7 +164,7 @@ export async function runJourneyBenchmarks(): Promise<BenchRow[]> {
         name: `journey preview from the audience summary (${USERS} scored users, median of ${PREVIEW_CALLS})`,
         measured: median(summaryMs),
         unit: 'ms',
-        baselineName: 'exact preview reading every score',
+        baselineName: 'exact count through the count workflow (POST until its preview is done)',
         baseline: median(exactMs),
         ratio: median(summaryMs) / median(exactMs),
         target: '< 1,000 ms',

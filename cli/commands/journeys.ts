@@ -105,14 +105,43 @@ async function followLaunch(options: CommonOptions, journeyId: string): Promise<
   return { journeyId, status: journey.status, ...progress };
 }
 
+/**
+ * Follows an exact count (a preview answered 202) with a progress bar over its scan segments until
+ * it is done (the bar on stderr); answers its preview. `--no-follow` answers the accepted count instead.
+ */
+async function followCount(options: CommonOptions, accepted: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const path = String(accepted.location);
+  let count = accepted;
+  const counting = progressBar('counting', Number(count.totalSegments));
+  while (count.status === 'counting') {
+    counting.update(Number(count.segmentsDone), `${String(count.matchedSoFar)} matched so far`);
+    await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
+    count = await request(options, 'GET', path);
+  }
+  counting.update(Number(count.segmentsDone), `${String(count.matchedSoFar)} matched`);
+  counting.stop();
+  if (count.status === 'failed') {
+    const failure = count.failure as { error: string; cause: string };
+    throw new Error(`the count ${String(count.countId)} failed (${failure.error}: ${failure.cause}); run the preview again to count again`);
+  }
+  return count.preview as Record<string, unknown>;
+}
+
 /** `rekindle journeys preview|launch|list|status|pause|resume|stop|report`. */
 export function registerJourneyCommands(program: Command): void {
   const journeys = program.command('journeys').description('recall journeys: preview, launch, watch, control and report');
 
   withLaunchOptions(journeys.command('preview').description('dry run from the nightly audience summary: who a launch reaches, holdout, messages and cost'))
-    .option('--exact', 'count from the scores as they are now instead of the summary')
+    .option('--exact', 'count exactly from the scores as they are now (the launch workflow selecting without enrolling) instead of the summary')
+    .option('--no-follow', 'with a count: answer once it is accepted, without following it (GET its location later)')
     .action(async (options: LaunchOptions & { exact?: boolean }) => {
-      const preview = await request(options, 'POST', '/v1/journeys/preview', { ...launchBody(options), ...(options.exact ? { exact: true } : {}) });
+      const answer = await request(options, 'POST', '/v1/journeys/preview', { ...launchBody(options), ...(options.exact ? { exact: true } : {}) });
+      // 202: an exact count was started (asked for, or no audience summary yet).
+      if (answer.countId !== undefined && options.follow === false) {
+        output(Boolean(options.json), answer, () => `counting ${String(answer.countId)} (${String(answer.reason)}); follow it: GET ${String(answer.location)}`);
+        return;
+      }
+      const preview = answer.countId !== undefined ? await followCount(options, answer) : answer;
       output(Boolean(options.json), preview, () => {
         const cost = preview.costUsd as Record<string, unknown>;
         const messages = preview.expectedMessages as Record<string, unknown>;
@@ -127,7 +156,7 @@ export function registerJourneyCommands(program: Command): void {
         const source =
           preview.source === 'audience-summary'
             ? `  from the audience summary of ${String(preview.scoredOn)} (${String(preview.ageHours)} h old)${preview.exact ? '' : `; at most: ${(preview.inexactCriteria as string[]).join(', ')} fall inside a band, --exact counts them`}; holdout as its expected share`
-            : '  counted from the scores now';
+            : `  counted exactly from the scores at ${String(preview.countedAt)}`;
         return [
           source,
           `journey ${String(preview.journeyId)}: ${String(preview.matched)} matched, ${String(preview.reachable)} reachable, ${String(preview.alreadyEnrolled)} already enrolled, ${String(preview.holdout)} held out, ${String(preview.treatment)} treated`,

@@ -4,7 +4,9 @@ import type { StoredJourney } from '../../shared/domain/journeys/stored-journey'
 
 /** `POST /v1/journeys/preview`: the dry run and where its counts come from. */
 export type PreviewAnswer = JourneyLaunchPreview & {
-  source: 'audience-summary' | 'scores';
+  source: 'audience-summary' | 'count';
+  /** When an exact count counted the last page. */
+  countedAt?: string;
   scoredOn?: string;
   ageHours?: number;
   exact: boolean;

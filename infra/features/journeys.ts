@@ -136,6 +136,31 @@ export class JourneysFeature extends Construct {
       true,
     );
 
+    // The exact preview: the launch's selection, counted by its own task, enrolling nobody.
+    const countSegment = journeyFunction(
+      'JourneyCountSegment',
+      'functions/journey-count-segment/handler.ts',
+      'Count workflow: counts one scan segment as a launch selects it',
+      Duration.minutes(5),
+    );
+    const countWorkflow = new JourneyLaunchWorkflow(this, 'CountWorkflow', {
+      launchSegment: countSegment,
+      operationsTable: data.operationsTable,
+      maxConcurrency: LAUNCH_MAX_CONCURRENCY,
+      mode: 'count',
+    });
+    NagSuppressions.addResourceSuppressions(
+      countWorkflow.stateMachine,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: 'The count workflow may invoke every version of its task function (<function arn>:*), the grant CDK writes for a Lambda task; nothing else.',
+          appliesTo: [{ regex: '/^Resource::<JourneysJourneyCountSegment[A-Z0-9]+\\.Arn>:\\*$/g' }],
+        },
+      ],
+      true,
+    );
+
     const autoEnroll = journeyFunction(
       'JourneyAutoEnroll',
       'functions/journey-auto-enroll/handler.ts',
@@ -190,9 +215,10 @@ export class JourneysFeature extends Construct {
     const preview = journeyFunction(
       'JourneyPreview',
       'functions/journey-preview/handler.ts',
-      'POST /v1/journeys/preview: the dry run of a launch, from the audience summary',
-      Duration.minutes(2),
+      'POST /v1/journeys/preview: the dry run of a launch, from the audience summary, or an exact count started',
     );
+    preview.addEnvironment(JOURNEY_ENV.countStateMachineArn, countWorkflow.stateMachine.stateMachineArn);
+    countWorkflow.stateMachine.grantStartExecution(preview);
     // Hourly, so the summary follows each night's scores within the hour with no hook inside scoring.
     const audienceSummary = journeyFunction(
       'JourneyAudienceSummary',
@@ -211,6 +237,7 @@ export class JourneysFeature extends Construct {
     const report = journeyFunction('JourneyReport', 'functions/journey-report/handler.ts', 'GET /v1/journeys/{id}/report', Duration.minutes(2));
 
     context.addRoute(apigw.HttpMethod.POST, '/v1/journeys/preview', preview, 'marketer');
+    context.addRoute(apigw.HttpMethod.GET, '/v1/journeys/preview/{countId}', preview, 'marketer');
     context.addRoute(apigw.HttpMethod.POST, '/v1/journeys', launch, 'marketer');
     context.addRoute(apigw.HttpMethod.GET, '/v1/journeys', list, 'marketer');
     context.addRoute(apigw.HttpMethod.GET, '/v1/journeys/{journeyId}', get, 'marketer');
@@ -224,6 +251,7 @@ export class JourneysFeature extends Construct {
       launch,
       launchSegment,
       finishLaunch,
+      countSegment,
       autoEnroll,
       lifecycleEntry,
       control,

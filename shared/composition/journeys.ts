@@ -4,7 +4,7 @@
  *
  * Every journey handler gets the two tables; only some get the launch queue (the launch segment
  * task, automatic recall, the step task), the state machine (control, the starter) or the launch
- * workflow (the launch API). Those adapters are built on
+ * workflow (the launch API) or the count workflow (the preview API). Those adapters are built on
  * first use, and reading their configuration then throws naming the missing variable, so a handler
  * fails at cold start for what it uses and never for what it does not.
  */
@@ -23,12 +23,14 @@ import {
   JourneyStarterConfig,
   JourneyTablesConfig,
   JourneyControlConfig,
+  JourneyCountWorkflowConfig,
 } from '../adapters/journeys/journey-config';
 import { MessengerJourneySender } from '../adapters/journeys/journey-sender';
 import { DynamoJourneyStore } from '../adapters/journeys/journey-store';
 import { DynamoLaunchProgressStore } from '../adapters/journeys/launch-progress-store';
 import { SqsLaunchQueue } from '../adapters/journeys/launch-queue';
-import { StepFunctionsLaunchWorkflow } from '../adapters/journeys/launch-workflow';
+import { StepFunctionsCountWorkflow, StepFunctionsLaunchWorkflow } from '../adapters/journeys/launch-workflow';
+import { DynamoAudienceCountStore } from '../adapters/journeys/audience-count-store';
 import { DynamoScoreReader } from '../adapters/journeys/score-reader';
 import { DynamoSuppressionList, MESSAGING_DEFAULTS } from '../adapters/messaging';
 import { composeMessaging } from './messaging';
@@ -63,6 +65,9 @@ function compose(env: NodeJS.ProcessEnv): ComposedJourneys {
   const launchWorkflow = once(
     () => new StepFunctionsLaunchWorkflow(stepFunctionsClient(), readConfig(JourneyLaunchWorkflowConfig, env)[JOURNEY_ENV.launchStateMachineArn]),
   );
+  const countWorkflow = once(
+    () => new StepFunctionsCountWorkflow(stepFunctionsClient(), readConfig(JourneyCountWorkflowConfig, env)[JOURNEY_ENV.countStateMachineArn]),
+  );
   const startsPerSecond = once(() => readConfig(JourneyStarterConfig, env)[JOURNEY_ENV.startRatePerSecond]);
   const sender = once(
     () => new MessengerJourneySender(composeMessaging().messenger, { clock: runtimeClock, profiles: users, activity }, MESSAGING_DEFAULTS.appUrl),
@@ -73,6 +78,7 @@ function compose(env: NodeJS.ProcessEnv): ComposedJourneys {
     enrollments: new DynamoEnrollmentStore(client, tables),
     scores: new DynamoScoreReader(client, tables.users),
     launches: new DynamoLaunchProgressStore(client, tables.operations),
+    counts: new DynamoAudienceCountStore(client, tables.operations),
     summaries: new DynamoAudienceSummaryStore(client, tables.operations),
     scoringRuns: { latestFinished: async () => (await scoringRuns.latestSummary()) ?? undefined },
     activity,
@@ -88,6 +94,9 @@ function compose(env: NodeJS.ProcessEnv): ComposedJourneys {
     },
     get launchWorkflow() {
       return launchWorkflow();
+    },
+    get countWorkflow() {
+      return countWorkflow();
     },
     get sender() {
       return sender();

@@ -46,7 +46,7 @@ export async function call(
   method: string,
   path: string,
   options: { body?: unknown; rawBody?: string; contentType?: string; auth?: 'ingest' | 'marketer' | 'none'; apiKey?: string } = {},
-): Promise<{ status: number; body: Record<string, unknown> }> {
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const headers: Record<string, string> = {};
   const auth = options.auth ?? (method === 'GET' ? 'marketer' : 'ingest');
   if (auth === 'ingest') headers['x-api-key'] = options.apiKey ?? runtime.credentials.ingestKey;
@@ -55,7 +55,7 @@ export async function call(
   if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
   const response = await fetch(`${runtime.apiUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: response.headers };
 }
 
 /** The local name of the template table whose logical id starts with `logicalIdPrefix` (e.g. `UsersTable`). */

@@ -6,6 +6,7 @@ import { FieldError, LoadState, Metric, RequestError, Section, shade, ShareBar, 
 import { html } from '../html';
 import { fmt, t } from '../i18n/i18n';
 import type { PreviewAnswer } from '../journey-types';
+import { askPreview } from '../preview';
 import { hrefOf } from '../router';
 
 interface TiersAnswer {
@@ -166,7 +167,7 @@ function Builder() {
     let current = true;
     updating.value = true;
     const timer = setTimeout(() => {
-      api<PreviewAnswer>('POST', '/v1/journeys/preview', { defaultTier: pricedAs.value, audience: filterOf(draft) }).then(
+      askPreview({ defaultTier: pricedAs.value, audience: filterOf(draft) }).then(
         (answer) => {
           if (!current) return;
           preview.value = answer;

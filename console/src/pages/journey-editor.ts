@@ -6,6 +6,7 @@ import { ConfirmDialog, RequestError, Section } from '../components';
 import { html } from '../html';
 import { fmt, t, type MessageKey } from '../i18n/i18n';
 import type { PreviewAnswer } from '../journey-types';
+import { askPreview } from '../preview';
 import {
   getAt,
   journeyDraft,
@@ -611,7 +612,7 @@ export function JourneyEditor(props: { onLaunched: () => void }) {
   const askToLaunch = async (event: Event) => {
     event.preventDefault();
     try {
-      preview.value = await api<PreviewAnswer>('POST', '/v1/journeys/preview', body());
+      preview.value = await askPreview(body());
       error.value = null;
       confirming.value = true;
     } catch (failure) {

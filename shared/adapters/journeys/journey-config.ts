@@ -8,6 +8,7 @@ export const JOURNEY_ENV = {
   launchQueueUrl: 'JOURNEY_LAUNCH_QUEUE_URL',
   startRatePerSecond: 'JOURNEY_START_RATE_PER_SECOND',
   launchStateMachineArn: 'JOURNEY_LAUNCH_STATE_MACHINE_ARN',
+  countStateMachineArn: 'JOURNEY_COUNT_STATE_MACHINE_ARN',
 } as const;
 
 /** Every journey handler reads the two tables and the aggregate retention (for the user store). */
@@ -21,6 +22,8 @@ export const JourneyStarterConfig = JourneyTablesConfig.extend({
 });
 
 export const JourneyLaunchWorkflowConfig = JourneyTablesConfig.extend({ [JOURNEY_ENV.launchStateMachineArn]: z.string().startsWith('arn:') });
+
+export const JourneyCountWorkflowConfig = JourneyTablesConfig.extend({ [JOURNEY_ENV.countStateMachineArn]: z.string().startsWith('arn:') });
 
 export const JourneyControlConfig = JourneyTablesConfig.extend({ [JOURNEY_ENV.stateMachineArn]: z.string().startsWith('arn:') });
 

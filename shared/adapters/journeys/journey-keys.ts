@@ -19,6 +19,11 @@
  *   (a later entry of a journey users may re-enter: sk JOURNEY#<journeyId>#ENTRY#<nnn>#STEP#<nn> and …#EXIT;
  *   the ENROLLMENT record keeps the entries: count, last entry and its event, last exit, refused entries)
  *
+ * Operations table, for exact counts (POST /v1/journeys/preview with "exact", kept a week by TTL):
+ *   pk COUNT#<countId>                        sk COUNT        the launch it previews (definition, audience), when asked
+ *                                                             for; failure, written by the count workflow's Catch
+ *   pk COUNT#<countId>                        sk SEGMENT#<nn> the count workflow's checkpoint of scan segment nn
+ *
  * Operations table, for lifecycle journeys: pk JOURNEY#<journeyId>#LAUNCH sk REFUSED: refused entries by reason.
  * Users table: sk LIFECYCLE#FIRST#<kind>: the user's first event of a kind (session, purchase, feature_use#<f>).
  */
@@ -40,6 +45,8 @@ export const journeyKeys = {
   launchPk: (journeyId: string) => `JOURNEY#${journeyId}#LAUNCH`,
   launchSegmentSk: (segment: number) => `SEGMENT#${String(segment).padStart(2, '0')}`,
   launchStartedSk: 'STARTED',
+  countKey: (countId: string) => ({ pk: `COUNT#${countId}`, sk: 'COUNT' }),
+  countSegmentSk: (segment: number) => `SEGMENT#${String(segment).padStart(2, '0')}`,
   userPk: (userId: string) => `USER#${userId}`,
   userPrefix: (journeyId: string) => `JOURNEY#${journeyId}#`,
   enrollmentSk: (journeyId: string) => `JOURNEY#${journeyId}#ENROLLMENT`,

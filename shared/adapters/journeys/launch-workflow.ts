@@ -1,5 +1,5 @@
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { LAUNCH_SCAN_SEGMENTS, type LaunchWorkflow } from '../../domain/journeys';
+import { LAUNCH_SCAN_SEGMENTS, type CountWorkflow, type LaunchWorkflow } from '../../domain/journeys';
 import { LaunchWorkflowUnavailable } from './errors';
 
 /** The launch workflow's execution name of an attempt: deterministic, so starting it twice starts it once. */
@@ -31,6 +31,27 @@ export class StepFunctionsLaunchWorkflow implements LaunchWorkflow {
         cause: error,
         retryAfterSeconds: 2,
       });
+    }
+  }
+}
+
+/**
+ * Starts the count state machine (the launch workflow's selection, counting: see
+ * workflows/journey-launch.ts) for an exact count, named for its id.
+ */
+export class StepFunctionsCountWorkflow implements CountWorkflow {
+  constructor(
+    private readonly client: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  async start(countId: string): Promise<void> {
+    const input = { countId, segments: [...Array(LAUNCH_SCAN_SEGMENTS).keys()], totalSegments: LAUNCH_SCAN_SEGMENTS };
+    try {
+      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: `count_${countId}`, input: JSON.stringify(input) }));
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return;
+      throw new LaunchWorkflowUnavailable(`the count workflow of ${countId} could not be started`, { cause: error, retryAfterSeconds: 2 });
     }
   }
 }

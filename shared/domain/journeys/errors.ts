@@ -60,6 +60,14 @@ export class JourneyNotFound extends NotFoundError {
   }
 }
 
+/** No exact count of that id: never asked for, or gone (counts are kept a week). */
+export class AudienceCountNotFound extends NotFoundError {
+  override readonly name = 'AudienceCountNotFound';
+  constructor(countId: string) {
+    super(`no audience count ${countId} (counts are kept a week)`);
+  }
+}
+
 /** The id is taken by a journey with another definition, or one no longer running. */
 export class JourneyAlreadyExists extends ConflictError {
   override readonly name = 'JourneyAlreadyExists';

@@ -24,6 +24,7 @@ export * from './launch-request';
 export * from './ports';
 export * from './launch-progress';
 export * from './audience-summary';
+export * from './audience-count';
 export * from './lifecycle';
 export * from './journey-step-report';
 export * from './template-variables';

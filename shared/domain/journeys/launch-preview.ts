@@ -138,56 +138,114 @@ function emptyTierPreview(): TierPreview {
   return { matched: 0, reachable: 0, alreadyEnrolled: 0, holdout: 0, treatment: 0 };
 }
 
+/** Counts of matched users in a tier's row. */
+const TierPreviewCounts = z.object({
+  matched: z.number().int().min(0),
+  reachable: z.number().int().min(0),
+  alreadyEnrolled: z.number().int().min(0),
+  holdout: z.number().int().min(0),
+  treatment: z.number().int().min(0),
+});
+
+const count = z.number().int().min(0);
+
 /**
- * Previews a launch of `definition` on already matched users. Unreachable users are left out of
+ * What a preview counts, user by user: sums over any split of the matched users (the exact
+ * count's scan pages add up to the same counts as one pass), priced only at the end.
+ */
+export const PreviewCounts = z.object({
+  matched: count,
+  unreachable: z.object({ unsubscribed: count, sunset: count, 'no-reachable-channel': count }),
+  alreadyEnrolled: count,
+  holdout: count,
+  treatment: count,
+  perTier: z.object({
+    R1: TierPreviewCounts,
+    R2: TierPreviewCounts,
+    R3: TierPreviewCounts,
+    R4: TierPreviewCounts,
+    R5: TierPreviewCounts,
+    untiered: TierPreviewCounts,
+  }),
+  messages: z.object({ email: count, sms: count, push: count }),
+});
+export type PreviewCounts = z.infer<typeof PreviewCounts>;
+
+export function emptyPreviewCounts(): PreviewCounts {
+  return {
+    matched: 0,
+    unreachable: { unsubscribed: 0, sunset: 0, 'no-reachable-channel': 0 },
+    alreadyEnrolled: 0,
+    holdout: 0,
+    treatment: 0,
+    perTier: Object.fromEntries([...RECALL_TIERS, 'untiered' as const].map((tier) => [tier, emptyTierPreview()])) as Record<PreviewTierKey, TierPreview>,
+    messages: { email: 0, sms: 0, push: 0 },
+  };
+}
+
+const sumRecord = <K extends string>(a: Record<K, number>, b: Record<K, number>): Record<K, number> =>
+  Object.fromEntries(Object.keys(a).map((key) => [key, a[key as K] + b[key as K]])) as Record<K, number>;
+
+export function addPreviewCounts(a: PreviewCounts, b: PreviewCounts): PreviewCounts {
+  return {
+    matched: a.matched + b.matched,
+    unreachable: sumRecord(a.unreachable, b.unreachable),
+    alreadyEnrolled: a.alreadyEnrolled + b.alreadyEnrolled,
+    holdout: a.holdout + b.holdout,
+    treatment: a.treatment + b.treatment,
+    perTier: Object.fromEntries(
+      Object.keys(a.perTier).map((tier) => [tier, sumRecord(a.perTier[tier as PreviewTierKey], b.perTier[tier as PreviewTierKey])]),
+    ) as Record<PreviewTierKey, TierPreview>,
+    messages: sumRecord(a.messages, b.messages),
+  };
+}
+
+/**
+ * Counts already matched users for a launch of `definition`. Unreachable users are left out of
  * both groups, and so are `members` (ids of users already enrolled in the journey, who keep that
  * enrollment); then the holdout is drawn among the rest, so treatment and holdout come from the
  * same population and the lift compares like with like.
  */
-export function previewJourneyLaunch(
-  definition: JourneyDefinition,
-  matchedUsers: Iterable<ScoredUser>,
-  members: ReadonlySet<string> = new Set(),
-  prices: CostPrices = DEFAULT_COST_PRICES,
-  assumptions: CostAssumptions = DEFAULT_COST_ASSUMPTIONS,
-): JourneyLaunchPreview {
-  const plan = compileJourneyPlan(definition);
-  const sendSteps = plan.steps.flatMap((step) => (step.kind === 'send' ? [step] : []));
+export function countPreview(definition: JourneyDefinition, matchedUsers: Iterable<ScoredUser>, members: ReadonlySet<string> = new Set()): PreviewCounts {
+  const sendSteps = compileJourneyPlan(definition).steps.flatMap((step) => (step.kind === 'send' ? [step] : []));
   const journeyChannels = new Set(sendSteps.flatMap((step) => step.channels));
-  const perTier = Object.fromEntries([...RECALL_TIERS, 'untiered' as const].map((tier) => [tier, emptyTierPreview()])) as Record<PreviewTierKey, TierPreview>;
-  const unreachable: Record<UnreachableReason, number> = { unsubscribed: 0, sunset: 0, 'no-reachable-channel': 0 };
-  const messages: PerChannel<number> = { email: 0, sms: 0, push: 0 };
-  let matched = 0;
-  let alreadyEnrolled = 0;
-  let holdout = 0;
-  let treatment = 0;
-
+  const counts = emptyPreviewCounts();
   for (const user of matchedUsers) {
-    matched += 1;
-    const tierRow = perTier[user.tier ?? 'untiered'];
+    counts.matched += 1;
+    const tierRow = counts.perTier[user.tier ?? 'untiered'];
     tierRow.matched += 1;
     const reason = unreachableReason(user, journeyChannels);
     if (reason !== undefined) {
-      unreachable[reason] += 1;
+      counts.unreachable[reason] += 1;
       continue;
     }
     tierRow.reachable += 1;
     if (members.has(user.userId)) {
-      alreadyEnrolled += 1;
+      counts.alreadyEnrolled += 1;
       tierRow.alreadyEnrolled += 1;
       continue;
     }
     if (isInHoldout(definition.id, user.userId, definition.holdoutShare)) {
-      holdout += 1;
+      counts.holdout += 1;
       tierRow.holdout += 1;
       continue;
     }
-    treatment += 1;
+    counts.treatment += 1;
     tierRow.treatment += 1;
     const userChannels = new Set(reachableChannels(user));
-    for (const step of sendSteps) for (const channel of step.channels) if (userChannels.has(channel)) messages[channel] += 1;
+    for (const step of sendSteps) for (const channel of step.channels) if (userChannels.has(channel)) counts.messages[channel] += 1;
   }
+  return counts;
+}
 
+/** The preview of counted users: the counts, their messages and the launch's price. */
+export function previewFromCounts(
+  definition: JourneyDefinition,
+  counts: PreviewCounts,
+  prices: CostPrices = DEFAULT_COST_PRICES,
+  assumptions: CostAssumptions = DEFAULT_COST_ASSUMPTIONS,
+): JourneyLaunchPreview {
+  const { matched, unreachable, alreadyEnrolled, holdout, treatment, perTier, messages } = counts;
   const { transitionsPerTreatedUser, usage, costUsd } = priceLaunch(definition, { enrolled: holdout + treatment, treatment, messages }, prices, assumptions);
   return {
     journeyId: definition.id,
@@ -203,6 +261,17 @@ export function previewJourneyLaunch(
     usage,
     costUsd,
   };
+}
+
+/** Previews a launch of `definition` on already matched users in one pass (see {@link countPreview}). */
+export function previewJourneyLaunch(
+  definition: JourneyDefinition,
+  matchedUsers: Iterable<ScoredUser>,
+  members: ReadonlySet<string> = new Set(),
+  prices: CostPrices = DEFAULT_COST_PRICES,
+  assumptions: CostAssumptions = DEFAULT_COST_ASSUMPTIONS,
+): JourneyLaunchPreview {
+  return previewFromCounts(definition, countPreview(definition, matchedUsers, members), prices, assumptions);
 }
 
 /**

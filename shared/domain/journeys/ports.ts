@@ -12,6 +12,7 @@ import type { JourneyStatus } from './journey-lifecycle';
 import type { PlanSendStep } from './journey-plan';
 import type { ExitRecord, StepRecord, UserJourneyRecords } from './journey-records';
 import type { AudienceSummary } from './audience-summary';
+import type { AudienceCount, CountCheckpoint } from './audience-count';
 import type { BranchScore, EntryHistory, ReentryRefusal } from './lifecycle';
 import type { SegmentCheckpoint } from './launch-progress';
 import type { CreateJourneyOutcome, EnrollOnceOutcome, EnrollmentMessage, JourneyMember, LaunchCounts, StartOutcome, StoredJourney } from './stored-journey';
@@ -125,6 +126,23 @@ export interface LaunchProgressStore {
   started(journeyId: string): Promise<number>;
 }
 
+/** Exact counts asked for before a launch, and their segments' checkpoints. */
+export interface AudienceCountStore {
+  /** Stores a new count; its id is new. */
+  create(count: AudienceCount): Promise<void>;
+  get(countId: string): Promise<AudienceCount | undefined>;
+  checkpoint(countId: string, segment: number): Promise<CountCheckpoint | undefined>;
+  checkpoints(countId: string): Promise<CountCheckpoint[]>;
+  /** As {@link LaunchProgressStore.saveCheckpoint}: only over the checkpoint the page started from. */
+  saveCheckpoint(countId: string, checkpoint: CountCheckpoint, previousPages: number): Promise<boolean>;
+}
+
+/** The count workflow: the launch's selection over scan segments, counting instead of enrolling. */
+export interface CountWorkflow {
+  /** Starts the count under a name of its id; a count already started is fine. */
+  start(countId: string): Promise<void>;
+}
+
 /** The nightly audience summary, as the journeys feature keeps it. */
 export interface AudienceSummaryStore {
   latest(): Promise<AudienceSummary | undefined>;
@@ -209,6 +227,8 @@ export interface JourneyPorts {
   starter: ExecutionStarter;
   launches: LaunchProgressStore;
   launchWorkflow: LaunchWorkflow;
+  counts: AudienceCountStore;
+  countWorkflow: CountWorkflow;
   summaries: AudienceSummaryStore;
   scoringRuns: ScoringRuns;
   killSwitch: KillSwitch;

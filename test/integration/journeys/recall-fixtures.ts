@@ -162,3 +162,18 @@ export async function comeBack(userId: string): Promise<void> {
   const answer = await call(runtime, 'POST', '/v1/events', { body: { events: [{ eventId: `${userId}-back-${at}`, userId, type: 'session', timestamp: at }] } });
   expect(answer.status).toBe(202);
 }
+
+/**
+ * Asks for a preview that answers with an exact count (202: `exact`, or no audience summary yet)
+ * and follows the count workflow until it is done or failed; answers the first answer and the last.
+ */
+export async function previewByCount(body: Record<string, unknown>): Promise<{ asked: Awaited<ReturnType<typeof call>>; counted: Record<string, unknown> }> {
+  const asked = await call(runtime, 'POST', '/v1/journeys/preview', { ...marketer, body });
+  expect(asked.status, JSON.stringify(asked.body)).toBe(202);
+  for (;;) {
+    await runtime.settle();
+    const counted = await call(runtime, 'GET', String(asked.body.location), marketer);
+    expect(counted.status, JSON.stringify(counted.body)).toBe(200);
+    if (counted.body.status !== 'counting') return { asked, counted: counted.body };
+  }
+}

@@ -23,6 +23,7 @@ import {
   memberItem,
   failureRecordOf,
   comeBack,
+  previewByCount,
 } from './recall-fixtures';
 
 useRecallRuntime();
@@ -39,7 +40,7 @@ describe('an R3 recall journey on the local runtime', () => {
     const returningHoldout = holdout.slice(0, 1);
 
     // Act: preview, launch, first send at once; day 1 some come back; steps on day 3 and day 10
-    const preview = await call(runtime, 'POST', '/v1/journeys/preview', { ...marketer, body: launchBody });
+    const preview = await previewByCount(launchBody);
     const launched = await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: launchBody });
     await runtime.settle();
     const { progress: launchedProgress, status: launchedStatus } = (await call(runtime, 'GET', `/v1/journeys/${journeyId}`, marketer)).body;
@@ -54,8 +55,14 @@ describe('an R3 recall journey on the local runtime', () => {
     const report = await call(runtime, 'GET', `/v1/journeys/${journeyId}/report`, marketer);
 
     // Assess
-    expect(preview.status).toBe(200);
-    expect(preview.body).toMatchObject({ matched: 60, reachable: 60, holdout: holdout.length, treatment: treated.length, transitionsPerTreatedUser: 10 });
+    expect(preview.asked.body).toMatchObject({ reason: 'no-summary', status: 'counting' });
+    expect(preview.counted.preview).toMatchObject({
+      matched: 60,
+      reachable: 60,
+      holdout: holdout.length,
+      treatment: treated.length,
+      transitionsPerTreatedUser: 10,
+    });
     expect(launched.status).toBe(202);
     expect(launched.body).toMatchObject({ journeyId, status: 'launching', relaunch: false });
     expect(launchedProgress).toMatchObject({

@@ -3,7 +3,17 @@ import { isInHoldout, journeyExecutionName } from '../../../shared/domain/journe
 import { composeJourneys } from '../../../shared/composition/journeys';
 import { call } from '../../support/test-runtime';
 
-import { seededRandom, scaleEnrollments, runtime, machineArn, useRecallRuntime, seedScoredUsers, marketer, executionsOf } from './recall-fixtures';
+import {
+  seededRandom,
+  scaleEnrollments,
+  runtime,
+  machineArn,
+  useRecallRuntime,
+  seedScoredUsers,
+  marketer,
+  executionsOf,
+  previewByCount,
+} from './recall-fixtures';
 
 useRecallRuntime();
 
@@ -158,19 +168,34 @@ describe('an R3 recall journey on the local runtime', () => {
   );
 
   // Runs last: once a summary exists, later previews would answer from it.
-  it('previews from the audience summary the journeys feature computes from the scores, and exactly on request', async () => {
-    // Prepare: 40 users alone in the top CLV band
+  it('previews from the audience summary the journeys feature computes from the scores, and by an exact count on request', async () => {
+    // Prepare: 40 users alone in the top CLV band; the first exact count's task will fail for good on its first page
     const journeyId = 'it-preview-summary';
     const userIds = await seedScoredUsers('summary', 40, 7_000);
     const holdout = userIds.filter((userId) => isInHoldout(journeyId, userId, 0.1));
     const body = { id: journeyId, defaultTier: 'R3', audience: { tiers: ['R3'], clv: { min: 5_000 } } };
+    const scores = composeJourneys().scores;
+    const realPage = scores.scoredUsersPage.bind(scores);
+    let failures = 0;
 
     // Act
     const refreshed = await runtime.invoke('JourneysJourneyAudienceSummary', { force: true });
     const began = Date.now();
     const fromSummary = await call(runtime, 'POST', '/v1/journeys/preview', { ...marketer, body });
     const summaryMs = Date.now() - began;
-    const exact = await call(runtime, 'POST', '/v1/journeys/preview', { ...marketer, body: { ...body, exact: true } });
+    let failedCount: Awaited<ReturnType<typeof previewByCount>>;
+    let exact: Awaited<ReturnType<typeof previewByCount>>;
+    scores.scoredUsersPage = async (criteria, page) => {
+      if (failures++ === 0) throw Object.assign(new Error('injected: the score scan failed'), { name: 'InjectedCountFailure' });
+      return realPage(criteria, page);
+    };
+    try {
+      failedCount = await previewByCount({ ...body, exact: true });
+      exact = await previewByCount({ ...body, exact: true });
+    } finally {
+      scores.scoredUsersPage = realPage;
+    }
+    const unknown = await call(runtime, 'GET', '/v1/journeys/preview/no-such-count', marketer);
 
     // Assess
     expect(refreshed).toMatchObject({ kind: 'refreshed' });
@@ -178,7 +203,12 @@ describe('an R3 recall journey on the local runtime', () => {
     expect(fromSummary.body).toMatchObject({ source: 'audience-summary', exact: true, matched: 40, reachable: 40, ageHours: 0, transitionsPerTreatedUser: 10 });
     expect(Math.abs(Number(fromSummary.body.holdout) - holdout.length)).toBeLessThanOrEqual(4);
     expect((fromSummary.body.costUsd as { total: number }).total).toBeGreaterThan(0);
-    expect(exact.body).toMatchObject({ source: 'scan', exact: true, matched: 40, holdout: holdout.length, treatment: 40 - holdout.length });
+    expect(failedCount.asked.headers.get('location')).toBe(failedCount.asked.body.location);
+    expect(failedCount.asked.body).toMatchObject({ status: 'counting', reason: 'exact', journeyId, segmentsDone: 0, totalSegments: 8 });
+    expect(failedCount.counted).toMatchObject({ status: 'failed', failure: { error: 'InjectedCountFailure' } });
+    expect(exact.counted).toMatchObject({ status: 'done', segmentsDone: 8, matchedSoFar: 40 });
+    expect(exact.counted.preview).toMatchObject({ source: 'count', exact: true, matched: 40, holdout: holdout.length, treatment: 40 - holdout.length });
+    expect(unknown.status).toBe(404);
     console.info(`preview from the audience summary answered in ${summaryMs} ms`);
   });
 });

@@ -1,6 +1,7 @@
 import { fixedClock } from '../../../shared/domain/common';
 import type { JourneyPorts } from '../../../shared/domain/journeys';
 import { InMemoryActivityReader } from './activity-reader';
+import { InMemoryAudienceCountStore, RecordingCountWorkflow } from './audience-count-store';
 import { FakeScoringRuns, InMemoryAudienceSummaryStore } from './audience-summary-store';
 import { InMemoryEnrollmentStore } from './enrollment-store';
 import { InMemoryFirstEventClaims } from './first-event-claims';
@@ -27,6 +28,8 @@ export function fakeJourneyPorts(now = new Date('2026-03-02T09:00:00.000Z')) {
     starter: new InMemoryExecutionStarter(),
     launches: new InMemoryLaunchProgressStore(),
     launchWorkflow: new RecordingLaunchWorkflow(),
+    counts: new InMemoryAudienceCountStore(),
+    countWorkflow: new RecordingCountWorkflow(),
     summaries: new InMemoryAudienceSummaryStore(),
     scoringRuns: new FakeScoringRuns(),
     killSwitch: new FakeKillSwitch(),

@@ -26,22 +26,31 @@ describe('previewLaunch and the audience summary', () => {
     const preview = await previewLaunch(request, ports);
 
     // Assess
-    expect(preview).toMatchObject({ source: 'audience-summary', exact: true, matched: 30 });
+    expect(preview).toMatchObject({ kind: 'summary', preview: { source: 'audience-summary', exact: true, matched: 30 } });
+    expect(ports.countWorkflow.started).toEqual([]);
   });
 
-  it('reads the scores as they are now when asked for an exact count, or before any summary exists', async () => {
+  it('starts an exact count when asked for one, or before any summary exists, reading no score in the request', async () => {
     // Prepare
     const ports = portsWithUsers(30);
+    ports.scores.scoredUsers = async () => {
+      throw new Error('a preview reads no score itself');
+    };
+    ports.scores.scoredUsersPage = async () => {
+      throw new Error('a preview reads no score page itself');
+    };
     const before = await previewLaunch(request, ports);
-    await refreshAudienceSummary(ports, { force: true });
-    ports.scores.users.splice(0, 10);
+    ports.summaries.summary = { scoredOn: '2026-03-01', computedAt: ports.clock.now().toISOString(), users: 30, cells: [] };
 
     // Act
     const exact = await previewLaunch(request, ports, { exact: true });
 
     // Assess
-    expect(before).toMatchObject({ source: 'scan', exact: true, matched: 30 });
-    expect(exact).toMatchObject({ source: 'scan', exact: true, matched: 20 });
+    expect(before).toMatchObject({ kind: 'counting', reason: 'no-summary', count: { status: 'counting', segmentsDone: 0 } });
+    expect(exact).toMatchObject({ kind: 'counting', reason: 'exact', count: { status: 'counting' } });
+    const ids = [before, exact].map((outcome) => (outcome.kind === 'counting' ? outcome.count.countId : ''));
+    expect(ports.countWorkflow.started).toEqual(ids);
+    expect(new Set(ids).size).toBe(2);
   });
 
   it('recomputes the summary once a scoring run finished since the last one, and only then', async () => {
