@@ -101,7 +101,7 @@ function describeSeeding(progress: SeedingProgress | null): string {
   const counts = `${progress.done}/${progress.total} users, ${progress.events} events`;
   switch (progress.state) {
     case 'seeding':
-      return `under way: ${counts}`;
+      return progress.resuming ? `resuming where it stopped (${progress.total} users)` : `under way: ${counts}`;
     case 'done':
       return `done: ${counts}`;
     case 'stopped':
@@ -116,6 +116,8 @@ function seedingReporter(say: (line: string) => void): (progress: SeedingProgres
   let bar: ReturnType<typeof progressBar> | undefined;
   return (progress) => {
     if (progress.state === 'seeding') {
+      // A resumed seeding shows its bar once it has read where it stopped.
+      if (progress.resuming) return;
       bar ??= progressBar('seeding users', progress.total);
       bar.update(progress.done, `${progress.events} events`);
       return;

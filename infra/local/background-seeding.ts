@@ -22,6 +22,8 @@ export interface SeedingProgress {
   total: number;
   events: number;
   error?: string;
+  /** True until a resumed seeding has read where it stopped (`done` is 0 until then, not its position). */
+  resuming?: boolean;
 }
 
 /**
@@ -53,6 +55,8 @@ export class BackgroundSeeding {
   private constructor(
     private readonly file: string | null,
     private record: SeedRecord,
+    /** True when an interrupted seeding is taken up again. */
+    private readonly resumed = false,
   ) {}
 
   /**
@@ -65,7 +69,7 @@ export class BackgroundSeeding {
     if (file && existsSync(file)) {
       const record = SeedRecord.parse(JSON.parse(readFileSync(file, 'utf8')));
       if (record.complete) return null;
-      const seeding = new BackgroundSeeding(file, record);
+      const seeding = new BackgroundSeeding(file, record, true);
       // Raw events written before the interruption may still be ahead of the stream checkpoint.
       for (const event of seededRawEvents(seeding.request)) seeding.remember(event);
       return seeding;
@@ -107,7 +111,7 @@ export class BackgroundSeeding {
       this.progress = progress;
       onProgress(progress);
     };
-    update({ state: 'seeding', done: 0, total: this.record.users, events: 0 });
+    update({ state: 'seeding', done: 0, total: this.record.users, events: 0, ...(this.resumed ? { resuming: true } : {}) });
     this.running = seedPopulation(documents, tables, this.request, (done, total, events) => update({ state: 'seeding', done, total, events }), {
       beforeRawWrite: (events) => events.forEach((event) => this.remember(event)),
       signal: this.abort.signal,

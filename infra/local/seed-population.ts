@@ -63,6 +63,7 @@ export async function seedPopulation(
   let events: BehaviourEvent[] = [];
   let eventCount = 0;
   let done = startAt;
+  onProgress(done, request.users, 0);
   const flush = async () => {
     const aggregates = groupByUserDay(events).map(([userId, day, dayEvents]) => aggregateDay(userId, day, dayEvents));
     // Seeded history is written as aggregates (and profiles); raw events are kept only for the
