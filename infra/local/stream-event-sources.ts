@@ -59,8 +59,9 @@ const DESCRIBE_EVERY_MS = 10_000;
 const IDLE_POLL_MS = 250;
 const IDLE_POLL_MAX_MS = 2000;
 /**
- * Records a shard's shared reader keeps behind its tail for the mappings not there yet. A mapping
- * further behind (a slow consumer) reads with its own iterator, as each mapping did before.
+ * Records a shard's shared reader keeps behind its tail for the mappings not there yet (by
+ * default; `sharedRecordsLimit` sets another). A mapping further behind (a slow consumer) reads
+ * with its own iterator, as each mapping did before.
  */
 const SHARED_BUFFER_LIMIT = 50_000;
 
@@ -85,10 +86,11 @@ export class StreamEventSources {
     checkpointFile: string | null,
     /** Records no subscription gets (the local seeder's own writes); checkpointed as delivered. */
     skip: (record: _Record) => boolean = () => false,
+    options: { sharedRecordsLimit?: number } = {},
   ) {
     const streams = new DynamoDBStreamsClient({ endpoint: streamsEndpoint, ...clientOptions });
     const checkpoints = new Checkpoints(checkpointFile);
-    const readers = new SharedShardReaders(streams);
+    const readers = new SharedShardReaders(streams, options.sharedRecordsLimit ?? SHARED_BUFFER_LIMIT);
     const descriptions = new StreamDescriptions(dynamodb, streams);
     this.mappings = subscriptions.map(
       (subscription) => new MappingPoller(subscription, { dynamodb, streams, readers, descriptions, checkpoints, skip, failures: this.failures }),
@@ -107,6 +109,14 @@ export class StreamEventSources {
 
   async stop(): Promise<void> {
     await Promise.all(this.mappings.map((mapping) => mapping.stop()));
+  }
+
+  /**
+   * GetRecords pages the mappings of `functionName` read with their own iterators, not from a
+   * shared reader (a mapping starting at the tip, or further behind than the shared records).
+   */
+  ownPagesRead(functionName: string): number {
+    return this.mappings.filter((mapping) => mapping.functionName === functionName).reduce((total, mapping) => total + mapping.ownPagesRead, 0);
   }
 
   /**
@@ -170,6 +180,8 @@ class MappingPoller {
   private wake: (() => void) | undefined;
   /** This mapping's name as a consumer of the shared shard readers. */
   private readonly consumerId: string;
+  /** GetRecords pages read with this mapping's own iterator (see `StreamEventSources.ownPagesRead`). */
+  ownPagesRead = 0;
 
   constructor(
     private readonly subscription: StreamSubscription,
@@ -348,6 +360,7 @@ class MappingPoller {
         return [];
       }
       const page = await this.context.streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: GET_RECORDS_LIMIT }));
+      this.ownPagesRead += 1;
       shard.iterator = page.NextShardIterator;
       if (!shard.iterator) shard.closed = true;
       if (shard.closed) this.shardClosed = true;
@@ -496,12 +509,15 @@ class StreamDescriptions {
 class SharedShardReaders {
   private readonly readers = new Map<string, SharedShardReader>();
 
-  constructor(private readonly streams: DynamoDBStreamsClient) {}
+  constructor(
+    private readonly streams: DynamoDBStreamsClient,
+    private readonly recordsLimit: number,
+  ) {}
 
   of(streamArn: string, shardId: string): SharedShardReader {
     const key = `${streamArn}|${shardId}`;
     let reader = this.readers.get(key);
-    if (!reader) this.readers.set(key, (reader = new SharedShardReader(this.streams, streamArn, shardId)));
+    if (!reader) this.readers.set(key, (reader = new SharedShardReader(this.streams, streamArn, shardId, this.recordsLimit)));
     return reader;
   }
 
@@ -535,6 +551,8 @@ class SharedShardReader {
     private readonly streams: DynamoDBStreamsClient,
     private readonly streamArn: string,
     private readonly shardId: string,
+    /** Records kept behind the tail at most (SHARED_BUFFER_LIMIT by default). */
+    private readonly recordsLimit: number,
   ) {}
 
   /**
@@ -632,7 +650,7 @@ class SharedShardReader {
       if (slowest === undefined || compareSequence(position, slowest!) < 0) slowest = position;
     }
     let dropped = slowest === undefined ? 0 : (this.indexAfter(slowest) ?? 0);
-    dropped = Math.max(dropped, this.records.length - SHARED_BUFFER_LIMIT);
+    dropped = Math.max(dropped, this.records.length - this.recordsLimit);
     if (dropped <= 0) return;
     this.after = this.records[dropped - 1]!.dynamodb!.SequenceNumber!;
     this.records = this.records.slice(dropped);

@@ -217,6 +217,67 @@ describe('the local DynamoDB stream source redelivers as Lambda does, and the ag
     await runtime.dynamodb.client.send(new DeleteTableCommand({ TableName: tableName }));
   });
 
+  it('a mapping further behind than the shared records reads on its own, and still gets every record once and in order', async () => {
+    // Prepare: a fast and a slow mapping over one stream, the shared reader keeping at most 10 records.
+    const { tableName, userIds } = await streamWithSessions(1, 5);
+    const sessions = async (from: number, count: number) => {
+      const at = runtime.clock.now().getTime() - 3_600_000;
+      const events = Array.from({ length: count }, (_, i) =>
+        BehaviourEvent.parse({
+          eventId: `${userIds[0]}-x${from + i}`,
+          userId: userIds[0],
+          type: 'session',
+          timestamp: new Date(at + (from + i) * 1000).toISOString(),
+        }),
+      );
+      for (const event of events) await batchPut(documents, tableName, [rawEventItem(event, 400)], 1);
+    };
+    const seen = { fast: [] as string[], slow: [] as string[] };
+    let holdSlow = false;
+    const fast = subscription(tableName, async (event) => void seen.fast.push(...event.Records.map(sequenceOf)), { functionName: 'Fast' });
+    const slow = subscription(
+      tableName,
+      async (event) => {
+        seen.slow.push(...event.Records.map(sequenceOf));
+        if (!holdSlow) return;
+        holdSlow = false;
+        // While this batch is in the slow consumer, 30 more records come and the fast one reads
+        // them all, five at a time: the shared reader drops what is over 10 records behind.
+        for (let from = 0; from < 30; from += 5) {
+          await sessions(from, 5);
+          await sources.settle((name) => name === 'Fast');
+        }
+      },
+      { functionName: 'Slow', batchSize: 2 },
+    );
+    const sources = new StreamEventSources(
+      runtime.dynamodb.client,
+      runtime.dynamodb.endpoint,
+      { region: LOCAL_REGION, credentials: runtime.dynamodb.credentials },
+      [fast, slow],
+      null,
+      undefined,
+      { sharedRecordsLimit: 10 },
+    );
+    await sources.settle();
+    await sessions(100, 5);
+    holdSlow = true;
+
+    // Act
+    await sources.settle();
+    await sources.stop();
+
+    // Assess
+    expect(sources.failures).toEqual([]);
+    expect(seen.fast).toHaveLength(40);
+    for (const sequences of [seen.fast, seen.slow]) {
+      expect(sequences).toEqual([...seen.fast].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
+    }
+    expect(sources.ownPagesRead('Slow')).toBeGreaterThan(0);
+    expect(sources.ownPagesRead('Fast')).toBe(0);
+    await runtime.dynamodb.client.send(new DeleteTableCommand({ TableName: tableName }));
+  });
+
   it('resumes each mapping from its own checkpoint after a restart: nothing delivered again', async () => {
     // Prepare
     const { tableName } = await streamWithSessions(2, 3);
