@@ -33,6 +33,10 @@ export interface JourneysFeatureProps {
 const START_RATE_PER_SECOND = 250;
 /** Scan segments a launch selects at once: enrollment writes stay far under the tables' capacity. */
 const LAUNCH_MAX_CONCURRENCY = 4;
+/** TierChanged events an automatic-recall invocation enrolls at once (SQS batch, with a batching window). */
+const AUTO_ENROLL_BATCH = 100;
+/** Automatic-recall invocations at once: the starter, not enrollment, paces the executions. */
+const AUTO_ENROLL_MAX_CONCURRENCY = 2;
 /** The starter's maximum concurrency (event source mapping): 2 × 10-message batches in flight. */
 const STARTER_MAX_CONCURRENCY = 2;
 
@@ -161,18 +165,48 @@ export class JourneysFeature extends Construct {
       true,
     );
 
+    // Automatic recall is batched: EventBridge puts each TierChanged event on a queue, and the
+    // consumer enrolls up to a hundred at a time, one group write per journey, its starts going
+    // through the launch queue's paced starter. One Lambda invocation per event (the earlier rule
+    // target) cost an invocation, a journey list and a transaction per user on a night that moves
+    // thousands of users.
     const autoEnroll = journeyFunction(
       'JourneyAutoEnroll',
       'functions/journey-auto-enroll/handler.ts',
-      'TierChanged: enrolls the user in the new tier automatic journey',
+      'TierChanged queue: enrolls each batch of users in their new tier automatic journey',
+      Duration.minutes(1),
     );
     autoEnroll.addEnvironment(JOURNEY_ENV.launchQueueUrl, launchQueue.queueUrl);
     launchQueue.grantSendMessages(autoEnroll);
-    new events.Rule(this, 'TierChangedRule', {
-      description: 'Automatic recall: tier changes from nightly scoring',
-      eventPattern: { source: ['rekindle.scoring'], detailType: ['TierChanged'] },
-      targets: [new eventTargets.LambdaFunction(autoEnroll, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    const tierChangedFailures = new sqs.Queue(this, 'TierChangedFailures', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: data.key,
+      enforceSSL: true,
     });
+    const tierChangedQueue = new sqs.Queue(this, 'TierChangedQueue', {
+      // Six times the consumer's timeout, as AWS advises for a batching window.
+      visibilityTimeout: Duration.minutes(6),
+      retentionPeriod: Duration.days(4),
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: data.key,
+      enforceSSL: true,
+      deadLetterQueue: { queue: tierChangedFailures, maxReceiveCount: 10 },
+    });
+    new events.Rule(this, 'TierChangedRule', {
+      description: 'Automatic recall: tier changes from nightly scoring, queued for the batched consumer',
+      eventPattern: { source: ['rekindle.scoring'], detailType: ['TierChanged'] },
+      targets: [new eventTargets.SqsQueue(tierChangedQueue, { retryAttempts: 8, maxEventAge: Duration.hours(6), deadLetterQueue: tierChangedFailures })],
+    });
+    autoEnroll.addEventSource(
+      new SqsEventSource(tierChangedQueue, {
+        batchSize: AUTO_ENROLL_BATCH,
+        maxBatchingWindow: Duration.seconds(5),
+        maxConcurrency: AUTO_ENROLL_MAX_CONCURRENCY,
+        reportBatchItemFailures: true,
+      }),
+    );
+    context.alarmOnMessages(tierChangedFailures, 'TierChanged events not enrolled after 10 receives (or not delivered to the queue)');
 
     // Lifecycle entry: the raw-event stream, filtered to new events of the types a journey can enter on.
     const lifecycleEntry = journeyFunction(

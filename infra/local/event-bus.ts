@@ -5,7 +5,12 @@ export interface BusRule {
   name: string;
   busName: string;
   pattern: Record<string, unknown>;
-  targets: Array<{ id: string; deliver: (event: BusEvent) => Promise<void> }>;
+  targets: Array<{
+    id: string;
+    deliver: (event: BusEvent) => Promise<void>;
+    /** Delivers the matching events of one PutEvents call together (a queue target: one SendMessageBatch per 10). */
+    deliverAll?: (events: BusEvent[]) => Promise<void>;
+  }>;
 }
 
 export interface BusEvent {
@@ -46,7 +51,7 @@ export class LocalEventBus {
           return;
         }
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { Entries?: Array<Record<string, unknown>> };
-        const entries = (body.Entries ?? []).map((entry) => this.put(entry));
+        const entries = this.putAll(body.Entries ?? []);
         response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
         response.end(JSON.stringify({ FailedEntryCount: 0, Entries: entries.map((id) => ({ EventId: id })) }));
       });
@@ -73,32 +78,48 @@ export class LocalEventBus {
   }
 
   put(entry: Record<string, unknown>): string {
-    const event: BusEvent = {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': String(entry.DetailType ?? ''),
-      source: String(entry.Source ?? ''),
-      account: '000000000000',
-      time: (entry.Time ? new Date(entry.Time as string) : this.now()).toISOString(),
-      region: 'us-east-1',
-      resources: (entry.Resources as string[] | undefined) ?? [],
-      detail: JSON.parse(String(entry.Detail ?? '{}')) as unknown,
-    };
-    const busName = String(entry.EventBusName ?? 'default')
-      .split('/')
-      .pop()!;
-    for (const rule of this.rules) {
-      if (rule.busName !== busName || !matchesEventPattern(event, rule.pattern)) continue;
-      for (const target of rule.targets) {
-        const delivery = target
-          .deliver(event)
-          .then(() => void this.delivered.push({ rule: rule.name, target: target.id }))
-          .catch((error: unknown) => void this.delivered.push({ rule: rule.name, target: target.id, error: String(error) }));
+    return this.putAll([entry])[0]!;
+  }
+
+  /** One PutEvents call: each entry matched against the rules, each target given its matching events. */
+  putAll(entries: ReadonlyArray<Record<string, unknown>>): string[] {
+    const matched = new Map<BusRule['targets'][number], { rule: string; events: BusEvent[] }>();
+    const ids = entries.map((entry) => {
+      const event: BusEvent = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': String(entry.DetailType ?? ''),
+        source: String(entry.Source ?? ''),
+        account: '000000000000',
+        time: (entry.Time ? new Date(entry.Time as string) : this.now()).toISOString(),
+        region: 'us-east-1',
+        resources: (entry.Resources as string[] | undefined) ?? [],
+        detail: JSON.parse(String(entry.Detail ?? '{}')) as unknown,
+      };
+      const busName = String(entry.EventBusName ?? 'default')
+        .split('/')
+        .pop()!;
+      for (const rule of this.rules) {
+        if (rule.busName !== busName || !matchesEventPattern(event, rule.pattern)) continue;
+        for (const target of rule.targets) {
+          let group = matched.get(target);
+          if (!group) matched.set(target, (group = { rule: rule.name, events: [] }));
+          group.events.push(event);
+        }
+      }
+      return event.id;
+    });
+    for (const [target, { rule, events }] of matched) {
+      const deliveries = target.deliverAll ? [target.deliverAll(events)] : events.map((event) => target.deliver(event));
+      for (const sent of deliveries) {
+        const delivery = sent
+          .then(() => void this.delivered.push({ rule, target: target.id }))
+          .catch((error: unknown) => void this.delivered.push({ rule, target: target.id, error: String(error) }));
         this.pending.add(delivery);
         void delivery.finally(() => this.pending.delete(delivery));
       }
     }
-    return event.id;
+    return ids;
   }
 }
 

@@ -32,7 +32,14 @@ export interface LocalRuntimeOptions {
    * The demonstration population to seed on a fresh data store, behind the running API (an
    * interrupted seeding is finished on the next start); `GET /local/ready` reports its progress.
    */
-  seed?: SeedPlan & { onProgress?: (progress: SeedingProgress) => void };
+  seed?: SeedPlan & {
+    onProgress?: (progress: SeedingProgress) => void;
+    /**
+     * False leaves out the last 30 days of product health computed from the seeded aggregates
+     * (the scoring bench: scoring reads users, not the health series). Default true.
+     */
+    healthBackfill?: boolean;
+  };
   /** Progress lines for a person watching the start. */
   report?: (line: string) => void;
   /**
@@ -254,7 +261,7 @@ export class LocalRuntime {
     if (this.options.warmHandlers) void this.functions.load().catch((error: unknown) => report(`a handler failed to load: ${String(error)}`));
     // Once the population is in, its last 30 days of product health, from the seeded aggregates in one pass.
     this.seeding?.start(this.dynamodb.client, seedTablesOf(this.tables), this.options.seed?.onProgress, async () => {
-      await this.invoke('HealthHealthBackfill', { days: 30 });
+      if (this.options.seed?.healthBackfill !== false) await this.invoke('HealthHealthBackfill', { days: 30 });
     });
   }
 

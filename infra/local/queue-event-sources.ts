@@ -108,6 +108,22 @@ export class QueueEventSources {
     );
     const messages = answer.Messages ?? [];
     if (messages.length === 0) return 0;
+    // A receive takes at most 10 messages; a mapping of a larger batch size gathers more, as
+    // Lambda's poller does within its batching window, here as many as the queue holds right now
+    // (no wall-clock wait: locally, time is skipped).
+    while (messages.length < subscription.batchSize) {
+      const more = await this.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: subscription.queueUrl,
+          MaxNumberOfMessages: Math.min(10, subscription.batchSize - messages.length),
+          WaitTimeSeconds: 0,
+          MessageAttributeNames: ['All'],
+          AttributeNames: ['All'],
+        }),
+      );
+      if (!more.Messages?.length) break;
+      messages.push(...more.Messages);
+    }
     this.inFlight += 1;
     try {
       const records = messages.map((message) =>
@@ -122,20 +138,20 @@ export class QueueEventSources {
         failedIds = new Set(messages.map((message) => message.MessageId ?? ''));
       }
       const failed = messages.filter((message) => failedIds.has(message.MessageId ?? ''));
-      if (failed.length > 0) {
+      for (const group of tens(failed)) {
         await this.sqs.send(
           new ChangeMessageVisibilityBatchCommand({
             QueueUrl: subscription.queueUrl,
-            Entries: failed.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle!, VisibilityTimeout: 0 })),
+            Entries: group.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle!, VisibilityTimeout: 0 })),
           }),
         );
       }
       const done = messages.filter((message) => !failedIds.has(message.MessageId ?? ''));
-      if (done.length > 0) {
+      for (const group of tens(done)) {
         await this.sqs.send(
           new DeleteMessageBatchCommand({
             QueueUrl: subscription.queueUrl,
-            Entries: done.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })),
+            Entries: group.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })),
           }),
         );
       }
@@ -144,6 +160,13 @@ export class QueueEventSources {
       this.inFlight -= 1;
     }
   }
+}
+
+/** SQS batch requests take at most 10 entries. */
+function tens<T>(items: readonly T[]): T[][] {
+  const groups: T[][] = [];
+  for (let i = 0; i < items.length; i += 10) groups.push(items.slice(i, i + 10));
+  return groups;
 }
 
 function sqsRecord(message: Message, queueArn: string) {

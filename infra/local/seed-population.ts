@@ -33,6 +33,8 @@ export function seedTablesOf(tables: ReadonlyMap<string, string> | Record<string
 }
 
 const USERS_PER_FLUSH = 100;
+/** Flushes written at once. */
+const FLUSHES_IN_FLIGHT = 4;
 const RAW_DAYS = 2;
 const MARKER_KEY = { pk: 'SYSTEM#SEED', sk: 'PROGRESS' };
 
@@ -64,6 +66,12 @@ export async function seedPopulation(
   let eventCount = 0;
   let done = startAt;
   onProgress(done, request.users, 0);
+  // Flushes overlap (DynamoDB Local, like DynamoDB, writes several batches at once far faster than
+  // one after the other), but the marker moves in order: each flush's marker is written only once
+  // it and every flush before it are in, so an interruption resumes after the last user of an
+  // unbroken prefix and rewrites the rest (the same items: ids are deterministic).
+  let written: Promise<void> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
   const flush = async () => {
     const aggregates = groupByUserDay(events).map(([userId, day, dayEvents]) => aggregateDay(userId, day, dayEvents));
     // Seeded history is written as aggregates (and profiles); raw events are kept only for the
@@ -71,16 +79,28 @@ export async function seedPopulation(
     // events on a first start would take minutes on DynamoDB Local's on-disk store.
     const recent = events.filter((event) => isWrittenRaw(event, request));
     hooks.beforeRawWrite?.(recent);
-    await Promise.all([userStore.putProfiles(profiles), userStore.putMonthsFresh(aggregates), rawEvents.putAll(recent)]);
-    await client.send(
-      new PutCommand({
-        TableName: tables.operations,
-        Item: { ...MARKER_KEY, users: request.users, days: request.days, seed: request.seed, endDate: request.endDate.toISOString(), nextUserIndex: done },
-      }),
-    );
-    onProgress(done, request.users, eventCount);
+    const writes = Promise.all([userStore.putProfiles(profiles), userStore.putMonthsFresh(aggregates), rawEvents.putAll(recent)]);
+    const [nextUserIndex, eventsSoFar] = [done, eventCount];
+    written = Promise.all([written, writes]).then(async () => {
+      await client.send(
+        new PutCommand({
+          TableName: tables.operations,
+          Item: { ...MARKER_KEY, users: request.users, days: request.days, seed: request.seed, endDate: request.endDate.toISOString(), nextUserIndex },
+        }),
+      );
+      onProgress(nextUserIndex, request.users, eventsSoFar);
+    });
+    // Every chain is awaited below; this copy only keeps a failure from being reported unhandled
+    // while an earlier flush is awaited.
+    written.catch(() => undefined);
+    inFlight.push(written);
     profiles = [];
     events = [];
+    if (inFlight.length >= FLUSHES_IN_FLIGHT) await inFlight.shift();
+  };
+  const allWritten = async () => {
+    await written;
+    inFlight.length = 0;
   };
 
   const population = generatePopulation({
@@ -100,10 +120,14 @@ export async function seedPopulation(
     if (done % USERS_PER_FLUSH === 0) {
       await flush();
       // Stopping between flushes leaves the marker on the last user written: the next run resumes there.
-      if (hooks.signal?.aborted) return { users: done, events: eventCount, resumedFrom: startAt, stopped: true };
+      if (hooks.signal?.aborted) {
+        await allWritten();
+        return { users: done, events: eventCount, resumedFrom: startAt, stopped: true };
+      }
     }
   }
   if (profiles.length > 0 || done === startAt) await flush();
+  await allWritten();
   return { users: request.users, events: eventCount, resumedFrom: startAt, stopped: false };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { REPO_ROOT } from '../constructs/function-entry';
 import type { BusRule } from './event-bus';
@@ -265,11 +265,18 @@ export class TemplateBindings {
         }
         if (referenced?.resource.Type === 'AWS::SQS::Queue') {
           const url = this.queues.urlOf(referenced.resource);
-          return {
-            id,
-            deliver: async (event: unknown) =>
-              void (await this.queues.sqsClient().send(new SendMessageCommand({ QueueUrl: url, MessageBody: inputOf(event) }))),
+          const sendAll = async (events: unknown[]) => {
+            for (let i = 0; i < events.length; i += 10) {
+              const answer = await this.queues.sqsClient().send(
+                new SendMessageBatchCommand({
+                  QueueUrl: url,
+                  Entries: events.slice(i, i + 10).map((event, j) => ({ Id: String(j), MessageBody: inputOf(event) })),
+                }),
+              );
+              if (answer.Failed?.length) throw new Error(`${answer.Failed.length} events not put on ${url}: ${answer.Failed[0]?.Message ?? ''}`);
+            }
           };
+          return { id, deliver: (event: unknown) => sendAll([event]), deliverAll: sendAll };
         }
         throw new Error(`rule ${rule.logicalId}: the local bus cannot deliver to ${JSON.stringify(target.Arn)}`);
       });

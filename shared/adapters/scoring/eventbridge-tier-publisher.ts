@@ -11,7 +11,8 @@ export class TierEventsNotPublishedError extends UnavailableError {
 }
 
 const MAX_ROUNDS = 5;
-const CONCURRENCY = 4;
+/** PutEvents calls in flight per segment (8 segments: 80, far under the account's PutEvents quota). */
+const CONCURRENCY = 10;
 let eventBridge: EventBridgeClient | undefined;
 
 /** The process's EventBridge client (endpoint from the SDK environment; the local bus locally). */

@@ -48,8 +48,8 @@ export async function scoreSegment(
 ): Promise<SegmentTaskResult> {
   const counts = emptyCounts();
   const options = featureOptions(task.date, deps.settings);
-  // Writes of a page overlap the next page's scan; a failed write is kept (never left unhandled)
-  // and rethrown at the next flush, so the task fails and the state machine retries it.
+  // A page's events and writes overlap the next page's scan; a failure is kept (never left
+  // unhandled) and rethrown at the next flush, so the task fails and the state machine retries it.
   const pendingWrites: Promise<void>[] = [];
   let writeFailure: unknown = null;
   const flushWrites = async () => {
@@ -69,15 +69,19 @@ export async function scoreSegment(
       items.push(decision.item);
       if (decision.tierChange) changes.push(decision.tierChange);
     });
-    if (changes.length > 0) await deps.events.publish(changes);
     counts.tierChanges += changes.length;
     counts.itemsWritten += items.length;
-    if (items.length > 0) {
+    if (items.length > 0 || changes.length > 0) {
+      // The page's events, then its writes, overlap the next page's scan and scoring: waiting on
+      // the publish before reading on cost a round trip per PutEvents round of every page.
       pendingWrites.push(
-        deps.sink.write(items).then(
-          ({ writeUnits }) => void (counts.writeUnits += writeUnits),
-          (error: unknown) => void (writeFailure ??= error),
-        ),
+        (async () => {
+          if (changes.length > 0) await deps.events.publish(changes);
+          if (items.length > 0) {
+            const { writeUnits } = await deps.sink.write(items);
+            counts.writeUnits += writeUnits;
+          }
+        })().catch((error: unknown) => void (writeFailure ??= error)),
       );
       if (pendingWrites.length >= 2) await flushWrites();
     }

@@ -198,6 +198,49 @@ describe('an R3 recall journey on the local runtime', () => {
     expect(report?.body.text).toContain('you have not been by in the last 30 days');
   });
 
+  it('enrolls a batch of TierChanged events once each: a duplicate in the batch and a later redelivery start nothing twice, the holdout is recorded and not started', async () => {
+    // Prepare
+    const journeyId = 'it-r4-auto-batch';
+    const userIds = await seedScoredUsers('autobatch', 30, 107, 'R3');
+    const treated = userIds.filter((userId) => !isInHoldout(journeyId, userId, 0.1));
+    const holdout = userIds.filter((userId) => isInHoldout(journeyId, userId, 0.1));
+    const definition = {
+      id: journeyId,
+      name: 'auto batch',
+      tier: 'R4',
+      automatic: true,
+      steps: [
+        { kind: 'wait', days: 2 },
+        { kind: 'send', channels: ['email'], templateId: 'recall-r4', offer: { kind: 'coupon', value: 20, unit: 'percent' } },
+      ],
+      maxDurationDays: 5,
+    };
+    await call(runtime, 'POST', '/v1/journeys', { ...marketer, body: { definition, audience: { clv: { min: 999_999 } } } });
+    await runtime.settle();
+    const bus = new EventBridgeClient({});
+    const eventOf = (userId: string) => ({
+      Source: 'rekindle.scoring',
+      DetailType: 'TierChanged',
+      Detail: JSON.stringify({ userId, from: 'R3', to: 'R4', date: '2026-01-01' }),
+      Time: new Date(runtime.clock.now()),
+    });
+    const firstTime = userIds.map(eventOf);
+
+    // Act: every user in PutEvents calls of 10 (the scoring publisher's), the first user twice; then all again
+    for (let i = 0; i < firstTime.length; i += 10) await bus.send(new PutEventsCommand({ Entries: firstTime.slice(i, i + 10) }));
+    await bus.send(new PutEventsCommand({ Entries: [firstTime[0]!] }));
+    await runtime.settle();
+    for (let i = 0; i < firstTime.length; i += 10) await bus.send(new PutEventsCommand({ Entries: firstTime.slice(i, i + 10) }));
+    await runtime.settle();
+
+    // Assess
+    expect(holdout.length).toBeGreaterThan(0);
+    const executions = await executionsOf(journeyId);
+    expect(executions.map((record) => record.name).sort()).toEqual(treated.map((userId) => journeyExecutionName(journeyId, userId)).sort());
+    const members = await Promise.all(userIds.map((userId) => memberItem(journeyId, userId)));
+    expect(members.map((member) => member?.holdout)).toEqual(userIds.map((userId) => holdout.includes(userId)));
+  }, 120_000);
+
   it('defers a step that falls in the user’s quiet hours and sends it when they end', async () => {
     // Prepare: noon UTC is early morning in Los Angeles, inside 21:00-09:00
     const journeyId = 'it-quiet';

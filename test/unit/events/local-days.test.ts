@@ -35,6 +35,19 @@ describe('activeLocalDays', () => {
     expect(newYork).toEqual(['2026-10-31', '2026-11-01', '2026-11-02']);
   });
 
+  it('reads each quarter-hour’s own offset on a UTC day with a DST change in it', () => {
+    // Prepare: Santiago leaves DST at local midnight of 2026-04-04 (03:00Z on Apr 5: UTC-3, then
+    // UTC-4), so both 02:30Z and 03:30Z on Apr 5 are 23:30 on Apr 4 there; at the UTC day's start
+    // the offset is still UTC-3, which would put 03:30Z on Apr 5.
+    const events = [session('a', '2026-04-05T02:30:00Z'), session('b', '2026-04-05T03:30:00Z')];
+
+    // Act
+    const santiago = activeLocalDays(utcDays(events), 'America/Santiago');
+
+    // Assess
+    expect(santiago).toEqual(['2026-04-04']);
+  });
+
   it('counts message opens as no presence', () => {
     // Prepare
     const events: BehaviourEvent[] = [{ eventId: 'm', userId: 'u', type: 'message_open', messageId: 'x', timestamp: '2026-11-24T10:00:00Z' }];
