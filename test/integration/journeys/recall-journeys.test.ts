@@ -239,6 +239,10 @@ describe('an R3 recall journey on the local runtime', () => {
     expect(executions.map((record) => record.name).sort()).toEqual(treated.map((userId) => journeyExecutionName(journeyId, userId)).sort());
     const members = await Promise.all(userIds.map((userId) => memberItem(journeyId, userId)));
     expect(members.map((member) => member?.holdout)).toEqual(userIds.map((userId) => holdout.includes(userId)));
+
+    // Afterwards: later tests hand users over to R4 and expect no standing R4 journey to run.
+    expect((await call(runtime, 'POST', `/v1/journeys/${journeyId}/stop`, marketer)).status).toBe(200);
+    await runtime.settle();
   }, 120_000);
 
   it('defers a step that falls in the user’s quiet hours and sends it when they end', async () => {
