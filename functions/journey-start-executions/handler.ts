@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { LaunchQueueBody, type EnrollmentMessage } from '../../shared/domain/journeys';
+import { EnrollmentMessage } from '../../shared/domain/journeys';
 import { readingEachJourneyOnce, recordStartedExecutions, startEnrollment } from '../../shared/application/journeys/start-enrollment';
 import { logger } from '../../shared/adapters/observability/logger';
 import { countMetric, publishCountedMetrics } from '../../shared/adapters/observability/metrics';
@@ -22,12 +22,10 @@ const METRIC_OF = {
 } as const;
 
 /**
- * Consumes the launch queue: starts one execution per enrollment (a message carries several),
- * paced to the configured rate, under its deterministic name. "Already exists" is "already
- * enrolled"; a message that does not parse, or one of whose starts keeps failing
- * (StartExecutionFailed), is reported as a batch item failure and goes back to the queue to be
- * retried there (then to its dead-letter queue), so none is lost: its other enrollments, started
- * already, answer "already enrolled" then.
+ * Consumes the launch queue: starts one execution per enrollment, paced to the configured rate,
+ * under its deterministic name. "Already exists" is "already enrolled"; a message that does not
+ * parse, or whose start keeps failing (StartExecutionFailed), is reported as a batch item failure
+ * and goes back to the queue to be retried there (then to its dead-letter queue), so none is lost.
  */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -35,23 +33,17 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
   .handler(async (event, context) => {
     const ports = { journeys: readingEachJourneyOnce(journeys.journeys), starter: journeys.starter };
     const began = Date.now();
+    const position = new Map(event.Records.map((record, i) => [record.messageId, i]));
     const startedIn: string[] = [];
-    // Pacing is wall-clock: it protects the Step Functions quota, not business time. Each
-    // enrollment takes the next slot in the order the records come.
-    let slots = 0;
-    const startPaced = async (message: EnrollmentMessage, slot: number) => {
-      const due = began + (slot * 1000) / startsPerSecond;
-      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
-      const outcome = await startEnrollment(message, ports);
-      countMetric(METRIC_OF[outcome]);
-      if (outcome === 'started') startedIn.push(message.journeyId);
-    };
     const startOne = async (record: SQSRecord) => {
+      // Pacing is wall-clock: it protects the Step Functions quota, not business time.
+      const due = began + ((position.get(record.messageId) ?? 0) * 1000) / startsPerSecond;
+      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
       try {
-        const enrollments = LaunchQueueBody.parse(JSON.parse(record.body));
-        const settled = await Promise.allSettled(enrollments.map((message) => startPaced(message, slots++)));
-        const failed = settled.find((result) => result.status === 'rejected');
-        if (failed) throw failed.reason;
+        const message = EnrollmentMessage.parse(JSON.parse(record.body));
+        const outcome = await startEnrollment(message, ports);
+        countMetric(METRIC_OF[outcome]);
+        if (outcome === 'started') startedIn.push(message.journeyId);
       } catch (error) {
         logger.warn('enrollment not started; back to the queue', {
           messageId: record.messageId,

@@ -64,23 +64,5 @@ export const EnrollmentMessage = z.object({
 });
 export type EnrollmentMessage = z.infer<typeof EnrollmentMessage>;
 
-/**
- * Enrollments carried by one launch-queue message: ten messages go in a SendMessageBatch, so a
- * launch page queues a hundred enrollments a call, and the starter's batch of ten messages holds
- * up to a hundred starts.
- */
-export const ENROLLMENTS_PER_MESSAGE = 10;
-
-/**
- * A launch-queue message body: `{"enrollments": [...]}` with 1 to {@link ENROLLMENTS_PER_MESSAGE}
- * enrollments, or one enrollment on its own (the body written before messages carried several,
- * still read so that messages queued before an update start). Answers the enrollments.
- */
-export const LaunchQueueBody = z.union([
-  z.object({ enrollments: z.array(EnrollmentMessage).min(1).max(ENROLLMENTS_PER_MESSAGE) }).transform((body) => body.enrollments),
-  EnrollmentMessage.transform((enrollment) => [enrollment]),
-]);
-export type LaunchQueueBody = z.input<typeof LaunchQueueBody>;
-
 /** What starting one execution came to: `already-enrolled` when its deterministic name exists. */
 export type StartOutcome = 'started' | 'already-enrolled';
