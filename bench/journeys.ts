@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LocalRuntime } from '../infra/local/local-runtime';
 import { freePorts } from '../infra/local/preflight';
@@ -8,6 +9,14 @@ import { journeyKeys } from '../shared/adapters/journeys/journey-keys';
 import { DynamoScoreReader } from '../shared/adapters/journeys/score-reader';
 import { isInHoldout, journeyExecutionName } from '../shared/domain/journeys';
 import type { BenchRow } from './models';
+
+/** CPU seconds a process has used so far (user + system, from /proc on Linux; NaN elsewhere). */
+function cpuSecondsOf(pid: number | undefined): number {
+  const file = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(file)) return Number.NaN;
+  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 /** Scored users in the table (the preview's population) and launched (a CLV of their own picks them). */
 const USERS = Number(process.env.REKINDLE_BENCH_JOURNEY_USERS ?? 100_000);
@@ -83,6 +92,14 @@ export async function runJourneyBenchmarks(): Promise<BenchRow[]> {
     const members = userIds
       .slice(0, LAUNCHED)
       .map((userId) => ({ userId, tier: 'R3' as const, holdout: isInHoldout(baselineId, userId, 0.1), enrolledAt: now }));
+    // CPU of this process (the handlers, the engine, the emulators) and of DynamoDB Local, per phase:
+    // on a shared machine the steadier figure.
+    const cpu = () => ({ node: cpuSecondsOf(process.pid), dynamodb: cpuSecondsOf(runtime.dynamodb.pid) });
+    const cpuSince = (from: { node: number; dynamodb: number }) => {
+      const now = cpu();
+      return `${(now.node - from.node).toFixed(1)} s Node + ${(now.dynamodb - from.dynamodb).toFixed(1)} s DynamoDB Local CPU`;
+    };
+    const rawCpu = cpu();
     const rawStarted = performance.now();
     await Promise.all([
       batchPut(
@@ -105,6 +122,7 @@ export async function runJourneyBenchmarks(): Promise<BenchRow[]> {
       ),
     ]);
     const rawRate = LAUNCHED / ((performance.now() - rawStarted) / 1000);
+    const rawCpuUsed = cpuSince(rawCpu);
 
     // The launch: a wait first, so started executions only park on the clock.
     const definition = {
@@ -117,6 +135,7 @@ export async function runJourneyBenchmarks(): Promise<BenchRow[]> {
       ],
       maxDurationDays: 5,
     };
+    const launchCpu = cpu();
     const launchStarted = performance.now();
     await call(runtime, 'POST', '/v1/journeys', { definition, audience: { clv: { min: LAUNCH_CLV, max: LAUNCH_CLV } } });
     const answeredMs = performance.now() - launchStarted;
@@ -127,6 +146,7 @@ export async function runJourneyBenchmarks(): Promise<BenchRow[]> {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const launchRate = Number(progress.enrolled) / ((performance.now() - launchStarted) / 1000);
+    const launchCpuUsed = cpuSince(launchCpu);
     if (Number(progress.enrolled) !== LAUNCHED) throw new Error(`the launch enrolled ${String(progress.enrolled)} of ${LAUNCHED}`);
 
     // Preview: from the summary (after the journeys feature computes it), against the exact count.
@@ -152,10 +172,10 @@ export async function runJourneyBenchmarks(): Promise<BenchRow[]> {
 
     return [
       {
-        name: `journey launch through the workflow (${LAUNCHED} enrollments, 8 scan segments over ${USERS} scored users; the API answered in ${answeredMs.toFixed(0)} ms)`,
+        name: `journey launch through the workflow (${LAUNCHED} enrollments, 8 scan segments over ${USERS} scored users; the API answered in ${answeredMs.toFixed(0)} ms; ${launchCpuUsed}, ${String(progress.started)} started by then)`,
         measured: launchRate,
         unit: 'enrollments/s',
-        baselineName: 'raw BatchWriteItem of the same member and enrollment items',
+        baselineName: `raw BatchWriteItem of the same member and enrollment items (${rawCpuUsed})`,
         baseline: rawRate,
         ratio: launchRate / rawRate,
         target: 'ratio ≥ 0.7',

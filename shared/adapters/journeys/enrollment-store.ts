@@ -57,8 +57,10 @@ const MEMBERS_PER_TRANSACTION = 25;
 /** Group transactions in flight at once while enrolling a launch's page. */
 const GROUP_CONCURRENCY = 8;
 const MAX_ATTEMPTS = 8;
-/** BatchGetItem / BatchWriteItem calls in flight per table on the sole enroller's path. */
+/** BatchGetItem / BatchWriteItem calls in flight on the sole enroller's path. */
 const BATCH_CONCURRENCY = 8;
+/** Items per BatchWriteItem. */
+const WRITES_PER_BATCH = 25;
 
 /**
  * Per-user journey records under the user's own partition, and the journey's member items they
@@ -87,7 +89,7 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
   ): Promise<EnrollOnceOutcome[]> {
     const outcomes = new Map<string, EnrollOnceOutcome>();
     const distinct = new Set(members.map((member) => member.userId)).size === members.length;
-    if (options.soleEnroller && distinct) return this.enrollAsSoleEnroller(journeyId, members, executionNameOf);
+    if (options.soleEnroller && distinct) return this.enrollAsSoleEnroller(journeyId, members, executionNameOf, options.firstAttempt ?? false);
     if (!distinct || members.length < 2) {
       await forEachConcurrently(members, ENROLL_CONCURRENCY, async (member) => {
         outcomes.set(member.userId, await this.enrollOne(journeyId, member, executionNameOf(member.userId)));
@@ -102,39 +104,45 @@ export class DynamoEnrollmentStore implements EnrollmentStore {
 
   /**
    * The sole enroller's path (see {@link EnrollOptions.soleEnroller}): one consistent BatchGetItem
-   * per 100 members finds the enrollment records already there, then BatchWriteItem writes the
-   * missing ones: about the write units and round trips of plain batch writes, where a
-   * transaction per group costs several times more. The member items are written before the
-   * enrollment records, so a record that exists has its member item (as the transactions keep
-   * it); a page cut off between the two is done again, and what was read absent is still absent
-   * when written, there being no other enroller. A member whose record exists is answered
-   * `already-enrolled` with it and left alone (a step may have added its exit since).
+   * per 100 members finds the enrollment records already there (none can be on a first attempt,
+   * which skips the read), then BatchWriteItem writes the missing ones: about the write units and
+   * round trips of plain batch writes, where a transaction per group costs several times more.
+   * Each batch of member items is written before the enrollment records of the same members, so a
+   * record that exists has its member item (as the transactions keep it); a page cut off between
+   * the two is done again, and what was read absent is still absent when written, there being no
+   * other enroller. A member whose record exists is answered `already-enrolled` with it and left
+   * alone (a step may have added its exit since).
    */
   private async enrollAsSoleEnroller(
     journeyId: string,
     members: readonly JourneyMember[],
     executionNameOf: (userId: string) => string,
+    firstAttempt: boolean,
   ): Promise<EnrollOnceOutcome[]> {
-    const stored = await batchGet(
-      this.client,
-      this.tables.users,
-      members.map((member) => ({ pk: journeyKeys.userPk(member.userId), sk: journeyKeys.enrollmentSk(journeyId) })),
-      { consistentRead: true, concurrency: BATCH_CONCURRENCY },
-    );
+    const stored = firstAttempt
+      ? []
+      : await batchGet(
+          this.client,
+          this.tables.users,
+          members.map((member) => ({ pk: journeyKeys.userPk(member.userId), sk: journeyKeys.enrollmentSk(journeyId) })),
+          { consistentRead: true, concurrency: BATCH_CONCURRENCY },
+        );
     const enrolled = new Map(stored.map((item) => [String(item.userId), parseWith(JourneyMember, item)]));
     const absent = members.filter((member) => !enrolled.has(member.userId));
-    await batchPut(
-      this.client,
-      this.tables.operations,
-      absent.map((member) => this.memberItem(journeyId, member)),
-      BATCH_CONCURRENCY,
-    );
-    await batchPut(
-      this.client,
-      this.tables.users,
-      absent.map((member) => this.enrollmentItem(journeyId, member, executionNameOf(member.userId))),
-      BATCH_CONCURRENCY,
-    );
+    await forEachConcurrently(chunk(absent, WRITES_PER_BATCH), BATCH_CONCURRENCY, async (batch) => {
+      await batchPut(
+        this.client,
+        this.tables.operations,
+        batch.map((member) => this.memberItem(journeyId, member)),
+        1,
+      );
+      await batchPut(
+        this.client,
+        this.tables.users,
+        batch.map((member) => this.enrollmentItem(journeyId, member, executionNameOf(member.userId))),
+        1,
+      );
+    });
     return members.map((member): EnrollOnceOutcome => {
       const found = enrolled.get(member.userId);
       return found ? { kind: 'already-enrolled', member: found } : { kind: 'enrolled', member };

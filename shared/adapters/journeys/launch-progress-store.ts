@@ -1,13 +1,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { CorruptJourneyItem, SegmentCheckpoint, type LaunchProgressStore } from '../../domain/journeys';
 import { journeyKeys } from './journey-keys';
 
 /** Condition clauses of the checkpoint write, named so the update reads as the rule. */
 const checkpointClauses = {
-  /** The first checkpoint of a segment: none stored yet. */
-  first: 'attribute_not_exists(pk)',
+  /** The segment's first checkpoint: none stored yet. */
+  none: 'attribute_not_exists(pk)',
+  /** The checkpoint of a segment's first page: none stored yet, or the one its launch began with. */
+  first: 'attribute_not_exists(pk) OR pages = :previousPages',
   /** A later one: the stored checkpoint is the one this page started from. */
   after: 'pages = :previousPages',
 } as const;
@@ -71,8 +73,24 @@ export class DynamoLaunchProgressStore implements LaunchProgressStore {
             ':done': checkpoint.done,
             ':pages': checkpoint.pages,
             ':tally': checkpoint.tally,
-            ...(previousPages === 0 ? {} : { ':previousPages': previousPages }),
+            ':previousPages': previousPages,
           },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async beginSegment(journeyId: string, checkpoint: SegmentCheckpoint): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.operationsTable,
+          Item: { pk: journeyKeys.launchPk(journeyId), sk: journeyKeys.launchSegmentSk(checkpoint.segment), ...checkpoint },
+          ConditionExpression: checkpointClauses.none,
         }),
       );
       return true;

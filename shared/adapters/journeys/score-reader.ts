@@ -51,6 +51,9 @@ const ProfileItem = z.object({
   consents: z.object({ email: z.boolean(), sms: z.boolean(), push: z.boolean() }),
 });
 
+/** What the audience scan reads of each SCORE and PROFILE item (and the keys, to tell them apart). */
+const SCAN_PROJECTION = ['pk', 'sk', 'userId', 'tier', 'segment', 'quadrant', 'churnRisk', 'clv', 'daysSilent', 'locale', 'consents'] as const;
+
 /** The scan key a cursor carries: the users table's string keys. */
 const ScanKey = z.object({ pk: z.string(), sk: z.string() });
 
@@ -141,8 +144,12 @@ export class DynamoScoreReader implements ScoreReader {
   /**
    * One Scan page (up to 1 MB read) of one segment, from the cursor a previous page answered: the
    * SCORE items meeting `criteria` (narrowed at the store by {@link scoreScanFilter}, then judged
-   * here), with locale and consents from their profiles (BatchGet). The cursor is the page's
-   * LastEvaluatedKey, encoded; null once the segment is read to its end.
+   * here), with locale and consents from their profiles. The scan reads every item of the table
+   * anyway, so it lets the PROFILE items through too, projected to the few attributes needed
+   * ({@link SCAN_PROJECTION}): a user's profile sorts before their score in the same partition, so
+   * it comes in the same page, and only a score whose profile fell on the previous page (or was
+   * not returned) has its profile read by BatchGet. The cursor is the page's LastEvaluatedKey,
+   * encoded; null once the segment is read to its end.
    */
   async scoredUsersPage(criteria: ScoreCriteria, page: ScanPage): Promise<ScoredUsersPage> {
     const filter = scoreScanFilter(criteria);
@@ -151,27 +158,36 @@ export class DynamoScoreReader implements ScoreReader {
         TableName: this.usersTable,
         Segment: page.segment,
         TotalSegments: page.totalSegments,
-        FilterExpression: filter.expression,
-        ...(Object.keys(filter.names).length > 0 ? { ExpressionAttributeNames: filter.names } : {}),
-        ExpressionAttributeValues: filter.values,
+        FilterExpression: `(${filter.expression}) OR sk = :profile`,
+        ProjectionExpression: SCAN_PROJECTION.map((_, i) => `#p${i}`).join(', '),
+        ExpressionAttributeNames: { ...filter.names, ...Object.fromEntries(SCAN_PROJECTION.map((name, i) => [`#p${i}`, name])) },
+        ExpressionAttributeValues: { ...filter.values, ':profile': journeyKeys.profileSk },
         ExclusiveStartKey: page.cursor === null ? undefined : decodeCursor(page.cursor),
       }),
     );
     const scores: z.infer<typeof ScoreItem>[] = [];
+    const profiles = new Map<string, z.infer<typeof ProfileItem>>();
     for (const item of answer.Items ?? []) {
+      if (item.sk === journeyKeys.profileSk) {
+        const profile = ProfileItem.safeParse(item);
+        if (profile.success) profiles.set(profile.data.userId, profile.data);
+        continue;
+      }
       const parsed = ScoreItem.safeParse(item);
       if (!parsed.success) throw new CorruptJourneyItem(`score item ${String(item.pk)} does not parse`, { cause: parsed.error });
       if (matchesScoreCriteria(criteria, parsed.data)) scores.push(parsed.data);
     }
-    return { users: await this.withProfiles(scores), cursor: answer.LastEvaluatedKey ? encodeCursor(answer.LastEvaluatedKey) : null };
+    return { users: await this.withProfiles(scores, profiles), cursor: answer.LastEvaluatedKey ? encodeCursor(answer.LastEvaluatedKey) : null };
   }
 
-  private async withProfiles(scores: readonly z.infer<typeof ScoreItem>[]): Promise<ScoredUser[]> {
-    const profiles = new Map<string, z.infer<typeof ProfileItem>>();
+  /** The scores with their profiles: those the page brought, the others read by BatchGet. */
+  private async withProfiles(scores: readonly z.infer<typeof ScoreItem>[], inPage: ReadonlyMap<string, z.infer<typeof ProfileItem>>): Promise<ScoredUser[]> {
+    const profiles = new Map(inPage);
+    const missing = scores.filter((score) => !profiles.has(score.userId));
     for (const item of await batchGet(
       this.client,
       this.usersTable,
-      scores.map((score) => ({ pk: journeyKeys.userPk(score.userId), sk: journeyKeys.profileSk })),
+      missing.map((score) => ({ pk: journeyKeys.userPk(score.userId), sk: journeyKeys.profileSk })),
       { projection: ['userId', 'locale', 'consents'] },
     )) {
       const parsed = ProfileItem.safeParse(item);

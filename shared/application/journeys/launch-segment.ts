@@ -43,7 +43,7 @@ export interface LaunchSegmentPorts {
   scores: Pick<ScoreReader, 'scoredUsersPage'>;
   enrollments: Pick<EnrollmentStore, 'enrollOnce'>;
   queue: LaunchQueue;
-  launches: Pick<LaunchProgressStore, 'checkpoint' | 'saveCheckpoint'>;
+  launches: Pick<LaunchProgressStore, 'checkpoint' | 'saveCheckpoint' | 'beginSegment'>;
   /** True when the invocation should hand back its cursor rather than start another page. */
   outOfTime: () => boolean;
 }
@@ -56,17 +56,22 @@ export interface LaunchSegmentPorts {
  * the last checkpoint: the page it was on is enrolled again (every write answers "already there"
  * with the same enrollment, queued again for a start that answers "already enrolled") and counted
  * once. The journey's status is read before every page: paused holds the segment, stopped ends it.
+ *
+ * A stored checkpoint means its cursor's page may be in flight: an attempt may have written some
+ * of it and failed. So the page after a checkpoint this call wrote itself (the segment's first
+ * checkpoint, stored by `beginSegment` before any page, or the one after
+ * the previous page) is written without reading first (`firstAttempt`, see EnrollOptions), and
+ * the page after a checkpoint found stored (a retry, a resumed launch, the next call after a
+ * hand-back, another attempt's) reads the members' records consistently first.
  * @throws {JourneyNotFound} when the journey is not stored.
  */
 export async function launchSegment(input: LaunchSegmentInput, ports: LaunchSegmentPorts): Promise<LaunchSegmentResult> {
   const { journeyId, segment, totalSegments } = input;
-  let checkpoint: SegmentCheckpoint = (await ports.launches.checkpoint(journeyId, segment)) ?? {
-    segment,
-    cursor: null,
-    done: false,
-    pages: 0,
-    tally: EMPTY_TALLY,
-  };
+  const first: SegmentCheckpoint = { segment, cursor: null, done: false, pages: 0, tally: EMPTY_TALLY };
+  const stored = await ports.launches.checkpoint(journeyId, segment);
+  /** True while the page at the checkpoint's cursor was never written: this call wrote that checkpoint. */
+  let firstAttempt = !stored && (await ports.launches.beginSegment(journeyId, first));
+  let checkpoint: SegmentCheckpoint = stored ?? (firstAttempt ? first : ((await ports.launches.checkpoint(journeyId, segment)) ?? first));
   let counted = EMPTY_TALLY;
   const answer = (state: LaunchSegmentState): LaunchSegmentResult => ({ ...input, state, pages: checkpoint.pages, counted });
   for (let pagesThisCall = 0; ; pagesThisCall++) {
@@ -80,7 +85,7 @@ export async function launchSegment(input: LaunchSegmentInput, ports: LaunchSegm
     const page = await ports.scores.scoredUsersPage(scoreCriteriaOf(journey.audience), { segment, totalSegments, cursor: checkpoint.cursor });
     const members = membersOfPage(journey.definition, journey.audience, page.users, journey.launchedAt);
     // While the journey is launching its launch is its only enroller (see EnrollOptions).
-    const outcomes = await enrollMembers(journeyId, members, ports, { soleEnroller: journey.status === 'launching' });
+    const outcomes = await enrollMembers(journeyId, members, ports, { soleEnroller: journey.status === 'launching', firstAttempt });
     const enrolled = outcomes.filter((outcome) => outcome.kind === 'enrolled');
     const holdout = enrolled.filter((outcome) => outcome.member.holdout).length;
     const tally: LaunchTally = {
@@ -97,7 +102,8 @@ export async function launchSegment(input: LaunchSegmentInput, ports: LaunchSegm
       pages: checkpoint.pages + 1,
       tally: addTallies(checkpoint.tally, tally),
     };
-    if (await ports.launches.saveCheckpoint(journeyId, next, checkpoint.pages)) {
+    firstAttempt = await ports.launches.saveCheckpoint(journeyId, next, checkpoint.pages);
+    if (firstAttempt) {
       checkpoint = next;
       counted = addTallies(counted, tally);
     }

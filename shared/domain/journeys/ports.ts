@@ -50,6 +50,12 @@ export interface EnrollOptions {
    * no condition per item; records already there are never written again.
    */
   soleEnroller?: boolean;
+  /**
+   * With `soleEnroller`: no attempt has written any of these members before (a launch's page on
+   * its first attempt: see launch-segment.ts), so none of their records exists and the store
+   * writes them without reading first.
+   */
+  firstAttempt?: boolean;
 }
 
 /** The per-user records of a journey: enrollments, what each step did, why an execution left. */
@@ -121,6 +127,12 @@ export interface LaunchProgressStore {
    * stored yet); false when another attempt wrote it first, whose count stands.
    */
   saveCheckpoint(journeyId: string, checkpoint: SegmentCheckpoint, previousPages: number): Promise<boolean>;
+  /**
+   * Stores the segment's first checkpoint (no page done: its first page may be in flight from
+   * here on) if none is stored; true when this call stored it, so that no attempt can have written
+   * any of the segment's pages before.
+   */
+  beginSegment(journeyId: string, checkpoint: SegmentCheckpoint): Promise<boolean>;
   /** Adds executions the starter started. */
   addStarted(journeyId: string, count: number): Promise<void>;
   started(journeyId: string): Promise<number>;

@@ -3,6 +3,8 @@ import { isInHoldout, journeyExecutionName } from '../../../shared/domain/journe
 import { composeJourneys } from '../../../shared/composition/journeys';
 import { call } from '../../support/test-runtime';
 
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { journeyKeys } from '../../../shared/adapters/journeys/journey-keys';
 import {
   seededRandom,
   scaleEnrollments,
@@ -13,6 +15,8 @@ import {
   marketer,
   executionsOf,
   previewByCount,
+  documents,
+  usersTable,
 } from './recall-fixtures';
 
 useRecallRuntime();
@@ -20,7 +24,10 @@ useRecallRuntime();
 describe('an R3 recall journey on the local runtime', () => {
   it('launches 5,000 users through the launch workflow, resumed after a task fails half-way: every treated user started once, the holdout never', async () => {
     // Prepare: a one-send journey whose send is a day out, so executions just wait on the clock;
-    // the enrollment store fails (not retryably) once the launch is half-way, failing the workflow
+    // the enrollment store fails (not retryably) once the launch is half-way, after writing a
+    // page's records and before its members are queued or its checkpoint written, failing the
+    // workflow; one record of that page is then changed, as a step would (the page done again
+    // must find it and leave it as it is, not write it again)
     const journeyId = 'it-launch-resume';
     const count = 5_000;
     const userIds = await seedScoredUsers('resume', count, 110);
@@ -41,16 +48,21 @@ describe('an R3 recall journey on the local runtime', () => {
     let enrolledSoFar = 0;
     let failed = false;
     let soleEnrollerPages = 0;
+    let pagesReadFirst = 0;
+    let cutOffPage: string[] = [];
     store.enrollOnce = async (id, members, nameOf, options) => {
-      if (id === journeyId && !failed && enrolledSoFar >= count / 2) {
-        failed = true;
-        throw Object.assign(new Error('injected: the enrollment store failed half-way'), { name: 'InjectedLaunchFailure' });
-      }
       if (id === journeyId) soleEnrollerPages += options?.soleEnroller ? 1 : 0;
+      if (id === journeyId) pagesReadFirst += options?.soleEnroller && !options.firstAttempt ? 1 : 0;
       const outcomes = await realEnroll(id, members, nameOf, options);
       if (id === journeyId) enrolledSoFar += members.length;
+      if (id === journeyId && !failed && members.length > 0 && enrolledSoFar >= count / 2) {
+        failed = true;
+        cutOffPage = members.map((member) => member.userId);
+        throw Object.assign(new Error('injected: the enrollment store failed half-way'), { name: 'InjectedLaunchFailure' });
+      }
       return outcomes;
     };
+    const enrollmentKey = (userId: string) => ({ pk: journeyKeys.userPk(userId), sk: journeyKeys.enrollmentSk(journeyId) });
     const engine = runtime.stepFunctions!;
     const realStart = engine.startExecution.bind(engine);
     const startsByName = new Map<string, number>();
@@ -70,6 +82,14 @@ describe('an R3 recall journey on the local runtime', () => {
       answeredInMs.push(Date.now() - began);
       await runtime.settle();
       afterFailure = await call(runtime, 'GET', `/v1/journeys/${journeyId}`, marketer);
+      await documents.send(
+        new UpdateCommand({
+          TableName: usersTable,
+          Key: enrollmentKey(cutOffPage[0]!),
+          UpdateExpression: 'SET probe = :kept',
+          ExpressionAttributeValues: { ':kept': 'kept' },
+        }),
+      );
       resumed = await call(runtime, 'POST', '/v1/journeys', { ...marketer, body });
       await runtime.settle();
     } finally {
@@ -78,6 +98,7 @@ describe('an R3 recall journey on the local runtime', () => {
     }
     const journey = await call(runtime, 'GET', `/v1/journeys/${journeyId}`, marketer);
     const executions = await executionsOf(journeyId);
+    const changedRecord = await documents.send(new GetCommand({ TableName: usersTable, Key: enrollmentKey(cutOffPage[0]!), ConsistentRead: true }));
 
     // Assess
     expect(launched.status).toBe(202);
@@ -86,6 +107,10 @@ describe('an R3 recall journey on the local runtime', () => {
     expect((afterFailure.body.progress as { enrolled: number }).enrolled).toBeGreaterThan(0);
     expect((afterFailure.body.progress as { enrolled: number }).enrolled).toBeLessThan(count);
     expect(soleEnrollerPages).toBeGreaterThan(0);
+    // The pages after a checkpoint found stored (the resumed segments' first pages) read first; the others did not.
+    expect(pagesReadFirst).toBeGreaterThan(0);
+    expect(pagesReadFirst).toBeLessThan(soleEnrollerPages);
+    expect(changedRecord.Item).toMatchObject({ probe: 'kept', enrolledAt: expect.any(String) });
     expect(resumed.status).toBe(200);
     expect(resumed.body).toMatchObject({ relaunch: true, launchAttempt: 2 });
     expect(journey.body).toMatchObject({

@@ -1,6 +1,7 @@
 import type {
   EnrollmentStore,
   EnrollOnceOutcome,
+  EnrollOptions,
   EntryHistory,
   ReentryRefusal,
   ExitRecord,
@@ -17,10 +18,18 @@ export class InMemoryEnrollmentStore implements EnrollmentStore {
   readonly records = new Map<string, UserJourneyRecords>();
   /** Every member the store was asked to enroll, in order, including refused ones. */
   readonly enrollCalls: JourneyMember[] = [];
+  /** The options of every enrollOnce call, in order. */
+  readonly enrollOptions: EnrollOptions[] = [];
 
   constructor(private readonly journeys: InMemoryJourneyStore) {}
 
-  async enrollOnce(journeyId: string, members: readonly JourneyMember[]): Promise<EnrollOnceOutcome[]> {
+  async enrollOnce(
+    journeyId: string,
+    members: readonly JourneyMember[],
+    _executionNameOf?: unknown,
+    options: EnrollOptions = {},
+  ): Promise<EnrollOnceOutcome[]> {
+    this.enrollOptions.push(options);
     let list = this.journeys.members.get(journeyId);
     if (!list) this.journeys.members.set(journeyId, (list = new Map()));
     return members.map((member) => {

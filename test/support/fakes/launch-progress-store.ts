@@ -21,6 +21,13 @@ export class InMemoryLaunchProgressStore implements LaunchProgressStore {
     return true;
   }
 
+  async beginSegment(journeyId: string, checkpoint: SegmentCheckpoint): Promise<boolean> {
+    const key = `${journeyId}/${checkpoint.segment}`;
+    if (this.saved.has(key)) return false;
+    this.saved.set(key, structuredClone(checkpoint));
+    return true;
+  }
+
   async addStarted(journeyId: string, count: number): Promise<void> {
     this.startedCounts.set(journeyId, (this.startedCounts.get(journeyId) ?? 0) + count);
   }

@@ -199,6 +199,23 @@ describe('the launch workflow (launchSegment, finishLaunch)', () => {
     expect((await getJourney(JOURNEY_ID, ports)).progress).toMatchObject({ matched: 48, enrolled: 48, segmentsDone: 8 });
   });
 
+  it('writes a page without reading first only after a checkpoint it wrote itself, and reads first after one it found stored', async () => {
+    // Prepare: two launches of 48 users in 8 segments of 6, pages of 3
+    const straight = portsWithUsers(48);
+    const handedBack = portsWithUsers(48);
+    await launchJourney(launchRequest(), straight);
+    await launchJourney(launchRequest(), handedBack);
+
+    // Act: one runs each segment in one call; the other hands its cursor back after every page
+    await runLaunchWorkflow(straight);
+    await runLaunchWorkflow(handedBack, () => true);
+
+    // Assess: the second page of a handed-back segment starts from a checkpoint found stored
+    const firstAttempts = (ports: Ports) => ports.enrollments.enrollOptions.map((options) => options.soleEnroller === true && options.firstAttempt === true);
+    expect(firstAttempts(straight)).toEqual(Array.from({ length: 16 }, () => true));
+    expect(firstAttempts(handedBack)).toEqual(Array.from({ length: 16 }, (_, i) => i % 2 === 0));
+  });
+
   it('keeps a member enrolled meanwhile with their first enrollment and counts them apart', async () => {
     // Prepare
     const ports = portsWithUsers(5);
