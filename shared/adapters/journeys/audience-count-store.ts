@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AUDIENCE_COUNT_RETENTION_DAYS, AudienceCount, CorruptJourneyItem, CountCheckpoint, type AudienceCountStore } from '../../domain/journeys';
+import { queryPartitionPrefix } from '../dynamodb/query';
 import { journeyKeys } from './journey-keys';
 
 function parsed<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: unknown } }, item: Record<string, unknown>): T {
@@ -48,22 +49,9 @@ export class DynamoAudienceCountStore implements AudienceCountStore {
 
   /** Every segment's checkpoint: one Query of the count's partition (a few items). */
   async checkpoints(countId: string): Promise<CountCheckpoint[]> {
-    const found: CountCheckpoint[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.operationsTable,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :segment)',
-          ExpressionAttributeValues: { ':pk': journeyKeys.countKey(countId).pk, ':segment': 'SEGMENT#' },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) found.push(parsed(CountCheckpoint, item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return found;
+    return (await queryPartitionPrefix(this.client, this.operationsTable, journeyKeys.countKey(countId).pk, 'SEGMENT#')).map((item) =>
+      parsed(CountCheckpoint, item),
+    );
   }
 
   async saveCheckpoint(countId: string, checkpoint: CountCheckpoint, previousPages: number): Promise<boolean> {

@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { CorruptJourneyItem, SegmentCheckpoint, type LaunchProgressStore } from '../../domain/journeys';
+import { queryPartitionPrefix } from '../dynamodb/query';
 import { journeyKeys } from './journey-keys';
 
 /** Condition clauses of the checkpoint write, named so the update reads as the rule. */
@@ -40,22 +41,7 @@ export class DynamoLaunchProgressStore implements LaunchProgressStore {
 
   /** Every segment's checkpoint: one Query of the launch's partition (a few items). */
   async checkpoints(journeyId: string): Promise<SegmentCheckpoint[]> {
-    const found: SegmentCheckpoint[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.operationsTable,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :segment)',
-          ExpressionAttributeValues: { ':pk': journeyKeys.launchPk(journeyId), ':segment': 'SEGMENT#' },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) found.push(parseCheckpoint(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return found;
+    return (await queryPartitionPrefix(this.client, this.operationsTable, journeyKeys.launchPk(journeyId), 'SEGMENT#')).map(parseCheckpoint);
   }
 
   async saveCheckpoint(journeyId: string, checkpoint: SegmentCheckpoint, previousPages: number): Promise<boolean> {
