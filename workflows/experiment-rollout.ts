@@ -4,6 +4,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { LAMBDA_SERVICE_ERRORS, TRANSIENT_DEPENDENCY_ERRORS } from './task-errors';
 
 export interface ExperimentRolloutProps {
   /** The one function of every task (the payload's `task` names which). */
@@ -13,17 +14,7 @@ export interface ExperimentRolloutProps {
 }
 
 /** Errors a task is retried on: transient dependency failures, throttling, a queue send that kept failing, Lambda's own. */
-const RETRYABLE = [
-  'TransientDependencyError',
-  'EnqueueFailed',
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-];
+const RETRYABLE = [...TRANSIENT_DEPENDENCY_ERRORS, 'EnqueueFailed', ...LAMBDA_SERVICE_ERRORS];
 
 /**
  * The hourly evaluation of experiments (Standard, JSONPath only), started by the schedule:

@@ -6,6 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { journeyKeys } from '../shared/adapters/journeys/journey-keys';
+import { LAMBDA_SERVICE_ERRORS, TRANSIENT_DEPENDENCY_ERRORS } from './task-errors';
 
 /** The placeholder `States.Format` fills in: the key layout is written once, in journey-keys.ts. */
 const FILLED_IN = '{}';
@@ -44,18 +45,7 @@ const PAUSED_RECHECK_SECONDS = 900;
  * Errors a launch task is retried on: transient dependency failures, contended transactions,
  * throttling, a queue send that kept failing, Lambda's own service errors.
  */
-const RETRYABLE = [
-  'TransientDependencyError',
-  'TransactionContentionError',
-  'EnqueueFailed',
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-];
+const RETRYABLE = [...TRANSIENT_DEPENDENCY_ERRORS, 'TransactionContentionError', 'EnqueueFailed', ...LAMBDA_SERVICE_ERRORS];
 
 function withRetries<T extends tasks.LambdaInvoke>(task: T): T {
   task.addRetry({

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { TRANSIENT_DEPENDENCY_ERRORS } from './task-errors';
 
 export interface NightlyScoringProps {
   prepareRun: lambda.IFunction;
@@ -17,14 +18,7 @@ export interface NightlyScoringProps {
  * Errors a scoring task may be retried on: batches that stayed unprocessed, and transient
  * dependency failures (timeouts, dropped connections, 5xx, throttling) named by the handlers.
  */
-const RETRYABLE = [
-  'UnprocessedItemsError',
-  'TierEventsNotPublishedError',
-  'TransientDependencyError',
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-];
+const RETRYABLE = ['UnprocessedItemsError', 'TierEventsNotPublishedError', ...TRANSIENT_DEPENDENCY_ERRORS];
 
 function withRetries<T extends tasks.LambdaInvoke>(task: T): T {
   task.addRetry({ errors: RETRYABLE, interval: Duration.seconds(2), maxAttempts: 4, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
