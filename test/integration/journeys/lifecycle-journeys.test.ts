@@ -1,36 +1,24 @@
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '../../../infra/local/local-runtime';
-import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { journeyKeys } from '../../../shared/adapters/journeys/journey-keys';
 import type { ExecutionRecord } from '../../../infra/local/step-functions/execution-store';
 import type { MessageLogEntry } from '../../../shared/domain/messaging';
 import { isInHoldout, journeyExecutionName } from '../../../shared/domain/journeys';
-import { call, startTestRuntime, tableNamed, moveToNextNoonUtc } from '../../support/test-runtime';
+import { call } from '../../support/test-runtime';
+import {
+  advanceDays,
+  documents,
+  journeyItems,
+  machineArn,
+  marketer,
+  operationsTable,
+  profiles,
+  runtime,
+  useRecallRuntime,
+  usersTable,
+} from './recall-fixtures';
 
-const DAY = 86_400_000;
-
-let runtime: LocalRuntime;
-let documents: DynamoDBDocumentClient;
-let usersTable: string;
-let operationsTable: string;
-let profiles: DynamoUserStore;
-let machineArn: string;
-
-beforeAll(async () => {
-  runtime = await startTestRuntime();
-  documents = DynamoDBDocumentClient.from(runtime.dynamodb.client);
-  usersTable = tableNamed(runtime, 'UsersTable');
-  operationsTable = tableNamed(runtime, 'OperationsTable');
-  profiles = new DynamoUserStore(documents, usersTable, 400);
-  machineArn = runtime.stateMachineArn('JourneysRecallJourneyStateMachine');
-  moveToNextNoonUtc(runtime);
-});
-afterAll(async () => {
-  await runtime?.stop();
-});
-
-const marketer = { auth: 'marketer' as const };
+useRecallRuntime();
 
 /** Users the journey treats (not in its holdout), with a profile reachable by email and push. */
 async function treatedUsers(journeyId: string, prefix: string, count: number): Promise<string[]> {
@@ -65,13 +53,6 @@ async function sendEvent(userId: string, type: 'session' | 'purchase' | 'feature
 
 const purchase = (orderId: string) => ({ orderId, amount: 30, currency: 'USD' });
 
-async function advanceDays(days: number): Promise<void> {
-  for (let day = 0; day < days; day++) {
-    runtime.clock.advance(DAY);
-    await runtime.settle();
-  }
-}
-
 /** Templates sent to the user by the journey, oldest first (email and push of a step each count). */
 async function sentTemplates(userId: string, journeyId: string): Promise<string[]> {
   const answer = await call(runtime, 'GET', `/v1/users/${userId}/messages`);
@@ -80,18 +61,6 @@ async function sentTemplates(userId: string, journeyId: string): Promise<string[
     .filter((entry) => entry.source.kind === 'journey' && entry.source.journeyId === journeyId && entry.outcome.kind === 'sent')
     .reverse()
     .map((entry) => `${entry.channel}:${entry.templateId}`);
-}
-
-async function journeyItems(userId: string, journeyId: string): Promise<Array<Record<string, unknown>>> {
-  const answer = await documents.send(
-    new QueryCommand({
-      TableName: usersTable,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':prefix': `JOURNEY#${journeyId}#` },
-      ConsistentRead: true,
-    }),
-  );
-  return answer.Items ?? [];
 }
 
 async function executionsNamed(name: string): Promise<ExecutionRecord[]> {

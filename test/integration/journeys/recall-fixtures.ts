@@ -1,6 +1,6 @@
 /**
- * The recall journey test files' shared fixture: a runtime per file (`useRecallRuntime`), seeded
- * scored users, and readers of what a journey did.
+ * The journey test files' shared fixture (recall and lifecycle): a runtime per file
+ * (`useRecallRuntime`), seeded scored users, and readers of what a journey did.
  */
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect } from 'vitest';
