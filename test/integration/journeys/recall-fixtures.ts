@@ -91,6 +91,20 @@ export async function seedScoredUsers(prefix: string, count: number, clv: number
 
 export const marketer = { auth: 'marketer' as const };
 
+/** A one-send R3 journey whose send is a day out, so its started executions just wait on the clock (launch tests). */
+export function parkedR3Journey(id: string, name: string) {
+  return {
+    id,
+    name,
+    tier: 'R3',
+    steps: [
+      { kind: 'wait', days: 1 },
+      { kind: 'send', channels: ['email'], templateId: 'recall-r3', offer: { kind: 'coupon', value: 15, unit: 'percent' } },
+    ],
+    maxDurationDays: 5,
+  };
+}
+
 export async function advanceDays(days: number): Promise<void> {
   for (let day = 0; day < days; day++) {
     runtime.clock.advance(DAY);

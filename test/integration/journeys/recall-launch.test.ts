@@ -15,6 +15,7 @@ import {
   marketer,
   executionsOf,
   previewByCount,
+  parkedR3Journey,
   documents,
   usersTable,
 } from './recall-fixtures';
@@ -32,16 +33,7 @@ describe('an R3 recall journey on the local runtime', () => {
     const count = 5_000;
     const userIds = await seedScoredUsers('resume', count, 110);
     const treated = userIds.filter((userId) => !isInHoldout(journeyId, userId, 0.1));
-    const definition = {
-      id: journeyId,
-      name: 'resume',
-      tier: 'R3',
-      steps: [
-        { kind: 'wait', days: 1 },
-        { kind: 'send', channels: ['email'], templateId: 'recall-r3', offer: { kind: 'coupon', value: 15, unit: 'percent' } },
-      ],
-      maxDurationDays: 5,
-    };
+    const definition = parkedR3Journey(journeyId, 'resume');
     const body = { definition, audience: { clv: { min: 110, max: 110 } } };
     const store = composeJourneys().enrollments;
     const realEnroll = store.enrollOnce.bind(store);
@@ -154,16 +146,7 @@ describe('an R3 recall journey on the local runtime', () => {
         if (request.stateMachineArn === machineArn && request.name) startsByName.set(request.name, (startsByName.get(request.name) ?? 0) + 1);
         return started;
       };
-      const definition = {
-        id: journeyId,
-        name: 'scale',
-        tier: 'R3',
-        steps: [
-          { kind: 'wait', days: 1 },
-          { kind: 'send', channels: ['email'], templateId: 'recall-r3', offer: { kind: 'coupon', value: 15, unit: 'percent' } },
-        ],
-        maxDurationDays: 5,
-      };
+      const definition = parkedR3Journey(journeyId, 'scale');
 
       // Act (wall-clock phases are measured for the report, nothing waits on them)
       const launchStarted = Date.now();
