@@ -7,6 +7,7 @@ const COUNT_POLL_MS = 500;
 /** `POST /v1/journeys/preview` answered 202: an exact count under way (asked for, or no audience summary yet). */
 interface CountAnswer {
   countId: string;
+  /** Where the count is followed (in the 202 answer only). */
   location: string;
   status: 'counting' | 'done' | 'failed';
   segmentsDone: number;
@@ -26,7 +27,7 @@ export async function askPreview(body: unknown, onCounting: (segmentsDone: numbe
   while (count.status === 'counting') {
     onCounting(count.segmentsDone, count.totalSegments);
     await new Promise((resolve) => setTimeout(resolve, COUNT_POLL_MS));
-    count = await api<CountAnswer>('GET', count.location ?? answer.location);
+    count = await api<CountAnswer>('GET', answer.location);
   }
   if (count.status === 'failed' || !count.preview) throw new Error(`the exact count failed: ${count.failure?.error ?? 'no preview'}`);
   return count.preview;
