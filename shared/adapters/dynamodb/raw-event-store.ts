@@ -1,9 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { BehaviourEvent } from '../../domain/events/behaviour-event';
-import { eventKeyOf } from '../../domain/events/event-identity';
 import type { RawEventStore } from '../../domain/events/ports';
-import { batchGet, batchPut } from './batch';
+import { batchPut } from './batch';
 import { expiresAfterDays, keys } from './keys';
 
 function keyOf(event: BehaviourEvent) {
@@ -52,22 +51,12 @@ export class DynamoRawEventStore implements RawEventStore {
     private readonly retentionDays: number,
   ) {}
 
-  async findStored(events: readonly BehaviourEvent[]): Promise<Map<string, BehaviourEvent>> {
-    // No projection: DynamoDB Local answers a BatchGetItem of absent keys (the usual case) about
-    // twice as fast without one (measured), and a projection saves no read units in AWS.
-    const found = await batchGet(this.client, this.tableName, events.map(keyOf));
-    const stored = new Map<string, BehaviourEvent>();
-    for (const item of found) {
-      const event = StoredBehaviourEvent.parse(item.event);
-      stored.set(eventKeyOf(event), event);
-    }
-    return stored;
-  }
-
   /**
-   * Writes the events (new ones: the ingest path checked). Only an item's first write is an
-   * INSERT on the stream, and only INSERTs are aggregated, so a racing second writer of the same
-   * id never counts twice (in that race the stored content is the last writer's).
+   * Writes the events blind, as BatchWriteItem puts: no read first. Only an item's first write is
+   * an INSERT on the stream (DynamoDB writes no stream record for a put identical to the stored
+   * item, and a MODIFY for a changed one: checked on DynamoDB Local too), and only INSERTs are
+   * applied, so a re-sent or racing id never counts twice; the stored item is the last content
+   * sent for its id, the applied one the first.
    */
   async putAll(events: readonly BehaviourEvent[]): Promise<void> {
     await batchPut(

@@ -1,18 +1,9 @@
 import type { Clock, Problem } from '../../domain/common';
-import { eventKeyOf, sameEventContent, uniqueEventsOfBatch } from '../../domain/events/event-identity';
+import { uniqueEventsOfBatch } from '../../domain/events/event-identity';
 import type { RawEventStore } from '../../domain/events/ports';
 import { validateEventBatch, type EventTimeWindow } from '../../domain/events/validate-batch';
 
-export type IngestOutcome =
-  | {
-      kind: 'accepted';
-      accepted: number;
-      new: number;
-      duplicates: number;
-      /** Ids of the duplicates whose content differs from what was stored first (which stays applied). */
-      conflicting: string[];
-    }
-  | { kind: 'invalid'; problems: Problem[] };
+export type IngestOutcome = { kind: 'accepted'; accepted: number } | { kind: 'invalid'; problems: Problem[] };
 
 export interface IngestEventsPorts {
   rawEvents: RawEventStore;
@@ -21,30 +12,20 @@ export interface IngestEventsPorts {
 }
 
 /**
- * Accepts a batch of behaviour events: validates it whole, then stores the new ones durably before
- * answering. Idempotent by event id within its user: an id stored already is a duplicate whatever
- * it says now (another timestamp, another amount), acknowledged and not applied; it is listed in
- * `conflicting` when its content differs. One id twice in the batch with different contents
- * rejects the batch. Only first writes reach the aggregates (the stream consumer applies INSERTs).
+ * Accepts a batch of behaviour events: validates it whole, then stores every event durably
+ * before answering. Idempotent by event id within its user, without reading first: the store is
+ * keyed by (user, event id), and only an item's first write is an INSERT on the table's stream
+ * (rewriting an identical item writes no stream record at all; a changed one is a MODIFY), and
+ * only INSERTs are applied. So an id stored already is a duplicate whatever it says now, and is
+ * dropped when applied: the aggregates and every stream consumer keep the first content. The
+ * answer cannot say which events were new (nothing was read); it counts what was accepted. One
+ * id twice in the batch with different contents rejects the batch.
  */
 export async function ingestEvents(body: unknown, ports: IngestEventsPorts): Promise<IngestOutcome> {
   const validation = validateEventBatch(body, ports.clock.now(), ports.window);
   if (!validation.ok) return { kind: 'invalid', problems: validation.problems };
   const unique = uniqueEventsOfBatch(validation.events);
   if (!unique.ok) return { kind: 'invalid', problems: unique.problems };
-
-  const stored = await ports.rawEvents.findStored(unique.events);
-  const fresh = unique.events.filter((event) => !stored.has(eventKeyOf(event)));
-  const conflicting = unique.events.filter((event) => {
-    const first = stored.get(eventKeyOf(event));
-    return first !== undefined && !sameEventContent(first, event);
-  });
-  await ports.rawEvents.putAll(fresh);
-  return {
-    kind: 'accepted',
-    accepted: validation.events.length,
-    new: fresh.length,
-    duplicates: validation.events.length - fresh.length,
-    conflicting: conflicting.map((event) => event.eventId),
-  };
+  await ports.rawEvents.putAll(unique.events);
+  return { kind: 'accepted', accepted: validation.events.length };
 }

@@ -5,12 +5,12 @@ import type { MonthActivity } from './month-activity';
 
 /**
  * Raw events, kept for audit and replay, one per (user, event id): the event id alone, within its
- * user, decides whether an event is new.
+ * user, decides whether an event is new. Only an id's first write reaches the stream consumers
+ * (an INSERT); a later write of the same id replaces the stored item (the last content sent) and
+ * is never applied.
  */
 export interface RawEventStore {
-  /** The stored events among these, by `eventKeyOf` (what was stored first, whatever is sent now). */
-  findStored(events: readonly BehaviourEvent[]): Promise<Map<string, BehaviourEvent>>;
-  /** Stores every event durably; resolves only once all are written. */
+  /** Stores every event durably, new or not, without reading first; resolves only once all are written. */
   putAll(events: readonly BehaviourEvent[]): Promise<void>;
 }
 

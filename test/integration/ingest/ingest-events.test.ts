@@ -33,7 +33,7 @@ async function activityOf(userId: string) {
 }
 
 describe('POST /v1/events', () => {
-  it('reports a batch as new, then the same batch as duplicates, and applies it once', async () => {
+  it('accepts a batch, then the same batch again, and applies it once', async () => {
     // Prepare
     const userId = freshUser();
     const events = batchFor(userId);
@@ -44,8 +44,8 @@ describe('POST /v1/events', () => {
     const user = await activityOf(userId);
 
     // Assess
-    expect(first).toMatchObject({ status: 202, body: { accepted: 4, new: 4, duplicates: 0 } });
-    expect(second).toMatchObject({ status: 202, body: { accepted: 4, new: 0, duplicates: 4 } });
+    expect([first.status, first.body]).toEqual([202, { accepted: 4 }]);
+    expect([second.status, second.body]).toEqual([202, { accepted: 4 }]);
     expect(user.status).toBe(200);
     expect(user.body.activity).toMatchObject({
       sessionsLast30: 1,
@@ -70,7 +70,7 @@ describe('POST /v1/events', () => {
     expect(user.body.activity).toMatchObject({ sessionsLast30: 1, purchasesTotal: 1, purchaseAmountTotal: 19.9, featureUsesLast30: { playlist: 1 } });
   });
 
-  it('counts an event re-sent inside a later batch as a duplicate and keeps the new one', async () => {
+  it('applies an event re-sent inside a later batch once, and the new one beside it', async () => {
     // Prepare
     const userId = freshUser();
     const [a, b] = batchFor(userId);
@@ -81,7 +81,7 @@ describe('POST /v1/events', () => {
     const user = await activityOf(userId);
 
     // Assess
-    expect(answer.body).toMatchObject({ accepted: 2, new: 1, duplicates: 1 });
+    expect(answer.body).toEqual({ accepted: 2 });
     expect(user.body.activity).toMatchObject({ sessionsLast30: 1, featureUsesLast30: { playlist: 1 } });
   });
 });

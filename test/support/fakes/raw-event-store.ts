@@ -3,15 +3,14 @@ import { eventKeyOf } from '../../../shared/domain/events/event-identity';
 import type { NewEventRecord } from '../../../shared/domain/events/month-activity';
 import type { RawEventStore } from '../../../shared/domain/events/ports';
 
-/** Raw events in memory; like the table's stream, `inserts` lists each id's first write once. */
+/**
+ * Raw events in memory; like the table's stream, `inserts` lists each id's first write once (a
+ * later write of the id replaces the stored event and adds no insert).
+ */
 export class InMemoryRawEventStore implements RawEventStore {
   readonly events = new Map<string, BehaviourEvent>();
   readonly inserts: NewEventRecord[] = [];
   private sequence = 100;
-
-  async findStored(events: readonly BehaviourEvent[]): Promise<Map<string, BehaviourEvent>> {
-    return new Map(events.flatMap((event) => (this.events.has(eventKeyOf(event)) ? [[eventKeyOf(event), this.events.get(eventKeyOf(event))!] as const] : [])));
-  }
 
   async putAll(events: readonly BehaviourEvent[]): Promise<void> {
     for (const event of events) {
