@@ -159,12 +159,19 @@ export async function runIngestBenchmarks(options: { events?: number; persisted?
     await runtime.settle();
     const jvmCpu = () => cpuSecondsOf(runtime.dynamodb.pid);
     const compilerCpu = () => compilerCpuSecondsOf(runtime.dynamodb.pid);
+    const nodeCpu = () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1e6;
+    };
     const rawCpuStart = jvmCpu();
+    const rawNodeCpuStart = nodeCpu();
     const baselineBefore = await writeRaw(rawItems('base1', total));
     const rawCpu = jvmCpu() - rawCpuStart;
+    const rawNodeCpu = nodeCpu() - rawNodeCpuStart;
     const started = performance.now();
     const appliedCpuStart = jvmCpu();
     const appliedCompilerStart = compilerCpu();
+    const appliedNodeCpuStart = nodeCpu();
     const apiRate = await sendThroughApi('api', total);
     // Applied: the aggregator's mapping has delivered every record (the aggregates are current).
     // The other consumers of the same stream (loyalty growth) may still be at work: timed apart.
@@ -172,6 +179,7 @@ export async function runIngestBenchmarks(options: { events?: number; persisted?
     const appliedRate = total / ((performance.now() - started) / 1000);
     const appliedCpu = jvmCpu() - appliedCpuStart;
     const appliedCompilerCpu = compilerCpu() - appliedCompilerStart;
+    const appliedNodeCpu = nodeCpu() - appliedNodeCpuStart;
     // Settled waits for the loyalty consumer too (20–60 ms a purchase, one at a time): minutes at
     // 40,000 events, so only on request; the second baseline then takes the better of the two.
     let settledRate: number | undefined;
@@ -249,6 +257,15 @@ export async function runIngestBenchmarks(options: { events?: number; persisted?
         baseline: (rawCpu / total) * 1000,
         ratio: rawCpu / appliedCpu,
         target: '≥ 0.5 (the JVM shares the cores: applied/s cannot pass raw/s times this)',
+      },
+      {
+        name: `the Node process's CPU per event (the local runtime: API, functions, stream mappings; and the bench's own requests), first POST until applied, against the raw writes' (the bench's SDK calls) (${mode})`,
+        measured: (appliedNodeCpu / total) * 1000,
+        unit: 'ms CPU/event',
+        baselineName: 'raw BatchWriteItem of the same items into a table without a stream',
+        baseline: (rawNodeCpu / total) * 1000,
+        ratio: rawNodeCpu / appliedNodeCpu,
+        target: 'what the two processes need together bounds the wall time on two shared cores',
       },
       {
         name: `DynamoDB Local's JIT compiler CPU, first POST until applied (${warmUp} events of warm-up through the API; what is left is compiling, not running) against the second raw run's (${mode})`,
