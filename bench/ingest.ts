@@ -153,7 +153,8 @@ export async function runIngestBenchmarks(options: { events?: number; persisted?
     // of its compiler threads' CPU in a 20,000-event run, against 0.2–0.5 s in the raw runs; the
     // compiler row below shows it). On disk, where DynamoDB Local writes a few hundred events a
     // second on this machine, a smaller warm-up keeps the run short.
-    const warmUp = Math.min(options.persisted ? 2_000 : 20_000, total);
+    // `REKINDLE_BENCH_WARMUP` sets another warm-up, for experiments.
+    const warmUp = Math.min(Number(process.env.REKINDLE_BENCH_WARMUP ?? (options.persisted ? 2_000 : 20_000)), total);
     await writeRaw(rawItems('warm-raw', warmUp));
     await sendThroughApi('warm-api', warmUp);
     await runtime.settle();
