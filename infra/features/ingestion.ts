@@ -30,11 +30,11 @@ export class IngestionFeature extends Construct {
 
     const aggregateEvents = new RekindleFunction(this, 'AggregateEvents', {
       entry: 'functions/aggregate-events/handler.ts',
-      description: 'Adds newly stored raw events to the daily aggregates, once each',
+      description: 'Adds newly stored raw events to the daily aggregates, once each; keeps a re-sent id at its first content',
       timeout: Duration.minutes(2),
       environment,
     })
-      .useTable(data.eventsTable, ENV.eventsTable, 'read')
+      .useTable(data.eventsTable, ENV.eventsTable, 'readWrite')
       .useTable(data.usersTable, ENV.usersTable, 'readWrite');
     const aggregationFailures = new sqs.Queue(this, 'AggregationFailures', {
       retentionPeriod: Duration.days(14),
@@ -54,8 +54,9 @@ export class IngestionFeature extends Construct {
         retryAttempts: 5,
         parallelizationFactor: 4,
         onFailure: new SqsDlq(aggregationFailures),
-        // Only an event's first write is applied: a MODIFY is a second write of a stored id.
-        filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.or('INSERT') })],
+        // Only an event's first write (INSERT) is applied. A MODIFY is a re-send that changed a
+        // stored id: never applied, its old image is put back (first content wins in the raw item).
+        filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.or('INSERT', 'MODIFY') })],
       }),
     );
 

@@ -68,7 +68,7 @@ export class StatefulStack extends Stack {
     this.eventsTable = new dynamodb.Table(this, 'EventsTable', {
       ...tableDefaults,
       timeToLiveAttribute: 'expiresAt',
-      stream: dynamodb.StreamViewType.NEW_IMAGE,
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
     });
 
     // System-wide state: kill switch, journeys, model parameters, runs, idempotency records.

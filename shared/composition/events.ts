@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CachedSecret, SecretsManagerClient } from '../adapters/secrets/cached-secret';
+import { RawEventFirstContent } from '../adapters/dynamodb/raw-event-first-content';
 import { DynamoRawEventStore } from '../adapters/dynamodb/raw-event-store';
 import { DynamoUserStore } from '../adapters/dynamodb/user-store';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client';
@@ -18,6 +19,8 @@ export interface EventIngestPorts {
 
 export interface EventAggregationPorts {
   months: MonthActivityStore;
+  /** Puts a re-sent id's first content back into its raw item (from the stream's MODIFYs). */
+  firstContent: RawEventFirstContent;
 }
 
 export interface EventsComposition {
@@ -53,7 +56,10 @@ export function composeEvents(): EventsComposition {
     aggregation() {
       if (!aggregationPorts) {
         const config = readConfig(AggregationConfig);
-        aggregationPorts = { months: new DynamoUserStore(dynamoDocumentClient(), config[ENV.usersTable], config[ENV.aggregateRetentionDays]) };
+        aggregationPorts = {
+          months: new DynamoUserStore(dynamoDocumentClient(), config[ENV.usersTable], config[ENV.aggregateRetentionDays]),
+          firstContent: new RawEventFirstContent(dynamoDocumentClient(), config[ENV.eventsTable]),
+        };
       }
       return aggregationPorts;
     },

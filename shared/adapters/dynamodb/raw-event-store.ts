@@ -55,8 +55,9 @@ export class DynamoRawEventStore implements RawEventStore {
    * Writes the events blind, as BatchWriteItem puts: no read first. Only an item's first write is
    * an INSERT on the stream (DynamoDB writes no stream record for a put identical to the stored
    * item, and a MODIFY for a changed one: checked on DynamoDB Local too), and only INSERTs are
-   * applied, so a re-sent or racing id never counts twice; the stored item is the last content
-   * sent for its id, the applied one the first.
+   * applied, so a re-sent or racing id never counts twice. A changed re-send overwrites the item
+   * for a moment; the aggregator puts the first content back from the MODIFY's old image
+   * (`RawEventFirstContent`), so the stored item, like the applied one, is the first content.
    */
   async putAll(events: readonly BehaviourEvent[]): Promise<void> {
     await batchPut(

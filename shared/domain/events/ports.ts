@@ -6,8 +6,8 @@ import type { MonthActivity } from './month-activity';
 /**
  * Raw events, kept for audit and replay, one per (user, event id): the event id alone, within its
  * user, decides whether an event is new. Only an id's first write reaches the stream consumers
- * (an INSERT); a later write of the same id replaces the stored item (the last content sent) and
- * is never applied.
+ * (an INSERT); a later write of the same id is never applied, and if it changed the stored item
+ * (a MODIFY) the aggregator puts the first content back, so the item keeps the first content.
  */
 export interface RawEventStore {
   /** Stores every event durably, new or not, without reading first; resolves only once all are written. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { call, startTestRuntime } from '../../support/test-runtime';
@@ -17,6 +18,15 @@ const freshUser = () => `idem-${randomUUID().slice(0, 8)}`;
 
 function purchase(userId: string, eventId: string, amount: number, minutesAgo: number) {
   return { eventId, userId, type: 'purchase', orderId: `${eventId}-order`, amount, currency: 'CNY', timestamp: isoAgo(minutesAgo) };
+}
+
+/** The raw item as stored (strongly consistent), after the stream consumers have settled. */
+async function rawItemOf(userId: string, eventId: string) {
+  await runtime.settle();
+  const table = [...runtime.tables.entries()].find(([id]) => id.startsWith('EventsTable'))![1];
+  const documents = DynamoDBDocumentClient.from(runtime.dynamodb.client);
+  const { Item } = await documents.send(new GetCommand({ TableName: table, Key: { pk: `USER#${userId}`, sk: `EVENT#${eventId}` }, ConsistentRead: true }));
+  return Item && { restoredOver: Item.restoredOver as unknown, event: JSON.parse(Item.event as string) as Record<string, unknown> };
 }
 
 async function activityOf(userId: string) {
@@ -53,6 +63,42 @@ describe('POST /v1/events is idempotent by event id (within its user)', () => {
     const activity = await activityOf(userId);
 
     // Assess
+    expect(activity).toMatchObject({ purchasesTotal: 1, purchaseAmountTotal: 10 });
+  });
+
+  it('keeps the first content in the raw item when a re-send changes it, and counts the event once', async () => {
+    // Prepare
+    const userId = freshUser();
+    const first = purchase(userId, `${userId}-p1`, 10, 30);
+    await call(runtime, 'POST', '/v1/events', { body: { events: [first] } });
+    await runtime.settle();
+
+    // Act: a changed copy (a MODIFY the aggregator undoes; the undoing put is a MODIFY too).
+    await call(runtime, 'POST', '/v1/events', { body: { events: [{ ...first, amount: 999 }] } });
+    const item = await rawItemOf(userId, first.eventId);
+    const activity = await activityOf(userId);
+
+    // Assess
+    expect(item?.event).toEqual(first);
+    expect(item?.restoredOver).toMatch(/^\d+$/);
+    expect(activity).toMatchObject({ purchasesTotal: 1, purchaseAmountTotal: 10 });
+  });
+
+  it('keeps the first content when two changed re-sends follow each other', async () => {
+    // Prepare
+    const userId = freshUser();
+    const first = purchase(userId, `${userId}-p1`, 10, 30);
+    await call(runtime, 'POST', '/v1/events', { body: { events: [first] } });
+    await runtime.settle();
+
+    // Act: the second and third contents, back to back.
+    await call(runtime, 'POST', '/v1/events', { body: { events: [{ ...first, amount: 20 }] } });
+    await call(runtime, 'POST', '/v1/events', { body: { events: [{ ...first, amount: 30 }] } });
+    const item = await rawItemOf(userId, first.eventId);
+    const activity = await activityOf(userId);
+
+    // Assess
+    expect(item?.event).toMatchObject({ amount: 10 });
     expect(activity).toMatchObject({ purchasesTotal: 1, purchaseAmountTotal: 10 });
   });
 
