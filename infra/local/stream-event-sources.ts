@@ -318,21 +318,11 @@ class MappingPoller {
       read += records.length;
       if (records.length === 0) break;
     }
-    if (shard.pending.length > 0 && (flush || shard.closed || windowOver())) {
+    if (shard.pending.length > 0 && (flush || shard.closed || windowOver() || shard.pending.length >= this.subscription.batchSize)) {
       const batch = shard.pending;
       shard.pending = [];
       shard.pendingSince = undefined;
       await this.deliverConcurrently(stream, batch);
-    } else if (shard.pending.length >= this.subscription.batchSize) {
-      // Only full batches go at once: a lane's records past its last full batch stay pending, with
-      // a window of their own, rather than going as a small batch of their own (which would read
-      // and write again the month of every user it holds).
-      const { full, rest } = this.fullBatchesOf(stream, shard.pending);
-      if (full.length > 0) {
-        shard.pending = rest;
-        shard.pendingSince = rest.length > 0 ? Date.now() : undefined;
-        await this.deliverConcurrently(stream, full);
-      }
     }
     // Everything read is delivered (or filtered out): the shard's position moves past it.
     if (shard.pending.length === 0 && shard.readThrough) this.context.checkpoints.set(this.checkpointKey(stream.arn, shard.shardId), shard.readThrough);
@@ -391,26 +381,6 @@ class MappingPoller {
       }
       throw error;
     }
-  }
-
-  /** The records of `records` in full batches of their lanes (in order), and the rest. */
-  private fullBatchesOf(stream: { arn: string; partitionKey: string }, records: _Record[]): { full: _Record[]; rest: _Record[] } {
-    const laneCount = this.subscription.parallelizationFactor;
-    const lanes = records.map((record) => laneOf(record, stream.partitionKey, laneCount));
-    const sizes = new Array<number>(laneCount).fill(0);
-    for (const lane of lanes) sizes[lane]! += 1;
-    const fullOf = sizes.map((size) => size - (size % this.subscription.batchSize));
-    const taken = new Array<number>(laneCount).fill(0);
-    const full: _Record[] = [];
-    const rest: _Record[] = [];
-    records.forEach((record, i) => {
-      const lane = lanes[i]!;
-      if (taken[lane]! < fullOf[lane]!) {
-        taken[lane]! += 1;
-        full.push(record);
-      } else rest.push(record);
-    });
-    return { full, rest };
   }
 
   /**

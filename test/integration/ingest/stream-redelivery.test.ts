@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_REGION } from '../../../infra/local/local-aws';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { StreamEventSources, type StreamHandler, type StreamSubscription } from '../../../infra/local/stream-event-sources';
@@ -298,37 +298,6 @@ describe('the local DynamoDB stream source redelivers as Lambda does, and the ag
     expect(new Set(seen.fast).size).toBe(7);
     expect(seen.slow).toHaveLength(7);
     rmSync(folder, { recursive: true, force: true });
-    await runtime.dynamodb.client.send(new DeleteTableCommand({ TableName: tableName }));
-  });
-  it("sends full batches at once and keeps a lane's remainder for its next batch, not as a small batch of its own", async () => {
-    // Prepare: 12 records, batches of 5, a window far longer than the test.
-    const { tableName, userIds } = await streamWithSessions(1, 12);
-    const deliveries: number[] = [];
-    const sources = new StreamEventSources(
-      runtime.dynamodb.client,
-      runtime.dynamodb.endpoint,
-      { region: LOCAL_REGION, credentials: runtime.dynamodb.credentials },
-      [subscription(tableName, async (event) => void deliveries.push(event.Records.length), { batchSize: 5, batchingWindowMs: 600_000 })],
-      null,
-    );
-
-    // Act: the two full batches go at once; three more records complete the third.
-    sources.start({ fromLatest: false });
-    await vi.waitFor(() => expect(deliveries).toEqual([5, 5]), { timeout: 20_000, interval: 50 });
-    const more = [12, 13, 14].map((i) =>
-      BehaviourEvent.parse({ eventId: `${userIds[0]}-e${i}`, userId: userIds[0], type: 'session', timestamp: runtime.clock.now().toISOString() }),
-    );
-    await batchPut(
-      documents,
-      tableName,
-      more.map((event) => rawEventItem(event, 400)),
-      1,
-    );
-    await sources.settle();
-    await sources.stop();
-
-    // Assess
-    expect(deliveries).toEqual([5, 5, 5]);
     await runtime.dynamodb.client.send(new DeleteTableCommand({ TableName: tableName }));
   });
 });
