@@ -66,11 +66,15 @@ export function tableNamed(runtime: LocalRuntime, logicalIdPrefix: string): stri
 }
 
 /**
- * Moves the forward-only clock to the next noon UTC: sends at whole days after it stay out of
- * UTC users' quiet hours (21:00–09:00).
+ * Moves the forward-only clock to a noon UTC more than a day ahead, then lets what that fired
+ * finish: sends at whole days after it stay out of UTC users' quiet hours (21:00–09:00). Moving
+ * more than a day always crosses every daily schedule (nightly scoring, the daily health task)
+ * once, whatever the time of day the test starts at, and they run now, on the tables as they are,
+ * not later over the scores a test writes by hand.
  */
-export function moveToNextNoonUtc(runtime: LocalRuntime): void {
-  const now = runtime.clock.now();
-  const noon = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 12));
-  runtime.clock.setTo(noon.getTime() > now.getTime() ? noon : new Date(noon.getTime() + 86_400_000));
+export async function moveToNextNoonUtc(runtime: LocalRuntime): Promise<void> {
+  const dayLater = new Date(runtime.clock.now().getTime() + 86_400_000);
+  const noon = new Date(Date.UTC(dayLater.getUTCFullYear(), dayLater.getUTCMonth(), dayLater.getUTCDate(), 12));
+  runtime.clock.setTo(noon.getTime() > dayLater.getTime() ? noon : new Date(noon.getTime() + 86_400_000));
+  await runtime.settle();
 }

@@ -29,7 +29,7 @@ beforeAll(async () => {
   operationsTable = tableNamed(runtime, 'OperationsTable');
   scores = new DynamoScoreReader(documents, usersTable);
   profiles = new DynamoUserStore(documents, usersTable, 400);
-  moveToNextNoonUtc(runtime);
+  await moveToNextNoonUtc(runtime);
 }, 120_000);
 afterAll(async () => {
   await runtime?.stop();

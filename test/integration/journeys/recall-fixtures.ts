@@ -51,7 +51,7 @@ export function useRecallRuntime(): void {
     operationsTable = tableNamed(runtime, 'OperationsTable');
     profiles = new DynamoUserStore(documents, usersTable, 400);
     machineArn = runtime.stateMachineArn('JourneysRecallJourneyStateMachine');
-    moveToNextNoonUtc(runtime);
+    await moveToNextNoonUtc(runtime);
   });
   afterAll(async () => {
     await runtime?.stop();

@@ -32,7 +32,7 @@ beforeAll(async () => {
   usersTable = tableNamed(runtime, 'UsersTable');
   operationsTable = tableNamed(runtime, 'OperationsTable');
   machineArn = runtime.stateMachineArn('JourneysRecallJourneyStateMachine');
-  moveToNextNoonUtc(runtime);
+  await moveToNextNoonUtc(runtime);
 }, 240_000);
 afterAll(async () => {
   await runtime?.stop();
