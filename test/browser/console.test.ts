@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../console/build';
 import type { LocalRuntime } from '../../infra/local/local-runtime';
 import { seedPopulation, seedTablesOf } from '../../infra/local/seed-population';
-import { call, startTestRuntime } from '../support/test-runtime';
+import { call, moveToNextUtcHour, startTestRuntime } from '../support/test-runtime';
 
 /** Debian's Chromium (`.ci/run` installs it with apt-get); no browser is downloaded. */
 const CHROMIUM = process.env.REKINDLE_CHROMIUM ?? '/usr/bin/chromium';
@@ -67,6 +67,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the marketer console in Chromium, on the
     consoleDir = mkdtempSync(join(tmpdir(), 'rekindle-console-'));
     await buildConsole(consoleDir);
     runtime = await startTestRuntime({ consoleDir });
+    // The same time of day on every run (what quiet hours in the seeded users' zones do to the launch's sends).
+    await moveToNextUtcHour(runtime, 7);
     const now = runtime.clock.now();
     today = now.toISOString().slice(0, 10);
     await seedPopulation(runtime.dynamodb.client, seedTablesOf(runtime.tables), { users: 150, days: 45, seed: 7, endDate: now });

@@ -66,15 +66,20 @@ export function tableNamed(runtime: LocalRuntime, logicalIdPrefix: string): stri
 }
 
 /**
- * Moves the forward-only clock to a noon UTC more than a day ahead, then lets what that fired
- * finish: sends at whole days after it stay out of UTC users' quiet hours (21:00–09:00). Moving
- * more than a day always crosses every daily schedule (nightly scoring, the daily health task)
- * once, whatever the time of day the test starts at, and they run now, on the tables as they are,
- * not later over the scores a test writes by hand.
+ * Moves the forward-only clock to `hour`:00 UTC more than a day ahead, then lets what that fired
+ * finish. Moving more than a day always crosses every daily schedule (nightly scoring, the daily
+ * health task) once, whatever the time of day the test starts at, and they run now, on the tables
+ * as they are, not later over what a test writes by hand; and the test's sends fall at the same
+ * time of day, so quiet hours treat them the same on every run.
  */
-export async function moveToNextNoonUtc(runtime: LocalRuntime): Promise<void> {
+export async function moveToNextUtcHour(runtime: LocalRuntime, hour: number): Promise<void> {
   const dayLater = new Date(runtime.clock.now().getTime() + 86_400_000);
-  const noon = new Date(Date.UTC(dayLater.getUTCFullYear(), dayLater.getUTCMonth(), dayLater.getUTCDate(), 12));
-  runtime.clock.setTo(noon.getTime() > dayLater.getTime() ? noon : new Date(noon.getTime() + 86_400_000));
+  const at = new Date(Date.UTC(dayLater.getUTCFullYear(), dayLater.getUTCMonth(), dayLater.getUTCDate(), hour));
+  runtime.clock.setTo(at.getTime() > dayLater.getTime() ? at : new Date(at.getTime() + 86_400_000));
   await runtime.settle();
+}
+
+/** {@link moveToNextUtcHour} to noon: sends at whole days after it stay out of UTC users' quiet hours (21:00–09:00). */
+export async function moveToNextNoonUtc(runtime: LocalRuntime): Promise<void> {
+  await moveToNextUtcHour(runtime, 12);
 }
