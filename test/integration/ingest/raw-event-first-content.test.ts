@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -10,6 +9,7 @@ import { RawEventFirstContent } from '../../../shared/adapters/dynamodb/raw-even
 import { rawEventItem } from '../../../shared/adapters/dynamodb/raw-event-store';
 import { BehaviourEvent } from '../../../shared/domain/events/behaviour-event';
 import { startTestRuntime } from '../../support/test-runtime';
+import { createKeyedTable } from '../../support/tables';
 
 /**
  * The first-content restore on DynamoDB Local, over a table of its own shaped like the raw-event
@@ -27,22 +27,7 @@ beforeAll(async () => {
   runtime = await startTestRuntime();
   documents = DynamoDBDocumentClient.from(runtime.dynamodb.client);
   streams = new DynamoDBStreamsClient({ endpoint: runtime.dynamodb.endpoint, region: LOCAL_REGION, credentials: runtime.dynamodb.credentials });
-  tableName = `first-content-${randomUUID().slice(0, 8)}`;
-  await runtime.dynamodb.client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-    }),
-  );
+  tableName = await createKeyedTable(runtime.dynamodb.client, 'first-content', { stream: true });
   restore = new RawEventFirstContent(documents, tableName);
 });
 afterAll(async () => {

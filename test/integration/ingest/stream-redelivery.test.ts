@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_REGION } from '../../../infra/local/local-aws';
@@ -13,6 +13,7 @@ import { rawEventItem } from '../../../shared/adapters/dynamodb/raw-event-store'
 import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store';
 import { BehaviourEvent } from '../../../shared/domain/events/behaviour-event';
 import { startTestRuntime } from '../../support/test-runtime';
+import { createKeyedTable } from '../../support/tables';
 
 /**
  * The local stream event source with the real aggregator (`functions/aggregate-events`) over a
@@ -42,22 +43,7 @@ interface StreamRecordSeen {
 
 /** A stream of its own holding `perUser` sessions for each of `users` fresh users, a minute apart. */
 async function streamWithSessions(users: number, perUser: number) {
-  const tableName = `redelivery-${randomUUID().slice(0, 8)}`;
-  await runtime.dynamodb.client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-    }),
-  );
+  const tableName = await createKeyedTable(runtime.dynamodb.client, 'redelivery', { stream: true });
   const prefix = randomUUID().slice(0, 8);
   const userIds = Array.from({ length: users }, (_, i) => `rd-${prefix}-${i}`);
   const start = runtime.clock.now().getTime() - 6 * 3_600_000;

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
@@ -7,6 +6,7 @@ import { batchPut } from '../../../shared/adapters/dynamodb/batch';
 import { keys } from '../../../shared/adapters/dynamodb/keys';
 import { DynamoUserScanner } from '../../../shared/adapters/scoring/dynamo-user-scanner';
 import { startTestRuntime } from '../../support/test-runtime';
+import { createKeyedTable } from '../../support/tables';
 
 /** The sample that sets the night's cut points, on DynamoDB Local: it must not read the whole table. */
 let runtime: LocalRuntime;
@@ -21,21 +21,7 @@ afterAll(async () => {
 });
 
 async function tableOfUsers(users: number): Promise<string> {
-  const tableName = `sample-${randomUUID().slice(0, 8)}`;
-  await runtime.dynamodb.client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  const tableName = await createKeyedTable(runtime.dynamodb.client, 'sample');
   const items = Array.from({ length: users }, (_, i) => ({ pk: keys.userPk(`s-${i}`), sk: keys.profileSk, createdAt: '2026-01-01T00:00:00.000Z' }));
   await batchPut(documents, tableName, items);
   return tableName;
