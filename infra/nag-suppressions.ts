@@ -26,7 +26,7 @@ export function applyNagSuppressions(stacks: Stack[]): void {
       {
         id: 'AwsSolutions-IAM5',
         reason:
-          'A table grant covers its indexes as <table ARN>/index/*; the users table has exactly two (the check-in WakeIndex and the messaging SendingIndex), both sparse and keys only, and DynamoDB grants cannot name an index without listing each by hand.',
+          'A table grant covers its indexes as <table ARN>/index/*; the users table has exactly three, all sparse (the check-in WakeIndex and the messaging SendingIndex, keys only; the journeys AudienceIndex, SCORE items with the score attributes audiences judge, no personal data), and DynamoDB grants cannot name an index without listing each by hand.',
         appliesTo: [{ regex: '/^Resource::.*UsersTable.*\\/index\\/\\*$/g' }],
       },
       {

@@ -7,6 +7,7 @@ import {
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
@@ -109,6 +110,26 @@ export class DynamoDbLocal {
     clearTimeout(timer);
   }
 
+  /**
+   * A persisted table from an earlier version gets the indexes the template has added since (one
+   * UpdateTable per index, as DynamoDB allows); the items it already holds are indexed as they are.
+   */
+  private async addMissingIndexes(input: CreateTableCommandInput): Promise<void> {
+    const described = await this.client.send(new DescribeTableCommand({ TableName: input.TableName }));
+    const existing = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+    for (const index of input.GlobalSecondaryIndexes ?? []) {
+      if (existing.has(index.IndexName)) continue;
+      const keyNames = new Set(index.KeySchema?.map((key) => key.AttributeName));
+      await this.client.send(
+        new UpdateTableCommand({
+          TableName: input.TableName,
+          AttributeDefinitions: input.AttributeDefinitions?.filter((definition) => keyNames.has(definition.AttributeName)),
+          GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+        }),
+      );
+    }
+  }
+
   /** Deletes every table this access key sees: an attached runtime gives its memory back to the shared JVM. */
   private async deleteTables(): Promise<void> {
     const { TableNames = [] } = await this.client.send(new ListTablesCommand({}));
@@ -129,6 +150,7 @@ export class DynamoDbLocal {
         created.push(input.TableName!);
       } catch (error) {
         if (!(error instanceof ResourceInUseException)) throw error;
+        await this.addMissingIndexes(input);
       }
       const ttl = (table.Properties?.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined) ?? undefined;
       if (ttl?.Enabled && ttl.AttributeName) {

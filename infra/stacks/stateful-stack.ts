@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import cdkNag from 'cdk-nag';
+import { AUDIENCE_INDEX_NAME, AUDIENCE_INDEX_PROJECTION } from '../../shared/adapters/dynamodb/audience-index';
 import { WAKE_INDEX_NAME } from '../../shared/adapters/loyalty/loyalty-keys';
 import { SENDING_INDEX_NAME } from '../../shared/adapters/messaging/keys';
 
@@ -62,6 +63,16 @@ export class StatefulStack extends Stack {
       partitionKey: { name: 'sendingShard', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'sendingSince', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
+    // Scores by shard and tier (journeys' audiences): sparse, only SCORE items carry audienceShard
+    // (AUDIENCE#0..7) and audienceKey (<tier>#<userId>), with the score attributes audiences judge,
+    // so a launch or an exact count reads the scores it selects from instead of the whole table.
+    this.usersTable.addGlobalSecondaryIndex({
+      indexName: AUDIENCE_INDEX_NAME,
+      partitionKey: { name: 'audienceShard', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'audienceKey', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: AUDIENCE_INDEX_PROJECTION,
     });
 
     // Raw events for audit and replay; its stream drives aggregation.

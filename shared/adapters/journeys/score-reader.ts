@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
   CorruptJourneyItem,
@@ -13,6 +13,7 @@ import {
   type ScoredUsersPage,
   type ScoreReader,
 } from '../../domain/journeys';
+import { AUDIENCE_INDEX_NAME, AUDIENCE_SHARDS, audienceIndexAttributes, audienceIndexKeys } from '../dynamodb/audience-index';
 import { batchGet } from '../dynamodb/batch';
 import { forEachConcurrently } from '../dynamodb/client';
 import { journeyKeys } from './journey-keys';
@@ -42,8 +43,11 @@ export const ScoreItem = z.object({
     .min(0)
     .optional()
     .transform((days) => days ?? 0),
+  /** The profile's locale and consents as of the night's run (see AudienceReach); absent on an item written before the copy. */
+  reach: z.object({ locale: z.string().min(2), consents: z.object({ email: z.boolean(), sms: z.boolean(), push: z.boolean() }) }).optional(),
 });
 export type ScoreItem = z.input<typeof ScoreItem>;
+type Reach = NonNullable<z.infer<typeof ScoreItem>['reach']>;
 
 const ProfileItem = z.object({
   userId: z.string(),
@@ -51,33 +55,53 @@ const ProfileItem = z.object({
   consents: z.object({ email: z.boolean(), sms: z.boolean(), push: z.boolean() }),
 });
 
-/** What the audience scan reads of each SCORE and PROFILE item (and the keys, to tell them apart). */
-const SCAN_PROJECTION = ['pk', 'sk', 'userId', 'tier', 'segment', 'quadrant', 'churnRisk', 'clv', 'daysSilent', 'locale', 'consents'] as const;
+/** Index items a page reads at most: a page's users are enrolled and checkpointed before the next is read. */
+const PAGE_ITEMS = 2_000;
 
-/** The scan key a cursor carries: the users table's string keys. */
-const ScanKey = z.object({ pk: z.string(), sk: z.string() });
+/**
+ * Where a segment's read stands: the index part it is in (see {@link partsOf}) and the last key
+ * read there (none: from the part's start).
+ */
+const IndexCursor = z.object({ part: z.number().int().min(0), key: z.record(z.string(), z.string()).optional() });
+type IndexCursor = z.infer<typeof IndexCursor>;
 
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(ScanKey.parse(key)), 'utf8').toString('base64url');
+function encodeCursor(cursor: IndexCursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string): z.infer<typeof ScanKey> {
-  const parsed = ScanKey.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  if (!parsed.success) throw new CorruptJourneyItem(`launch cursor ${cursor} is not a users table key`, { cause: parsed.error });
+function decodeCursor(cursor: string): IndexCursor {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch (error) {
+    throw new CorruptJourneyItem(`launch cursor ${cursor} is not JSON`, { cause: error });
+  }
+  const parsed = IndexCursor.safeParse(json);
+  if (!parsed.success) throw new CorruptJourneyItem(`launch cursor ${cursor} is not an audience index position`, { cause: parsed.error });
   return parsed.data;
 }
 
 /**
- * The scan's filter: SCORE items, narrowed by the criteria DynamoDB can judge exactly as the
- * domain does on the stored attributes (tiers; numeric ranges where a missing or negative stored
- * value reads the same), so fewer items come back to be parsed and their profiles read. Segments
- * and quadrants (stored as the models' names or as slugs) are left to matchesScoreCriteria, which
- * judges every returned item anyway: this filter only ever keeps a superset.
+ * What a segment of `totalSegments` reads of the audience index, in order: its shards (those
+ * whose number is the segment's modulo the segment count, so any segment count covers every shard
+ * once), each whole or, for a tier audience, one key range per tier.
  */
-export function scoreScanFilter(criteria: ScoreCriteria): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
-  const clauses = ['sk = :score'];
+export function partsOf(criteria: ScoreCriteria, segment: number, totalSegments: number): { shard: number; tier?: string }[] {
+  const shards = [...Array(AUDIENCE_SHARDS).keys()].filter((shard) => shard % totalSegments === segment);
+  return shards.flatMap((shard) => (criteria.tiers ? criteria.tiers.map((tier) => ({ shard, tier })) : [{ shard }]));
+}
+
+/**
+ * The query's filter: the numeric ranges DynamoDB can judge exactly as the domain does on the
+ * stored attributes (where a missing or negative stored value reads the same), so fewer items come
+ * back to be parsed and their profiles read. Tiers are the key condition; segments and quadrants
+ * (stored as the models' names or as slugs) are left to matchesScoreCriteria, which judges every
+ * returned item anyway: this filter only ever keeps a superset. Undefined when nothing is to filter.
+ */
+export function scoreIndexFilter(criteria: ScoreCriteria): { expression: string; names: Record<string, string>; values: Record<string, unknown> } | undefined {
+  const clauses: string[] = [];
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':score': journeyKeys.scoreSk };
+  const values: Record<string, unknown> = {};
   const bound = (attribute: string, comparison: '>=' | '<=', value: number, missingPasses = false) => {
     const name = `#${attribute}`;
     const placeholder = `:${attribute}${comparison === '>=' ? 'Min' : 'Max'}`;
@@ -85,11 +109,6 @@ export function scoreScanFilter(criteria: ScoreCriteria): { expression: string; 
     values[placeholder] = value;
     clauses.push(missingPasses ? `(attribute_not_exists(${name}) OR ${name} ${comparison} ${placeholder})` : `${name} ${comparison} ${placeholder}`);
   };
-  if (criteria.tiers) {
-    names['#tier'] = 'tier';
-    criteria.tiers.forEach((tier, i) => (values[`:tier${i}`] = tier));
-    clauses.push(`#tier IN (${criteria.tiers.map((_, i) => `:tier${i}`).join(', ')})`);
-  }
   const { clv, churnRisk, daysSilent } = criteria;
   // The stored CLV reads as max(0, clv): a lower bound of 0 keeps everyone, an upper bound keeps negatives.
   if (clv?.min !== undefined && clv.min > 0) bound('clv', '>=', clv.min);
@@ -99,23 +118,25 @@ export function scoreScanFilter(criteria: ScoreCriteria): { expression: string; 
   // A missing daysSilent reads as 0.
   if (daysSilent?.min !== undefined && daysSilent.min > 0) bound('daysSilent', '>=', daysSilent.min);
   if (daysSilent?.max !== undefined) bound('daysSilent', '<=', daysSilent.max, true);
-  return { expression: clauses.join(' AND '), names, values };
+  return clauses.length === 0 ? undefined : { expression: clauses.join(' AND '), names, values };
 }
 
 /** Scan segments of the preview's audience scan (a launch scans LAUNCH_SCAN_SEGMENTS through its workflow). */
 export const AUDIENCE_SCAN_SEGMENTS = 4;
 
 /**
- * Reads scored users for audience selection: a parallel Scan of the users table for SCORE items
- * (the one Scan outside nightly scoring: a launch reads every score once, page by page, like the
- * nightly job),
- * then the matching profiles by BatchGet for locale and consents. `prefilter` runs on the score
- * alone so profiles are fetched only for candidates.
+ * Reads scored users for audience selection from the audience index (audience-index.ts): the
+ * SCORE items only, a tier audience only its tiers' key ranges, each with the locale and consents
+ * the night's run copied from the profile (as of the run, like the tier; the send path judges
+ * consents, suppressions and unsubscribes again at each send). Only a score without that copy
+ * has its profile read, by BatchGet.
  */
 export class DynamoScoreReader implements ScoreReader {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly usersTable: string,
+    /** Index items a page reads at most. */
+    private readonly pageItems = PAGE_ITEMS,
   ) {}
 
   /** One user's SCORE item, as a branch reads it; undefined when the user has not been scored. */
@@ -142,59 +163,67 @@ export class DynamoScoreReader implements ScoreReader {
   }
 
   /**
-   * One Scan page (up to 1 MB read) of one segment, from the cursor a previous page answered: the
-   * SCORE items meeting `criteria` (narrowed at the store by {@link scoreScanFilter}, then judged
-   * here), with locale and consents from their profiles. The scan reads every item of the table
-   * anyway, so it lets the PROFILE items through too, projected to the few attributes needed
-   * ({@link SCAN_PROJECTION}): a user's profile sorts before their score in the same partition, so
-   * it comes in the same page, and only a score whose profile fell on the previous page (or was
-   * not returned) has its profile read by BatchGet. The cursor is the page's LastEvaluatedKey,
-   * encoded; null once the segment is read to its end.
+   * One page (up to {@link PAGE_ITEMS} index items) of one segment, from the cursor a previous page
+   * answered: the SCORE items meeting `criteria` (narrowed at the store by the key condition and
+   * {@link scoreIndexFilter}, then judged here), with locale and consents as the night's run copied them. The
+   * cursor is the part of the segment and the page's LastEvaluatedKey, encoded; null once the
+   * segment's last part is read to its end. In AWS a GSI is eventually consistent: a score written
+   * a moment ago (well under a second as a rule) may be missed by a launch that starts at once;
+   * nightly scoring is hours before. DynamoDB Local updates the index with the write.
    */
   async scoredUsersPage(criteria: ScoreCriteria, page: ScanPage): Promise<ScoredUsersPage> {
-    const filter = scoreScanFilter(criteria);
+    const parts = partsOf(criteria, page.segment, page.totalSegments);
+    const at: IndexCursor = page.cursor === null ? { part: 0 } : decodeCursor(page.cursor);
+    const part = parts[at.part];
+    if (part === undefined) return { users: [], cursor: null };
+    const filter = scoreIndexFilter(criteria);
     const answer = await this.client.send(
-      new ScanCommand({
+      new QueryCommand({
         TableName: this.usersTable,
-        Segment: page.segment,
-        TotalSegments: page.totalSegments,
-        FilterExpression: `(${filter.expression}) OR sk = :profile`,
-        ProjectionExpression: SCAN_PROJECTION.map((_, i) => `#p${i}`).join(', '),
-        ExpressionAttributeNames: { ...filter.names, ...Object.fromEntries(SCAN_PROJECTION.map((name, i) => [`#p${i}`, name])) },
-        ExpressionAttributeValues: { ...filter.values, ':profile': journeyKeys.profileSk },
-        ExclusiveStartKey: page.cursor === null ? undefined : decodeCursor(page.cursor),
+        IndexName: AUDIENCE_INDEX_NAME,
+        KeyConditionExpression: part.tier === undefined ? '#shard = :shard' : '#shard = :shard AND begins_with(#key, :tier)',
+        ...(filter ? { FilterExpression: filter.expression } : {}),
+        ExpressionAttributeNames: { '#shard': 'audienceShard', ...(part.tier === undefined ? {} : { '#key': 'audienceKey' }), ...filter?.names },
+        ExpressionAttributeValues: {
+          ':shard': audienceIndexKeys.shard(part.shard),
+          ...(part.tier === undefined ? {} : { ':tier': audienceIndexKeys.tierPrefix(part.tier) }),
+          ...filter?.values,
+        },
+        Limit: this.pageItems,
+        ExclusiveStartKey: at.key,
       }),
     );
     const scores: z.infer<typeof ScoreItem>[] = [];
-    const profiles = new Map<string, z.infer<typeof ProfileItem>>();
     for (const item of answer.Items ?? []) {
-      if (item.sk === journeyKeys.profileSk) {
-        const profile = ProfileItem.safeParse(item);
-        if (profile.success) profiles.set(profile.data.userId, profile.data);
-        continue;
-      }
       const parsed = ScoreItem.safeParse(item);
       if (!parsed.success) throw new CorruptJourneyItem(`score item ${String(item.pk)} does not parse`, { cause: parsed.error });
       if (matchesScoreCriteria(criteria, parsed.data)) scores.push(parsed.data);
     }
-    return { users: await this.withProfiles(scores, profiles), cursor: answer.LastEvaluatedKey ? encodeCursor(answer.LastEvaluatedKey) : null };
+    const next: IndexCursor | null = answer.LastEvaluatedKey
+      ? { part: at.part, key: answer.LastEvaluatedKey as Record<string, string> }
+      : at.part + 1 < parts.length
+        ? { part: at.part + 1 }
+        : null;
+    return { users: await this.withProfiles(scores), cursor: next === null ? null : encodeCursor(next) };
   }
 
-  /** The scores with their profiles: those the page brought, the others read by BatchGet. */
-  private async withProfiles(scores: readonly z.infer<typeof ScoreItem>[], inPage: ReadonlyMap<string, z.infer<typeof ProfileItem>>): Promise<ScoredUser[]> {
-    const profiles = new Map(inPage);
-    const missing = scores.filter((score) => !profiles.has(score.userId));
+  /**
+   * The scores with their locale and consents: the copy the night's run stored with the score,
+   * or, for an item without one (written before the copy, or by a test), the profile read by BatchGet.
+   */
+  private async withProfiles(scores: readonly z.infer<typeof ScoreItem>[]): Promise<ScoredUser[]> {
+    const profiles = new Map<string, Reach>();
     for (const item of await batchGet(
       this.client,
       this.usersTable,
-      missing.map((score) => ({ pk: journeyKeys.userPk(score.userId), sk: journeyKeys.profileSk })),
+      scores.filter((score) => score.reach === undefined).map((score) => ({ pk: journeyKeys.userPk(score.userId), sk: journeyKeys.profileSk })),
       { projection: ['userId', 'locale', 'consents'] },
     )) {
       const parsed = ProfileItem.safeParse(item);
       if (parsed.success) profiles.set(parsed.data.userId, parsed.data);
     }
-    return scores.map((score) => {
-      const profile = profiles.get(score.userId);
+    return scores.map(({ reach, ...score }) => {
+      const profile = reach ?? profiles.get(score.userId);
       return {
         ...score,
         locale: profile?.locale ?? 'unknown',
@@ -209,6 +238,11 @@ export class DynamoScoreReader implements ScoreReader {
 
   /** Writes a SCORE item: for tests and seeding until nightly scoring writes them itself. */
   async putScore(score: ScoreItem): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.usersTable, Item: { pk: journeyKeys.userPk(score.userId), sk: journeyKeys.scoreSk, ...score } }));
+    await this.client.send(
+      new PutCommand({
+        TableName: this.usersTable,
+        Item: { pk: journeyKeys.userPk(score.userId), sk: journeyKeys.scoreSk, ...score, ...audienceIndexAttributes(score.userId, score.tier) },
+      }),
+    );
   }
 }

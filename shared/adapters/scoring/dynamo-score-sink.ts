@@ -2,6 +2,7 @@ import { BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws
 import { StoredScore, type ScoreSink } from '../../domain/scoring-run';
 import { chunk, forEachConcurrently } from '../dynamodb/client';
 import { UnprocessedItemsError } from '../dynamodb/batch';
+import { audienceIndexAttributes } from '../dynamodb/audience-index';
 import { keys } from '../dynamodb/keys';
 import { scoringKeys } from './scoring-keys';
 
@@ -13,7 +14,10 @@ function backoff(round: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2000, 25 * 2 ** round)));
 }
 
-/** SCORE items in the users table: batch writes with unprocessed items retried, units counted. */
+/**
+ * SCORE items in the users table, with the audience index's keys (see audience-index.ts): batch
+ * writes with unprocessed items retried, units counted.
+ */
 export class DynamoScoreSink implements ScoreSink {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -23,7 +27,9 @@ export class DynamoScoreSink implements ScoreSink {
   async write(items: readonly StoredScore[]): Promise<{ writeUnits: number }> {
     let writeUnits = 0;
     await forEachConcurrently(chunk(items, 25), CONCURRENCY, async (group) => {
-      let pending = group.map((score) => ({ PutRequest: { Item: { pk: keys.userPk(score.userId), sk: scoringKeys.scoreSk, ...score } } }));
+      let pending = group.map((score) => ({
+        PutRequest: { Item: { pk: keys.userPk(score.userId), sk: scoringKeys.scoreSk, ...score, ...audienceIndexAttributes(score.userId, score.tier) } },
+      }));
       for (let round = 0; pending.length > 0; round += 1) {
         if (round >= MAX_ROUNDS) throw new UnprocessedItemsError(`${pending.length} score items stayed unprocessed after ${MAX_ROUNDS} attempts`);
         if (round > 0) await backoff(round);

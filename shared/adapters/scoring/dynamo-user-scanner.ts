@@ -1,6 +1,7 @@
 import { ScanCommand, type DynamoDBDocumentClient, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { DailyActivity } from '../../domain/events/daily-activity';
 import {
+  AudienceReach,
   StoredScore,
   type ScanCursor,
   type ScannedUser,
@@ -9,6 +10,7 @@ import {
   type UserSampler,
   type UserScanner,
 } from '../../domain/scoring-run';
+import { isAudienceIndexed } from '../dynamodb/audience-index';
 import { keys } from '../dynamodb/keys';
 import { decodeMonthDays } from '../dynamodb/daily-activity-codec';
 import { scoringKeys } from './scoring-keys';
@@ -33,6 +35,8 @@ function userOf(pk: string, items: readonly Item[]): ScannedUserRecord | null {
   const userId = keys.userIdOf(pk);
   let createdAt: string | null = null;
   let previous: StoredScore | null = null;
+  let previousStale = false;
+  let reach: AudienceReach | null = null;
   let hasData = false;
   const days: DailyActivity[] = [];
   for (const item of items) {
@@ -40,6 +44,8 @@ function userOf(pk: string, items: readonly Item[]): ScannedUserRecord | null {
     if (sk === keys.profileSk) {
       hasData = true;
       createdAt = typeof item.createdAt === 'string' ? item.createdAt : null;
+      const parsed = AudienceReach.safeParse(item);
+      reach = parsed.success ? { locale: parsed.data.locale, consents: parsed.data.consents } : null;
     } else if (sk.startsWith(keys.monthPrefix)) {
       hasData = true;
       days.push(...decodeMonthDays(userId, sk, item));
@@ -47,9 +53,11 @@ function userOf(pk: string, items: readonly Item[]): ScannedUserRecord | null {
       // An unreadable stored score is treated as none: the user is rescored and the item rewritten.
       const parsed = StoredScore.safeParse(item);
       previous = parsed.success ? parsed.data : null;
+      // Written before the audience index: written again tonight, so launches find the user.
+      previousStale = previous !== null && !isAudienceIndexed(item);
     }
   }
-  return hasData ? { userId, createdAt, days, previous } : null;
+  return hasData ? { userId, createdAt, days, previous, previousStale, reach } : null;
 }
 
 function keyOf(item: Item): ScanCursor {

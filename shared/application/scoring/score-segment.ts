@@ -64,7 +64,10 @@ export async function scoreSegment(
     const items: StoredScore[] = [];
     const changes: TierChange[] = [];
     scores.forEach((score, i) => {
-      const decision = decideScoreWrite(score, users[i]?.previous ?? null, task.date);
+      const decision = decideScoreWrite(score, users[i]?.previous ?? null, task.date, {
+        rewrite: users[i]?.previousStale ?? false,
+        reach: users[i]?.reach ?? undefined,
+      });
       if (decision.kind === 'unchanged') return;
       items.push(decision.item);
       if (decision.tierChange) changes.push(decision.tierChange);

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { BgnbdParams, GammaGammaParams } from '../models';
 import type { RunSummary, SegmentCounts } from './run-summary';
-import type { StoredScore, TierChange } from './score-record';
+import type { AudienceReach, StoredScore, TierChange } from './score-record';
 import type { ScannedUser } from './user-features';
 
 /** Where a paused segment scan resumes: the key of the last item of the last complete user. */
@@ -12,6 +12,10 @@ export type ScanCursor = z.infer<typeof ScanCursor>;
 /** A user as the scan found them, with the score stored by the previous run. */
 export interface ScannedUserRecord extends ScannedUser {
   previous: StoredScore | null;
+  /** True when the stored item lacks attributes this version writes: it is written again even if its scores are unchanged. */
+  previousStale?: boolean;
+  /** The profile's locale and consents (null without a readable profile), copied into the SCORE item. */
+  reach?: AudienceReach | null;
 }
 
 export interface SegmentScanResult {

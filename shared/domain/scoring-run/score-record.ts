@@ -10,6 +10,18 @@ import { RECALL_TIERS, RFM_SEGMENTS, VALUE_QUADRANTS, type RecallTier, type User
 const Tier = z.enum([...RECALL_TIERS, 'active']);
 const Rfm = z.number().int().min(1).max(5);
 
+/**
+ * What audience selection needs of a user's profile besides the score: the locale and the
+ * channel consents, copied into the SCORE item by the night's run (as of the run, like the tier),
+ * so that a launch or a count reads the scores alone. The send path still judges consents,
+ * suppressions and unsubscribes as they are at each send.
+ */
+export const AudienceReach = z.object({
+  locale: z.string().min(2),
+  consents: z.object({ email: z.boolean(), sms: z.boolean(), push: z.boolean() }),
+});
+export type AudienceReach = z.infer<typeof AudienceReach>;
+
 /** The stored score of a user (the SCORE item, without its keys). */
 export const StoredScore = z.object({
   userId: z.string().min(1),
@@ -30,6 +42,8 @@ export const StoredScore = z.object({
   expectedPurchases: z.number().min(0),
   expectedSpend: z.number().min(0).nullable(),
   clv: z.number(),
+  /** The profile's reach as of the run; absent on items written before it was copied (or for a user without a profile). */
+  reach: AudienceReach.optional(),
 });
 export type StoredScore = z.infer<typeof StoredScore>;
 
@@ -44,8 +58,18 @@ const toStep = (value: number, step: number) => (Number.isFinite(value) ? Math.r
 const probabilityBand = (value: number) => Math.round(toStep(value, 0.05) * 100) / 100;
 const twoSignificant = (value: number) => (Number.isFinite(value) && value !== 0 ? Number(value.toPrecision(2)) : 0);
 
-/** The fields that carry meaning; `tierSince` and `scoredOn` only record when they changed. */
-type ScoreContent = Omit<StoredScore, 'tierSince' | 'scoredOn'>;
+/** The fields that carry meaning; `tierSince` and `scoredOn` only record when they changed, `reach` is compared on its own. */
+type ScoreContent = Omit<StoredScore, 'tierSince' | 'scoredOn' | 'reach'>;
+
+function sameReach(left: AudienceReach | undefined, right: AudienceReach | undefined): boolean {
+  if (left === undefined || right === undefined) return left === right;
+  return (
+    left.locale === right.locale &&
+    left.consents.email === right.consents.email &&
+    left.consents.sms === right.consents.sms &&
+    left.consents.push === right.consents.push
+  );
+}
 
 function contentOf(score: UserScore): ScoreContent {
   return {
@@ -98,14 +122,26 @@ export type ScoreDecision = { kind: 'unchanged' } | { kind: 'write'; item: Store
 /**
  * Compares a new score with the stored one. A tier change is reported when the tier differs; a
  * first score is reported only when it puts the user in a recall tier (a new active user is no
- * event anyone acts on).
+ * event anyone acts on). An unchanged score whose `reach` (the profile's locale and consents as
+ * of this run) differs from the stored copy, or with `rewrite` (a stored item that lacks
+ * attributes this version writes), is written again as it was, dates included, with the reach of
+ * this run, and reports nothing.
  */
-export function decideScoreWrite(score: UserScore, previous: StoredScore | null, runDate: string): ScoreDecision {
+export function decideScoreWrite(
+  score: UserScore,
+  previous: StoredScore | null,
+  runDate: string,
+  options: { rewrite?: boolean; reach?: AudienceReach } = {},
+): ScoreDecision {
   const content = contentOf(score);
-  if (previous && sameContent(content, previous)) return { kind: 'unchanged' };
+  const reach = options.reach === undefined ? {} : { reach: options.reach };
+  if (previous && sameContent(content, previous))
+    return options.rewrite || !sameReach(options.reach, previous.reach)
+      ? { kind: 'write', item: { ...content, tierSince: previous.tierSince, scoredOn: previous.scoredOn, ...reach }, tierChange: null }
+      : { kind: 'unchanged' };
   const tierChanged = previous === null || previous.tier !== content.tier;
   const tierSince = tierChanged || !previous ? runDate : previous.tierSince;
-  const item: StoredScore = { ...content, tierSince, scoredOn: runDate };
+  const item: StoredScore = { ...content, tierSince, scoredOn: runDate, ...reach };
   const reportable = previous !== null ? tierChanged : content.tier !== 'active';
   return { kind: 'write', item, tierChange: reportable ? { userId: score.userId, from: previous?.tier ?? null, to: content.tier, date: runDate } : null };
 }

@@ -5,6 +5,7 @@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
+import { audienceIndexAttributes } from '../../../shared/adapters/dynamodb/audience-index';
 import { batchPut } from '../../../shared/adapters/dynamodb/batch';
 import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store';
 import { journeyKeys } from '../../../shared/adapters/journeys/journey-keys';
@@ -83,6 +84,7 @@ export async function seedScoredUsers(prefix: string, count: number, clv: number
       pk: journeyKeys.userPk(userId),
       sk: journeyKeys.scoreSk,
       ...({ userId, tier, segment: 'At Risk', quadrant: 'Cash Cow', churnRisk: 0.7, clv, daysSilent: 20 } satisfies ScoreItem),
+      ...audienceIndexAttributes(userId, tier),
     })),
     16,
   );

@@ -179,6 +179,30 @@ describe('the nightly scoring workflow on the local runtime', () => {
     expect(await storedScores()).toEqual(before);
   });
 
+  it('copies each profile’s locale and consents into its score; a consent change since rewrites only that score, dates kept, with no TierChanged', async () => {
+    // Prepare
+    const store = new DynamoUserStore(documents, usersTable, 400);
+    const before = await storedScores();
+    for (const score of before.slice(0, 40)) {
+      const profile = await store.getProfile(score.userId);
+      expect(score.reach).toEqual({ locale: profile!.locale, consents: profile!.consents });
+    }
+    const changed = before[7]!;
+    const consents = { ...changed.reach!.consents, sms: !changed.reach!.consents.sms };
+    const updated = await call(runtime, 'PUT', `/v1/users/${changed.userId}`, { body: { consents } });
+    expect(updated.status).toBe(200);
+
+    // Act
+    const { summary } = await scoreOverApi({ date: runDate });
+
+    // Assess
+    expect(summary.totals.itemsWritten).toBe(1);
+    expect(summary.totals.tierChanges).toBe(0);
+    const after = await storedScores();
+    expect(after.find((score) => score.userId === changed.userId)).toEqual({ ...changed, reach: { ...changed.reach!, consents } });
+    expect(after.filter((score) => score.userId !== changed.userId)).toEqual(before.filter((score) => score.userId !== changed.userId));
+  });
+
   it('enrolls every user the night moved into R4 in the running automatic R4 journey (TierChanged), starts the treated ones once, and nobody else', async () => {
     // Prepare: the first night (a first score in a recall tier is a TierChanged) and its re-run above
 

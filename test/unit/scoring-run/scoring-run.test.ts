@@ -147,6 +147,42 @@ describe('what a run writes', () => {
     expect(again).toEqual({ kind: 'unchanged' });
   });
 
+  it('writes an unchanged score again as it was when the stored item is stale, reporting nothing', () => {
+    // Prepare
+    const stored = decideScoreWrite({ ...score, tier: 'R2', churnRisk: 0.3 }, null, '2025-03-01');
+    if (stored.kind !== 'write') throw new Error('expected a write');
+
+    // Act
+    const rewritten = decideScoreWrite({ ...score, tier: 'R2', churnRisk: 0.3 }, stored.item, '2025-03-09', { rewrite: true });
+    const moved = decideScoreWrite({ ...score, tier: 'R3', churnRisk: 0.3 }, stored.item, '2025-03-09', { rewrite: true });
+
+    // Assess
+    expect(rewritten).toEqual({ kind: 'write', item: stored.item, tierChange: null });
+    expect(moved).toMatchObject({ kind: 'write', item: { tier: 'R3', tierSince: '2025-03-09' }, tierChange: { from: 'R2', to: 'R3' } });
+  });
+
+  it('writes the profile’s reach with the score, and an unchanged score again, dates kept, when only the reach changed', () => {
+    // Prepare
+    const reach = { locale: 'zh-CN', consents: { email: true, sms: false, push: false } };
+    const stored = decideScoreWrite({ ...score, tier: 'R2', churnRisk: 0.3 }, null, '2025-03-01', { reach });
+    if (stored.kind !== 'write') throw new Error('expected a write');
+    const optedIn = { ...reach, consents: { ...reach.consents, sms: true } };
+
+    // Act
+    const same = decideScoreWrite({ ...score, tier: 'R2', churnRisk: 0.3 }, stored.item, '2025-03-09', { reach: { ...reach } });
+    const moved = decideScoreWrite({ ...score, tier: 'R2', churnRisk: 0.3 }, stored.item, '2025-03-09', { reach: optedIn });
+    const relocated = decideScoreWrite({ ...score, tier: 'R2', churnRisk: 0.3 }, stored.item, '2025-03-09', { reach: { ...reach, locale: 'en' } });
+    const gone = decideScoreWrite({ ...score, tier: 'R2', churnRisk: 0.3 }, stored.item, '2025-03-09');
+
+    // Assess
+    expect(stored.item.reach).toEqual(reach);
+    expect(same).toEqual({ kind: 'unchanged' });
+    expect(moved).toEqual({ kind: 'write', item: { ...stored.item, reach: optedIn }, tierChange: null });
+    expect(relocated).toEqual({ kind: 'write', item: { ...stored.item, reach: { ...reach, locale: 'en' } }, tierChange: null });
+    const { reach: _dropped, ...withoutReach } = stored.item;
+    expect(gone).toEqual({ kind: 'write', item: withoutReach, tierChange: null });
+  });
+
   it('reports a move between tiers and keeps tierSince while the tier holds', () => {
     // Prepare
     const stored = decideScoreWrite({ ...score, tier: 'R2', churnRisk: 0.3 }, null, '2025-03-01');
