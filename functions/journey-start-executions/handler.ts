@@ -2,8 +2,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { EnrollmentMessage } from '../../shared/domain/journeys';
+import type { EnrollmentMessage } from '../../shared/domain/journeys';
 import { readingEachJourneyOnce, recordStartedExecutions, startEnrollment } from '../../shared/application/journeys/start-enrollment';
+import { enrollmentsOfMessage } from '../../shared/adapters/journeys/launch-queue';
 import { logger } from '../../shared/adapters/observability/logger';
 import { countMetric, publishCountedMetrics } from '../../shared/adapters/observability/metrics';
 import { composeJourneys } from '../../shared/composition/journeys';
@@ -21,11 +22,24 @@ const METRIC_OF = {
   'journey-missing': 'JourneyStartsJourneyMissing',
 } as const;
 
+/** How many enrollments a message carries, for the pacing (one for a body that does not parse: it fails). */
+function enrollmentCount(body: string): number {
+  try {
+    return enrollmentsOfMessage(body).length;
+  } catch {
+    return 1;
+  }
+}
+
 /**
- * Consumes the launch queue: starts one execution per enrollment, paced to the configured rate,
- * under its deterministic name. "Already exists" is "already enrolled"; a message that does not
- * parse, or whose start keeps failing (StartExecutionFailed), is reported as a batch item failure
- * and goes back to the queue to be retried there (then to its dead-letter queue), so none is lost.
+ * Consumes the launch queue: starts one execution per enrollment (a message carries one, or up to
+ * ten of a journey), paced to the configured rate, under its deterministic name. "Already exists"
+ * is "already enrolled". A message that does not parse, or whose one enrollment's start keeps
+ * failing (StartExecutionFailed), is reported as a batch item failure and goes back to the queue to
+ * be retried there (then to its dead-letter queue), so none is lost. A group's failed starts are
+ * queued again one a message and the group is done: sent back whole, its members already started
+ * would start again, which StartExecution answers as started, and be counted twice. Only if that
+ * queueing fails does the group go back whole.
  */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -33,27 +47,54 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
   .handler(async (event, context) => {
     const ports = { journeys: readingEachJourneyOnce(journeys.journeys), starter: journeys.starter };
     const began = Date.now();
-    const position = new Map(event.Records.map((record, i) => [record.messageId, i]));
+    // The enrollments before each message's first, in the batch: each start has its own slot.
+    const position = new Map<string, number>();
+    let slots = 0;
+    for (const record of event.Records) {
+      position.set(record.messageId, slots);
+      slots += enrollmentCount(record.body);
+    }
     const startedIn: string[] = [];
-    const startOne = async (record: SQSRecord) => {
+    const startOne = async (message: EnrollmentMessage, slot: number) => {
       // Pacing is wall-clock: it protects the Step Functions quota, not business time.
-      const due = began + ((position.get(record.messageId) ?? 0) * 1000) / startsPerSecond;
+      const due = began + (slot * 1000) / startsPerSecond;
       if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+      const outcome = await startEnrollment(message, ports);
+      countMetric(METRIC_OF[outcome]);
+      if (outcome === 'started') startedIn.push(message.journeyId);
+    };
+    const startMessage = async (record: SQSRecord) => {
+      const warn = (text: string, error: unknown, count: number) =>
+        logger.warn(text, { messageId: record.messageId, count, error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
+      let enrollments: EnrollmentMessage[];
       try {
-        const message = EnrollmentMessage.parse(JSON.parse(record.body));
-        const outcome = await startEnrollment(message, ports);
-        countMetric(METRIC_OF[outcome]);
-        if (outcome === 'started') startedIn.push(message.journeyId);
+        enrollments = enrollmentsOfMessage(record.body);
       } catch (error) {
-        logger.warn('enrollment not started; back to the queue', {
-          messageId: record.messageId,
-          error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
-        });
+        warn('launch-queue message does not parse; back to the queue', error, 0);
         throw error;
       }
+      const first = position.get(record.messageId) ?? 0;
+      const failed: EnrollmentMessage[] = [];
+      let failure: unknown;
+      await Promise.all(
+        enrollments.map((message, k) =>
+          startOne(message, first + k).catch((error: unknown) => {
+            failed.push(message);
+            failure ??= error;
+          }),
+        ),
+      );
+      if (failed.length === 0) return;
+      if (enrollments.length === 1) {
+        warn('enrollment not started; back to the queue', failure, 1);
+        throw failure;
+      }
+      warn('enrollments of a group not started; queued again, one a message', failure, failed.length);
+      await journeys.queue.enqueue(failed, { oneEach: true });
+      countMetric('JourneyStartsRequeued', failed.length);
     };
     // A batch that fails whole is answered like any other, every item back to the queue, as before.
-    const response = await processPartialResponse(event, startOne, processor, { context, throwOnFullBatchFailure: false });
+    const response = await processPartialResponse(event, startMessage, processor, { context, throwOnFullBatchFailure: false });
     try {
       await recordStartedExecutions(startedIn, journeys);
     } catch (error) {

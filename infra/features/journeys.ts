@@ -98,6 +98,9 @@ export class JourneysFeature extends Construct {
     startExecutions.addEnvironment(JOURNEY_ENV.stateMachineArn, machine.stateMachineArn);
     startExecutions.addEnvironment(JOURNEY_ENV.startRatePerSecond, String(Math.floor(START_RATE_PER_SECOND / STARTER_MAX_CONCURRENCY)));
     machine.grantStartExecution(startExecutions);
+    // A group's failed starts go back to the queue one a message.
+    startExecutions.addEnvironment(JOURNEY_ENV.launchQueueUrl, launchQueue.queueUrl);
+    launchQueue.grantSendMessages(startExecutions);
     startExecutions.addEventSource(new SqsEventSource(launchQueue, { batchSize: 10, maxConcurrency: STARTER_MAX_CONCURRENCY, reportBatchItemFailures: true }));
 
     // The launch is a workflow: the API stores the journey and starts it; its tasks select, enroll and queue.

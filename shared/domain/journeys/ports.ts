@@ -180,7 +180,11 @@ export interface ActivityReader {
 
 /** The launch queue: enrollments in, the starter out at a controlled rate. */
 export interface LaunchQueue {
-  enqueue(messages: readonly EnrollmentMessage[]): Promise<void>;
+  /**
+   * Queues the enrollments, several of a journey to a message; `oneEach` puts each in a message of
+   * its own (a start queued again after it failed: its message then succeeds or fails alone).
+   */
+  enqueue(messages: readonly EnrollmentMessage[], options?: { oneEach?: boolean }): Promise<void>;
 }
 
 /** Starts and stops journey executions by their deterministic names. */
