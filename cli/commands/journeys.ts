@@ -46,7 +46,8 @@ function launchBody(options: LaunchOptions): Record<string, unknown> {
         : { definition: readJson('--definition', options.definition!) }),
     ...(options.id ? { id: options.id } : {}),
     ...(options.automatic ? { automatic: true } : {}),
-    audience: options.audience ? readJson('--audience', options.audience) : {},
+    // A tier's shipped journey goes to that tier unless an audience is given; a definition to every scored user.
+    audience: options.audience ? readJson('--audience', options.audience) : options.tier ? { tiers: [options.tier] } : {},
   };
 }
 
@@ -58,7 +59,10 @@ function withLaunchOptions(command: Command): Command {
     .option('--lifecycle <id>', 'run the shipped lifecycle journey (welcome, second-purchase): entered by events, not an audience')
     .option('--definition <json>', 'a journey definition as JSON, or @file.json')
     .option('--id <journeyId>', "journey id (default: the definition's); a new id per launch")
-    .option('--audience <json>', 'audience filter as JSON or @file.json, e.g. {"tiers":["R3"]}')
+    .option(
+      '--audience <json>',
+      'audience filter as JSON or @file.json, e.g. {"tiers":["R3"],"clv":{"min":100}} (default: the --tier given; with --definition, every scored user)',
+    )
     .option('--automatic', "also enroll users whose tier changes to this journey's tier")
     .option('--data-dir <dir>', 'data folder of the running system', DEFAULT_DATA_DIR)
     .option('--json', 'machine-readable output');
