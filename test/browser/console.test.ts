@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../console/build';
 import type { LocalRuntime } from '../../infra/local/local-runtime';
 import { seedPopulation, seedTablesOf } from '../../infra/local/seed-population';
+import { RolloutState } from '../../shared/domain/experiments';
 import { call, moveToNextUtcHour, startTestRuntime } from '../support/test-runtime';
 
 /** Debian's Chromium (`.ci/run` installs it with apt-get); no browser is downloaded. */
@@ -266,10 +267,17 @@ describe.skipIf(!existsSync(CHROMIUM))('the marketer console in Chromium, on the
     runtime.clock.advance(3_600_000);
     await runtime.settle();
     const report = (await must('GET', `/v1/journeys/${journeyId}/report/variants`)) as {
-      rollout: { status: string };
+      rollout: unknown;
       steps: Array<{ variants: Record<string, { users: number; sent: number }>; analysis: { verdict: { kind: string } } }>;
     };
-    expect(report.rollout.status).toBe('halted');
+    const rollout = RolloutState.parse(report.rollout);
+    expect(rollout.status).toBe('halted');
+    // The rate the halt recorded: an hourly evaluation that runs while the unsubscribes are still
+    // being applied (a busy machine, an hour boundary on the running clock) halts on part of them.
+    const halted = rollout.history.filter((event) => event.kind === 'halted').at(-1)!;
+    const breach = halted.kind === 'halted' ? halted.breaches.find((candidate) => candidate.guardrail === 'unsubscribe-rate') : undefined;
+    expect(breach?.observed).toBeGreaterThan(0);
+    const recordedRate = `${(breach!.observed * 100).toFixed(1)}%`;
 
     // Act
     await open(`#/journeys/${journeyId}`);
@@ -285,7 +293,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the marketer console in Chromium, on the
     const narrow = await page.evaluate(() => document.documentElement.scrollWidth);
     await page.setViewportSize({ width: 1280, height: 900 });
     await halt.getByRole('button', { name: 'Resume rollout' }).click();
-    await poll(() => page.getByRole('dialog').textContent()).toContain('Resuming accepts what halted stage 1 (unsubscribe rate 100.0%');
+    await poll(() => page.getByRole('dialog').textContent()).toContain(
+      `Resuming accepts what halted stage 1 (unsubscribe rate ${recordedRate}, over the limit of 0.0%`,
+    );
     await page.getByRole('dialog').getByRole('button', { name: 'Resume' }).click();
 
     // Assess
