@@ -22,15 +22,6 @@ const METRIC_OF = {
   'journey-missing': 'JourneyStartsJourneyMissing',
 } as const;
 
-/** How many enrollments a message carries, for the pacing (one for a body that does not parse: it fails). */
-function enrollmentCount(body: string): number {
-  try {
-    return enrollmentsOfMessage(body).length;
-  } catch {
-    return 1;
-  }
-}
-
 /**
  * Consumes the launch queue: starts one execution per enrollment (a message carries one, or up to
  * ten of a journey), paced to the configured rate, under its deterministic name. "Already exists"
@@ -47,12 +38,19 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
   .handler(async (event, context) => {
     const ports = { journeys: readingEachJourneyOnce(journeys.journeys), starter: journeys.starter };
     const began = Date.now();
-    // The enrollments before each message's first, in the batch: each start has its own slot.
-    const position = new Map<string, number>();
+    // Each message read once: its enrollments (or why it does not parse) and the slot of its
+    // first start in the batch's pacing, each start having a slot of its own.
+    const read = new Map<string, { enrollments: EnrollmentMessage[]; first: number } | { error: unknown }>();
     let slots = 0;
     for (const record of event.Records) {
-      position.set(record.messageId, slots);
-      slots += enrollmentCount(record.body);
+      try {
+        const enrollments = enrollmentsOfMessage(record.body);
+        read.set(record.messageId, { enrollments, first: slots });
+        slots += enrollments.length;
+      } catch (error) {
+        read.set(record.messageId, { error });
+        slots += 1;
+      }
     }
     const startedIn: string[] = [];
     const startOne = async (message: EnrollmentMessage, slot: number) => {
@@ -66,14 +64,13 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
     const startMessage = async (record: SQSRecord) => {
       const warn = (text: string, error: unknown, count: number) =>
         logger.warn(text, { messageId: record.messageId, count, error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
-      let enrollments: EnrollmentMessage[];
-      try {
-        enrollments = enrollmentsOfMessage(record.body);
-      } catch (error) {
+      const message = read.get(record.messageId);
+      if (!message || 'error' in message) {
+        const error = message?.error ?? new Error(`launch-queue message ${record.messageId} was not read`);
         warn('launch-queue message does not parse; back to the queue', error, 0);
         throw error;
       }
-      const first = position.get(record.messageId) ?? 0;
+      const { enrollments, first } = message;
       const failed: EnrollmentMessage[] = [];
       let failure: unknown;
       await Promise.all(

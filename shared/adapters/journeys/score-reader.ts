@@ -13,6 +13,7 @@ import {
   type ScoredUsersPage,
   type ScoreReader,
 } from '../../domain/journeys';
+import { AudienceReach } from '../../domain/scoring-run';
 import { AUDIENCE_INDEX_NAME, AUDIENCE_SHARDS, audienceIndexAttributes, audienceIndexKeys } from '../dynamodb/audience-index';
 import { batchGet } from '../dynamodb/batch';
 import { forEachConcurrently } from '../dynamodb/client';
@@ -44,16 +45,12 @@ export const ScoreItem = z.object({
     .optional()
     .transform((days) => days ?? 0),
   /** The profile's locale and consents as of the night's run (see AudienceReach); absent on an item written before the copy. */
-  reach: z.object({ locale: z.string().min(2), consents: z.object({ email: z.boolean(), sms: z.boolean(), push: z.boolean() }) }).optional(),
+  reach: AudienceReach.optional(),
 });
 export type ScoreItem = z.input<typeof ScoreItem>;
-type Reach = NonNullable<z.infer<typeof ScoreItem>['reach']>;
 
-const ProfileItem = z.object({
-  userId: z.string(),
-  locale: z.string().min(2),
-  consents: z.object({ email: z.boolean(), sms: z.boolean(), push: z.boolean() }),
-});
+/** What a profile lends an audience: its reach, as scoring copies it. */
+const ProfileItem = AudienceReach.extend({ userId: z.string() });
 
 /** Index items a page reads at most: a page's users are enrolled and checkpointed before the next is read. */
 const PAGE_ITEMS = 2_000;
@@ -212,7 +209,7 @@ export class DynamoScoreReader implements ScoreReader {
    * or, for an item without one (written before the copy, or by a test), the profile read by BatchGet.
    */
   private async withProfiles(scores: readonly z.infer<typeof ScoreItem>[]): Promise<ScoredUser[]> {
-    const profiles = new Map<string, Reach>();
+    const profiles = new Map<string, AudienceReach>();
     for (const item of await batchGet(
       this.client,
       this.usersTable,

@@ -45,7 +45,7 @@ function userOf(pk: string, items: readonly Item[]): ScannedUserRecord | null {
       hasData = true;
       createdAt = typeof item.createdAt === 'string' ? item.createdAt : null;
       const parsed = AudienceReach.safeParse(item);
-      reach = parsed.success ? { locale: parsed.data.locale, consents: parsed.data.consents } : null;
+      reach = parsed.success ? parsed.data : null;
     } else if (sk.startsWith(keys.monthPrefix)) {
       hasData = true;
       days.push(...decodeMonthDays(userId, sk, item));
