@@ -38,7 +38,11 @@ export function enrollmentsOfMessage(body: string): EnrollmentMessage[] {
 export function launchMessageBodies(messages: readonly EnrollmentMessage[], options: { oneEach?: boolean } = {}): string[] {
   if (options.oneEach) return messages.map((message) => JSON.stringify(message));
   const byJourney = new Map<string, EnrollmentMessage[]>();
-  for (const message of messages) byJourney.set(message.journeyId, [...(byJourney.get(message.journeyId) ?? []), message]);
+  for (const message of messages) {
+    const ofJourney = byJourney.get(message.journeyId);
+    if (ofJourney) ofJourney.push(message);
+    else byJourney.set(message.journeyId, [message]);
+  }
   return [...byJourney].flatMap(([journeyId, enrollments]) =>
     chunk(enrollments, ENROLLMENTS_PER_MESSAGE).map((group) =>
       group.length === 1
