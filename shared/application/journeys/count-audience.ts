@@ -8,7 +8,7 @@ import {
   countPreview,
   definitionOf,
   emptyPreviewCounts,
-  matchesAudience,
+  matchesReach,
   scoreCriteriaOf,
   type AudienceCount,
   type AudienceCountAnswer,
@@ -100,7 +100,7 @@ export async function countAudienceSegment(input: CountSegmentInput, ports: Coun
     if (checkpoint.done) return { ...input, state: 'done', pages: checkpoint.pages };
     if (pagesThisCall > 0 && ports.outOfTime()) return { ...input, state: 'more', pages: checkpoint.pages };
     const page = await ports.scores.scoredUsersPage(scoreCriteriaOf(count.audience), { segment, totalSegments, cursor: checkpoint.cursor });
-    const matched = page.users.filter((user) => matchesAudience(count.audience, user));
+    const matched = page.users.filter((user) => matchesReach(count.audience, user));
     const members =
       journeyExists && matched.length > 0
         ? await ports.journeys.membersAmong(

@@ -1,12 +1,13 @@
 /**
  * The nightly audience summary: scored users counted by every dimension an audience filters on
- * (tier, RFM segment, quadrant, locale, consents per channel, and bands of CLV, days silent and
- * churn risk), so a preview answers from a few items in well under a second at any population
+ * (tier, RFM segment, quadrant, locale, consents per channel, and bands of CLV and days silent),
+ * so a preview answers from a few items in well under a second at any population
  * size. A filter whose ranges fall on band edges is answered exactly (the holdout as its expected
  * share); a range inside a band is answered as an upper bound and says which criteria made it one.
  */
 import { z } from 'zod';
 import { RfmSegment, ValueQuadrant, type AudienceFilter, type ScoredUser } from './audience';
+import { bandRange, CLV_BAND_EDGES, DAYS_SILENT_BAND_EDGES, daysSilentBandOf, churnRiskRangeMeets, rangeMeets } from './audience-bands';
 import { JOURNEY_CHANNELS, RecallTier, RECALL_TIERS, sendStepsOf, type JourneyDefinition } from './journey-definition';
 import {
   DEFAULT_COST_ASSUMPTIONS,
@@ -20,13 +21,6 @@ import {
   type TierPreview,
 } from './launch-preview';
 
-/** Lower edges of the CLV bands (currency units); the last band is open. */
-export const CLV_BAND_EDGES = [0, 10, 50, 100, 250, 500, 1_000, 5_000] as const;
-/** Lower edges of the days-silent bands: the recall tiers' own thresholds; the last band is open. */
-export const DAYS_SILENT_BAND_EDGES = [0, 7, 14, 30, 90] as const;
-/** Churn risk in tenths: band i is [i/10, (i+1)/10), the last one closed at 1. */
-export const CHURN_RISK_BANDS = 10;
-
 /** One cell of the summary: users sharing every dimension, and how many they are. */
 export const AudienceCell = z.object({
   tier: RecallTier.nullable(),
@@ -36,7 +30,6 @@ export const AudienceCell = z.object({
   consents: z.object({ email: z.boolean(), sms: z.boolean(), push: z.boolean() }),
   clvBand: z.number().int().min(0),
   daysSilentBand: z.number().int().min(0),
-  churnRiskBand: z.number().int().min(0),
   count: z.number().int().min(1),
 });
 export type AudienceCell = z.infer<typeof AudienceCell>;
@@ -50,22 +43,6 @@ export const AudienceSummary = z.object({
 });
 export type AudienceSummary = z.infer<typeof AudienceSummary>;
 
-function bandOf(edges: readonly number[], value: number): number {
-  let band = 0;
-  for (let i = 0; i < edges.length; i++) if (value >= edges[i]!) band = i;
-  return band;
-}
-
-/** The half-open range [low, high) of values a band holds. */
-function bandRange(edges: readonly number[], band: number): { low: number; high: number } {
-  return { low: edges[band]!, high: edges[band + 1] ?? Number.POSITIVE_INFINITY };
-}
-
-function churnRiskRange(band: number): { low: number; high: number } {
-  // The last band holds 1 itself: its high end is just past it.
-  return { low: band / CHURN_RISK_BANDS, high: band === CHURN_RISK_BANDS - 1 ? 1 + Number.EPSILON : (band + 1) / CHURN_RISK_BANDS };
-}
-
 /** Counts scored users into cells. */
 export function summarizeAudience(users: Iterable<ScoredUser>, scoredOn: string, computedAt: Date): AudienceSummary {
   const cells = new Map<string, AudienceCell>();
@@ -78,9 +55,8 @@ export function summarizeAudience(users: Iterable<ScoredUser>, scoredOn: string,
       quadrant: user.quadrant,
       locale: user.locale,
       consents: { ...user.consents },
-      clvBand: bandOf(CLV_BAND_EDGES, user.clv),
-      daysSilentBand: bandOf(DAYS_SILENT_BAND_EDGES, user.daysSilent),
-      churnRiskBand: Math.min(CHURN_RISK_BANDS - 1, Math.floor(user.churnRisk * CHURN_RISK_BANDS)),
+      clvBand: user.clvBand,
+      daysSilentBand: daysSilentBandOf(user.daysSilent),
       count: 1,
     };
     const key = JSON.stringify({ ...cell, count: 0 });
@@ -89,18 +65,6 @@ export function summarizeAudience(users: Iterable<ScoredUser>, scoredOn: string,
     else cells.set(key, cell);
   }
   return { scoredOn, computedAt: computedAt.toISOString(), users: count, cells: [...cells.values()] };
-}
-
-type Range = { min?: number | undefined; max?: number | undefined } | undefined;
-
-/** How a band of values [low, high) meets an inclusive filter range: wholly, partly or not at all. */
-function rangeMeets(range: Range, band: { low: number; high: number }, integers: boolean): 'all' | 'some' | 'none' {
-  if (range === undefined) return 'all';
-  const min = range.min ?? Number.NEGATIVE_INFINITY;
-  // For integers [low, high) is [low, high - 1]: an inclusive max of high - 1 covers the band.
-  const max = range.max === undefined ? Number.POSITIVE_INFINITY : integers ? range.max + 1 : range.max;
-  if (band.high <= min || band.low > (range.max ?? Number.POSITIVE_INFINITY)) return 'none';
-  return band.low >= min && band.high <= max ? 'all' : 'some';
 }
 
 /** Whether every user of the cell matches the filter (`all`), only some may (`some`: a range inside a band), or none does. */
@@ -116,7 +80,8 @@ export function cellMatch(filter: AudienceFilter, cell: AudienceCell): { match: 
   const ranges = {
     clv: rangeMeets(filter.clv, bandRange(CLV_BAND_EDGES, cell.clvBand), false),
     daysSilent: rangeMeets(filter.daysSilent, bandRange(DAYS_SILENT_BAND_EDGES, cell.daysSilentBand), true),
-    churnRisk: rangeMeets(filter.churnRisk, churnRiskRange(cell.churnRiskBand), false),
+    // Churn risk has no band (it moves nightly): any range that leaves part of [0, 1] out is an upper bound.
+    churnRisk: churnRiskRangeMeets(filter.churnRisk),
   };
   const meets = Object.values(ranges);
   if (meets.includes('none')) return { match: 'none', inexact: [] };

@@ -3,6 +3,7 @@
  * launch, sent by the console); the matcher is a pure predicate, so preview and launch agree.
  */
 import { z } from 'zod';
+import { bandRange, churnRiskRangeMeets, CLV_BAND_EDGES, clvBandOf, rangeMeets } from './audience-bands';
 import { JourneyChannel, RecallTier } from './journey-definition';
 
 /** RFM segments, as slugs of the usual names. */
@@ -26,8 +27,10 @@ export type ValueQuadrant = z.infer<typeof ValueQuadrant>;
 
 const perChannel = z.object({ email: z.boolean(), sms: z.boolean(), push: z.boolean() });
 
-/** A user as nightly scoring leaves them: what audiences filter on and the contact policy needs. */
-export const ScoredUser = z.object({
+/**
+ * A user's nightly score as audiences judge it, exactly (the SCORE item nightly scoring writes).
+ */
+export const UserScore = z.object({
   userId: z.string().min(1),
   /** Null for a user who is not slipping and has no recall tier. */
   tier: RecallTier.nullable(),
@@ -36,6 +39,11 @@ export const ScoredUser = z.object({
   churnRisk: z.number().min(0).max(1),
   daysSilent: z.number().int().min(0),
   clv: z.number().min(0),
+});
+export type UserScore = z.infer<typeof UserScore>;
+
+/** What a user lends an audience besides the score: locale, consents and the contact policy's flags. */
+export const UserReach = z.object({
   locale: z.string().min(2),
   /** Consent given, per channel (implies a contact point on that channel). */
   consents: perChannel,
@@ -46,7 +54,32 @@ export const ScoredUser = z.object({
   /** Sunset after a final win-back: never marketed to again. */
   sunset: z.boolean(),
 });
+export type UserReach = z.infer<typeof UserReach>;
+
+/**
+ * A user an audience selected, as the audience index holds them: tier, segment, quadrant and days
+ * silent as scored, CLV as its band (see audience-bands.ts), and the reach; no churn risk (it
+ * moves every night). The store that selects judges the score criteria exactly (on the score
+ * itself where the index does not settle them); what is left to judge here is the reach
+ * ({@link matchesReach}).
+ */
+export const ScoredUser = UserScore.omit({ churnRisk: true, clv: true })
+  .extend({ clvBand: z.number().int().min(0) })
+  .extend(UserReach.shape);
 export type ScoredUser = z.infer<typeof ScoredUser>;
+
+/** A score as the audience index holds it: CLV as its band, no churn risk. */
+export type BandedScore = Omit<ScoredUser, keyof UserReach>;
+
+/** A score as the audience index holds it. */
+export function bandedScoreOf({ churnRisk: _churnRisk, clv, ...score }: UserScore): BandedScore {
+  return { ...score, clvBand: clvBandOf(clv) };
+}
+
+/** The selected user of an exact score and a reach: the score's values as their bands. */
+export function scoredUserOf(score: UserScore, reach: UserReach): ScoredUser {
+  return { ...bandedScoreOf(score), ...reach };
+}
 
 /** An inclusive range; either end may be left open. */
 function inclusiveRange(bounds: z.ZodNumber) {
@@ -83,9 +116,6 @@ function inList<T>(value: T, list: readonly T[] | undefined): boolean {
   return list === undefined || list.includes(value);
 }
 
-/** A user's nightly scores, before the profile (locale, consents) is read. */
-export type UserScore = Omit<ScoredUser, 'locale' | 'consents' | 'suppressed' | 'unsubscribed' | 'sunset'>;
-
 /**
  * The criteria of an audience a score alone is judged on (no locale, no consents): data, so a
  * store may also narrow what it reads by them, before profiles are read for the candidates.
@@ -110,16 +140,30 @@ export function matchesScoreCriteria(criteria: ScoreCriteria, score: UserScore):
   );
 }
 
-/** True when the user satisfies every criterion of the filter. A user without a tier never matches a tier filter. */
-export function matchesAudience(filter: AudienceFilter, user: ScoredUser): boolean {
-  return (
-    matchesScoreCriteria(filter, user) && inList(user.locale, filter.locales) && (filter.requiredConsents ?? []).every((channel) => user.consents[channel])
-  );
+/**
+ * Whether a banded score meets the criteria: surely (`all`), surely not (`none`), or only the
+ * exact score can tell (`some`: a CLV range ends inside the score's band, or a churn-risk range
+ * leaves part of [0, 1] out).
+ */
+export function bandedScoreMeets(criteria: ScoreCriteria, score: BandedScore): 'all' | 'some' | 'none' {
+  const lists =
+    (criteria.tiers === undefined || (score.tier !== null && criteria.tiers.includes(score.tier))) &&
+    inList(score.segment, criteria.segments) &&
+    inList(score.quadrant, criteria.quadrants) &&
+    inRange(score.daysSilent, criteria.daysSilent);
+  if (!lists) return 'none';
+  const clv = rangeMeets(criteria.clv, bandRange(CLV_BAND_EDGES, score.clvBand), false);
+  const churnRisk = churnRiskRangeMeets(criteria.churnRisk);
+  if (clv === 'none') return 'none';
+  return clv === 'all' && churnRisk === 'all' ? 'all' : 'some';
 }
 
-/** The users of `users` that match the filter, in their original order. */
-export function selectAudience(filter: AudienceFilter, users: Iterable<ScoredUser>): ScoredUser[] {
-  const matched: ScoredUser[] = [];
-  for (const user of users) if (matchesAudience(filter, user)) matched.push(user);
-  return matched;
+/** True when the user's reach satisfies the filter's locale and consent criteria (the score criteria are the selecting store's). */
+export function matchesReach(filter: Pick<AudienceFilter, 'locales' | 'requiredConsents'>, user: UserReach): boolean {
+  return inList(user.locale, filter.locales) && (filter.requiredConsents ?? []).every((channel) => user.consents[channel]);
+}
+
+/** True when an exact score and reach satisfy every criterion of the filter. */
+export function matchesAudience(filter: AudienceFilter, score: UserScore, reach: UserReach): boolean {
+  return matchesScoreCriteria(filter, score) && matchesReach(filter, reach);
 }

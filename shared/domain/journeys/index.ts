@@ -23,6 +23,7 @@ export * from './journey-template-data';
 export * from './launch-request';
 export * from './ports';
 export * from './launch-progress';
+export * from './audience-bands';
 export * from './audience-summary';
 export * from './audience-count';
 export * from './lifecycle';

@@ -3,7 +3,10 @@
  * go out and what it costs. Pure: it takes the matched users and the prices as data.
  */
 import { z } from 'zod';
-import type { ScoredUser } from './audience';
+import type { ScoredUser, UserReach } from './audience';
+
+/** What a preview counts of a matched user: who, which tier, and how they can be reached. */
+export type PreviewedUser = Pick<ScoredUser, 'userId' | 'tier'> & UserReach;
 import { isInHoldout } from './holdout';
 import { JOURNEY_CHANNELS, RECALL_TIERS, type JourneyChannel, type JourneyDefinition, type RecallTier } from './journey-definition';
 import { compileJourneyPlan, estimatePlanTransitions } from './journey-plan';
@@ -123,12 +126,12 @@ export interface JourneyLaunchPreview {
 }
 
 /** Channels on which the contact policy lets us reach the user, before quiet hours and budgets. */
-export function reachableChannels(user: ScoredUser): JourneyChannel[] {
+export function reachableChannels(user: UserReach): JourneyChannel[] {
   if (user.unsubscribed || user.sunset) return [];
   return JOURNEY_CHANNELS.filter((channel) => user.consents[channel] && !user.suppressed[channel]);
 }
 
-function unreachableReason(user: ScoredUser, journeyChannels: ReadonlySet<JourneyChannel>): UnreachableReason | undefined {
+function unreachableReason(user: UserReach, journeyChannels: ReadonlySet<JourneyChannel>): UnreachableReason | undefined {
   if (user.unsubscribed) return 'unsubscribed';
   if (user.sunset) return 'sunset';
   return reachableChannels(user).some((channel) => journeyChannels.has(channel)) ? undefined : 'no-reachable-channel';
@@ -206,7 +209,7 @@ export function addPreviewCounts(a: PreviewCounts, b: PreviewCounts): PreviewCou
  * enrollment); then the holdout is drawn among the rest, so treatment and holdout come from the
  * same population and the lift compares like with like.
  */
-export function countPreview(definition: JourneyDefinition, matchedUsers: Iterable<ScoredUser>, members: ReadonlySet<string> = new Set()): PreviewCounts {
+export function countPreview(definition: JourneyDefinition, matchedUsers: Iterable<PreviewedUser>, members: ReadonlySet<string> = new Set()): PreviewCounts {
   const sendSteps = compileJourneyPlan(definition).steps.flatMap((step) => (step.kind === 'send' ? [step] : []));
   const journeyChannels = new Set(sendSteps.flatMap((step) => step.channels));
   const counts = emptyPreviewCounts();
@@ -266,7 +269,7 @@ export function previewFromCounts(
 /** Previews a launch of `definition` on already matched users in one pass (see {@link countPreview}). */
 export function previewJourneyLaunch(
   definition: JourneyDefinition,
-  matchedUsers: Iterable<ScoredUser>,
+  matchedUsers: Iterable<PreviewedUser>,
   members: ReadonlySet<string> = new Set(),
   prices: CostPrices = DEFAULT_COST_PRICES,
   assumptions: CostAssumptions = DEFAULT_COST_ASSUMPTIONS,

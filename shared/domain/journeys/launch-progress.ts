@@ -5,7 +5,7 @@
  */
 import { experimentAssignment } from '../experiments/journey-experiment';
 import { z } from 'zod';
-import { matchesAudience, type AudienceFilter, type ScoredUser } from './audience';
+import { matchesReach, type AudienceFilter, type ScoredUser } from './audience';
 import { reachableChannels } from './launch-preview';
 import { isInHoldout } from './holdout';
 import { sendStepsOf, type JourneyDefinition } from './journey-definition';
@@ -78,7 +78,7 @@ export function launchProgressOf(checkpoints: readonly SegmentCheckpoint[], star
 export function membersOfPage(definition: JourneyDefinition, audience: AudienceFilter, users: readonly ScoredUser[], enrolledAt: string): JourneyMember[] {
   const journeyChannels = new Set(sendStepsOf(definition.steps).flatMap((step) => step.channels));
   return users
-    .filter((user) => matchesAudience(audience, user) && reachableChannels(user).some((channel) => journeyChannels.has(channel)))
+    .filter((user) => matchesReach(audience, user) && reachableChannels(user).some((channel) => journeyChannels.has(channel)))
     .map((user) => {
       const holdout = isInHoldout(definition.id, user.userId, definition.holdoutShare);
       return {

@@ -106,8 +106,9 @@ export interface ScoredUsersPage {
 }
 
 /**
- * Scored users for audience selection: those whose score meets `criteria` (judged on the score
- * alone, before profiles are read for the candidates), with locale and consents from their profiles.
+ * Scored users for audience selection: exactly those whose score meets `criteria` (the store
+ * judges them, on the score itself wherever the index's bands do not settle a range), with their
+ * locale and consents; the audience's locale and consent criteria are the caller's (matchesReach).
  */
 export interface ScoreReader {
   scoredUsers(criteria: ScoreCriteria): Promise<ScoredUser[]>;

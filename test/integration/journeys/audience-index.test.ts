@@ -5,7 +5,7 @@ import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store';
 import { journeyKeys } from '../../../shared/adapters/journeys/journey-keys';
 import { DynamoScoreReader } from '../../../shared/adapters/journeys/score-reader';
 import { DynamoScoreSink } from '../../../shared/adapters/scoring/dynamo-score-sink';
-import { matchesAudience, type AudienceFilter, type ScoredUser } from '../../../shared/domain/journeys';
+import { matchesReach, type AudienceFilter, type ScoredUser } from '../../../shared/domain/journeys';
 import { RECALL_TIERS } from '../../../shared/domain/models';
 import type { StoredScore } from '../../../shared/domain/scoring-run';
 import { startTestRuntime, tableNamed } from '../../support/test-runtime';
@@ -24,6 +24,8 @@ const written = Array.from({ length: USERS }, (_, i) => ({
   userId: `aud-${String(i).padStart(4, '0')}`,
   tier: tiers[i % tiers.length]!,
   clv: (i * 37) % 500,
+  // Stored as scoring stores it, to the nearest 0.05.
+  churnRisk: Math.round(((i * 13) % 100) / 5) / 20,
   locale: i % 3 === 0 ? ('zh-CN' as const) : ('en' as const),
   email: i % 2 === 0,
 }));
@@ -60,7 +62,7 @@ beforeAll(async () => {
       quadrant: 'Cash Cow',
       clvDecile: 5,
       highValue: false,
-      churnRisk: 0.6,
+      churnRisk: user.churnRisk,
       probabilityAlive: 0.5,
       expectedPurchases: 1,
       expectedSpend: 20,
@@ -82,7 +84,7 @@ async function readAll(filter: AudienceFilter, totalSegments: number): Promise<s
     let cursor: string | null = null;
     do {
       const page = await reader.scoredUsersPage(filter, { segment, totalSegments, cursor });
-      users.push(...page.users.filter((user) => matchesAudience(filter, user)));
+      users.push(...page.users.filter((user) => matchesReach(filter, user)));
       cursor = page.cursor;
     } while (cursor !== null);
   }
@@ -96,6 +98,8 @@ function expected(filter: AudienceFilter): string[] {
         (filter.tiers === undefined || (user.tier !== 'active' && filter.tiers.includes(user.tier))) &&
         (filter.clv?.min === undefined || user.clv >= filter.clv.min) &&
         (filter.clv?.max === undefined || user.clv <= filter.clv.max) &&
+        (filter.churnRisk?.min === undefined || user.churnRisk >= filter.churnRisk.min) &&
+        (filter.churnRisk?.max === undefined || user.churnRisk <= filter.churnRisk.max) &&
         (filter.locales === undefined || filter.locales.includes(user.locale)) &&
         (filter.requiredConsents === undefined || user.email),
     )
@@ -109,6 +113,10 @@ describe('the audience index', () => {
     { tiers: ['R3'] },
     { tiers: ['R1', 'R5'], clv: { min: 100, max: 300 } },
     { clv: { min: 250 }, locales: ['zh-CN'], requiredConsents: ['email'] },
+    // Range ends inside the bands: the entries of those bands are judged on their SCORE items.
+    { clv: { min: 120, max: 260 } },
+    { tiers: ['R2', 'R3'], churnRisk: { min: 0.35, max: 0.8 } },
+    { churnRisk: { max: 0.3 }, clv: { min: 100, max: 249.99 } },
   ];
 
   it.each([8, 4, 3])('reads every user of an audience once over %i segments, with the profiles as they are', async (totalSegments) => {

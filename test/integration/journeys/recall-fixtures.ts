@@ -84,7 +84,7 @@ export async function seedScoredUsers(prefix: string, count: number, clv: number
       pk: journeyKeys.userPk(userId),
       sk: journeyKeys.scoreSk,
       ...({ userId, tier, segment: 'At Risk', quadrant: 'Cash Cow', churnRisk: 0.7, clv, daysSilent: 20 } satisfies ScoreItem),
-      ...audienceIndexAttributes(userId, tier),
+      ...audienceIndexAttributes({ userId, tier, clv }),
     })),
     16,
   );

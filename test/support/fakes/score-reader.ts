@@ -1,16 +1,26 @@
 import {
   matchesScoreCriteria,
+  scoredUserOf,
   type BranchScore,
   type ScanPage,
   type ScoreCriteria,
   type ScoredUser,
   type ScoredUsersPage,
   type ScoreReader,
+  type UserReach,
   type UserScore,
 } from '../../../shared/domain/journeys';
 
+/** A user as a test states them: the exact score and the reach. */
+export type ExactUser = UserScore & UserReach;
+
+/** The user as an audience selects them (CLV and churn risk as bands). */
+export function selectedUser({ locale, consents, suppressed, unsubscribed, sunset, ...score }: ExactUser): ScoredUser {
+  return scoredUserOf(score, { locale, consents, suppressed, unsubscribed, sunset });
+}
+
 /**
- * Scored users in memory; the criteria judge the score alone, as they do before profiles are read.
+ * Scored users in memory; the criteria judge the exact score, as the store does.
  * Pages: user i belongs to segment i mod totalSegments, `pageSize` of a segment's users a page.
  */
 export class InMemoryScoreReader implements ScoreReader {
@@ -18,12 +28,12 @@ export class InMemoryScoreReader implements ScoreReader {
   readonly pagesRead: ScanPage[] = [];
 
   constructor(
-    readonly users: ScoredUser[] = [],
+    readonly users: ExactUser[] = [],
     public pageSize = 10,
   ) {}
 
   async scoredUsers(criteria: ScoreCriteria): Promise<ScoredUser[]> {
-    return this.users.filter((user) => matchesScoreCriteria(criteria, scoreOf(user)));
+    return this.users.filter((user) => matchesScoreCriteria(criteria, user)).map(selectedUser);
   }
 
   async scoreOf(userId: string): Promise<BranchScore | undefined> {
@@ -37,12 +47,11 @@ export class InMemoryScoreReader implements ScoreReader {
     const from = page.cursor === null ? 0 : Number(page.cursor);
     const to = from + this.pageSize;
     return {
-      users: ofSegment.slice(from, to).filter((user) => matchesScoreCriteria(criteria, scoreOf(user))),
+      users: ofSegment
+        .slice(from, to)
+        .filter((user) => matchesScoreCriteria(criteria, user))
+        .map(selectedUser),
       cursor: to < ofSegment.length ? String(to) : null,
     };
   }
-}
-
-function scoreOf({ locale: _l, consents: _c, suppressed: _s, unsubscribed: _u, sunset: _x, ...score }: ScoredUser): UserScore {
-  return score;
 }

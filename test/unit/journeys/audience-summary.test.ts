@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_JOURNEYS, previewFromSummary, previewJourneyLaunch, summarizeAudience } from '../../../shared/domain/journeys';
+import { selectedUser } from '../../support/fakes/score-reader';
 import { scoredUser } from './fixtures';
 
 const NOW = new Date('2026-03-02T09:00:00.000Z');
@@ -22,7 +23,7 @@ describe('the audience summary', () => {
   it('answers a filter on whole bands with the same counts as reading every user', () => {
     // Prepare
     const users = population();
-    const summary = summarizeAudience(users, '2026-03-01', new Date('2026-03-02T03:00:00.000Z'));
+    const summary = summarizeAudience(users.map(selectedUser), '2026-03-01', new Date('2026-03-02T03:00:00.000Z'));
     const tiers: string[] = ['R2', 'R3'];
     const filter = { tiers: ['R2' as const, 'R3' as const], clv: { min: 100 }, daysSilent: { min: 14, max: 89 }, requiredConsents: ['email' as const] };
     const definition = DEFAULT_JOURNEYS.R3;
@@ -34,7 +35,7 @@ describe('the audience summary', () => {
     const preview = previewFromSummary(definition, filter, summary, NOW);
 
     // Assess
-    const scanned = previewJourneyLaunch(definition, matchedUsers);
+    const scanned = previewJourneyLaunch(definition, matchedUsers.map(selectedUser));
     expect(preview).toMatchObject({ source: 'audience-summary', exact: true, inexactCriteria: [], scoredOn: '2026-03-01', ageHours: 6 });
     expect(preview.matched).toBe(scanned.matched);
     expect(preview.reachable).toBe(scanned.reachable);
@@ -46,7 +47,7 @@ describe('the audience summary', () => {
   it('says which range criteria fall inside a band, and then counts an upper bound', () => {
     // Prepare
     const users = population();
-    const summary = summarizeAudience(users, '2026-03-01', NOW);
+    const summary = summarizeAudience(users.map(selectedUser), '2026-03-01', NOW);
     const exactCount = users.filter((user) => user.clv >= 120 && user.clv <= 130).length;
 
     // Act
@@ -63,7 +64,7 @@ describe('the audience summary', () => {
     const users = [scoredUser({ userId: 'a' }), scoredUser({ userId: 'b' }), scoredUser({ userId: 'c', locale: 'zh-CN' })];
 
     // Act
-    const summary = summarizeAudience(users, '2026-03-01', NOW);
+    const summary = summarizeAudience(users.map(selectedUser), '2026-03-01', NOW);
 
     // Assess
     expect(summary.users).toBe(3);

@@ -1,8 +1,8 @@
-import type { ScoredUser } from '../../../shared/domain/journeys/audience';
+import type { ExactUser } from '../../support/fakes/score-reader';
 import type { UserJourneyOutcome } from '../../../shared/domain/journeys/journey-report';
 
 /** A reachable R3 user with every consent; override what the test is about. */
-export function scoredUser(overrides: Partial<ScoredUser> & { userId: string }): ScoredUser {
+export function scoredUser(overrides: Partial<ExactUser> & { userId: string }): ExactUser {
   return {
     tier: 'R3',
     segment: 'at-risk',

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { audienceCountOf, countAudienceSegment, requestAudienceCount } from '../../../../shared/application/journeys/count-audience';
 import { findAudience } from '../../../../shared/application/journeys/find-audience';
-import { definitionOf, LAUNCH_SCAN_SEGMENTS, previewJourneyLaunch, type LaunchRequest, type ScoredUser } from '../../../../shared/domain/journeys';
+import { definitionOf, LAUNCH_SCAN_SEGMENTS, previewJourneyLaunch, type LaunchRequest } from '../../../../shared/domain/journeys';
+import type { ExactUser } from '../../../support/fakes/score-reader';
 import { fakeJourneyPorts } from '../../../support/fakes/journey-ports';
 import { scoredUser } from '../../journeys/fixtures';
 
@@ -53,7 +54,7 @@ describe('the exact count (the launch selection, counted)', () => {
         async (users, pageSize, handBacks, failAtPages, memberIndexes) => {
           // Prepare: the journey exists when some users are its members already
           const ports = fakeJourneyPorts();
-          ports.scores.users.push(...(users as ScoredUser[]));
+          ports.scores.users.push(...(users as ExactUser[]));
           ports.scores.pageSize = pageSize;
           const members = memberIndexes.map((i) => `u-${String(i).padStart(4, '0')}`);
           const definition = definitionOf(request);
