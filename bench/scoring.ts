@@ -179,7 +179,10 @@ export async function runScoringBenchmarks(): Promise<BenchRow[]> {
               ExclusiveStartKey: startKey,
             }),
           );
-          for (const item of page.Items ?? []) storedScores.push({ ...(item as StoredScore), userId: `${String(item.userId)}#bare` });
+          // The score alone, under another user: a copy that kept the item's keys overwrote the
+          // real score (until 2026-12-03), so the next night rewrote every changed score's index key.
+          for (const { pk: _pk, sk: _sk, audienceShard: _shard, audienceKey: _key, clvBand: _band, ...score } of page.Items ?? [])
+            storedScores.push({ ...(score as StoredScore), userId: `${String(score.userId)}#bare` });
           startKey = page.LastEvaluatedKey;
         } while (startKey);
       }

@@ -127,6 +127,7 @@ export class DynamoDbLocal {
         await this.client.send(
           new UpdateTableCommand({ TableName: input.TableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: index.IndexName } }] }),
         );
+        await untilIndex(this.client, input.TableName!, index.IndexName!, 'gone');
       }
       const keyNames = new Set(index.KeySchema?.map((key) => key.AttributeName));
       await this.client.send(
@@ -136,6 +137,7 @@ export class DynamoDbLocal {
           GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
         }),
       );
+      await untilIndex(this.client, input.TableName!, index.IndexName!, 'ACTIVE');
     }
   }
 
@@ -185,6 +187,22 @@ function watchOverChild(child: ChildProcess): void {
   const watchdog = spawnProcess('sh', ['-c', script, 'watchdog', String(process.pid), String(child.pid)], { detached: true, stdio: 'ignore' });
   watchdog.on('error', () => undefined);
   watchdog.unref();
+}
+
+/**
+ * Waits until a table's index is gone or active: DynamoDB Local deletes an index (and may build
+ * one) after UpdateTable has answered, and refuses another change to it meanwhile.
+ */
+export async function untilIndex(client: DynamoDBClient, tableName: string, indexName: string, state: 'gone' | 'ACTIVE', timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const index = Table?.GlobalSecondaryIndexes?.find((candidate) => candidate.IndexName === indexName);
+    if (state === 'gone' ? index === undefined : index !== undefined && (index.IndexStatus === undefined || index.IndexStatus === 'ACTIVE')) return;
+    if (Date.now() > deadline)
+      throw new Error(`index ${indexName} of ${tableName} is not ${state} after ${timeoutMs / 1000} s (${index?.IndexStatus ?? 'absent'})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 function sameProjection(stored: Projection | undefined, wanted: Projection | undefined): boolean {

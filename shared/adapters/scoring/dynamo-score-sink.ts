@@ -28,7 +28,8 @@ export class DynamoScoreSink implements ScoreSink {
     let writeUnits = 0;
     await forEachConcurrently(chunk(items, 25), CONCURRENCY, async (group) => {
       let pending = group.map((score) => ({
-        PutRequest: { Item: { pk: keys.userPk(score.userId), sk: scoringKeys.scoreSk, ...score, ...audienceIndexAttributes(score) } },
+        // The keys last: a score object carrying other keys (a copy of a stored item) is still written under its own user.
+        PutRequest: { Item: { ...score, pk: keys.userPk(score.userId), sk: scoringKeys.scoreSk, ...audienceIndexAttributes(score) } },
       }));
       for (let round = 0; pending.length > 0; round += 1) {
         if (round >= MAX_ROUNDS) throw new UnprocessedItemsError(`${pending.length} score items stayed unprocessed after ${MAX_ROUNDS} attempts`);

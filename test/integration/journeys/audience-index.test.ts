@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { DynamoUserStore } from '../../../shared/adapters/dynamodb/user-store';
@@ -16,6 +16,8 @@ import { startTestRuntime, tableNamed } from '../../support/test-runtime';
  */
 let runtime: LocalRuntime;
 let reader: DynamoScoreReader;
+let documents: DynamoDBDocumentClient;
+let usersTable: string;
 const USERS = 240;
 const tiers = [...RECALL_TIERS, 'active'] as const;
 
@@ -32,8 +34,8 @@ const written = Array.from({ length: USERS }, (_, i) => ({
 
 beforeAll(async () => {
   runtime = await startTestRuntime();
-  const documents = DynamoDBDocumentClient.from(runtime.dynamodb.client, { marshallOptions: { removeUndefinedValues: true } });
-  const usersTable = tableNamed(runtime, 'UsersTable');
+  documents = DynamoDBDocumentClient.from(runtime.dynamodb.client, { marshallOptions: { removeUndefinedValues: true } });
+  usersTable = tableNamed(runtime, 'UsersTable');
   // Pages of 7 index items, so a shard takes several pages and the cursors chain through them.
   reader = new DynamoScoreReader(documents, usersTable, 7);
   const now = runtime.clock.now().toISOString();
@@ -128,5 +130,21 @@ describe('the audience index', () => {
       expect(read, JSON.stringify(filter)).toEqual(expected(filter));
       expect(read.length, JSON.stringify(filter)).toBeGreaterThan(0);
     }
+  });
+
+  it('writes a score under its own user, whatever keys the object it is given carries', async () => {
+    // Prepare: a stored item copied for another user, its keys and index attributes along.
+    const key = (userId: string) => ({ pk: journeyKeys.userPk(userId), sk: journeyKeys.scoreSk });
+    const stored = (await documents.send(new GetCommand({ TableName: usersTable, Key: key('aud-0003') }))).Item!;
+
+    // Act
+    await new DynamoScoreSink(documents, usersTable).write([{ ...(stored as StoredScore), userId: 'aud-copy' }]);
+
+    // Assess: the copy is its own item; the original is as it was.
+    const copy = (await documents.send(new GetCommand({ TableName: usersTable, Key: key('aud-copy') }))).Item;
+    const original = (await documents.send(new GetCommand({ TableName: usersTable, Key: key('aud-0003') }))).Item;
+    await documents.send(new DeleteCommand({ TableName: usersTable, Key: key('aud-copy') }));
+    expect(copy).toMatchObject({ userId: 'aud-copy', audienceKey: `${String(stored.tier)}#aud-copy` });
+    expect(original).toEqual(stored);
   });
 });

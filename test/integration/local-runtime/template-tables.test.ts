@@ -1,5 +1,7 @@
-import { DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { untilIndex } from '../../../infra/local/dynamodb-local';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { SynthesizedApp } from '../../../infra/local/template';
 import { startTestRuntime } from '../../support/test-runtime';
@@ -16,6 +18,12 @@ afterAll(async () => {
 interface DeclaredIndex {
   IndexName: string;
   KeySchema: unknown;
+  Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+}
+
+/** A projection as DescribeTable or the template states it, attributes in order. */
+function projectionOf(projection: { ProjectionType?: string; NonKeyAttributes?: string[] } | undefined) {
+  return { type: projection?.ProjectionType, attributes: [...(projection?.NonKeyAttributes ?? [])].sort() };
 }
 
 describe('the local runtime and the template', () => {
@@ -33,8 +41,8 @@ describe('the local runtime and the template', () => {
       const { Table } = await runtime.dynamodb.client.send(new DescribeTableCommand({ TableName: name }));
       expect(Table?.KeySchema).toEqual(table.Properties?.KeySchema);
       const indexes = (table.Properties?.GlobalSecondaryIndexes ?? []) as DeclaredIndex[];
-      expect((Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.KeySchema]).sort()).toEqual(
-        indexes.map((index) => [index.IndexName, index.KeySchema]).sort(),
+      expect((Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.KeySchema, projectionOf(index.Projection)]).sort()).toEqual(
+        indexes.map((index) => [index.IndexName, index.KeySchema, projectionOf(index.Projection)]).sort(),
       );
       const stream = table.Properties?.StreamSpecification as { StreamViewType: string } | undefined;
       expect(Table?.StreamSpecification?.StreamViewType).toBe(stream?.StreamViewType);
@@ -68,5 +76,58 @@ describe('the local runtime and the template', () => {
       if (answer.protected) expect(answer.status, answer.key).toBe(401);
       else expect(answer.status, answer.key).not.toBe(404);
     }
+  });
+
+  it('gives a table persisted by an earlier version the projection the template now declares, its items indexed as they are', async () => {
+    // Prepare: the users table as an earlier version left it, its audience index projecting other attributes.
+    const users = runtime.app.resourcesOfType('AWS::DynamoDB::Table').find((table) => table.logicalId.startsWith('UsersTable'))!;
+    const tableName = SynthesizedApp.localName(users.stackName, users.logicalId);
+    const declared = (users.Properties?.GlobalSecondaryIndexes as DeclaredIndex[]).find((index) => index.IndexName === 'AudienceIndex')!;
+    const client = runtime.dynamodb.client;
+    await client.send(new UpdateTableCommand({ TableName: tableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'AudienceIndex' } }] }));
+    await untilIndex(client, tableName, 'AudienceIndex', 'gone');
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: 'audienceShard', AttributeType: 'S' },
+          { AttributeName: 'audienceKey', AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: 'AudienceIndex',
+              KeySchema: declared.KeySchema as never,
+              Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['churnRisk'] },
+            },
+          },
+        ],
+      }),
+    );
+    await untilIndex(client, tableName, 'AudienceIndex', 'ACTIVE');
+    const documents = DynamoDBDocumentClient.from(client);
+    await documents.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { pk: 'USER#old', sk: 'SCORE', userId: 'old', tier: 'R3', clvBand: 2, audienceShard: 'AUDIENCE#9', audienceKey: 'R3#old' },
+      }),
+    );
+
+    // Act: the next start.
+    await runtime.dynamodb.createTablesFrom(runtime.app);
+
+    // Assess
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const index = Table?.GlobalSecondaryIndexes?.find((candidate) => candidate.IndexName === 'AudienceIndex');
+    expect(projectionOf(index?.Projection)).toEqual(projectionOf(declared.Projection));
+    const found = await documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'AudienceIndex',
+        KeyConditionExpression: 'audienceShard = :shard',
+        ExpressionAttributeValues: { ':shard': 'AUDIENCE#9' },
+      }),
+    );
+    expect(found.Items).toEqual([expect.objectContaining({ userId: 'old', tier: 'R3', clvBand: 2 })]);
   });
 });
