@@ -288,8 +288,31 @@ export function registerJourneyCommands(program: Command): void {
             `  reactivated 30d: treated ${pct(s.treatment.reactivationRate30d)} vs holdout ${pct(s.holdout.reactivationRate30d)} → lift ${lift(s.liftWithin30d)}`,
             `  incremental revenue ${s.incrementalRevenue === null ? '—' : s.incrementalRevenue.toFixed(2)}`,
           ].join('\n');
+        type Count = { total: number; unique: number };
+        type Entries = {
+          entered: Count;
+          refused: Record<string, number>;
+          exitedEarly: Record<string, Count>;
+          steps: { stepIndex: number; kind: string; reached: Count; sent: Count; skippedByReason: Record<string, number> }[];
+        };
+        const entries = report.entries as Entries | undefined;
+        const count = (c: Count) => (c.total === c.unique ? String(c.total) : `${c.total} (${c.unique} user${c.unique === 1 ? '' : 's'})`);
+        const entryLines = entries
+          ? [
+              `entries: entered ${count(entries.entered)} · re-entries refused ${JSON.stringify(entries.refused)} · exited early ${
+                Object.entries(entries.exitedEarly)
+                  .map(([reason, c]) => `${reason} ${count(c)}`)
+                  .join(', ') || 'none'
+              }`,
+              ...entries.steps.map(
+                (step) =>
+                  `  step ${step.stepIndex} ${step.kind}: reached ${count(step.reached)} · sent ${count(step.sent)} · skipped ${JSON.stringify(step.skippedByReason)}`,
+              ),
+            ]
+          : [];
         return [
           `${journeyId} (${String(report.status)}) exits ${JSON.stringify(report.exits)} · failures ${String(report.failures)}`,
+          ...entryLines,
           section('overall', report.overall as Section),
           ...Object.entries(report.perTier as Record<string, Section>).map(([tier, s]) => section(tier, s)),
         ].join('\n');
