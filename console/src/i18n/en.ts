@@ -106,7 +106,7 @@ export const en = {
   'preview.cost': 'Estimated cost',
   'preview.source.summary': 'From the audience summary of {date} ({hours} h old).',
   'preview.source.exact': 'Counted from the scores now.',
-  'preview.inexact': 'At most: {criteria} fall inside a band.',
+  'preview.inexact': 'At most: the summary cannot count {criteria} exactly; ask for an exact count.',
   'preview.updating': 'Updating…',
 
   'journeys.title': 'Journeys',

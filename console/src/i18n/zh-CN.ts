@@ -107,7 +107,7 @@ export const zhCN: Record<MessageKey, string> = {
   'preview.cost': '预估费用',
   'preview.source.summary': '来自 {date} 的人群汇总（{hours} 小时前）。',
   'preview.source.exact': '按当前评分逐一统计。',
-  'preview.inexact': '上限值：{criteria} 落在分档内部。',
+  'preview.inexact': '上限值：汇总无法精确统计 {criteria}，可请求精确计数。',
   'preview.updating': '更新中…',
 
   'journeys.title': '旅程',
