@@ -46,8 +46,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  *   selection (from the audience index) is done (matched, enrolled only if absent, queued), against
  *   the raw BatchWriteItem rate of the same items (member item and enrollment record per user) in
  *   the same run; an R3 audience (its tier's range of the index) and the same users by CLV alone
- *   (a range inside a CLV band: the band's entries and their scores read), each after a small launch of other users that warms the launch path as
- *   seeding warmed the raw writes;
+ *   (a range inside a CLV band: the band's entries and their scores read), each after a small
+ *   launch of other users that warms the launch path as seeding warmed the raw writes;
  * - preview latency at USERS scored users, from the audience summary, against the exact count
  *   that reads every score.
  */

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } fro
 import { z } from 'zod';
 import {
   bandedScoreMeets,
+  bandedScoreOf,
   clvBandOf,
   CorruptJourneyItem,
   matchesScoreCriteria,
@@ -65,8 +66,8 @@ type IndexEntry = z.infer<typeof IndexEntry>;
 type BandedEntry = IndexEntry & { clvBand: number };
 
 /** The entry of a SCORE item read whole (its exact values judged): what the index holds of it. */
-function bandedEntryOf({ churnRisk: _churnRisk, clv, ...score }: z.infer<typeof ScoreItem>): BandedEntry {
-  return { ...score, clvBand: clvBandOf(clv) };
+function bandedEntryOf({ reach, ...score }: z.infer<typeof ScoreItem>): BandedEntry {
+  return { ...bandedScoreOf(score), ...(reach === undefined ? {} : { reach }) };
 }
 
 /** What a profile lends an audience: its reach, as scoring copies it. */
@@ -111,9 +112,10 @@ export function partsOf(criteria: ScoreCriteria, segment: number, totalSegments:
 /**
  * The query's filter: what DynamoDB can judge on the projection as the domain does, so fewer
  * entries come back to be parsed: days silent exactly (a missing value reads as 0), CLV by band
- * (an entry whose band cannot hold a value in range is left out; one without a band is kept). Tiers are the key condition; segments and quadrants (stored as the models' names or
- * as slugs) are left to bandedScoreMeets, which judges every returned entry anyway: this filter
- * only ever keeps a superset. Undefined when nothing is to filter.
+ * (an entry whose band cannot hold a value in range is left out; one without a band is kept).
+ * Tiers are the key condition; segments and quadrants (stored as the models' names or as slugs)
+ * are left to bandedScoreMeets, which judges every returned entry anyway: this filter only ever
+ * keeps a superset. Undefined when nothing is to filter.
  */
 export function scoreIndexFilter(criteria: ScoreCriteria): { expression: string; names: Record<string, string>; values: Record<string, unknown> } | undefined {
   const clauses: string[] = [];

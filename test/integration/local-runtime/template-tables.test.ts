@@ -1,7 +1,7 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { untilIndex } from '../../../infra/local/dynamodb-local';
+import { createTableInput, untilIndex } from '../../../infra/local/dynamodb-local';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { SynthesizedApp } from '../../../infra/local/template';
 import { startTestRuntime } from '../../support/test-runtime';
@@ -80,27 +80,19 @@ describe('the local runtime and the template', () => {
 
   it('gives a table persisted by an earlier version the projection the template now declares, its items indexed as they are', async () => {
     // Prepare: the users table as an earlier version left it, its audience index projecting other attributes.
-    const users = runtime.app.resourcesOfType('AWS::DynamoDB::Table').find((table) => table.logicalId.startsWith('UsersTable'))!;
-    const tableName = SynthesizedApp.localName(users.stackName, users.logicalId);
-    const declared = (users.Properties?.GlobalSecondaryIndexes as DeclaredIndex[]).find((index) => index.IndexName === 'AudienceIndex')!;
+    const users = createTableInput(runtime.app.resourcesOfType('AWS::DynamoDB::Table').find((table) => table.logicalId.startsWith('UsersTable'))!);
+    const tableName = users.TableName!;
+    const declared = users.GlobalSecondaryIndexes!.find((index) => index.IndexName === 'AudienceIndex')!;
+    const keyNames = new Set(declared.KeySchema!.map((key) => key.AttributeName));
     const client = runtime.dynamodb.client;
     await client.send(new UpdateTableCommand({ TableName: tableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'AudienceIndex' } }] }));
     await untilIndex(client, tableName, 'AudienceIndex', 'gone');
     await client.send(
       new UpdateTableCommand({
         TableName: tableName,
-        AttributeDefinitions: [
-          { AttributeName: 'audienceShard', AttributeType: 'S' },
-          { AttributeName: 'audienceKey', AttributeType: 'S' },
-        ],
+        AttributeDefinitions: users.AttributeDefinitions!.filter((definition) => keyNames.has(definition.AttributeName)),
         GlobalSecondaryIndexUpdates: [
-          {
-            Create: {
-              IndexName: 'AudienceIndex',
-              KeySchema: declared.KeySchema as never,
-              Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['churnRisk'] },
-            },
-          },
+          { Create: { IndexName: 'AudienceIndex', KeySchema: declared.KeySchema, Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['churnRisk'] } } },
         ],
       }),
     );
