@@ -159,7 +159,7 @@ export function registerJourneyCommands(program: Command): void {
           );
         const source =
           preview.source === 'audience-summary'
-            ? `  from the audience summary of ${String(preview.scoredOn)} (${String(preview.ageHours)} h old)${preview.exact ? '' : `; at most: ${(preview.inexactCriteria as string[]).join(', ')} fall inside a band, --exact counts them`}; holdout as its expected share`
+            ? `  from the audience summary of ${String(preview.scoredOn)} (${String(preview.ageHours)} h old)${preview.exact ? '' : `; at most: the summary cannot count ${(preview.inexactCriteria as string[]).join(', ')} exactly, --exact counts them`}; holdout as its expected share`
             : `  counted exactly from the scores at ${String(preview.countedAt)}`;
         return [
           source,

@@ -99,7 +99,7 @@ export interface SummaryLaunchPreview extends JourneyLaunchPreview {
   ageHours: number;
   /** False when a range criterion falls inside a band: counts are then an upper bound. */
   exact: boolean;
-  /** The range criteria that fall inside a band (ask for an exact count, or move them to a band edge). */
+  /** The range criteria the summary cannot count exactly: one inside a band, or any churn-risk range (ask for an exact count, or move a range to a band edge). */
   inexactCriteria: string[];
 }
 
