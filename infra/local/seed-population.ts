@@ -78,8 +78,18 @@ export async function seedPopulation(
     // last RAW_DAYS days, the window in which late events usually arrive. Writing a million raw
     // events on a first start would take minutes on DynamoDB Local's on-disk store.
     const recent = events.filter((event) => isWrittenRaw(event, request));
-    hooks.beforeRawWrite?.(recent);
-    const writes = Promise.all([userStore.putProfiles(profiles), userStore.putMonthsFresh(aggregates), rawEvents.putAll(recent)]);
+    // The months before the raw events: a raw event's stream record brings the aggregator to its
+    // user's month, which it then finds seeded (and skips what `seededThrough` covers) instead of
+    // absent, so its unconditional write never replaces seeded history. (An event of a user not
+    // seeded yet, sent meanwhile through the API, is overwritten by the seeded month: seed before
+    // sending events for the seeded users.)
+    const writes = Promise.all([
+      userStore.putProfiles(profiles),
+      userStore.putMonthsFresh(aggregates).then(async () => {
+        await hooks.beforeRawWrite?.(recent);
+        await rawEvents.putAll(recent);
+      }),
+    ]);
     const [nextUserIndex, eventsSoFar] = [done, eventCount];
     written = Promise.all([written, writes]).then(async () => {
       await client.send(
@@ -132,8 +142,8 @@ export async function seedPopulation(
 }
 
 export interface SeedHooks {
-  /** Called with the raw events of each flush before they are written. */
-  beforeRawWrite?: (events: readonly BehaviourEvent[]) => void;
+  /** Called with the raw events of each flush before they are written (after the flush's months are). */
+  beforeRawWrite?: (events: readonly BehaviourEvent[]) => void | Promise<void>;
   /** Stops the seeding after the flush under way. */
   signal?: AbortSignal;
 }

@@ -13,12 +13,12 @@ import type { DailyActivity } from '../../domain/events/daily-activity';
  * 12 firstEventAt (epoch seconds), 13 lastEventAt (epoch seconds), 14 featureUses (map),
  * 15 activeQuarterHours (24 hex digits; absent on days written before it).
  *
- * Next to `d`, the aggregator keeps `applied` (the stream position merged so far), `v` (a write
- * version) and seeding `seededThrough` (events up to this instant are in the seeded days).
+ * Next to `d`, the aggregator keeps `applied` (the stream position merged so far) and seeding
+ * `seededThrough` (events up to this instant are in the seeded days). Items written before
+ * 2026-12-03 also hold `v`, a write version the aggregator's conditional writes used; nothing reads it.
  */
 export const DAYS_ATTRIBUTE = 'd';
 export const APPLIED_ATTRIBUTE = 'applied';
-export const VERSION_ATTRIBUTE = 'v';
 export const SEEDED_ATTRIBUTE = 'seededThrough';
 
 export type StoredDay =

@@ -1,20 +1,17 @@
 import { emptyMonth, mergeNewEvents, monthKeyOf, type NewEventRecord } from '../../domain/events/month-activity';
-import { MonthChangedError, type MonthActivityStore } from '../../domain/events/ports';
+import type { MonthActivityStore } from '../../domain/events/ports';
 
 export interface ApplyNewEventsPorts {
   months: MonthActivityStore;
 }
-
-const MAX_ATTEMPTS = 5;
 
 const monthId = (key: { userId: string; month: string }) => `${key.userId}\u0000${key.month}`;
 
 /**
  * Adds newly stored events to the daily aggregates: per (user, month), one read of the month item
  * (batched), a merge of only the new events, one write (batched). A record applied already (a
- * redelivered batch) is skipped by its stream position, so nothing counts twice; a month changed
- * by another writer meanwhile (seeding) is read and merged again. Throws if a write fails: the
- * whole batch is then redelivered, and what was written is skipped.
+ * redelivered batch) is skipped by its stream position, so nothing counts twice. Throws if a
+ * write fails: the whole batch is then redelivered, and what was written is skipped.
  */
 export async function applyNewEvents(records: readonly NewEventRecord[], ports: ApplyNewEventsPorts): Promise<{ applied: number; months: number }> {
   const groups = new Map<string, { key: { userId: string; month: string }; records: NewEventRecord[] }>();
@@ -24,20 +21,10 @@ export async function applyNewEvents(records: readonly NewEventRecord[], ports: 
     if (group) group.records.push(record);
     else groups.set(monthId(key), { key, records: [record] });
   }
-  let pending = [...groups.values()];
-  let applied = 0;
-  for (let attempt = 1; pending.length > 0; attempt++) {
-    if (attempt > MAX_ATTEMPTS) throw new MonthChangedError(`${pending.length} months kept changing under the merge; the batch will be redelivered`);
-    const stored = new Map((await ports.months.getMonths(pending.map((group) => group.key))).map((month) => [monthId(month), month] as const));
-    const merges = pending.map((group) => ({
-      group,
-      ...mergeNewEvents(stored.get(monthId(group.key)) ?? emptyMonth(group.key.userId, group.key.month), group.records),
-    }));
-    const changed = merges.filter((merge) => merge.applied > 0);
-    const { changed: raced } = await ports.months.putMonths(changed.map((merge) => merge.month));
-    const racedIds = new Set(raced.map(monthId));
-    for (const merge of changed) if (!racedIds.has(monthId(merge.month))) applied += merge.applied;
-    pending = changed.filter((merge) => racedIds.has(monthId(merge.month))).map((merge) => merge.group);
-  }
-  return { applied, months: groups.size };
+  const pending = [...groups.values()];
+  const stored = new Map((await ports.months.getMonths(pending.map((group) => group.key))).map((month) => [monthId(month), month] as const));
+  const merges = pending.map((group) => mergeNewEvents(stored.get(monthId(group.key)) ?? emptyMonth(group.key.userId, group.key.month), group.records));
+  const changed = merges.filter((merge) => merge.applied > 0);
+  await ports.months.putMonths(changed.map((merge) => merge.month));
+  return { applied: changed.reduce((total, merge) => total + merge.applied, 0), months: groups.size };
 }

@@ -17,8 +17,6 @@ export interface MonthActivity {
   days: Map<string, DailyActivity>;
   /** Stream sequence number of the last record added, or null if none has been. */
   appliedThrough: string | null;
-  /** Write version for optimistic concurrency; null when no item is stored yet. */
-  version: number | null;
   /**
    * Seeded history: events up to this instant are in the days already (the seeder also stores
    * the recent ones raw, and their stream records must not add them again).
@@ -44,7 +42,7 @@ export function monthKeyOf(event: Pick<BehaviourEvent, 'userId' | 'timestamp'>):
 }
 
 export function emptyMonth(userId: string, month: string): MonthActivity {
-  return { userId, month, days: new Map(), appliedThrough: null, version: null, seededThrough: null };
+  return { userId, month, days: new Map(), appliedThrough: null, seededThrough: null };
 }
 
 /**

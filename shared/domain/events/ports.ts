@@ -1,4 +1,3 @@
-import { UnavailableError } from '../common';
 import type { BehaviourEvent } from './behaviour-event';
 import type { DailyActivity } from './daily-activity';
 import type { MonthActivity } from './month-activity';
@@ -19,20 +18,15 @@ export interface DailyActivityStore {
   listForUser(userId: string, fromDay?: string): Promise<DailyActivity[]>;
 }
 
-/** A month's aggregates changed under the writer since it read them: read again and merge again. */
-export class MonthChangedError extends UnavailableError {
-  override readonly name = 'MonthChangedError';
-}
-
 /** Month items of daily aggregates, as the aggregator merges into them. */
 export interface MonthActivityStore {
   /** The stored months among these keys (strongly consistent: the previous batch's writes show). */
   getMonths(keys: ReadonlyArray<{ userId: string; month: string }>): Promise<MonthActivity[]>;
   /**
-   * Writes months merged from what `getMonths` read. A month the aggregator wrote before is
-   * written as is (one stream batch at a time per user: no other merge races it); a month read
-   * absent or as seeded is written only if still so. Answers the months that changed meanwhile
-   * (to read and merge again).
+   * Writes months merged from what `getMonths` read, unconditionally: the stream hands each user's
+   * records to one batch at a time, in order, so no other merge races this one, and the seeder
+   * writes a user's months before the raw events whose records could bring the aggregator to them
+   * (see `seedPopulation`).
    */
-  putMonths(months: readonly MonthActivity[]): Promise<{ changed: MonthActivity[] }>;
+  putMonths(months: readonly MonthActivity[]): Promise<void>;
 }

@@ -7,7 +7,7 @@ import { emptyMonth, mergeNewEvents } from '../../../shared/domain/events/month-
 import { BehaviourEvent } from '../../../shared/domain/events/behaviour-event';
 import { startTestRuntime } from '../../support/test-runtime';
 
-/** The aggregator's month store on DynamoDB Local: new months go in transactions of conditional puts. */
+/** The aggregator's month store on DynamoDB Local: months are written as merged, in batches. */
 let runtime: LocalRuntime;
 let store: DynamoUserStore;
 
@@ -31,21 +31,26 @@ function monthWithSessions(userId: string, sessions: number, firstSequence: numb
 }
 
 describe('DynamoUserStore.putMonths', () => {
-  it('writes 150 new months in transactions, and answers as changed the one another writer stored meanwhile, leaving it as that writer wrote it', async () => {
+  it('writes 150 months in batches, each read back as merged, the stream position with it; a month stored before is replaced by its next merge', async () => {
     // Prepare
     const prefix = randomUUID().slice(0, 8);
+    const earlier = monthWithSessions(`ms-${prefix}-120`, 5, 1);
+    await store.putMonths([earlier]);
+    const [storedEarlier] = await store.getMonths([{ userId: earlier.userId, month: MONTH }]);
     const months = Array.from({ length: 150 }, (_, i) => monthWithSessions(`ms-${prefix}-${i}`, 1 + (i % 3), 100));
-    const raced = months[120]!;
-    await store.putMonths([monthWithSessions(raced.userId, 5, 1)]);
+    months[120] = mergeNewEvents(storedEarlier!, [
+      { sequence: '200', event: BehaviourEvent.parse({ eventId: 'later', userId: earlier.userId, type: 'session', timestamp: `${MONTH}-21T00:00:00Z` }) },
+    ]).month;
 
     // Act
-    const { changed } = await store.putMonths(months);
+    await store.putMonths(months);
 
     // Assess
-    expect(changed.map((month) => month.userId)).toEqual([raced.userId]);
     const stored = await store.getMonths(months.map(({ userId }) => ({ userId, month: MONTH })));
     const sessionsOf = new Map(stored.map((month) => [month.userId, [...month.days.values()].reduce((sum, day) => sum + day.sessions, 0)]));
-    expect(months.map(({ userId }) => sessionsOf.get(userId))).toEqual(months.map((month, i) => (month === raced ? 5 : 1 + (i % 3))));
-    expect(stored.every((month) => month.version === 1)).toBe(true);
+    expect(months.map(({ userId }) => sessionsOf.get(userId))).toEqual(months.map((_, i) => (i === 120 ? 6 : 1 + (i % 3))));
+    const appliedOf = new Map(stored.map((month) => [month.userId, month.appliedThrough]));
+    expect(months.map(({ userId }) => appliedOf.get(userId))).toEqual(months.map((month) => month.appliedThrough));
+    expect(appliedOf.get(earlier.userId)).toBe('200');
   });
 });

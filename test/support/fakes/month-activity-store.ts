@@ -1,7 +1,7 @@
 import type { MonthActivity } from '../../../shared/domain/events/month-activity';
 import type { MonthActivityStore } from '../../../shared/domain/events/ports';
 
-/** Month items in memory, with the adapter's optimistic concurrency; `failNextPutOf` injects a failure. */
+/** Month items in memory, written as the adapter writes them; `failNextPutOf` injects a failure. */
 export class InMemoryMonthActivityStore implements MonthActivityStore {
   readonly months = new Map<string, MonthActivity>();
   private readonly failures = new Set<string>();
@@ -18,8 +18,7 @@ export class InMemoryMonthActivityStore implements MonthActivityStore {
   }
 
   /** Like the adapter: writes each month it can, then fails if a failure was injected for one. */
-  async putMonths(months: readonly MonthActivity[]): Promise<{ changed: MonthActivity[] }> {
-    const changed: MonthActivity[] = [];
+  async putMonths(months: readonly MonthActivity[]): Promise<void> {
     let failure: Error | undefined;
     for (const month of months) {
       const id = `${month.userId}|${month.month}`;
@@ -27,12 +26,9 @@ export class InMemoryMonthActivityStore implements MonthActivityStore {
         failure = new Error(`injected failure writing ${id}`);
         continue;
       }
-      const stored = this.months.get(id);
-      if ((stored?.version ?? null) !== month.version) changed.push(month);
-      else this.months.set(id, structuredClone({ ...month, version: (month.version ?? 0) + 1 }));
+      this.months.set(id, structuredClone(month));
     }
     if (failure) throw failure;
-    return { changed };
   }
 
   dayOf(userId: string, day: string) {
