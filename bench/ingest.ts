@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
@@ -13,6 +13,7 @@ import { rawEventItem } from '../shared/adapters/dynamodb/raw-event-store';
 import { DynamoUserStore } from '../shared/adapters/dynamodb/user-store';
 import { BehaviourEvent } from '../shared/domain/events/behaviour-event';
 import type { BenchRow } from './models';
+import { compilerCpuSecondsOf, cpuSecondsOf } from './process-cpu';
 
 /** The aggregation function's logical id (prefix): its stream mapping is what "applied" waits for. */
 const AGGREGATOR = 'IngestionAggregateEvents';
@@ -22,38 +23,6 @@ const BATCH = Number(process.env.REKINDLE_BENCH_BATCH ?? 500);
 const CONCURRENCY = Number(process.env.REKINDLE_BENCH_CONCURRENCY ?? 16);
 /** `REKINDLE_BENCH_SETTLED=1` also times until every consumer of the stream is done. */
 const SETTLED = process.env.REKINDLE_BENCH_SETTLED === '1';
-
-/**
- * CPU seconds a process has used so far (user + system, from /proc on Linux; NaN elsewhere).
- * DynamoDB Local's CPU per event is steadier than wall time on a shared machine.
- */
-function cpuSecondsOf(pid: number | undefined): number {
-  const file = `/proc/${pid}/stat`;
-  if (pid === undefined || !existsSync(file)) return Number.NaN;
-  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/**
- * CPU seconds the JVM's JIT compiler threads have used so far (Linux; NaN elsewhere): how far a
- * timed phase still pays for compiling DynamoDB Local's code paths rather than running them.
- */
-function compilerCpuSecondsOf(pid: number | undefined): number {
-  const tasks = `/proc/${pid}/task`;
-  if (pid === undefined || !existsSync(tasks)) return Number.NaN;
-  let seconds = 0;
-  for (const task of readdirSync(tasks)) {
-    try {
-      const stat = readFileSync(`${tasks}/${task}/stat`, 'utf8');
-      if (!/^C[12] CompilerThre/.test(stat.slice(stat.indexOf('(') + 1))) continue;
-      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-      seconds += (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      // A thread that ended meanwhile.
-    }
-  }
-  return seconds;
-}
 
 function syntheticEvents(count: number, prefix: string, users: number, now: Date) {
   return Array.from({ length: count }, (_, i) => ({

@@ -17,6 +17,7 @@ import { scoringKeys } from '../shared/adapters/scoring/scoring-keys';
 import { estimatedAwsLambdaMs, nightlyRunCost, RunSummary, type StoredScore } from '../shared/domain/scoring-run';
 import { DEFAULT_JOURNEY_INPUTS } from '../shared/domain/journeys';
 import type { BenchRow } from './models';
+import { cpuSecondsOf } from './process-cpu';
 
 const SEGMENTS = 8;
 const DAY = 86_400_000;
@@ -137,6 +138,7 @@ export async function runScoringBenchmarks(): Promise<BenchRow[]> {
       // This process runs the handlers, the SDK and the local engine; DynamoDB Local is its own
       // JVM. Its CPU time is therefore an upper bound on what the handlers computed.
       const cpuBefore = process.cpuUsage();
+      const jvmBefore = cpuSecondsOf(runtime.dynamodb.pid);
       const { executionArn } = await runtime.stepFunctions!.startExecution({
         stateMachineArn: machine,
         name: `bench-${date}`,
@@ -146,12 +148,15 @@ export async function runScoringBenchmarks(): Promise<BenchRow[]> {
       const wallMs = performance.now() - started;
       const cpu = process.cpuUsage(cpuBefore);
       const cpuMs = (cpu.user + cpu.system) / 1000;
+      const jvmSeconds = cpuSecondsOf(runtime.dynamodb.pid) - jvmBefore;
       if (record.status !== 'SUCCEEDED') throw new Error(`bench run ${date} ${record.status}: ${record.error} ${record.cause}`);
       const summary = RunSummary.parse(JSON.parse(record.output!));
       log(
         `run ${date}: ${(wallMs / 1000).toFixed(1)} s, ${summary.totals.usersScored} users, ${summary.totals.itemsWritten} written, ${summary.totals.readUnits.toFixed(0)} RRU, ${summary.totals.writeUnits.toFixed(0)} WRU, ${summary.stateTransitions} transitions, ${summary.totals.tierChanges} tier changes`,
       );
-      log(`  handler process CPU ${(cpuMs / 1000).toFixed(1)} s; summed invocation wall time ${(summary.totals.lambdaMs / 1000).toFixed(1)} s`);
+      log(
+        `  handler process CPU ${(cpuMs / 1000).toFixed(1)} s, DynamoDB Local's ${jvmSeconds.toFixed(1)} s; summed invocation wall time ${(summary.totals.lambdaMs / 1000).toFixed(1)} s`,
+      );
       // Recall runs beside the run and goes on after it: its enrollments, the paced starts and the
       // journeys' first steps. Timed to the end, so none of it runs during the bare baseline.
       const executionsBefore = await recallExecutions(runtime);
@@ -187,13 +192,19 @@ export async function runScoringBenchmarks(): Promise<BenchRow[]> {
         } while (startKey);
       }
       const copies = storedScores.slice(0, itemsWritten);
+      const cpuBefore = process.cpuUsage();
+      const jvmBefore = cpuSecondsOf(runtime.dynamodb.pid);
       const bareMs = await bareScanAndWrite(client, usersTable, copies);
+      const cpu = process.cpuUsage(cpuBefore);
+      const jvmSeconds = cpuSecondsOf(runtime.dynamodb.pid) - jvmBefore;
       await batchDelete(
         client,
         usersTable,
         copies.map((score) => ({ pk: keys.userPk(score.userId), sk: scoringKeys.scoreSk })),
       );
-      log(`bare parallel scan + batch write of ${copies.length} items: ${(bareMs / 1000).toFixed(1)} s`);
+      log(
+        `bare parallel scan + batch write of ${copies.length} items: ${(bareMs / 1000).toFixed(1)} s (this process's CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, DynamoDB Local's ${jvmSeconds.toFixed(1)} s)`,
+      );
       return bareMs;
     };
 

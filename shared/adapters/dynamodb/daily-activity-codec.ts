@@ -1,3 +1,4 @@
+import { isoOfEpochSeconds } from '../../domain/common';
 import type { DailyActivity } from '../../domain/events/daily-activity';
 
 /**
@@ -26,7 +27,7 @@ export type StoredDay =
   | [number, number, number, number, number, number, number, number, number, number, number, number, number, number, Record<string, number>, string];
 
 const toEpochSeconds = (iso: string) => (iso ? Math.floor(Date.parse(iso) / 1000) : 0);
-const fromEpochSeconds = (seconds: number) => (seconds > 0 ? new Date(seconds * 1000).toISOString() : '');
+const fromEpochSeconds = (seconds: number) => (seconds > 0 ? isoOfEpochSeconds(seconds) : '');
 const num = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
 export function encodeDay(activity: DailyActivity): StoredDay {
@@ -75,6 +76,12 @@ function storedDays(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 }
 
+function featureUsesOf(stored: Record<string, unknown>): Record<string, number> {
+  const uses: Record<string, number> = {};
+  for (const feature of Object.keys(stored)) uses[feature] = num(stored[feature]);
+  return uses;
+}
+
 /** Reads a month item's days back; tolerant of missing positions (read field by field, no casts). */
 export function decodeMonthDays(userId: string, monthSk: string, item: Record<string, unknown>): DailyActivity[] {
   const month = monthSk.slice(monthSk.indexOf('#') + 1);
@@ -100,9 +107,9 @@ export function decodeMonthDays(userId: string, monthSk: string, item: Record<st
       unsubscribes: num(raw[11]),
       firstEventAt: fromEpochSeconds(num(raw[12])),
       lastEventAt: fromEpochSeconds(num(raw[13])),
-      featureUses: Object.fromEntries(Object.entries(features).map(([feature, count]) => [feature, num(count)])),
+      featureUses: featureUsesOf(features),
       ...(typeof raw[15] === 'string' && /^[0-9a-f]{24}$/.test(raw[15]) ? { activeQuarterHours: raw[15] } : {}),
     });
   }
-  return days.sort((a, b) => a.day.localeCompare(b.day));
+  return days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
 }

@@ -1,5 +1,5 @@
 import type { BehaviourEvent } from './behaviour-event';
-import { assertNever, daysBetween, MS_PER_DAY, utcDayOf, wallClockAsUtcMs, wallClockAt } from '../common';
+import { assertNever, daysBetween, MS_PER_DAY, utcDayOf, utcDayOfNumber, utcDayStartMs, wallClockAsUtcMs, wallClockAt } from '../common';
 
 /**
  * What one user did on one UTC day. Nightly work reads these, never raw events. Built by adding
@@ -55,34 +55,91 @@ function withQuarterHour(bits: string, quarter: number): string {
  * quarter-hours existed count on their UTC day.
  */
 export function activeLocalDays(days: readonly DailyActivity[], timeZone: string): string[] {
-  // Nightly scoring folds this for every user (product health), a few hundred quarter-hours each:
-  // the zone's offset is read twice per UTC day, not once per quarter-hour, and local days are
-  // kept as day numbers until the end.
+  // Nightly scoring folds this for every user (product health), a few hundred quarter-hours each,
+  // over the same few hundred UTC days: how each UTC day reads in the zone is worked out once per
+  // (zone, day) and kept, and local days are kept as day numbers until the end.
   const local = new Set<number>();
-  const found = new Set<string>();
   for (const activity of days) {
     if (activity.activeQuarterHours === undefined) {
-      if (isActiveDay(activity)) found.add(activity.day);
+      if (isActiveDay(activity)) local.add(Math.round(utcDayStartMs(activity.day) / MS_PER_DAY));
       continue;
     }
-    const dayStart = Date.parse(`${activity.day}T00:00:00Z`);
-    const offset = offsetOf(dayStart, timeZone);
-    const steady = offset === offsetOf(dayStart + MS_PER_DAY - 1000, timeZone);
     const bits = activity.activeQuarterHours;
-    for (let digit = 0; digit < 24; digit++) {
-      const value = parseInt(bits[digit] ?? '0', 16);
+    const inZone = utcDayInZone(activity.day, timeZone);
+    if (inZone.turnsAt === null) {
+      addLocalDaysAcrossTransition(local, activity.day, bits, timeZone);
+      continue;
+    }
+    // Quarter-hours before `turnsAt` fall on `firstLocalDay`, the rest on the day after.
+    let before = false;
+    let after = false;
+    for (let digit = 0; digit < 24 && !(before && after); digit++) {
+      const value = hexDigit(bits.charCodeAt(digit));
       if (value === 0) continue;
-      for (let bit = 0; bit < 4; bit++) {
-        if (!(value & (1 << bit))) continue;
-        const instant = dayStart + (digit * 4 + bit) * QUARTER_HOUR_MS;
-        // A day with a transition in it reads each quarter-hour's own offset.
-        local.add(Math.floor((instant + (steady ? offset : offsetOf(instant, timeZone))) / MS_PER_DAY));
-      }
+      const split = Math.min(4, Math.max(0, inZone.turnsAt - digit * 4));
+      if (value & ((1 << split) - 1)) before = true;
+      if (value >> split) after = true;
+    }
+    if (before) local.add(inZone.firstLocalDay);
+    if (after) local.add(inZone.firstLocalDay + 1);
+  }
+  return [...local].sort((a, b) => a - b).map(utcDayOfNumber);
+}
+
+/**
+ * How one UTC day reads in a zone: the local day (days since the epoch) its first quarter-hour
+ * falls on, and the quarter-hour from which on the local date is the next one (96: never); or
+ * `turnsAt` null when the zone's offset changes within the day.
+ */
+interface UtcDayInZone {
+  firstLocalDay: number;
+  turnsAt: number | null;
+}
+
+const MAX_CACHED_ZONE_DAYS = 100_000;
+const zoneDays = new Map<string, Map<string, UtcDayInZone>>();
+
+function utcDayInZone(day: string, timeZone: string): UtcDayInZone {
+  let byDay = zoneDays.get(timeZone);
+  if (!byDay) zoneDays.set(timeZone, (byDay = new Map()));
+  let inZone = byDay.get(day);
+  if (inZone === undefined) {
+    const dayStart = utcDayStartMs(day);
+    const dayNumber = Math.round(dayStart / MS_PER_DAY);
+    const offset = offsetOf(dayStart, timeZone);
+    if (offset !== offsetOf(dayStart + MS_PER_DAY - 1000, timeZone)) {
+      inZone = { firstLocalDay: dayNumber, turnsAt: null };
+    } else {
+      // Quarter-hour q is local day dayNumber + floor((q × 15 min + offset) / 1 day).
+      const shift = Math.floor(offset / MS_PER_DAY);
+      inZone = { firstLocalDay: dayNumber + shift, turnsAt: Math.ceil(((shift + 1) * MS_PER_DAY - offset) / QUARTER_HOUR_MS) };
+    }
+    if (byDay.size >= MAX_CACHED_ZONE_DAYS) byDay.clear();
+    byDay.set(day, inZone);
+  }
+  return inZone;
+}
+
+/** A day with a transition in it reads each active quarter-hour's own offset. */
+function addLocalDaysAcrossTransition(local: Set<number>, day: string, bits: string, timeZone: string): void {
+  const dayStart = utcDayStartMs(day);
+  for (let digit = 0; digit < 24; digit++) {
+    const value = hexDigit(bits.charCodeAt(digit));
+    for (let bit = 0; bit < 4; bit++) {
+      if (!(value & (1 << bit))) continue;
+      const instant = dayStart + (digit * 4 + bit) * QUARTER_HOUR_MS;
+      local.add(Math.floor((instant + offsetOf(instant, timeZone)) / MS_PER_DAY));
     }
   }
-  for (const day of local) found.add(new Date(day * MS_PER_DAY).toISOString().slice(0, 10));
-  return [...found].sort();
 }
+
+/** The value of a hex digit's character code (0 for anything else, as for a missing digit). */
+function hexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  const lower = code | 32;
+  return lower >= 97 && lower <= 102 ? lower - 87 : 0;
+}
+
 
 /** The zone's offset from UTC at a whole-second instant, in ms. */
 function offsetOf(instant: number, timeZone: string): number {

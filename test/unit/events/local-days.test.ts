@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { wallClockAt } from '../../../shared/domain/common';
 import type { BehaviourEvent } from '../../../shared/domain/events/behaviour-event';
-import { activeLocalDays, aggregateDay } from '../../../shared/domain/events/daily-activity';
+import { activeLocalDays, aggregateDay, emptyDay, type DailyActivity } from '../../../shared/domain/events/daily-activity';
 
 const session = (eventId: string, timestamp: string): BehaviourEvent => ({ eventId, userId: 'u', type: 'session', timestamp });
 
@@ -57,5 +59,37 @@ describe('activeLocalDays', () => {
 
     // Assess
     expect(days).toEqual([]);
+  });
+
+  it('puts every active quarter-hour on the date the zone’s wall clock shows at its start, in any zone, on any day', () => {
+    // The definition, read through Intl for each quarter-hour: what the cached offsets and the
+    // split of a steady day into two local dates must reproduce (DST days, half-hour and
+    // quarter-hour zones, and historic offsets in seconds included).
+    const zones = ['Asia/Shanghai', 'America/New_York', 'America/Santiago', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'Europe/London', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Europe/Amsterdam', 'UTC'];
+    const day = fc.integer({ min: Date.UTC(1900, 0, 1) / 86_400_000, max: Date.UTC(2040, 0, 1) / 86_400_000 }).map((n) => new Date(n * 86_400_000).toISOString().slice(0, 10));
+    const quarterHours = fc.array(fc.integer({ min: 0, max: 95 }), { maxLength: 8 });
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.array(fc.tuple(day, quarterHours), { minLength: 1, maxLength: 4 }), (zone, userDays) => {
+        // Prepare
+        const days: DailyActivity[] = userDays.map(([utcDay, quarters]) => {
+          const digits = Array.from({ length: 24 }, (_, digit) => quarters.filter((q) => Math.floor(q / 4) === digit).reduce((value, q) => value | (1 << q % 4), 0));
+          return { ...emptyDay('u', utcDay), sessions: 1, eventCount: 1, activeQuarterHours: digits.map((value) => value.toString(16)).join('') };
+        });
+        const expected = new Set<string>();
+        for (const [utcDay, quarters] of userDays) {
+          for (const q of quarters) {
+            const wall = wallClockAt(Date.parse(`${utcDay}T00:00:00Z`) + q * 900_000, zone);
+            expected.add(`${String(wall.year).padStart(4, '0')}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`);
+          }
+        }
+
+        // Act
+        const found = activeLocalDays(days, zone);
+
+        // Assess
+        expect(found).toEqual([...expected].sort());
+      }),
+      { numRuns: 400 },
+    );
   });
 });
