@@ -140,7 +140,6 @@ function hexDigit(code: number): number {
   return lower >= 97 && lower <= 102 ? lower - 87 : 0;
 }
 
-
 /** The zone's offset from UTC at a whole-second instant, in ms. */
 function offsetOf(instant: number, timeZone: string): number {
   return wallClockAsUtcMs(wallClockAt(instant, timeZone)) - instant;

@@ -65,14 +65,30 @@ describe('activeLocalDays', () => {
     // The definition, read through Intl for each quarter-hour: what the cached offsets and the
     // split of a steady day into two local dates must reproduce (DST days, half-hour and
     // quarter-hour zones, and historic offsets in seconds included).
-    const zones = ['Asia/Shanghai', 'America/New_York', 'America/Santiago', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'Europe/London', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Europe/Amsterdam', 'UTC'];
-    const day = fc.integer({ min: Date.UTC(1900, 0, 1) / 86_400_000, max: Date.UTC(2040, 0, 1) / 86_400_000 }).map((n) => new Date(n * 86_400_000).toISOString().slice(0, 10));
+    const zones = [
+      'Asia/Shanghai',
+      'America/New_York',
+      'America/Santiago',
+      'Australia/Lord_Howe',
+      'Asia/Kathmandu',
+      'Pacific/Chatham',
+      'Europe/London',
+      'Pacific/Kiritimati',
+      'Pacific/Pago_Pago',
+      'Europe/Amsterdam',
+      'UTC',
+    ];
+    const day = fc
+      .integer({ min: Date.UTC(1900, 0, 1) / 86_400_000, max: Date.UTC(2040, 0, 1) / 86_400_000 })
+      .map((n) => new Date(n * 86_400_000).toISOString().slice(0, 10));
     const quarterHours = fc.array(fc.integer({ min: 0, max: 95 }), { maxLength: 8 });
     fc.assert(
       fc.property(fc.constantFrom(...zones), fc.array(fc.tuple(day, quarterHours), { minLength: 1, maxLength: 4 }), (zone, userDays) => {
         // Prepare
         const days: DailyActivity[] = userDays.map(([utcDay, quarters]) => {
-          const digits = Array.from({ length: 24 }, (_, digit) => quarters.filter((q) => Math.floor(q / 4) === digit).reduce((value, q) => value | (1 << q % 4), 0));
+          const digits = Array.from({ length: 24 }, (_, digit) =>
+            quarters.filter((q) => Math.floor(q / 4) === digit).reduce((value, q) => value | (1 << (q % 4)), 0),
+          );
           return { ...emptyDay('u', utcDay), sessions: 1, eventCount: 1, activeQuarterHours: digits.map((value) => value.toString(16)).join('') };
         });
         const expected = new Set<string>();
