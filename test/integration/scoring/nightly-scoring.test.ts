@@ -102,7 +102,10 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-describe('the nightly scoring workflow on the local runtime', () => {
+// Each test runs the whole workflow over 500 users (and waits for recall to settle): on a busy
+// 2-core machine with other files beside it that came within a second of the default 60 s.
+// The timeout only guards against a hang; nothing here asserts a speed.
+describe('the nightly scoring workflow on the local runtime', { timeout: 180_000 }, () => {
   it('scores every seeded user once, writes each score, and counts add up', async () => {
     // Act
     const { runId, execution, run, summary } = await scoreOverApi({ date: runDate });
