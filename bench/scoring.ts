@@ -47,6 +47,26 @@ async function recallExecutions(runtime: LocalRuntime): Promise<number> {
   return (await runtime.stepFunctions!.listExecutions(runtime.stateMachineArn('JourneysRecallJourneyStateMachine'))).length;
 }
 
+/** Every page of a parallel scan of `table` (SEGMENTS segments at once), handed to `onPage`. */
+async function scanInSegments(
+  client: DynamoDBDocumentClient,
+  input: Omit<ConstructorParameters<typeof ScanCommand>[0], 'Segment' | 'TotalSegments' | 'ExclusiveStartKey'>,
+  onPage: (items: Record<string, unknown>[]) => void,
+): Promise<void> {
+  await forEachConcurrently(
+    Array.from({ length: SEGMENTS }, (_, i) => i),
+    SEGMENTS,
+    async (segment) => {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(new ScanCommand({ ...input, Segment: segment, TotalSegments: SEGMENTS, ExclusiveStartKey: startKey }));
+        onPage(page.Items ?? []);
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    },
+  );
+}
+
 /** The bare work: scan every segment in parallel, 1 MB pages, then write `items` in batches of 25. */
 async function bareScanAndWrite(client: DynamoDBDocumentClient, table: string, items: readonly StoredScore[]): Promise<number> {
   const started = performance.now();
@@ -176,30 +196,12 @@ export async function runScoringBenchmarks(): Promise<BenchRow[]> {
       if (storedScores.length === 0) {
         // Untimed, but in parallel segments: one filtered scan of the whole table took longer than
         // the run itself at 100,000 users.
-        await forEachConcurrently(
-          Array.from({ length: SEGMENTS }, (_, i) => i),
-          SEGMENTS,
-          async (segment) => {
-            let startKey: Record<string, unknown> | undefined;
-            do {
-              const page = await client.send(
-                new ScanCommand({
-                  TableName: usersTable,
-                  Segment: segment,
-                  TotalSegments: SEGMENTS,
-                  FilterExpression: 'sk = :sk',
-                  ExpressionAttributeValues: { ':sk': 'SCORE' },
-                  ExclusiveStartKey: startKey,
-                }),
-              );
-              // The score alone, under another user: a copy that kept the item's keys overwrote the
-              // real score (until 2026-12-03), so the next night rewrote every changed score's index key.
-              for (const { pk: _pk, sk: _sk, audienceShard: _shard, audienceKey: _key, clvBand: _band, ...score } of page.Items ?? [])
-                storedScores.push({ ...(score as StoredScore), userId: `${String(score.userId)}#bare` });
-              startKey = page.LastEvaluatedKey;
-            } while (startKey);
-          },
-        );
+        await scanInSegments(client, { TableName: usersTable, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'SCORE' } }, (items) => {
+          // The score alone, under another user: a copy that kept the item's keys overwrote the
+          // real score (until 2026-12-03), so the next night rewrote every changed score's index key.
+          for (const { pk: _pk, sk: _sk, audienceShard: _shard, audienceKey: _key, clvBand: _band, ...score } of items)
+            storedScores.push({ ...(score as StoredScore), userId: `${String(score.userId)}#bare` });
+        });
         // The same copies in the same order every night, whatever order the segments finished in.
         storedScores.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
       }
