@@ -54,6 +54,11 @@ export interface LocalRuntimeOptions {
   /** A built marketer console (`console/build.ts`) to serve at `/console/` on the API's origin. */
   consoleDir?: string;
   /**
+   * Where the virtual clock starts (a test pins the instant its seeded data end at); by default
+   * wall time, or where the data folder's clock was left.
+   */
+  clockStartsAt?: Date;
+  /**
    * A DynamoDB Local already running in memory without `-sharedDb` (`DynamoDbLocal.startShared`)
    * to use instead of starting a JVM: the access key keeps this runtime's tables apart, and
    * `stop()` deletes them. For in-memory runtimes only (the test suite shares one JVM per run).
@@ -128,7 +133,7 @@ export class LocalRuntime {
     this.app = app;
     const dataDir = options.dataDir ? resolve(options.dataDir) : null;
     this.credentials = loadOrCreateCredentials(dataDir ? join(dataDir, 'credentials.json') : null);
-    this.clock = new VirtualClock({ offsetMs: readClockOffset(dataDir) });
+    this.clock = new VirtualClock(options.clockStartsAt ? { startAt: options.clockStartsAt } : { offsetMs: readClockOffset(dataDir) });
     this.dynamodb = dynamodb;
     this.emulators = new MessagingEmulators({ ses: options.ports.ses, snsSqs: options.ports.snsSqs });
     this.localQueues = new LocalQueues(app, this.emulators);

@@ -16,7 +16,9 @@ let runtimesStarted = 0;
  * Every runtime uses the run's one DynamoDB Local (test/support/global-setup.ts) under an access
  * key of its own, so its tables are its own and are deleted when it stops.
  */
-export async function startTestRuntime(options: { globalControlShare?: number } & Pick<LocalRuntimeOptions, 'consoleDir'> = {}): Promise<LocalRuntime> {
+export async function startTestRuntime(
+  options: { globalControlShare?: number } & Pick<LocalRuntimeOptions, 'consoleDir' | 'clockStartsAt'> = {},
+): Promise<LocalRuntime> {
   const { globalControlShare, ...rest } = options;
   const context = { rekindle: { messaging: { contactPolicy: { globalControl: { share: globalControlShare ?? 0 } } } } };
   // Test files start runtimes in parallel processes; a port found free can be taken by another

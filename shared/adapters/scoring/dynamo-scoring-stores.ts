@@ -34,6 +34,11 @@ export class DynamoScoringStores implements ModelParamsStore, RunStore, RunReade
     private readonly tableName: string,
   ) {}
 
+  /**
+   * The newest set fitted on or before `date`. A day can hold both the default set (its first run
+   * could not fit) and a fitted one (a later run that day could): the fitted one is the newer, though
+   * `params-default` sorts after `params-<date>` in the day's keys, so the day's two are compared.
+   */
   async latestOnOrBefore(date: string): Promise<ModelParameterSet | null> {
     const answer = await this.client.send(
       new QueryCommand({
@@ -41,12 +46,13 @@ export class DynamoScoringStores implements ModelParamsStore, RunStore, RunReade
         KeyConditionExpression: 'pk = :pk AND sk <= :to',
         ExpressionAttributeValues: { ':pk': scoringKeys.paramsPk, ':to': `${date}#~` },
         ScanIndexForward: false,
-        Limit: 1,
+        Limit: 2,
         ConsistentRead: true,
       }),
     );
-    const item = answer.Items?.[0];
-    return item ? StoredParams.parse(item) : null;
+    const [newest, before] = (answer.Items ?? []).map((item) => StoredParams.parse(item));
+    if (newest?.source === 'default' && before?.source === 'fitted' && before.fittedOn === newest.fittedOn) return before;
+    return newest ?? null;
   }
 
   async put(params: ModelParameterSet): Promise<void> {

@@ -131,9 +131,13 @@ export function refitModelParams(
 ): ModelParameterSet | null {
   const histories = sample.flatMap((user) => (user.purchases ? [user.purchases] : []));
   if (histories.filter((history) => history.frequency > 0).length < MIN_REPEAT_CUSTOMERS) return null;
+  // Warm-started from an earlier fit only: the default set is no estimate of this data, and
+  // starting from it would make a re-run on the same sample (after a first night that could not
+  // fit, and stored the default) fit differently from that night.
+  const warm = previous?.source === 'fitted' ? previous : null;
   try {
-    const bgnbd = fitBgnbd(histories, previous ? { start: previous.bgnbd } : {});
-    const gammagamma = fitGammaGamma(histories, previous ? { start: previous.gammagamma } : {});
+    const bgnbd = fitBgnbd(histories, warm ? { start: warm.bgnbd } : {});
+    const gammagamma = fitGammaGamma(histories, warm ? { start: warm.gammagamma } : {});
     if (!scoresSample({ bgnbd: bgnbd.params, gammagamma: gammagamma.params }, sample, config)) return null;
     return {
       version: `params-${date}`,

@@ -120,6 +120,22 @@ describe('the weekly refit of the model parameters', () => {
     expect(params.sets[1]).toMatchObject({ source: 'fitted', fittedOn: RUN_DATE, customers: users.length });
   });
 
+  it('refits after a night that kept the defaults exactly as that night would have, from the data and not from the defaults', async () => {
+    // Prepare: a first night that stored the defaults (its sample could not be fitted), and one that found nothing stored
+    const afterDefaults = new InMemoryParams();
+    afterDefaults.sets.push({ version: 'params-default', fittedOn: RUN_DATE, source: 'default', ...DEFAULT_MODEL_PARAMS, customers: 0, converged: true });
+    const fresh = new InMemoryParams();
+
+    // Act
+    const rerun = await prepare(afterDefaults, users);
+    const first = await prepare(fresh, users);
+
+    // Assess: the same sample gives the same parameters and cut points, so a re-run rewrites nothing
+    expect(rerun.refitted).toBe(true);
+    expect(rerun.params).toEqual(first.params);
+    expect(rerun.reference).toEqual(first.reference);
+  });
+
   it('fits at once when only the defaults exist, and keeps the defaults when the sample is too thin to fit', async () => {
     // Prepare
     const withHistory = new InMemoryParams();
