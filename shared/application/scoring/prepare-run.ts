@@ -2,7 +2,7 @@ import type { Clock } from '../../domain/common';
 import {
   buildScoringReference,
   daysBefore,
-  DEFAULT_MODEL_PARAMS,
+  defaultParameterSet,
   featureOptions,
   featuresOf,
   refitModelParams,
@@ -37,7 +37,7 @@ export async function prepareRun(
       params = fitted;
       refitted = true;
     } else if (!params) {
-      params = { version: 'params-default', fittedOn: date, source: 'default', ...DEFAULT_MODEL_PARAMS, customers: 0, converged: true };
+      params = defaultParameterSet(date);
       await deps.params.put(params);
     }
   }

@@ -29,6 +29,11 @@ export const DEFAULT_MODEL_PARAMS = {
   gammagamma: { p: 6.25, q: 3.74, v: 15.44 },
 } as const;
 
+/** The default parameters as the set a run stores on `date` when it has no fitted set to use. */
+export function defaultParameterSet(date: string): ModelParameterSet {
+  return { version: 'params-default', fittedOn: date, source: 'default', ...DEFAULT_MODEL_PARAMS, customers: 0, converged: true };
+}
+
 /** Fewer repeat customers than this and a fit is not trusted: the previous or default set stays. */
 const MIN_REPEAT_CUSTOMERS = 30;
 

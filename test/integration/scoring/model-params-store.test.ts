@@ -2,7 +2,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../infra/local/local-runtime';
 import { DynamoScoringStores } from '../../../shared/adapters/scoring/dynamo-scoring-stores';
-import { DEFAULT_MODEL_PARAMS, type ModelParameterSet } from '../../../shared/domain/scoring-run';
+import { DEFAULT_MODEL_PARAMS, defaultParameterSet, type ModelParameterSet } from '../../../shared/domain/scoring-run';
 import { startTestRuntime, tableNamed } from '../../support/test-runtime';
 
 /** The model parameter sets in the operations table on DynamoDB Local. */
@@ -17,14 +17,6 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-const defaultSet = (fittedOn: string): ModelParameterSet => ({
-  version: 'params-default',
-  fittedOn,
-  source: 'default',
-  ...DEFAULT_MODEL_PARAMS,
-  customers: 0,
-  converged: true,
-});
 const fittedSet = (fittedOn: string, r: number): ModelParameterSet => ({
   version: `params-${fittedOn}`,
   fittedOn,
@@ -39,8 +31,8 @@ describe('DynamoScoringStores.latestOnOrBefore', () => {
   it('answers the newest day’s set, and on a day that kept the defaults and was fitted later, the fitted set', async () => {
     // Prepare
     await stores.put(fittedSet('2026-11-20', 0.3));
-    await stores.put(defaultSet('2026-11-27'));
-    await stores.put(defaultSet('2026-12-03'));
+    await stores.put(defaultParameterSet('2026-11-27'));
+    await stores.put(defaultParameterSet('2026-12-03'));
     await stores.put(fittedSet('2026-12-03', 0.5));
 
     // Act

@@ -6,6 +6,7 @@ import { fitBgnbd, ScoringConfig, type PurchaseHistory } from '../../../../share
 import { simulateCustomers } from '../../../../shared/domain/models/simulate';
 import {
   DEFAULT_MODEL_PARAMS,
+  defaultParameterSet,
   type ModelParameterSet,
   type ModelParamsStore,
   type ScannedUser,
@@ -123,7 +124,7 @@ describe('the weekly refit of the model parameters', () => {
   it('refits after a night that kept the defaults exactly as that night would have, from the data and not from the defaults', async () => {
     // Prepare: a first night that stored the defaults (its sample could not be fitted), and one that found nothing stored
     const afterDefaults = new InMemoryParams();
-    afterDefaults.sets.push({ version: 'params-default', fittedOn: RUN_DATE, source: 'default', ...DEFAULT_MODEL_PARAMS, customers: 0, converged: true });
+    afterDefaults.sets.push(defaultParameterSet(RUN_DATE));
     const fresh = new InMemoryParams();
 
     // Act
