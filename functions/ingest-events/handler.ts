@@ -1,10 +1,9 @@
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { InvalidInputError } from '../../shared/domain/common';
 import { ingestEvents } from '../../shared/application/events/ingest-events';
 import { composeEvents } from '../../shared/composition/events';
 import { httpHandler, json, jsonBody } from '../../shared/adapters/http/http-api';
 import { logger } from '../../shared/adapters/observability/logger';
-import { countMetric, metrics } from '../../shared/adapters/observability/metrics';
+import { countMetric, publishCountedMetrics } from '../../shared/adapters/observability/metrics';
 
 const ports = composeEvents().ingest();
 
@@ -19,4 +18,4 @@ export const handler = httpHandler(async (event) => {
   countMetric('EventsAccepted', outcome.accepted);
   logger.info('events accepted', { accepted: outcome.accepted });
   return json(202, { accepted: outcome.accepted });
-}).use(logMetrics(metrics));
+}).use(publishCountedMetrics());

@@ -37,6 +37,12 @@ export interface EnterOnEventsResult {
   notFirst: number;
 }
 
+/**
+ * A batch's events, or how to read them: a batch is decoded only while some running journey
+ * enters on events (most of the time none does, and the stream brings every event).
+ */
+export type LifecycleEvents = readonly LifecycleEvent[] | (() => readonly LifecycleEvent[]);
+
 /** How far back a "first" looks in the daily aggregates (the raw-event validity window). */
 const FIRST_LOOKBACK_DAYS = 400;
 /** A decision lost to a concurrent entry of the same user is made again, at most this often. */
@@ -51,17 +57,17 @@ const MAX_ENTRY_ATTEMPTS = 3;
  * name is (journey, user, entry): a redelivered event enters once. Events older than a day enter
  * nobody.
  */
-export async function enterOnEvents(events: readonly LifecycleEvent[], ports: EnterOnEventsPorts): Promise<EnterOnEventsResult> {
+export async function enterOnEvents(batch: LifecycleEvents, ports: EnterOnEventsPorts): Promise<EnterOnEventsResult> {
   const result: EnterOnEventsResult = { entered: 0, holdout: 0, refused: {}, notFirst: 0 };
-  const now = ports.clock.now();
-  const fresh = events
-    .filter((event) => now.getTime() - Date.parse(event.timestamp) <= LIFECYCLE_ENTRY_MAX_EVENT_AGE_MS)
-    .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
-  if (fresh.length === 0) return result;
   const journeys = (await ports.journeys.list())
     .filter((journey) => journey.status === 'running' && journey.definition.entry.kind === 'event')
     .map((journey) => journey.definition);
   if (journeys.length === 0) return result;
+  const now = ports.clock.now();
+  const fresh = (typeof batch === 'function' ? batch() : batch)
+    .filter((event) => now.getTime() - Date.parse(event.timestamp) <= LIFECYCLE_ENTRY_MAX_EVENT_AGE_MS)
+    .sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+  if (fresh.length === 0) return result;
 
   const firsts = new Map<string, Promise<boolean>>();
   const isFirst = (entry: EventEntry, event: LifecycleEvent) => {

@@ -53,6 +53,27 @@ describe('enterOnEvents', () => {
     expect(ports.queue.messages).toEqual([]);
   });
 
+  it('decodes a batch only while a running journey enters on events', async () => {
+    // Prepare: the welcome journey paused, then running.
+    const ports = portsRunning(welcome);
+    ports.journeys.journeys.get(welcome.id)!.status = 'paused';
+    let decoded = 0;
+    const batch = () => {
+      decoded += 1;
+      return [session('u-2', 'e-6')];
+    };
+
+    // Act
+    const paused = await enterOnEvents(batch, ports);
+    ports.journeys.journeys.get(welcome.id)!.status = 'running';
+    const running = await enterOnEvents(batch, ports);
+
+    // Assess
+    expect(paused).toMatchObject({ entered: 0 });
+    expect(running).toMatchObject({ entered: 1 });
+    expect(decoded).toBe(1);
+  });
+
   it('records a holdout entry and queues nothing for it', async () => {
     // Prepare
     const ports = portsRunning({ ...welcome, holdoutShare: 0.5 });
