@@ -88,8 +88,9 @@ export async function runIngestBenchmarks(options: { events?: number; persisted?
     };
     let accepted = 0;
     let retried = 0;
-    const sendThroughApi = async (prefix: string, count: number) => {
-      const events = syntheticEvents(count, prefix, users, now);
+    // The events are built before the clock starts, as the baseline's items are.
+    const sendThroughApi = async (prefix: string, events: ReturnType<typeof syntheticEvents>) => {
+      const count = events.length;
       const batches = Array.from({ length: Math.ceil(events.length / BATCH) }, (_, i) => events.slice(i * BATCH, (i + 1) * BATCH));
       const started = performance.now();
       await forEachConcurrently(batches, CONCURRENCY, async (batch) => {
@@ -125,7 +126,7 @@ export async function runIngestBenchmarks(options: { events?: number; persisted?
     // `REKINDLE_BENCH_WARMUP` sets another warm-up, for experiments.
     const warmUp = Math.min(Number(process.env.REKINDLE_BENCH_WARMUP ?? (options.persisted ? 2_000 : 20_000)), total);
     await writeRaw(rawItems('warm-raw', warmUp));
-    await sendThroughApi('warm-api', warmUp);
+    await sendThroughApi('warm-api', syntheticEvents(warmUp, 'warm-api', users, now));
     await runtime.settle();
     const jvmCpu = () => cpuSecondsOf(runtime.dynamodb.pid);
     const compilerCpu = () => compilerCpuSecondsOf(runtime.dynamodb.pid);
@@ -138,11 +139,12 @@ export async function runIngestBenchmarks(options: { events?: number; persisted?
     const baselineBefore = await writeRaw(rawItems('base1', total));
     const rawCpu = jvmCpu() - rawCpuStart;
     const rawNodeCpu = nodeCpu() - rawNodeCpuStart;
+    const apiEvents = syntheticEvents(total, 'api', users, now);
     const started = performance.now();
     const appliedCpuStart = jvmCpu();
     const appliedCompilerStart = compilerCpu();
     const appliedNodeCpuStart = nodeCpu();
-    const apiRate = await sendThroughApi('api', total);
+    const apiRate = await sendThroughApi('api', apiEvents);
     // Applied: the aggregator's mapping has delivered every record (the aggregates are current).
     // The other consumers of the same stream (loyalty growth) may still be at work: timed apart.
     await runtime.settleStreamConsumer(AGGREGATOR);
