@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LocalRuntime } from '../infra/local/local-runtime';
 import { freePorts } from '../infra/local/preflight';
@@ -9,14 +8,7 @@ import { journeyKeys } from '../shared/adapters/journeys/journey-keys';
 import { DynamoScoreReader } from '../shared/adapters/journeys/score-reader';
 import { isInHoldout, journeyExecutionName } from '../shared/domain/journeys';
 import type { BenchRow } from './models';
-
-/** CPU seconds a process has used so far (user + system, from /proc on Linux; NaN elsewhere). */
-function cpuSecondsOf(pid: number | undefined): number {
-  const file = `/proc/${pid}/stat`;
-  if (pid === undefined || !existsSync(file)) return Number.NaN;
-  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+import { cpuSecondsOf } from './process-cpu';
 
 /** Scored users in the table (the preview's population) and launched (a CLV of their own picks them). */
 const USERS = Number(process.env.REKINDLE_BENCH_JOURNEY_USERS ?? 100_000);

@@ -31,3 +31,10 @@ export function compilerCpuSecondsOf(pid: number | undefined): number {
   }
   return seconds;
 }
+
+/** A process's CPU seconds and its JIT compiler threads' from now: the answer reads both since the call. */
+export function jvmCpuSince(pid: number | undefined): () => { cpu: number; compiler: number } {
+  const cpu = cpuSecondsOf(pid);
+  const compiler = compilerCpuSecondsOf(pid);
+  return () => ({ cpu: cpuSecondsOf(pid) - cpu, compiler: compilerCpuSecondsOf(pid) - compiler });
+}

@@ -17,7 +17,7 @@ import { scoringKeys } from '../shared/adapters/scoring/scoring-keys';
 import { estimatedAwsLambdaMs, nightlyRunCost, RunSummary, type StoredScore } from '../shared/domain/scoring-run';
 import { DEFAULT_JOURNEY_INPUTS } from '../shared/domain/journeys';
 import type { BenchRow } from './models';
-import { compilerCpuSecondsOf, cpuSecondsOf } from './process-cpu';
+import { jvmCpuSince } from './process-cpu';
 
 const SEGMENTS = 8;
 const DAY = 86_400_000;
@@ -158,8 +158,7 @@ export async function runScoringBenchmarks(): Promise<BenchRow[]> {
       // This process runs the handlers, the SDK and the local engine; DynamoDB Local is its own
       // JVM. Its CPU time is therefore an upper bound on what the handlers computed.
       const cpuBefore = process.cpuUsage();
-      const jvmBefore = cpuSecondsOf(runtime.dynamodb.pid);
-      const jitBefore = compilerCpuSecondsOf(runtime.dynamodb.pid);
+      const jvm = jvmCpuSince(runtime.dynamodb.pid);
       const { executionArn } = await runtime.stepFunctions!.startExecution({
         stateMachineArn: machine,
         name: `bench-${date}`,
@@ -169,8 +168,7 @@ export async function runScoringBenchmarks(): Promise<BenchRow[]> {
       const wallMs = performance.now() - started;
       const cpu = process.cpuUsage(cpuBefore);
       const cpuMs = (cpu.user + cpu.system) / 1000;
-      const jvmSeconds = cpuSecondsOf(runtime.dynamodb.pid) - jvmBefore;
-      const jitSeconds = compilerCpuSecondsOf(runtime.dynamodb.pid) - jitBefore;
+      const { cpu: jvmSeconds, compiler: jitSeconds } = jvm();
       if (record.status !== 'SUCCEEDED') throw new Error(`bench run ${date} ${record.status}: ${record.error} ${record.cause}`);
       const summary = RunSummary.parse(JSON.parse(record.output!));
       log(
@@ -209,12 +207,10 @@ export async function runScoringBenchmarks(): Promise<BenchRow[]> {
       }
       const copies = storedScores.slice(0, itemsWritten);
       const cpuBefore = process.cpuUsage();
-      const jvmBefore = cpuSecondsOf(runtime.dynamodb.pid);
-      const jitBefore = compilerCpuSecondsOf(runtime.dynamodb.pid);
+      const jvm = jvmCpuSince(runtime.dynamodb.pid);
       const bareMs = await bareScanAndWrite(client, usersTable, copies);
       const cpu = process.cpuUsage(cpuBefore);
-      const jvmSeconds = cpuSecondsOf(runtime.dynamodb.pid) - jvmBefore;
-      const jitSeconds = compilerCpuSecondsOf(runtime.dynamodb.pid) - jitBefore;
+      const { cpu: jvmSeconds, compiler: jitSeconds } = jvm();
       await batchDelete(
         client,
         usersTable,
@@ -232,10 +228,10 @@ export async function runScoringBenchmarks(): Promise<BenchRow[]> {
     // for that (AWS has no such cost) and its bare baseline, run after it, would not. One untimed
     // bare scan first warms the read path for both.
     const warmUpStarted = performance.now();
-    const jitBeforeWarmUp = compilerCpuSecondsOf(runtime.dynamodb.pid);
+    const warmUpJvm = jvmCpuSince(runtime.dynamodb.pid);
     await scanInSegments(client, { TableName: usersTable }, () => {});
     log(
-      `warm-up: a bare parallel scan of the table, untimed: ${((performance.now() - warmUpStarted) / 1000).toFixed(1)} s (DynamoDB Local's JIT compiler ${(compilerCpuSecondsOf(runtime.dynamodb.pid) - jitBeforeWarmUp).toFixed(1)} s)`,
+      `warm-up: a bare parallel scan of the table, untimed: ${((performance.now() - warmUpStarted) / 1000).toFixed(1)} s (DynamoDB Local's JIT compiler ${warmUpJvm().compiler.toFixed(1)} s)`,
     );
 
     const today = runtime.clock.now().toISOString().slice(0, 10);
